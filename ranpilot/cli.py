@@ -1,0 +1,21 @@
+"""The `ranpilot` command line: one root app, one sub-app per room of the package."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import typer  # noqa: E402
+
+from ranpilot import demo as demo_module  # noqa: E402
+from ranpilot.network.cli import app as net_app  # noqa: E402
+
+app = typer.Typer(help="ranpilot: operator intents in, verified RAN actions out.", no_args_is_help=True)
+app.add_typer(net_app, name="net")
+app.command("demo", help="The main job on the embedded default: offline, no API key.")(demo_module.demo)
+
+
+if __name__ == "__main__":
+    app()

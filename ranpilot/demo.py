@@ -1,0 +1,37 @@
+"""`ranpilot demo`: the main job on the embedded default (offline, no API key).
+
+Observes the default network, dry-runs a candidate change (3 dB less transmit power on every
+cell) on a digital twin, and prints the predicted KPI deltas next to the live KPIs; the live
+network is left untouched.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from ranpilot.network import NETWORK_TARGETS, Network, SetPowerVector
+from ranpilot.network.cli import print_observation
+from ranpilot.settings import load_settings
+
+DRY_RUN_STEPS = 10
+
+
+def demo() -> None:
+    console = Console()
+    net = Network(seed=load_settings().seed)
+    net.step(DRY_RUN_STEPS)
+    before = net.observe()
+    print_observation(before)
+    twin = net.clone()
+    cut = [p - 3.0 for p in twin.state.tx_power_dbm]
+    twin.apply([SetPowerVector(tx_power_dbm=cut)])
+    twin.step(DRY_RUN_STEPS)
+    after = twin.observe()
+    table = Table(title=f"Digital twin: every cell 3 dB lower, after {DRY_RUN_STEPS} steps")
+    for column in ("target", "live", "twin", "delta"):
+        table.add_column(column, justify="right")
+    for name in NETWORK_TARGETS:
+        a, b = before.network[name], after.network[name]
+        table.add_row(name, f"{a:.4g}", f"{b:.4g}", f"{b - a:+.3g}")
+    console.print(table)

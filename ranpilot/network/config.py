@@ -1,0 +1,175 @@
+"""Configuration of the simulated network: topology, radio, UEs, traffic and KPI thresholds.
+
+Every field carries its unit in its name. Defaults describe a 3.5 GHz, 100 MHz NR macro
+layout (TR 38.901 UMa, 7 sites x 3 sectors, 500 m inter-site distance).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class Scenario(str, Enum):
+    """TR 38.901 deployment scenario used for path loss and LoS probability."""
+
+    UMA = "UMa"
+    UMI = "UMi"
+
+
+class Mobility(str, Enum):
+    STATIC = "static"
+    LINEAR = "linear"
+    RANDOM_WAYPOINT = "random_waypoint"
+
+
+class Traffic(str, Enum):
+    FULL_BUFFER = "full_buffer"
+    BURSTY = "bursty"
+
+
+class SliceSpec(BaseModel):
+    """A network slice (S-NSSAI SST with a 5QI) and its default share of each cell's PRBs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    sst: int = Field(ge=1, le=255)
+    five_qi: int = Field(ge=1, le=255)
+    ue_fraction: float = Field(ge=0.0, le=1.0)
+    min_prb_ratio: float = Field(ge=0.0, le=1.0, description="Guaranteed PRB share per cell.")
+    sla_thp_mbps: float = Field(default=0.0, ge=0.0, description="SLA floor on mean UE throughput.")
+    traffic: Traffic = Traffic.FULL_BUFFER
+    file_mbit: float = Field(default=1.0, gt=0.0, description="Bursty traffic: mean file size.")
+    arrivals_per_s: float = Field(default=1.0, gt=0.0, description="Bursty traffic: files per UE per s.")
+
+
+DEFAULT_SLICES = (
+    SliceSpec(name="eMBB", sst=1, five_qi=8, ue_fraction=0.8, min_prb_ratio=0.5, sla_thp_mbps=5.0),
+    SliceSpec(
+        name="URLLC", sst=2, five_qi=82, ue_fraction=0.1, min_prb_ratio=0.2, sla_thp_mbps=2.0,
+        traffic=Traffic.BURSTY, file_mbit=0.1, arrivals_per_s=20.0,
+    ),
+    SliceSpec(
+        name="mMTC", sst=3, five_qi=9, ue_fraction=0.1, min_prb_ratio=0.05,
+        traffic=Traffic.BURSTY, file_mbit=0.01, arrivals_per_s=1.0,
+    ),
+)
+
+
+class Hotspot(BaseModel):
+    """A Gaussian cluster of UEs (stadium, station) centred at (x_m, y_m)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    x_m: float
+    y_m: float
+    radius_m: float = Field(gt=0.0)
+    ue_fraction: float = Field(gt=0.0, le=1.0)
+
+
+class KpiThresholds(BaseModel):
+    """Thresholds behind the TS 28.312 ratio targets."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    low_thp_mbps: float = Field(default=5.0, ge=0.0)
+    weak_rsrp_dbm: float = -110.0
+    low_sinr_db: float = 0.0
+    high_prb_load_pct: float = Field(default=80.0, ge=0.0, le=100.0)
+
+
+class PowerModel(BaseModel):
+    """EARTH base-station power model per cell: P_in = P0 + delta_p * load * P_tx; P_sleep asleep."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    p0_w: float = Field(default=130.0, ge=0.0)
+    delta_p: float = Field(default=4.7, ge=0.0)
+    p_sleep_w: float = Field(default=75.0, ge=0.0)
+
+
+class NetworkConfig(BaseModel):
+    """Everything that defines a simulated network, besides the seed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    num_rings: int = Field(default=1, ge=0, le=4, description="Hex rings: 1 -> 7 sites, 2 -> 19.")
+    sectors_per_site: int = Field(default=3, ge=1, le=6)
+    isd_m: float = Field(default=500.0, gt=0.0)
+    scenario: Scenario = Scenario.UMA
+    carrier_ghz: float = Field(default=3.5, ge=0.5, le=100.0)
+    bandwidth_mhz: float = Field(default=100.0, gt=0.0)
+    scs_khz: float = Field(default=30.0, gt=0.0)
+    num_prb: int = Field(default=273, ge=1)
+    bs_height_m: float = Field(default=25.0, gt=0.0)
+    ue_height_m: float = Field(default=1.5, ge=1.0, le=22.5)
+    tx_power_dbm: float = Field(default=46.0, description="Initial per-cell transmit power.")
+    min_tx_power_dbm: float = 20.0
+    max_tx_power_dbm: float = Field(default=49.0, description="Hardware limit of the radio unit.")
+    tilt_deg: float = Field(default=12.0, description="Initial electrical downtilt.")
+    tilt_range_deg: tuple[float, float] = (0.0, 20.0)
+    antenna_gain_dbi: float = 17.0
+    h_beamwidth_deg: float = Field(default=70.0, gt=0.0)
+    v_beamwidth_deg: float = Field(default=10.0, gt=0.0)
+    front_back_db: float = Field(default=25.0, ge=0.0)
+    side_lobe_v_db: float = Field(default=20.0, ge=0.0)
+    noise_figure_db: float = 9.0
+    shadowing: bool = True
+    fading_subbands: int = Field(default=0, ge=0, le=64, description="0 disables Rayleigh fading.")
+    handover_hysteresis_db: float = Field(default=2.0, ge=0.0)
+    num_ues: int = Field(default=210, ge=1)
+    hotspots: tuple[Hotspot, ...] = ()
+    mobility: Mobility = Mobility.STATIC
+    ue_speed_kmh: float = Field(default=3.0, ge=0.0, le=500.0)
+    slices: tuple[SliceSpec, ...] = DEFAULT_SLICES
+    step_s: float = Field(default=1.0, gt=0.0)
+    thresholds: KpiThresholds = KpiThresholds()
+    power_model: PowerModel = PowerModel()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> NetworkConfig:
+        if not self.min_tx_power_dbm <= self.tx_power_dbm <= self.max_tx_power_dbm:
+            raise ValueError("tx_power_dbm must lie within [min_tx_power_dbm, max_tx_power_dbm]")
+        lo, hi = self.tilt_range_deg
+        if not lo <= self.tilt_deg <= hi:
+            raise ValueError("tilt_deg must lie within tilt_range_deg")
+        if abs(sum(s.ue_fraction for s in self.slices) - 1.0) > 1e-6:
+            raise ValueError("slices: ue_fraction must sum to 1")
+        if sum(s.min_prb_ratio for s in self.slices) > 1.0 + 1e-9:
+            raise ValueError("slices: min_prb_ratio must sum to at most 1")
+        if sum(h.ue_fraction for h in self.hotspots) > 1.0 + 1e-9:
+            raise ValueError("hotspots: ue_fraction must sum to at most 1")
+        return self
+
+    @property
+    def num_sites(self) -> int:
+        return 1 + 3 * self.num_rings * (self.num_rings + 1)
+
+    @property
+    def num_cells(self) -> int:
+        return self.num_sites * self.sectors_per_site
+
+    @property
+    def prb_bandwidth_hz(self) -> float:
+        return 12 * self.scs_khz * 1e3
+
+
+def load_config(path: str | Path | None) -> NetworkConfig:
+    """Read a NetworkConfig from a YAML or JSON file (None gives the defaults).
+
+    Raises ValueError naming the file and the offending field."""
+    if path is None:
+        return NetworkConfig()
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read network config: {exc}") from exc
+    try:
+        return NetworkConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(f"{path}: invalid network config:\n{exc}") from exc

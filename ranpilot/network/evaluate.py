@@ -1,0 +1,148 @@
+"""One radio evaluation of a network state: who serves whom, SINR, PRBs, throughput, energy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ranpilot.network import radio
+from ranpilot.network.config import NetworkConfig, Traffic
+from ranpilot.network.geometry import sector_gain_db
+from ranpilot.network.propagation import SHADOW_STD_DB, los_probability, pathloss
+from ranpilot.network.state import NetState, Topology
+
+OVERLOAD_LATENCY_MS = 1000.0
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Quantities that depend only on UE positions (cached while UEs stand still)."""
+
+    elev_down_deg: np.ndarray  # (N, S) angle below the horizon from each site
+    az_off_deg: np.ndarray  # (N, C) angle from each cell's boresight
+    pl_db: np.ndarray  # (N, S) path loss plus shadowing
+
+
+@dataclass(frozen=True)
+class RadioResult:
+    """Per-UE and per-cell outcome of one evaluation."""
+
+    serving: np.ndarray  # (N,)
+    rsrp_dbm: np.ndarray  # (N,) serving-cell RSRP
+    sinr_db: np.ndarray  # (N,)
+    cqi: np.ndarray  # (N,)
+    prb: np.ndarray  # (N,) PRBs allocated (time-averaged, fractional)
+    thp_bps: np.ndarray  # (N,) DL throughput
+    latency_ms: np.ndarray  # (N,) file delay for bursty UEs, nan for full buffer
+    cell_prb_used: np.ndarray  # (C,)
+    cell_load: np.ndarray  # (C,) utilisation 0..1
+    cell_power_w: np.ndarray  # (C,) input power from the power model
+    handovers: int
+
+
+def compute_geometry(state: NetState, cfg: NetworkConfig, topo: Topology) -> Geometry:
+    delta = state.ue_pos[:, None, :] - topo.sites[None, :, :]
+    d2d = np.linalg.norm(delta, axis=2)
+    elev_down = np.degrees(np.arctan2(cfg.bs_height_m - cfg.ue_height_m, d2d))
+    azimuth = np.degrees(np.arctan2(delta[..., 1], delta[..., 0]))[:, topo.cell_site]
+    az_off = (azimuth - topo.cell_azimuth_deg[None, :] + 180.0) % 360.0 - 180.0
+    scenario = cfg.scenario.value
+    is_los = state.los_u < los_probability(d2d, cfg.ue_height_m, scenario)
+    pl = pathloss(d2d, is_los, cfg.bs_height_m, cfg.ue_height_m, cfg.carrier_ghz, scenario)
+    sigma_los, sigma_nlos = SHADOW_STD_DB[scenario]
+    pl = pl + np.where(is_los, sigma_los, sigma_nlos) * state.shadow_z
+    return Geometry(elev_down, az_off, pl)
+
+
+def evaluate(
+    state: NetState, geom: Geometry, cfg: NetworkConfig, topo: Topology, initial: bool = False
+) -> RadioResult:
+    """Evaluate the state; `initial` attaches every UE to its best cell (no hysteresis)."""
+    site = topo.cell_site
+    gain_db = sector_gain_db(geom.az_off_deg, geom.elev_down_deg[:, site], state.tilt_deg[None, :], cfg)
+    gain_db = gain_db - geom.pl_db[:, site]
+    active = ~state.asleep
+    rsrp_all = state.tx_power_dbm[None, :] - 10.0 * np.log10(12 * cfg.num_prb) + gain_db
+    previous = None if initial else state.serving
+    serving = radio.select_serving(rsrp_all, state.cio_db, active, previous, cfg.handover_hysteresis_db)
+    rows = np.arange(len(serving))
+    rx_mw = radio.db_to_lin(state.tx_power_dbm[None, :] + gain_db) * active[None, :]
+    noise = radio.noise_mw(cfg.num_prb * cfg.prb_bandwidth_hz, cfg.noise_figure_db)
+    fading = _fading(state, cfg, rx_mw.shape)
+    sinr = radio.sinr_linear(rx_mw, serving, state.load * active, noise, fading)
+    se = radio.spectral_efficiency(sinr)
+    if fading is not None:
+        se, sinr = se.mean(axis=1), sinr.mean(axis=1)
+    rate_per_prb = se * cfg.prb_bandwidth_hz * (1.0 - radio.OVERHEAD_DL_FR1)
+    prb, guaranteed = _schedule(state, cfg, serving, rate_per_prb)
+    cell_used = np.bincount(serving, weights=prb, minlength=topo.num_cells)
+    thp, latency = _throughput(state, cfg, serving, prb, guaranteed, cell_used, rate_per_prb)
+    load = cell_used / cfg.num_prb
+    p_tx_w = radio.db_to_lin(state.tx_power_dbm - 30.0)
+    pm = cfg.power_model
+    power = np.where(active, pm.p0_w + pm.delta_p * load * p_tx_w, pm.p_sleep_w)
+    return RadioResult(
+        serving=serving,
+        rsrp_dbm=rsrp_all[rows, serving],
+        sinr_db=radio.lin_to_db(sinr),
+        cqi=radio.cqi_index(sinr),
+        prb=prb,
+        thp_bps=thp,
+        latency_ms=latency,
+        cell_prb_used=cell_used,
+        cell_load=load,
+        cell_power_w=power,
+        handovers=0 if initial else int((serving != state.serving).sum()),
+    )
+
+
+def _fading(state: NetState, cfg: NetworkConfig, shape: tuple[int, int]) -> np.ndarray | None:
+    if cfg.fading_subbands == 0:
+        return None
+    rng = np.random.default_rng(state.fading_seed)
+    return rng.exponential(size=(*shape, cfg.fading_subbands))
+
+
+def _schedule(
+    state: NetState, cfg: NetworkConfig, serving: np.ndarray, rate_per_prb: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """PRBs per UE: slice quotas first, then the cell's leftover. Also returns each UE's
+    guaranteed share (its slice quota split over the slice's UEs in its cell)."""
+    n_cells, n_slices = state.slice_quota.shape
+    need = np.where(rate_per_prb > 0, state.offered_bps / np.maximum(rate_per_prb, 1e-9), 0.0)
+    group = serving * n_slices + state.ue_slice
+    budget = state.slice_quota.ravel() * cfg.num_prb
+    first = radio.waterfill(need, group, budget)
+    leftover = cfg.num_prb - np.bincount(serving, weights=first, minlength=n_cells)
+    second = radio.waterfill(need - first, serving, np.maximum(leftover, 0.0))
+    members = np.bincount(group, minlength=n_cells * n_slices)
+    guaranteed = budget[group] / np.maximum(members[group], 1)
+    return first + second, guaranteed
+
+
+def _throughput(
+    state: NetState,
+    cfg: NetworkConfig,
+    serving: np.ndarray,
+    prb: np.ndarray,
+    guaranteed: np.ndarray,
+    cell_used: np.ndarray,
+    rate_per_prb: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Full buffer: allocated rate. Bursty: processor-sharing file throughput C(1 - rho) and
+    sojourn time, where the burst capacity C is the UE's guaranteed share plus idle PRBs."""
+    bursty = np.array([s.traffic == Traffic.BURSTY for s in cfg.slices])[state.ue_slice]
+    file_bits = np.array([s.file_mbit * 1e6 for s in cfg.slices])[state.ue_slice]
+    idle = np.maximum(cfg.num_prb - cell_used, 0.0)[serving]
+    capacity = rate_per_prb * np.maximum(prb, guaranteed + idle)
+    offered = np.where(bursty, state.offered_bps, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = np.where(capacity > 0, offered / capacity, np.inf)
+        stable = rho < 1.0
+        burst_thp = np.where(stable, capacity * (1.0 - rho), prb * rate_per_prb)
+        sojourn_ms = 1e3 * file_bits / (capacity * (1.0 - rho))
+    slot_ms = 15.0 / cfg.scs_khz
+    latency = np.where(stable, slot_ms + sojourn_ms, OVERLOAD_LATENCY_MS)
+    thp = np.where(bursty, burst_thp, prb * rate_per_prb)
+    return thp, np.where(bursty, np.minimum(latency, OVERLOAD_LATENCY_MS), np.nan)

@@ -1,0 +1,181 @@
+"""`Network`: the simulated multi-cell downlink that agents act on, and its digital-twin clones.
+
+Example:
+    >>> net = Network(NetworkConfig(num_ues=63), seed=1)
+    >>> net.apply([SetTxPower(cell=0, tx_power_dbm=43.0)])
+    >>> net.step(5)
+    >>> round(net.observe().network["AveDLRANUEThpt"], 1) > 0
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ranpilot.network.actions import (
+    Action, ActionError, SetCellSleep, SetCio, SetPowerVector, SetSliceQuota, SetTilt, SetTxPower,
+)
+from ranpilot.network.config import NetworkConfig
+from ranpilot.network.dynamics import draw_traffic, move_ues
+from ranpilot.network.evaluate import Geometry, RadioResult, compute_geometry, evaluate
+from ranpilot.network.kpis import Observation, observation
+from ranpilot.network.state import NetState, Topology, initial_state
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An immutable copy of a network's mutable state, for rollback."""
+
+    state: NetState
+
+
+class Network:
+    """Multi-cell, multi-UE system-level downlink simulator, deterministic for a given seed."""
+
+    def __init__(self, config: NetworkConfig | None = None, seed: int = 0) -> None:
+        self.config = config or NetworkConfig()
+        self.topology = Topology.build(self.config)
+        self.seed = seed
+        self.reset(seed)
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def reset(self, seed: int | None = None) -> None:
+        """Drop UEs anew from `seed` (default: the network's seed) and attach them."""
+        self.seed = self.seed if seed is None else seed
+        rng = np.random.default_rng(self.seed)
+        self._state = initial_state(self.config, self.topology, rng)
+        self._rng = rng
+        draw_traffic(self._state, self.config, rng)
+        self._geometry: Geometry | None = None
+        self._commit(evaluate(self._state, self._geom(), self.config, self.topology, initial=True))
+        # A second pass settles the load-coupled interference from the all-busy start.
+        self._commit(evaluate(self._state, self._geom(), self.config, self.topology, initial=True))
+        self._state.handovers = 0
+        self._save_rng()
+
+    def step(self, n: int = 1) -> None:
+        """Advance `n` steps of `config.step_s`: move UEs, draw traffic, schedule, hand over."""
+        if n < 0:
+            raise ValueError("step: n must be >= 0")
+        for _ in range(n):
+            if move_ues(self._state, self.config, self.topology, self._rng):
+                self._geometry = None
+            draw_traffic(self._state, self.config, self._rng)
+            self._state.time_s += self.config.step_s
+            result = evaluate(self._state, self._geom(), self.config, self.topology)
+            self._commit(result)
+            self._state.handovers = result.handovers
+        self._save_rng()
+
+    def observe(self) -> Observation:
+        """KPIs of the current state and configuration (pure: advances nothing)."""
+        return observation(self.radio(), self._state, self.config, self.topology)
+
+    def radio(self) -> RadioResult:
+        """Per-UE and per-cell arrays of the current state (cached until the state changes)."""
+        if self._result is None:
+            self._result = evaluate(self._state, self._geom(), self.config, self.topology)
+        return self._result
+
+    # -- actions ---------------------------------------------------------------------------
+    def apply(self, actions: list[Action]) -> None:
+        """Apply a batch atomically: every action is checked on a copy first; on any error
+        an `ActionError` naming the field is raised and the network is unchanged."""
+        trial = self._state.copy()
+        for index, action in enumerate(actions):
+            self._apply_one(trial, action, f"actions[{index}]")
+        self._state = trial
+        self._result = None
+
+    def _apply_one(self, s: NetState, action: Action, where: str) -> None:
+        cfg = self.config
+        if isinstance(action, SetPowerVector):
+            values = np.asarray(action.tx_power_dbm, dtype=float)
+            if values.shape != s.tx_power_dbm.shape:
+                raise ActionError(f"{where}.tx_power_dbm", f"expected {len(s.tx_power_dbm)} values, got {len(values)}")
+            for cell, value in enumerate(values):
+                self._check_range(f"{where}.tx_power_dbm[{cell}]", value, cfg.min_tx_power_dbm, cfg.max_tx_power_dbm)
+            s.tx_power_dbm[:] = values
+            return
+        cell = self._check_cell(f"{where}.cell", action.cell)
+        if isinstance(action, SetTxPower):
+            self._check_range(f"{where}.tx_power_dbm", action.tx_power_dbm, cfg.min_tx_power_dbm, cfg.max_tx_power_dbm)
+            s.tx_power_dbm[cell] = action.tx_power_dbm
+        elif isinstance(action, SetTilt):
+            self._check_range(f"{where}.tilt_deg", action.tilt_deg, *cfg.tilt_range_deg)
+            s.tilt_deg[cell] = action.tilt_deg
+        elif isinstance(action, SetCio):
+            s.cio_db[cell] = action.cio_db
+        elif isinstance(action, SetCellSleep):
+            s.asleep[cell] = action.asleep
+            if s.asleep.all():
+                raise ActionError(f"{where}.asleep", "at least one cell must stay awake")
+        elif isinstance(action, SetSliceQuota):
+            names = [sl.name for sl in cfg.slices]
+            if action.slice not in names:
+                raise ActionError(f"{where}.slice", f"unknown slice {action.slice!r}; known: {names}")
+            s.slice_quota[cell, names.index(action.slice)] = action.min_prb_ratio
+            total = s.slice_quota[cell].sum()
+            if total > 1.0 + 1e-9:
+                raise ActionError(f"{where}.min_prb_ratio", f"slice quotas of cell {cell} sum to {total:.3f} > 1")
+        else:
+            raise ActionError(f"{where}.type", f"unknown action {type(action).__name__}")
+
+    def _check_cell(self, field: str, cell: int) -> int:
+        if not 0 <= cell < self.topology.num_cells:
+            raise ActionError(field, f"unknown cell {cell}; cells are 0..{self.topology.num_cells - 1}")
+        return cell
+
+    @staticmethod
+    def _check_range(field: str, value: float, lo: float, hi: float) -> None:
+        if not np.isfinite(value) or not lo <= value <= hi:
+            raise ActionError(field, f"{value} outside [{lo}, {hi}]")
+
+    # -- snapshots and twins ---------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self._state.copy())
+
+    def restore(self, snap: Snapshot) -> None:
+        """Return exactly to a snapshot (state, configuration and random stream)."""
+        self._state = snap.state.copy()
+        self._rng = np.random.default_rng()
+        self._rng.bit_generator.state = self._state.rng_state
+        self._geometry = None
+        self._result = None
+
+    def clone(self) -> Network:
+        """A digital twin: same config, topology and state, sharing nothing mutable."""
+        twin = Network.__new__(Network)
+        twin.config, twin.topology, twin.seed = self.config, self.topology, self.seed
+        twin.restore(self.snapshot())
+        twin._geometry, twin._result = self._geometry, self._result  # frozen, safe to share
+        return twin
+
+    @property
+    def state(self) -> NetState:
+        """A copy of the current state (mutating it does not affect the network)."""
+        return self._state.copy()
+
+    @property
+    def time_s(self) -> float:
+        return self._state.time_s
+
+    @property
+    def num_cells(self) -> int:
+        return self.topology.num_cells
+
+    # -- internals -------------------------------------------------------------------------
+    def _geom(self) -> Geometry:
+        if self._geometry is None:
+            self._geometry = compute_geometry(self._state, self.config, self.topology)
+        return self._geometry
+
+    def _commit(self, result: RadioResult) -> None:
+        self._state.serving = result.serving
+        self._state.load = result.cell_load
+        self._result = result
+
+    def _save_rng(self) -> None:
+        self._state.rng_state = self._rng.bit_generator.state

@@ -1,0 +1,103 @@
+"""Network state: the fixed topology and the mutable state that snapshots and clones copy."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from ranpilot.network.config import Mobility, NetworkConfig
+from ranpilot.network.geometry import drop_ues, hex_sites, sector_azimuths_deg
+
+
+@dataclass(frozen=True)
+class Topology:
+    """Sites and cells; arrays are read-only so clones can share them safely."""
+
+    sites: np.ndarray  # (S, 2) site positions, m
+    cell_site: np.ndarray  # (C,) site index of each cell
+    cell_sector: np.ndarray  # (C,) sector index within its site
+    cell_azimuth_deg: np.ndarray  # (C,) boresight azimuth
+
+    @classmethod
+    def build(cls, cfg: NetworkConfig) -> Topology:
+        sites = hex_sites(cfg.num_rings, cfg.isd_m)
+        n_sec = cfg.sectors_per_site
+        cell_site = np.repeat(np.arange(len(sites)), n_sec)
+        cell_sector = np.tile(np.arange(n_sec), len(sites))
+        azimuth = np.tile(sector_azimuths_deg(n_sec), len(sites))
+        for arr in (sites, cell_site, cell_sector, azimuth):
+            arr.setflags(write=False)
+        return cls(sites, cell_site, cell_sector, azimuth)
+
+    @property
+    def num_cells(self) -> int:
+        return len(self.cell_site)
+
+
+@dataclass
+class NetState:
+    """Everything that changes over time or by action. `copy()` shares no mutable data."""
+
+    time_s: float
+    ue_pos: np.ndarray  # (N, 2) UE positions, m
+    ue_dest: np.ndarray  # (N, 2) waypoint (random waypoint) or unused
+    ue_vel: np.ndarray  # (N, 2) velocity, m/s
+    ue_slice: np.ndarray  # (N,) slice index
+    shadow_z: np.ndarray  # (N, S) standard-normal shadowing per UE and site
+    los_u: np.ndarray  # (N, S) uniform draw; link is LoS where los_u < P_LoS(d)
+    offered_bps: np.ndarray  # (N,) offered load this step; inf for full buffer
+    fading_seed: int  # seed of this step's fading realisation
+    serving: np.ndarray  # (N,) serving cell
+    tx_power_dbm: np.ndarray  # (C,)
+    tilt_deg: np.ndarray  # (C,)
+    cio_db: np.ndarray  # (C,)
+    asleep: np.ndarray  # (C,) bool
+    slice_quota: np.ndarray  # (C, L) guaranteed PRB ratio per slice
+    load: np.ndarray  # (C,) PRB utilisation of the last step, couples interference
+    handovers: int  # handovers in the last step
+    rng_state: dict  # bit generator state, so restored runs continue identically
+
+    def copy(self) -> NetState:
+        return NetState(**{f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self)})
+
+    def equals(self, other: NetState) -> bool:
+        """Exact equality of every field (used to prove rollbacks restore the prior state)."""
+        for f in fields(self):
+            a, b = getattr(self, f.name), getattr(other, f.name)
+            same = np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+            if not same:
+                return False
+        return True
+
+
+def initial_state(cfg: NetworkConfig, topo: Topology, rng: np.random.Generator) -> NetState:
+    """Drop UEs, draw their slices, shadowing and LoS states, and set the initial configuration."""
+    n, n_sites, n_cells = cfg.num_ues, len(topo.sites), topo.num_cells
+    pos = drop_ues(cfg, topo.sites, rng)
+    fractions = np.array([s.ue_fraction for s in cfg.slices])
+    ue_slice = rng.choice(len(cfg.slices), size=n, p=fractions / fractions.sum())
+    speed = cfg.ue_speed_kmh / 3.6 if cfg.mobility != Mobility.STATIC else 0.0
+    heading = rng.uniform(0.0, 2.0 * np.pi, n)
+    vel = speed * np.stack([np.cos(heading), np.sin(heading)], axis=1)
+    return NetState(
+        time_s=0.0,
+        ue_pos=pos,
+        ue_dest=drop_ues(cfg, topo.sites, rng),
+        ue_vel=vel,
+        ue_slice=ue_slice,
+        shadow_z=rng.standard_normal((n, n_sites)) if cfg.shadowing else np.zeros((n, n_sites)),
+        los_u=rng.uniform(size=(n, n_sites)),
+        offered_bps=np.full(n, np.inf),
+        fading_seed=int(rng.integers(2**31)),
+        serving=np.zeros(n, dtype=int),
+        tx_power_dbm=np.full(n_cells, cfg.tx_power_dbm),
+        tilt_deg=np.full(n_cells, cfg.tilt_deg),
+        cio_db=np.zeros(n_cells),
+        asleep=np.zeros(n_cells, dtype=bool),
+        slice_quota=np.tile([s.min_prb_ratio for s in cfg.slices], (n_cells, 1)).astype(float),
+        load=np.ones(n_cells),
+        handovers=0,
+        rng_state=rng.bit_generator.state,
+    )
