@@ -10,10 +10,12 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import typer  # noqa: E402
 
 from ranpilot import demo as demo_module  # noqa: E402
+from ranpilot.knowledge.cli import app as kb_app  # noqa: E402
 from ranpilot.network.cli import app as net_app  # noqa: E402
 
 app = typer.Typer(help="ranpilot: operator intents in, verified RAN actions out.", no_args_is_help=True)
 app.add_typer(net_app, name="net")
+app.add_typer(kb_app, name="kb")
 app.command("demo", help="The main job on the embedded default: offline, no API key.")(demo_module.demo)
 
 
