@@ -4,12 +4,13 @@ from ranpilot.network.actions import (
     Action, ActionError, SetCellSleep, SetCio, SetPowerVector, SetSliceQuota, SetTilt, SetTxPower,
     dump_actions, parse_actions,
 )
+from ranpilot.network.configuration import Change, RanConfiguration, apply_actions
 from ranpilot.network.config import Hotspot, Mobility, NetworkConfig, Scenario, SliceSpec, Traffic
 from ranpilot.network.kpis import NETWORK_TARGETS, Observation
 from ranpilot.network.simulator import Network, Snapshot
 
 __all__ = [
-    "Action", "ActionError", "Hotspot", "Mobility", "NETWORK_TARGETS", "Network", "NetworkConfig",
+    "Action", "ActionError", "Change", "RanConfiguration", "apply_actions", "Hotspot", "Mobility", "NETWORK_TARGETS", "Network", "NetworkConfig",
     "Observation", "Scenario", "SetCellSleep", "SetCio", "SetPowerVector", "SetSliceQuota",
     "SetTilt", "SetTxPower", "SliceSpec", "Snapshot", "Traffic", "dump_actions", "parse_actions",
 ]

@@ -127,6 +127,7 @@ class NetworkConfig(BaseModel):
     ue_speed_kmh: float = Field(default=3.0, ge=0.0, le=500.0)
     slices: tuple[SliceSpec, ...] = DEFAULT_SLICES
     step_s: float = Field(default=1.0, gt=0.0)
+    start_time_h: float = Field(default=12.0, ge=0.0, lt=24.0, description="Time of day at t = 0.")
     thresholds: KpiThresholds = KpiThresholds()
     power_model: PowerModel = PowerModel()
 

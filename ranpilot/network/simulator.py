@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ranpilot.network.actions import (
-    Action, ActionError, SetCellSleep, SetCio, SetPowerVector, SetSliceQuota, SetTilt, SetTxPower,
-)
+from ranpilot.network.actions import Action
 from ranpilot.network.config import NetworkConfig
+from ranpilot.network.configuration import RanConfiguration, apply_actions
 from ranpilot.network.dynamics import draw_traffic, move_ues
 from ranpilot.network.evaluate import Geometry, RadioResult, compute_geometry, evaluate
 from ranpilot.network.kpis import Observation, observation
@@ -83,55 +82,20 @@ class Network:
     def apply(self, actions: list[Action]) -> None:
         """Apply a batch atomically: every action is checked on a copy first; on any error
         an `ActionError` naming the field is raised and the network is unchanged."""
-        trial = self._state.copy()
-        for index, action in enumerate(actions):
-            self._apply_one(trial, action, f"actions[{index}]")
-        self._state = trial
+        self.set_configuration(apply_actions(self.configuration(), actions, self.config))
+
+    def configuration(self) -> RanConfiguration:
+        """A copy of the operator-controlled settings."""
+        s = self._state
+        return RanConfiguration(s.tx_power_dbm, s.tilt_deg, s.cio_db, s.asleep, s.slice_quota).copy()
+
+    def set_configuration(self, conf: RanConfiguration) -> None:
+        """Install a whole configuration (already validated, e.g. one taken before a change)."""
+        conf = conf.copy()
+        s = self._state
+        s.tx_power_dbm, s.tilt_deg, s.cio_db = conf.tx_power_dbm, conf.tilt_deg, conf.cio_db
+        s.asleep, s.slice_quota = conf.asleep, conf.slice_quota
         self._result = None
-
-    def _apply_one(self, s: NetState, action: Action, where: str) -> None:
-        cfg = self.config
-        if isinstance(action, SetPowerVector):
-            values = np.asarray(action.tx_power_dbm, dtype=float)
-            if values.shape != s.tx_power_dbm.shape:
-                raise ActionError(f"{where}.tx_power_dbm", f"expected {len(s.tx_power_dbm)} values, got {len(values)}")
-            for cell, value in enumerate(values):
-                self._check_range(f"{where}.tx_power_dbm[{cell}]", value, cfg.min_tx_power_dbm, cfg.max_tx_power_dbm)
-            s.tx_power_dbm[:] = values
-            return
-        cell = self._check_cell(f"{where}.cell", action.cell)
-        if isinstance(action, SetTxPower):
-            self._check_range(f"{where}.tx_power_dbm", action.tx_power_dbm, cfg.min_tx_power_dbm, cfg.max_tx_power_dbm)
-            s.tx_power_dbm[cell] = action.tx_power_dbm
-        elif isinstance(action, SetTilt):
-            self._check_range(f"{where}.tilt_deg", action.tilt_deg, *cfg.tilt_range_deg)
-            s.tilt_deg[cell] = action.tilt_deg
-        elif isinstance(action, SetCio):
-            s.cio_db[cell] = action.cio_db
-        elif isinstance(action, SetCellSleep):
-            s.asleep[cell] = action.asleep
-            if s.asleep.all():
-                raise ActionError(f"{where}.asleep", "at least one cell must stay awake")
-        elif isinstance(action, SetSliceQuota):
-            names = [sl.name for sl in cfg.slices]
-            if action.slice not in names:
-                raise ActionError(f"{where}.slice", f"unknown slice {action.slice!r}; known: {names}")
-            s.slice_quota[cell, names.index(action.slice)] = action.min_prb_ratio
-            total = s.slice_quota[cell].sum()
-            if total > 1.0 + 1e-9:
-                raise ActionError(f"{where}.min_prb_ratio", f"slice quotas of cell {cell} sum to {total:.3f} > 1")
-        else:
-            raise ActionError(f"{where}.type", f"unknown action {type(action).__name__}")
-
-    def _check_cell(self, field: str, cell: int) -> int:
-        if not 0 <= cell < self.topology.num_cells:
-            raise ActionError(field, f"unknown cell {cell}; cells are 0..{self.topology.num_cells - 1}")
-        return cell
-
-    @staticmethod
-    def _check_range(field: str, value: float, lo: float, hi: float) -> None:
-        if not np.isfinite(value) or not lo <= value <= hi:
-            raise ActionError(field, f"{value} outside [{lo}, {hi}]")
 
     # -- snapshots and twins ---------------------------------------------------------------
     def snapshot(self) -> Snapshot:
@@ -161,6 +125,11 @@ class Network:
     @property
     def time_s(self) -> float:
         return self._state.time_s
+
+    @property
+    def time_of_day_h(self) -> float:
+        """Local clock: `config.start_time_h` at t = 0."""
+        return (self.config.start_time_h + self._state.time_s / 3600.0) % 24.0
 
     @property
     def num_cells(self) -> int:

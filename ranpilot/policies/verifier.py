@@ -1,0 +1,210 @@
+"""The constraint verifier: nothing reaches the network without passing it.
+
+`verify` checks a proposal against the pack's static rules, the radio's hardware limits and a
+paired dry run on two digital twins (one with the change, one without, same random stream, so
+the KPI deltas isolate the change); `apply_verified` applies an approved verdict atomically,
+watches the KPIs for a confirm period and rolls back on regression (a confirmed commit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from ranpilot.network import Action, ActionError, NETWORK_TARGETS, Network, RanConfiguration, apply_actions
+from ranpilot.policies.audit import AuditLog
+from ranpilot.policies.checks import AppliedChange, StaticContext, Violation, static_violations
+from ranpilot.policies.expectations import TargetCheck, condition_holds, observed_value
+from ranpilot.policies.guardrails import DryRun, dry_run_violations
+from ranpilot.policies.pack import Mode, PolicyPack, Severity
+
+Status = Literal["approved", "rejected", "needs_approval"]
+
+
+class Proposal(BaseModel):
+    """Actions an agent (or a person) wants on the network, on behalf of an intent."""
+
+    proposal_id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
+    intent_id: str = "manual"
+    actions: list[Action]
+    rationale: str = ""
+
+
+class KpiDelta(BaseModel):
+    baseline: float
+    predicted: float
+    delta: float
+
+
+class Verdict(BaseModel):
+    """The verifier's answer. `violations` lists every broken rule (dryrun-mode ones included,
+    marked by their `mode`); only enforce-mode ones decide the status."""
+
+    proposal: Proposal
+    status: Status
+    violations: list[Violation]
+    kpi_deltas: dict[str, KpiDelta]
+    unmet_expectations: list[str]
+    predicted: dict[str, float]
+    config_fingerprint: str
+    verified_at_s: float
+
+    @property
+    def expectations_met(self) -> bool:
+        return not self.unmet_expectations
+
+
+class ApplyResult(BaseModel):
+    status: Literal["applied", "rolled_back"]
+    reasons: list[str]
+    kpis_before: dict[str, float]
+    kpis_after: dict[str, float]
+
+
+class NotApproved(RuntimeError):
+    """The verdict does not allow applying (rejected, or approval still pending)."""
+
+
+class StaleVerdict(RuntimeError):
+    """The network's configuration changed since the verdict was given: verify again."""
+
+
+def fingerprint(conf: RanConfiguration) -> str:
+    digest = hashlib.sha256()
+    for name in conf.__dataclass_fields__:
+        digest.update(getattr(conf, name).tobytes())
+    return digest.hexdigest()[:16]
+
+
+class Verifier:
+    """Holds the pack, the audit log and the ledger of applied changes (for rate limits and conflicts)."""
+
+    def __init__(self, pack: PolicyPack, audit: AuditLog | None = None, dry_run: bool = True):
+        self.pack = pack
+        self.dry_run = dry_run
+        self.audit = audit or AuditLog(":memory:")
+        self.history: list[AppliedChange] = _history_from(self.audit)
+
+    def verify(self, proposal: Proposal, network: Network, expectations: list[TargetCheck] = ()) -> Verdict:
+        before = network.configuration()
+        self.audit.append("proposal", proposal.intent_id, proposal.proposal_id, network.time_s, proposal.model_dump(mode="json"))
+        violations, deltas, predicted, unmet = self._check(proposal, network, before, list(expectations))
+        verdict = Verdict(
+            proposal=proposal, status=_status(violations), violations=violations, kpi_deltas=deltas,
+            unmet_expectations=unmet, predicted=predicted, config_fingerprint=fingerprint(before),
+            verified_at_s=network.time_s,
+        )
+        self.audit.append("verdict", proposal.intent_id, proposal.proposal_id, network.time_s,
+                          verdict.model_dump(mode="json", exclude={"proposal"}))
+        return verdict
+
+    def _check(self, proposal, network, before, expectations):
+        cfg = network.config
+        try:
+            requested = apply_actions(before, proposal.actions, cfg, check_ranges=False)
+        except ActionError as exc:
+            return [_invalid("action.invalid", exc, "ranpilot action schema")], {}, {}, []
+        changes = before.changes(requested, [s.name for s in cfg.slices])
+        ctx = StaticContext(before, requested, changes, network, self.history, proposal.intent_id)
+        violations = static_violations(self.pack, ctx)
+        try:
+            apply_actions(before, proposal.actions, cfg, check_ranges=True)
+        except ActionError as exc:
+            violations.append(_invalid("network.hardware_range", exc, "radio hardware limits"))
+            return violations, {}, {}, []
+        if not self.dry_run:
+            return violations, {}, {}, []
+        run = self._dry_run(network, requested)
+        violations += dry_run_violations(self.pack, run)
+        deltas = {
+            name: KpiDelta(baseline=run.baseline.network[name], predicted=run.predicted.network[name],
+                           delta=run.predicted.network[name] - run.baseline.network[name])
+            for name in NETWORK_TARGETS
+        }
+        return violations, deltas, run.predicted.network, _unmet(expectations, run)
+
+    def _dry_run(self, network: Network, requested: RanConfiguration) -> DryRun:
+        baseline, twin = network.clone(), network.clone()
+        twin.set_configuration(requested)
+        baseline.step(self.pack.dry_run_steps)
+        twin.step(self.pack.dry_run_steps)
+        return DryRun(
+            baseline=baseline.observe(), predicted=twin.observe(), baseline_radio=baseline.radio(),
+            predicted_radio=twin.radio(), newly_asleep=requested.asleep & ~network.configuration().asleep,
+            weak_rsrp_dbm=network.config.thresholds.weak_rsrp_dbm,
+        )
+
+    def apply_verified(self, verdict: Verdict, network: Network, approved_by: str | None = None) -> ApplyResult:
+        """Apply atomically, watch `confirm_steps`, roll back on regression. Raises NotApproved
+        or StaleVerdict without touching the network."""
+        if verdict.status == "rejected" or (verdict.status == "needs_approval" and not approved_by):
+            raise NotApproved(f"proposal {verdict.proposal.proposal_id} is {verdict.status}")
+        before = network.configuration()
+        if fingerprint(before) != verdict.config_fingerprint:
+            raise StaleVerdict("the network configuration changed since verification; verify again")
+        kpis_before = network.observe().network
+        p = verdict.proposal
+        network.apply(p.actions)
+        changes = before.changes(network.configuration(), [s.name for s in network.config.slices])
+        applied_at = network.time_s
+        self.audit.append("apply", p.intent_id, p.proposal_id, applied_at,
+                          {"approved_by": approved_by, "changes": [c.__dict__ for c in changes]})
+        network.step(self.pack.confirm_steps)
+        kpis_after = network.observe().network
+        reasons = self._regressions(verdict, kpis_before, kpis_after)
+        if reasons:
+            network.set_configuration(before)
+            self.audit.append("rollback", p.intent_id, p.proposal_id, network.time_s, {"reasons": reasons})
+            return ApplyResult(status="rolled_back", reasons=reasons, kpis_before=kpis_before, kpis_after=kpis_after)
+        self.history += [AppliedChange(time_s=applied_at, cell=c.cell, parameter=c.parameter,
+                                       direction=c.direction, intent_id=p.intent_id) for c in changes]
+        self.audit.append("confirm", p.intent_id, p.proposal_id, network.time_s, {"kpis": kpis_after})
+        return ApplyResult(status="applied", reasons=[], kpis_before=kpis_before, kpis_after=kpis_after)
+
+    def _regressions(self, verdict: Verdict, before: dict[str, float], after: dict[str, float]) -> list[str]:
+        """Live KPIs worse than predicted beyond the pack's confirm tolerances."""
+        out = []
+        for tol in self.pack.confirm:
+            predicted = verdict.predicted.get(tol.kpi, before.get(tol.kpi))
+            if predicted is None or tol.kpi not in after:
+                continue
+            worse = (predicted - after[tol.kpi]) if tol.higher_is_better else (after[tol.kpi] - predicted)
+            if worse > tol.max_worse:
+                out.append(f"{tol.kpi} is {after[tol.kpi]:.3g} live against {predicted:.3g} predicted "
+                           f"(worse by {worse:.3g} > {tol.max_worse:g})")
+        return out
+
+
+def _status(violations: list[Violation]) -> Status:
+    enforced = {v.severity for v in violations if v.mode == Mode.ENFORCE}
+    if Severity.DENY in enforced:
+        return "rejected"
+    return "needs_approval" if Severity.NEEDS_APPROVAL in enforced else "approved"
+
+
+def _invalid(rule_id: str, exc: ActionError, source: str) -> Violation:
+    return Violation(rule_id=rule_id, severity=Severity.DENY, mode=Mode.ENFORCE, object=exc.field,
+                     observed="invalid", limit="valid", source=source, message=exc.message)
+
+
+def _unmet(expectations: list[TargetCheck], run: DryRun) -> list[str]:
+    slices = {s.slice: s.model_dump() for s in run.predicted.slices}
+    out = []
+    for e in expectations:
+        value = observed_value(e.target, run.predicted.network, slices)
+        if value is None or not condition_holds(e.condition, value, e.values):
+            out.append(f"{e.target} {e.condition.value} {e.values}: predicted {value}")
+    return out
+
+
+def _history_from(audit: AuditLog) -> list[AppliedChange]:
+    rolled_back = {e.proposal_id for e in audit.events(kind="rollback")}
+    return [
+        AppliedChange(time_s=e.sim_time_s, cell=c["cell"], parameter=c["parameter"],
+                      direction=int((c["after"] > c["before"]) - (c["after"] < c["before"])), intent_id=e.intent_id)
+        for e in audit.events(kind="apply") if e.proposal_id not in rolled_back
+        for c in e.payload["changes"]
+    ]

@@ -1,0 +1,196 @@
+"""The verifier: gatekeeper cases, properties over random proposals, apply, rollback, audit, packs."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from ranpilot.cli import app
+from ranpilot.network import (
+    Network, NetworkConfig, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower, parse_actions,
+)
+from ranpilot.policies import (
+    AuditLog, Condition, NotApproved, PackError, Proposal, StaleVerdict, TargetCheck, Verifier, load_pack,
+)
+from ranpilot.policies.checks import AppliedChange
+
+CASES = yaml.safe_load((Path(__file__).parent / "policy_cases.yaml").read_text())
+PACK = load_pack()
+
+
+def network(start_time_h: float = 12.0) -> Network:
+    return Network(NetworkConfig(num_ues=210, start_time_h=start_time_h), seed=1)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_gatekeeper_case(case):
+    net = network(case.get("start_time_h", 12.0))
+    verdict = Verifier(PACK).verify(Proposal(actions=parse_actions(case["actions"])), net)
+    enforced = {v.rule_id for v in verdict.violations if v.mode.value == "enforce"}
+    assert verdict.status == case["verdict"], verdict.violations
+    assert enforced == set(case["violated"])
+    for v in verdict.violations:
+        assert v.source and v.object and v.message and v.limit is not None
+
+
+def test_violation_says_what_failed_and_by_how_much():
+    verdict = Verifier(PACK).verify(Proposal(actions=[SetTxPower(cell=4, tx_power_dbm=48)]), network())
+    power = next(v for v in verdict.violations if v.rule_id == "power.wide_area")
+    assert (power.object, power.observed, power.limit) == ("cell 4", 48.0, 46.0)
+    assert power.source.startswith("TS 38.104")
+    assert verdict.kpi_deltas["AveDLRANUEThpt"].delta != 0.0  # the dry run still predicts the effect
+
+
+def test_rate_limit_and_conflicts_use_the_change_history():
+    net = network()
+    verifier = Verifier(PACK)
+    verifier.history = [AppliedChange(time_s=-100.0 * i, cell=3, parameter="cio_db", direction=1, intent_id="other")
+                        for i in range(6)]
+    verdict = verifier.verify(Proposal(intent_id="mine", actions=[SetCio(cell=3, cio_db=-2)]), net)
+    assert {v.rule_id for v in verdict.violations} == {"rate.per_cell", "conflict.opposite"}
+    assert verdict.status == "rejected"
+    verifier.history = verifier.history[:1]
+    verdict = verifier.verify(Proposal(intent_id="mine", actions=[SetCio(cell=3, cio_db=-2)]), net)
+    assert verdict.status == "needs_approval"
+    same_way = verifier.verify(Proposal(intent_id="mine", actions=[SetCio(cell=3, cio_db=2)]), net)
+    assert same_way.status == "approved"
+
+
+def test_intent_expectations_checked_on_the_dry_run():
+    net = network()
+    cut = Proposal(actions=[SetTxPower(cell=c, tx_power_dbm=43) for c in range(21)])
+    now = net.observe().network["RANEnergyConsumption"]
+    met = TargetCheck(target="RANEnergyConsumption", condition=Condition.IS_LESS_THAN, values=[now * 0.95])
+    unmet = TargetCheck(target="RANEnergyConsumption", condition=Condition.IS_LESS_THAN, values=[now * 0.5])
+    slice_target = TargetCheck(target="URLLC.DlLatency", condition=Condition.IS_LESS_THAN, values=[1000])
+    verdict = Verifier(PACK).verify(cut, net, [met, slice_target])
+    assert verdict.status == "approved" and verdict.expectations_met
+    verdict = Verifier(PACK).verify(cut, net, [unmet])
+    assert not verdict.expectations_met and "RANEnergyConsumption" in verdict.unmet_expectations[0]
+
+
+def test_apply_needs_approval_and_fresh_verdict():
+    net = network()
+    verifier = Verifier(PACK)
+    sleep = verifier.verify(Proposal(actions=[SetCellSleep(cell=5, asleep=True)]), net)
+    before = net.configuration()
+    with pytest.raises(NotApproved):
+        verifier.apply_verified(sleep, net)
+    assert net.configuration().equals(before)
+    net.apply([SetTilt(cell=1, tilt_deg=11)])
+    with pytest.raises(StaleVerdict):
+        verifier.apply_verified(sleep, net, approved_by="alice")
+    fresh = verifier.verify(Proposal(actions=[SetCellSleep(cell=5, asleep=True)]), net)
+    result = verifier.apply_verified(fresh, net, approved_by="alice")
+    assert result.status == "applied" and net.configuration().asleep[5]
+
+
+def test_audit_log_is_append_only_and_complete(tmp_path):
+    audit = AuditLog(tmp_path / "audit.sqlite")
+    verifier = Verifier(PACK, audit)
+    net = network()
+    verdict = verifier.verify(Proposal(intent_id="i-1", actions=[SetTxPower(cell=0, tx_power_dbm=44)]), net)
+    verifier.apply_verified(verdict, net)
+    assert [e.kind for e in audit.events("i-1")] == ["proposal", "verdict", "apply", "confirm"]
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        audit._db.execute("DELETE FROM events")
+    reopened = Verifier(PACK, AuditLog(tmp_path / "audit.sqlite"))
+    assert [(h.cell, h.parameter, h.direction) for h in reopened.history] == [(0, "tx_power_dbm", -1)]
+
+
+ACTION = st.one_of(
+    st.builds(SetTxPower, cell=st.integers(0, 20), tx_power_dbm=st.floats(10, 90)),
+    st.builds(SetTilt, cell=st.integers(0, 20), tilt_deg=st.floats(-5, 30)),
+    st.builds(SetCio, cell=st.integers(0, 22), cio_db=st.floats(-24, 24)),
+    st.builds(SetCellSleep, cell=st.integers(0, 20), asleep=st.booleans()),
+    st.builds(SetSliceQuota, cell=st.integers(0, 20), slice=st.sampled_from(["eMBB", "URLLC", "mMTC"]),
+              min_prb_ratio=st.floats(0, 1)),
+)
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+BASE = network(start_time_h=2.0)
+
+
+@SETTINGS
+@given(actions=st.lists(ACTION, min_size=1, max_size=4))
+def test_property_deny_never_applies_and_approved_respects_rules(actions):
+    net = BASE.clone()
+    verifier = Verifier(PACK)
+    verdict = verifier.verify(Proposal(actions=actions), net)
+    denied = any(v.severity.value == "deny" and v.mode.value == "enforce" for v in verdict.violations)
+    assert denied == (verdict.status == "rejected")
+    before = net.configuration()
+    if verdict.status != "approved":
+        with pytest.raises(NotApproved if verdict.status == "rejected" else StaleVerdict):
+            if verdict.status == "needs_approval":
+                net.apply([SetTilt(cell=0, tilt_deg=float(before.tilt_deg[0]) + 1)])  # make it stale
+            verifier.apply_verified(verdict, net, approved_by=None if verdict.status == "rejected" else "x")
+        return
+    twin = net.clone()
+    twin.apply(actions)
+    after = twin.configuration()
+    changed = after.tx_power_dbm != before.tx_power_dbm
+    assert (after.tx_power_dbm[changed] <= 46.0).all()
+    assert abs(after.tx_power_dbm - before.tx_power_dbm).max() <= 3.0 + 1e-9
+    assert abs(after.tilt_deg - before.tilt_deg).max() <= 4.0 + 1e-9
+    assert (after.slice_quota.sum(axis=1) <= 1.0 + 1e-9).all()
+    assert verdict.predicted["WeakRSRPRatio"] <= max(5.0, verdict.kpi_deltas["WeakRSRPRatio"].baseline + 0.5)
+
+
+@SETTINGS
+@given(actions=st.lists(ACTION, min_size=1, max_size=3))
+def test_property_rollback_restores_exact_configuration(actions):
+    net = BASE.clone()
+    verifier = Verifier(PACK)
+    verdict = verifier.verify(Proposal(actions=actions), net)
+    if verdict.status == "rejected":
+        return
+    before = net.configuration()
+    optimistic = verdict.model_copy(update={"predicted": {**verdict.predicted, "AveDLRANUEThpt": 1e6}})
+    result = verifier.apply_verified(optimistic, net, approved_by="x")
+    assert result.status == "rolled_back" and "AveDLRANUEThpt" in result.reasons[0]
+    assert net.configuration().equals(before)
+    assert verifier.history == []
+    assert verifier.audit.events(kind="rollback")
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("name: x\nversion: '1'\nrules:\n  - id: a\n    kind: max_step\n    parameter: tilt_deg\n    max_step: 2\n"
+         "    description: d\n    source: s\n    max_step_db: 3\n", r":10: rules\.0\.max_step\.max_step_db: Extra inputs"),
+        ("name: x\nversion: '1'\nrules:\n  - id: a\n    kind: tx_power_limit\n    bs_class: wide_area\n"
+         "    max_dbm: 46 W\n    description: d\n    source: s\n", r":7: rules\.0\.tx_power_limit\.max_dbm"),
+        ("name: x\nversion: '1'\nrules:\n  - {id: a, kind: tx_power_limit, bs_class: local_area, max_dbm: 24, description: d, source: s}\n"
+         "  - {id: b, kind: tx_power_limit, bs_class: local_area, max_dbm: 30, description: d, source: s}\n", "contradictory"),
+        ("name: x\nversion: '1'\nrules:\n  - {id: a, kind: kpi_limit, kpi: LowSINRRatio, min: 10, max: 5, description: d, source: s}\n",
+         r":4: .*contradictory"),
+        ("name: x\nversion: '1'\nrules:\n  - {id: a, kind: reboot_all, description: d, source: s}\n", r":4: .*reboot_all"),
+        ("name: [x\n", "cannot read"),
+    ],
+)
+def test_malformed_packs_are_rejected_naming_the_line(tmp_path, text, message):
+    path = tmp_path / "pack.yaml"
+    path.write_text(text)
+    with pytest.raises(PackError, match=message):
+        load_pack(path)
+
+
+def test_cli_policy_and_verify(tmp_path):
+    runner = CliRunner()
+    assert "17 rules" in runner.invoke(app, ["policy", "check"]).output
+    explained = runner.invoke(app, ["policy", "explain", "emf.site_cap"])
+    assert "max_site_w: 120" in explained.output
+    actions = tmp_path / "a.json"
+    actions.write_text('[{"type": "set_tx_power", "cell": 0, "tx_power_dbm": 80}]')
+    result = runner.invoke(app, ["verify", "--actions", str(actions), "--json"])
+    assert result.exit_code == 3
+    import json
+    verdict = json.loads(result.output)
+    assert verdict["status"] == "rejected" and "power.wide_area" in {v["rule_id"] for v in verdict["violations"]}
+    actions.write_text('[{"type": "format_disk", "cell": 0}]')
+    bad = runner.invoke(app, ["verify", "--actions", str(actions)])
+    assert bad.exit_code == 2 and "format_disk" in bad.output
