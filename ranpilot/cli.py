@@ -14,11 +14,13 @@ from ranpilot.knowledge.cli import app as kb_app  # noqa: E402
 from ranpilot.network.cli import app as net_app  # noqa: E402
 from ranpilot.policies.cli import app as policy_app  # noqa: E402
 from ranpilot.policies.cli import verify  # noqa: E402
+from ranpilot.tools.cli import app as tool_app  # noqa: E402
 
 app = typer.Typer(help="ranpilot: operator intents in, verified RAN actions out.", no_args_is_help=True)
 app.add_typer(net_app, name="net")
 app.add_typer(kb_app, name="kb")
 app.add_typer(policy_app, name="policy")
+app.add_typer(tool_app, name="tool")
 app.command("verify")(verify)
 app.command("demo", help="The main job on the embedded default: offline, no API key.")(demo_module.demo)
 

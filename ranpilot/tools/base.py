@@ -1,0 +1,102 @@
+"""What every tool shares: typed inputs with validated arrays, solver status handling, binding constraints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cvxpy as cp
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+OPTIMAL = {cp.OPTIMAL}
+ACCEPTED_STATUS_NOTE = "only an OPTIMAL solver status is accepted; OPTIMAL_INACCURATE and worse are reported as failures"
+
+
+class ToolInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ToolOutput(BaseModel):
+    status: str = Field(description="optimal | infeasible | unbounded | failed | ok")
+    reason: str = ""
+    solve_time_ms: float = 0.0
+
+
+class Binding(BaseModel):
+    """A constraint that limits the optimum, with its dual value (the objective's sensitivity)."""
+
+    constraint: str
+    dual: float
+
+
+class ComplexArray(BaseModel):
+    """A complex array as it travels in JSON: real and imaginary parts of equal shape."""
+
+    re: list[Any]
+    im: list[Any]
+
+    def to_numpy(self, field: str) -> np.ndarray:
+        re, im = np.asarray(self.re, dtype=float), np.asarray(self.im, dtype=float)
+        if re.shape != im.shape:
+            raise ValueError(f"{field}: re has shape {re.shape} but im has shape {im.shape}")
+        return finite(re + 1j * im, field)
+
+    @classmethod
+    def of(cls, z: np.ndarray) -> ComplexArray:
+        return cls(re=np.real(z).tolist(), im=np.imag(z).tolist())
+
+
+def finite(a: np.ndarray, field: str) -> np.ndarray:
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{field}: contains NaN or infinity")
+    return a
+
+
+def matrix(value: Any, field: str, square: bool = False, nonneg: bool = True) -> np.ndarray:
+    """A finite 2-D float array (optionally square and non-negative) or a ValueError naming the field."""
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{field}: not a numeric matrix ({exc})") from exc
+    if a.ndim != 2 or 0 in a.shape:
+        raise ValueError(f"{field}: expected a non-empty 2-D matrix, got shape {a.shape}")
+    if square and a.shape[0] != a.shape[1]:
+        raise ValueError(f"{field}: expected a square matrix, got shape {a.shape}")
+    finite(a, field)
+    if nonneg and (a < 0).any():
+        raise ValueError(f"{field}: entries must be >= 0")
+    return a
+
+
+def per_item(value: float | list[float], n: int, field: str, positive: bool = True) -> np.ndarray:
+    """A scalar broadcast to n items, or a list of exactly n items."""
+    a = np.broadcast_to(np.asarray(value, dtype=float), (n,)) if np.ndim(value) == 0 else np.asarray(value, dtype=float)
+    if a.shape != (n,):
+        raise ValueError(f"{field}: expected a scalar or {n} values, got {a.shape[0]}")
+    finite(a, field)
+    if positive and (a <= 0).any():
+        raise ValueError(f"{field}: values must be > 0")
+    return np.array(a)
+
+
+def solve(problem: cp.Problem, **kwargs) -> tuple[str, str, float]:
+    """Solve and map the status: ('optimal', '', ms) or (status, reason, ms). Never raises."""
+    try:
+        problem.solve(**kwargs)
+    except cp.error.SolverError as exc:
+        return "failed", f"solver error: {exc}", 0.0
+    ms = 1e3 * (problem.solver_stats.solve_time or 0.0) if problem.solver_stats else 0.0
+    if problem.status in OPTIMAL:
+        return "optimal", "", ms
+    if problem.status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
+        return "infeasible", "the constraints cannot all be met", ms
+    if problem.status in (cp.UNBOUNDED, cp.UNBOUNDED_INACCURATE):
+        return "unbounded", "the objective is unbounded", ms
+    return "failed", f"solver status {problem.status}", ms
+
+
+def binding(names: list[str], duals: np.ndarray, tol: float = 1e-6) -> list[Binding]:
+    """Constraints with a non-zero dual, largest first."""
+    duals = np.abs(np.atleast_1d(np.asarray(duals, dtype=float)))
+    order = np.argsort(-duals)
+    return [Binding(constraint=names[i], dual=float(duals[i])) for i in order if duals[i] > tol]

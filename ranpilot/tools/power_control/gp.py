@@ -1,0 +1,72 @@
+"""Max-min SINR power control as a geometric program, solved in its log-convex form (CVXPY, DPP).
+
+GP:  maximize t  s.t.  t (sum_{j != k} G[k, j] p_j + noise_k) / (G[k, k] p_k) <= 1,  p <= pmax.
+With x = log p and tau = log t each constraint becomes log-sum-exp(affine) <= 0, which is
+exactly what CVXPY's `gp=True` does internally. Written out and vectorized, the K = 50 problem
+compiles once (~0.1 s) and re-solves with new gains through parameters; CVXPY's DGP path
+re-canonicalizes K^2 monomials and took ~23 s per solve at K = 50 on this machine.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import cvxpy as cp
+import numpy as np
+
+from ranpilot.tools.base import solve
+
+ABSENT = -200.0  # log of an absent interference path (exp(-200) ~ 0)
+
+
+class MaxMinProblem:
+    def __init__(self, k: int):
+        self.k = k
+        self.x = cp.Variable(k)  # log powers
+        self.tau = cp.Variable()  # log of the common SINR
+        self.log_ratio = cp.Parameter((k, k))  # log(G[k, j] / G[k, k]) off-diagonal, ABSENT on it
+        self.log_noise = cp.Parameter(k)  # log(noise_k / G[k, k])
+        self.log_pmax = cp.Parameter(k)
+        ones = np.ones(k)
+        terms = self.log_ratio + cp.outer(ones, self.x) - cp.outer(self.x, ones) + self.tau
+        noise = cp.reshape(self.log_noise - self.x + self.tau, (k, 1), order="C")
+        self.sinr_constraint = cp.log_sum_exp(cp.hstack([terms, noise]), axis=1) <= 0
+        self.power_constraint = self.x <= self.log_pmax
+        self.problem = cp.Problem(cp.Maximize(self.tau), [self.sinr_constraint, self.power_constraint])
+        assert self.problem.is_dcp(dpp=True)
+
+    def solve(self, G: np.ndarray, pmax: np.ndarray, noise: np.ndarray) -> tuple[str, str, float, np.ndarray]:
+        """(status, reason, ms, powers); powers are nan unless status is optimal."""
+        direct = np.diag(G)
+        off = G.copy()
+        np.fill_diagonal(off, 0.0)
+        with np.errstate(divide="ignore"):
+            ratio = np.where(off > 0, np.log(off) - np.log(direct)[:, None], ABSENT)
+        self.log_ratio.value = ratio
+        self.log_noise.value = np.log(noise) - np.log(direct)
+        self.log_pmax.value = np.log(pmax)
+        status, reason, ms = solve(self.problem, solver=cp.CLARABEL)
+        p = np.exp(self.x.value) if status == "optimal" else np.full(self.k, np.nan)
+        return status, reason, ms, np.asarray(p, dtype=float)
+
+    def power_binding(self) -> np.ndarray:
+        """d log(max-min SINR) / d log(pmax_k): which links' power limits hold the optimum back."""
+        return np.asarray(self.power_constraint.dual_value, dtype=float)
+
+
+@lru_cache(maxsize=16)
+def max_min_problem(k: int) -> MaxMinProblem:
+    return MaxMinProblem(k)
+
+
+def perron_frobenius_max_min(G: np.ndarray, pmax: np.ndarray, noise: np.ndarray) -> float:
+    """Closed-form optimal max-min SINR with per-link power limits (Tan, Chiang, Srikant 2011):
+    1 / max_k rho(D (F + noise e_k^T / pmax_k)), D = diag(1 / G_kk), F = off-diagonal gains."""
+    d = np.diag(1.0 / np.diag(G))
+    f = G - np.diag(np.diag(G))
+    radii = []
+    for k in range(len(pmax)):
+        e = np.zeros(len(pmax))
+        e[k] = 1.0
+        radii.append(max(abs(np.linalg.eigvals(d @ (f + np.outer(noise, e) / pmax[k])))))
+    return 1.0 / max(radii)

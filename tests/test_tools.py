@@ -1,0 +1,157 @@
+"""Tools against known optima, with stated tolerances and fixed seeds; bad input names the field."""
+
+import json
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+from typer.testing import CliRunner
+
+from ranpilot.cli import app
+from ranpilot.tools.energy import EnergyInput, energy_min_power
+from ranpilot.tools.load_balance import LoadBalanceInput, load_balance_cio
+from ranpilot.tools.power_control import PowerControlInput, power_control
+from ranpilot.tools.power_control.gp import perron_frobenius_max_min
+from ranpilot.tools.power_control.wmmse import rates, wmmse
+from ranpilot.tools.registry import TOOLS, langchain_tools
+from ranpilot.tools.slice_allocation import SliceAllocationInput, slice_prb_allocation
+
+
+def rayleigh_gains(batch, k, seed):
+    rng = np.random.default_rng(seed)
+    h = (rng.standard_normal((batch, k, k)) + 1j * rng.standard_normal((batch, k, k))) / np.sqrt(2)
+    return np.abs(h) ** 2
+
+
+@pytest.mark.parametrize("k,published", [(10, 2.85), (20, 3.62)])
+def test_wmmse_matches_published_sum_rate(k, published):
+    """Gaussian interference channel, Pmax = 1, noise = 1, 300 instances: mean within 3%."""
+    G = rayleigh_gains(300, k, seed=k)
+    ones = np.ones((300, k))
+    p, _ = wmmse(G, ones, ones)
+    assert rates(G, p, ones).sum(axis=1).mean() == pytest.approx(published, rel=0.03)
+    assert rates(G, ones, ones).sum(axis=1).mean() == pytest.approx(1.45, rel=0.05)  # full power
+
+
+def test_wmmse_is_monotone_and_restarts_never_hurt():
+    G = rayleigh_gains(20, 10, seed=1)
+    ones = np.ones((20, 10))
+    objectives = [rates(G, wmmse(G, ones, ones, iterations=n)[0], ones).sum() for n in (1, 3, 10, 30, 100)]
+    assert all(b >= a - 1e-9 for a, b in zip(objectives, objectives[1:]))
+    single = rates(G, wmmse(G, ones, ones)[0], ones).sum(axis=1)
+    best_of = rates(G, wmmse(G, ones, ones, restarts=10)[0], ones).sum(axis=1)
+    assert np.all(best_of >= single - 1e-9)
+
+
+def test_gp_max_min_equals_perron_frobenius():
+    G = rayleigh_gains(1, 8, seed=3)[0] + np.eye(8) * 3
+    pmax = np.array([1.0, 2, 1, 1, 3, 1, 1, 0.5])
+    out = power_control(PowerControlInput(gain_linear=G.tolist(), pmax_w=pmax.tolist(), noise_w=0.1, objective="max_min_sinr"))
+    expected = 10 * np.log10(perron_frobenius_max_min(G, pmax, np.full(8, 0.1)))
+    assert out.status == "optimal" and out.method == "gp"
+    assert out.min_sinr_db == pytest.approx(expected, abs=1e-3)
+    assert max(out.sinr_db) - min(out.sinr_db) < 1e-3  # max-min equalizes every link
+    assert out.binding and all(p <= q * (1 + 1e-6) for p, q in zip(out.powers_w, pmax))
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_proportional_fair_beats_sum_rate_and_full_power_on_its_utility(seed):
+    G = rayleigh_gains(1, 10, seed=seed)[0]
+    utility = lambda r: float(np.log(np.maximum(r, 1e-12)).sum())  # noqa: E731
+    sum_rate = power_control(PowerControlInput(gain_linear=G.tolist(), pmax_w=1, noise_w=1, objective="sum_rate"))
+    fair = power_control(PowerControlInput(gain_linear=G.tolist(), pmax_w=1, noise_w=1, objective="proportional_fair"))
+    full = rates(G[None], np.ones((1, 10)), np.ones((1, 10)))[0]
+    assert min(fair.rate_bps_hz) > min(sum_rate.rate_bps_hz)
+    assert utility(np.array(fair.rate_bps_hz)) >= max(utility(full), utility(np.array(sum_rate.rate_bps_hz))) - 1e-9
+    assert fair.sum_rate_bps_hz <= sum_rate.sum_rate_bps_hz + 1e-6
+
+
+@pytest.mark.parametrize(
+    "args,field",
+    [
+        ({"gain_linear": [[1, float("nan")], [0.1, 1]]}, "NaN"),
+        ({"gain_linear": [[1, -0.1], [0.1, 1]]}, ">= 0"),
+        ({"gain_linear": [[1, 0.1, 0.2], [0.1, 1, 0.1]]}, "square"),
+        ({"gain_linear": []}, "gain_linear"),
+        ({"gain_linear": [[0, 0.1], [0.1, 1]]}, "diagonal"),
+        ({"noise_w": -1}, "noise_w"),
+        ({"pmax_w": [1, 1, 1]}, "pmax_w"),
+        ({"method": "gp"}, "max_min_sinr objective only"),
+    ],
+)
+def test_power_control_bad_input(args, field):
+    base = {"gain_linear": [[1, 0.1], [0.1, 1]], "pmax_w": 1, "noise_w": 1}
+    with pytest.raises(ValidationError, match=field):
+        PowerControlInput(**{**base, **args})
+
+
+def test_slice_allocation_closed_form_and_sla_floor():
+    args = dict(slices=["eMBB", "URLLC"], ue_count=[[6, 2], [5, 5]], rate_per_prb_mbps=[[0.5, 0.5], [0.5, 0.5]], prb_budget=100)
+    free = slice_prb_allocation(SliceAllocationInput(**args))
+    assert np.allclose(free.prb_fractional, [[75, 25], [50, 50]], atol=0.05)  # x proportional to UE counts
+    args["ue_count"] = [[6, 2], [8, 1]]
+    floor = slice_prb_allocation(SliceAllocationInput(**args, sla_mbps=[0, 10]))  # URLLC needs 10 x n / 0.5 PRBs
+    assert floor.status == "optimal"
+    assert floor.prb[0][1] >= 40 and floor.prb[1][1] >= 20
+    assert all(sum(row) <= 100 for row in floor.prb)
+    assert floor.binding[0].constraint.startswith("prb_budget")
+    assert any(b.constraint == "sla_floor[cell 0, URLLC]" for b in floor.binding)
+    impossible = slice_prb_allocation(SliceAllocationInput(**args, sla_mbps=[0, 30]))
+    assert impossible.status == "infeasible" and "cell 0" in impossible.reason
+
+
+def test_energy_two_cell_closed_form():
+    """Two UEs, each served by its own cell, both rate targets tight: solve the 2x2 system."""
+    G = np.array([[1.0, 0.1], [0.2, 1.0]])
+    out = energy_min_power(EnergyInput(gain_linear=G.tolist(), serving=[0, 1], rate_target_bps_hz=1.0, noise_w=0.1, pmax_w=10))
+    gamma = 10 ** 0.15 * (2**1 - 1)
+    A = np.array([[G[0, 0], -gamma * G[0, 1]], [-gamma * G[1, 0], G[1, 1]]])
+    expected = np.linalg.solve(A, gamma * 0.1 * np.ones(2))
+    assert out.status == "optimal"
+    assert out.powers_w == pytest.approx(expected.tolist(), rel=1e-5)
+    assert {b.constraint for b in out.binding} == {"rate_target[ue 0]", "rate_target[ue 1]"}
+    infeasible = energy_min_power(EnergyInput(gain_linear=G.tolist(), serving=[0, 1], rate_target_bps_hz=12.0, noise_w=0.1, pmax_w=1))
+    assert infeasible.status == "infeasible" and "pmax_w" in infeasible.reason
+
+
+def test_energy_reports_idle_cells_as_sleep_candidates():
+    G = np.array([[1.0, 0.5, 0.01], [0.3, 1.0, 0.01]])
+    out = energy_min_power(EnergyInput(gain_linear=G.tolist(), serving=[0, 1], rate_target_bps_hz=0.5, noise_w=0.01, pmax_w=10))
+    assert out.sleep_candidates == [2] and out.powers_w[2] == pytest.approx(0.0, abs=1e-7)
+
+
+def test_load_balance_moves_edge_ues_out_of_the_hotspot():
+    rng = np.random.default_rng(0)
+    users = 40
+    rsrp = np.full((users, 3), -100.0)
+    rsrp[:, 0] = -80 + rng.uniform(-2, 2, users)  # everyone hears cell 0 best ...
+    rsrp[:20, 1] = -83 + rng.uniform(-1, 1, 20)  # ... half are within 6 dB of cell 1
+    rsrp[20:, 2] = -115.0  # cell 2 is too weak for the rest: coverage forbids moving them
+    out = load_balance_cio(LoadBalanceInput(rsrp_dbm=rsrp.tolist(), demand_prb=np.full((users, 3), 10.0).tolist(), prb_budget=273))
+    assert out.status == "optimal"
+    assert out.max_load_before == pytest.approx(400 / 273, rel=1e-6)
+    assert out.max_load_after == pytest.approx(200 / 273, rel=0.05) and out.moved_ues == 20
+    assert out.cio_db[1] - out.cio_db[0] >= 3.0 - 1e-6 and out.load_after[2] == 0.0
+    assert out.binding and out.binding[0].constraint.startswith("load[cell")
+
+
+def test_registry_exposes_typed_langchain_tools():
+    names = [t.name for t in langchain_tools()]
+    assert names == [t.name for t in TOOLS]
+    pc = langchain_tools()[0]
+    assert "gain_linear" in pc.args
+    result = pc.invoke({"gain_linear": [[1, 0.1], [0.1, 1]], "pmax_w": 1, "noise_w": 0.1})
+    assert result["status"] == "optimal" and len(result["powers_w"]) == 2
+
+
+def test_cli_tool_run(tmp_path):
+    runner = CliRunner()
+    assert "power_control" in runner.invoke(app, ["tool", "list"]).output
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps({"gain_linear": [[1, 0.1], [0.1, 1]], "pmax_w": 1, "noise_w": 0.1, "objective": "max_min_sinr"}))
+    result = runner.invoke(app, ["tool", "run", "power_control", "--input", str(path)])
+    assert result.exit_code == 0 and json.loads(result.output)["status"] == "optimal"
+    path.write_text(json.dumps({"gain_linear": [[1, 0.1]], "pmax_w": 1, "noise_w": 0.1}))
+    bad = runner.invoke(app, ["tool", "run", "power_control", "--input", str(path)])
+    assert bad.exit_code == 2 and "square" in bad.output
+    assert runner.invoke(app, ["tool", "run", "nope", "--input", str(path)]).exit_code == 2
