@@ -66,7 +66,7 @@ def test_intent_expectations_checked_on_the_dry_run():
     now = net.observe().network["RANEnergyConsumption"]
     met = TargetCheck(target="RANEnergyConsumption", condition=Condition.IS_LESS_THAN, values=[now * 0.95])
     unmet = TargetCheck(target="RANEnergyConsumption", condition=Condition.IS_LESS_THAN, values=[now * 0.5])
-    slice_target = TargetCheck(target="URLLC.DlLatency", condition=Condition.IS_LESS_THAN, values=[1000])
+    slice_target = TargetCheck(target="DlLatency", slice="URLLC", condition=Condition.IS_LESS_THAN, values=[1000])
     verdict = Verifier(PACK).verify(cut, net, [met, slice_target])
     assert verdict.status == "approved" and verdict.expectations_met
     verdict = Verifier(PACK).verify(cut, net, [unmet])

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from ranpilot.network.config import NetworkConfig
 from ranpilot.network.evaluate import RadioResult
 from ranpilot.network.state import NetState, Topology
+from ranpilot.network.targets import target_value
 
 NETWORK_TARGETS = (
     "AveDLRANUEThpt",
@@ -63,31 +64,17 @@ class Observation(BaseModel):
     slices: list[SliceKpis]
 
 
-def ratio_pct(mask: np.ndarray) -> float:
-    return float(100.0 * mask.mean()) if mask.size else 0.0
-
-
 def network_targets(r: RadioResult, state: NetState, cfg: NetworkConfig) -> dict[str, float]:
     """TS 28.312 RadioNetworkExpectation targets and network-wide KPM aggregates."""
-    th = cfg.thresholds
-    thp_mbps = r.thp_bps / 1e6
-    active = ~state.asleep
-    power_w = float(r.cell_power_w.sum())
-    return {
-        "AveDLRANUEThpt": float(thp_mbps.mean()),
-        "LowDLRANUEThptRatio": ratio_pct(thp_mbps < th.low_thp_mbps),
-        "WeakRSRPRatio": ratio_pct(r.rsrp_dbm < th.weak_rsrp_dbm),
-        "LowSINRRatio": ratio_pct(r.sinr_db < th.low_sinr_db),
-        "AveDLPrbLoad": float(100.0 * r.cell_load[active].mean()) if active.any() else 0.0,
-        "HighDLPrbLoadRatio": ratio_pct(100.0 * r.cell_load[active] > th.high_prb_load_pct),
-        "RANEnergyConsumption": power_w / 1e3,
-        "RANEnergyEfficiency": float(r.thp_bps.sum() / power_w) if power_w > 0 else 0.0,
+    out = {name: target_value(name, r, state, cfg) for name in NETWORK_TARGETS}
+    out.update({
         "DRB.UEThpDl": float(r.thp_bps.mean() / 1e3),
-        "CellEdgeDLRANUEThpt": float(np.percentile(thp_mbps, 5)),
+        "CellEdgeDLRANUEThpt": float(np.percentile(r.thp_bps / 1e6, 5)),
         "RRU.PrbUsedDl": float(r.cell_prb_used.sum()),
-        "NumActiveCells": float(active.sum()),
+        "NumActiveCells": float((~state.asleep).sum()),
         "HandoverCount": float(state.handovers),
-    }
+    })
+    return out
 
 
 def cell_kpis(r: RadioResult, state: NetState, cfg: NetworkConfig, topo: Topology) -> list[CellKpis]:

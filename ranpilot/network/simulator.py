@@ -19,8 +19,11 @@ from ranpilot.network.config import NetworkConfig
 from ranpilot.network.configuration import RanConfiguration, apply_actions
 from ranpilot.network.dynamics import draw_traffic, move_ues
 from ranpilot.network.evaluate import Geometry, RadioResult, compute_geometry, evaluate
+from ranpilot.network.geometry import sector_gain_db
+from ranpilot.network.radio import noise_mw
 from ranpilot.network.kpis import Observation, observation
 from ranpilot.network.state import NetState, Topology, initial_state
+from ranpilot.network.targets import target_value
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,29 @@ class Network:
     def observe(self) -> Observation:
         """KPIs of the current state and configuration (pure: advances nothing)."""
         return observation(self.radio(), self._state, self.config, self.topology)
+
+    def target_value(
+        self, name: str, cells: list[int] | None = None, slice: str | None = None, threshold: float | None = None
+    ) -> float | None:
+        """A TS 28.312 target over a scope of cells and/or one slice (None if unknown or empty)."""
+        names = [s.name for s in self.config.slices]
+        index = names.index(slice) if slice in names else None
+        if slice is not None and index is None:
+            return None
+        return target_value(name, self.radio(), self._state, self.config, cells, index, threshold)
+
+    def link_gains_db(self) -> np.ndarray:
+        """(N, C) antenna gain minus path loss and shadowing from every cell to every UE, dB
+        (independent of transmit power: received power = tx power + this)."""
+        site = self.topology.cell_site
+        geom = self._geom()
+        gain = sector_gain_db(geom.az_off_deg, geom.elev_down_deg[:, site], self._state.tilt_deg[None, :], self.config)
+        return gain - geom.pl_db[:, site]
+
+    def noise_w(self) -> float:
+        """Thermal noise plus noise figure over the carrier, W."""
+        cfg = self.config
+        return noise_mw(cfg.num_prb * cfg.prb_bandwidth_hz, cfg.noise_figure_db) / 1e3
 
     def radio(self) -> RadioResult:
         """Per-UE and per-cell arrays of the current state (cached until the state changes)."""

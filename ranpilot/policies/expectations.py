@@ -50,18 +50,17 @@ def condition_holds(condition: Condition, observed: float, values: list[float], 
 
 
 class TargetCheck(BaseModel):
-    """One expectation target as the verifier checks it: a KPI name (a network target such as
-    `AveDLRANUEThpt`, or `<slice>.DlThptPerUE` / `<slice>.DlLatency`), a condition and values."""
+    """One expectation target as the verifier checks it on the dry run: a TS 28.312 target name,
+    its condition and values, over a scope of cells and/or a slice, with an optional threshold."""
 
     target: str
     condition: Condition
     values: list[float]
+    cells: list[int] | None = None
+    slice: str | None = None
+    threshold: float | None = None
 
-
-def observed_value(target: str, network: dict[str, float], slices: dict[str, dict[str, float | None]]) -> float | None:
-    """The KPI named by a target, from network KPIs or per-slice KPIs (None if unknown or absent)."""
-    if "." in target and target.split(".", 1)[0] in slices:
-        name, kpi = target.split(".", 1)
-        value = slices[name].get(kpi)
-        return None if value is None else float(value)
-    return network.get(target)
+    def describe(self) -> str:
+        scope = f" on cells {self.cells}" if self.cells is not None else ""
+        scope += f" for slice {self.slice}" if self.slice else ""
+        return f"{self.target}{scope} {self.condition.value} {self.values}"

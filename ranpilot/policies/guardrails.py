@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ranpilot.network import Observation
+from ranpilot.network import Network, Observation
 from ranpilot.network.evaluate import RadioResult
 from ranpilot.policies import pack as p
 from ranpilot.policies.checks import Violation, violation
@@ -20,6 +20,7 @@ class DryRun:
     predicted: Observation
     baseline_radio: RadioResult
     predicted_radio: RadioResult
+    twin: Network  # the network after the change and the dry-run steps
     newly_asleep: np.ndarray  # (C,) bool
     weak_rsrp_dbm: float
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from ranpilot.network import Action, ActionError, NETWORK_TARGETS, Network, RanConfiguration, apply_actions
 from ranpilot.policies.audit import AuditLog
 from ranpilot.policies.checks import AppliedChange, StaticContext, Violation, static_violations
-from ranpilot.policies.expectations import TargetCheck, condition_holds, observed_value
+from ranpilot.policies.expectations import TargetCheck, condition_holds
 from ranpilot.policies.guardrails import DryRun, dry_run_violations
 from ranpilot.policies.pack import Mode, PolicyPack, Severity
 
@@ -133,7 +133,7 @@ class Verifier:
         twin.step(self.pack.dry_run_steps)
         return DryRun(
             baseline=baseline.observe(), predicted=twin.observe(), baseline_radio=baseline.radio(),
-            predicted_radio=twin.radio(), newly_asleep=requested.asleep & ~network.configuration().asleep,
+            predicted_radio=twin.radio(), twin=twin, newly_asleep=requested.asleep & ~network.configuration().asleep,
             weak_rsrp_dbm=network.config.thresholds.weak_rsrp_dbm,
         )
 
@@ -191,12 +191,11 @@ def _invalid(rule_id: str, exc: ActionError, source: str) -> Violation:
 
 
 def _unmet(expectations: list[TargetCheck], run: DryRun) -> list[str]:
-    slices = {s.slice: s.model_dump() for s in run.predicted.slices}
     out = []
     for e in expectations:
-        value = observed_value(e.target, run.predicted.network, slices)
+        value = run.twin.target_value(e.target, e.cells, e.slice, e.threshold)
         if value is None or not condition_holds(e.condition, value, e.values):
-            out.append(f"{e.target} {e.condition.value} {e.values}: predicted {value}")
+            out.append(f"{e.describe()}: predicted {value}")
     return out
 
 

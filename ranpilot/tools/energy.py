@@ -25,7 +25,7 @@ class EnergyInput(ToolInput):
     gain_linear: list[list[float]] = Field(description="G[u][c]: power gain from cell c to UE u (U x C).")
     serving: list[int] = Field(description="Serving cell of each UE.")
     rate_target_bps_hz: float | list[float] = Field(description="Spectral-efficiency target per UE (bit/s/Hz).")
-    noise_w: float = Field(gt=0, description="Noise power over the band, W.")
+    noise_w: float | list[float] = Field(description="Noise (plus fixed interference) at each UE, W.")
     pmax_w: float | list[float] = Field(description="Maximum power per cell, W.")
     interferer_load: float | list[float] = Field(default=1.0, description="Activity of each cell as an interferer (0..1).")
 
@@ -36,6 +36,7 @@ class EnergyInput(ToolInput):
         if len(self.serving) != users or not all(0 <= s < cells for s in self.serving):
             raise ValueError(f"serving: expected {users} cell indices in 0..{cells - 1}")
         per_item(self.rate_target_bps_hz, users, "rate_target_bps_hz", positive=False)
+        per_item(self.noise_w, users, "noise_w")
         per_item(self.pmax_w, cells, "pmax_w")
         load = per_item(self.interferer_load, cells, "interferer_load", positive=False)
         if ((load < 0) | (load > 1)).any():
@@ -68,8 +69,9 @@ def energy_problem(users: int, cells: int) -> EnergyProblem:
 
 
 def energy_min_power(inp: EnergyInput) -> EnergyOutput:
-    g = np.asarray(inp.gain_linear, dtype=float) / inp.noise_w
-    users, cells = g.shape
+    users = len(inp.serving)
+    g = np.asarray(inp.gain_linear, dtype=float) / per_item(inp.noise_w, users, "noise_w")[:, None]
+    cells = g.shape[1]
     serving = np.asarray(inp.serving)
     rate = per_item(inp.rate_target_bps_hz, users, "rate_target_bps_hz", positive=False)
     gamma = 10 ** (SHANNON_GAP_DB / 10) * (2.0**rate - 1.0)

@@ -1,0 +1,183 @@
+"""The agent as a LangGraph StateGraph: parse -> retrieve -> baseline -> (plan -> act -> verify ->
+[approval] -> apply -> evaluate)* -> report. Nodes return partial state updates; routers
+return Literal labels; the network, verifier, planner and store come from the runtime context."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from ranpilot.agents import fulfilment as ff
+from ranpilot.agents.context import AgentContext
+from ranpilot.agents.state import AgentState
+from ranpilot.agents.strategies import Situation
+from ranpilot.knowledge import QueryError, retrieve
+from ranpilot.policies import Proposal
+from ranpilot.tools.registry import get_tool
+
+
+def parse_intent(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    result = runtime.context.planner.parse(state["text"], runtime.context.areas)
+    return {"parse": result, "intent": result.intent}
+
+
+def route_parsed(state: AgentState) -> Literal["retrieve", "report"]:
+    return "retrieve" if state["intent"] is not None else "report"
+
+
+def retrieve_clauses(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    ctx = runtime.context
+    if ctx.store is None:
+        return {"passages": []}
+    targets = " ".join(t.targetName for e in state["intent"].intentExpectations for t in e.expectationTargets)
+    try:
+        return {"passages": retrieve(f"{state['text']} {targets}", ctx.passages_k, store=ctx.store)}
+    except QueryError:
+        return {"passages": []}
+
+
+def baseline(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    net, intent = runtime.context.network, state["intent"]
+    outside = sorted({c for e in intent.intentExpectations for c in ff.scope_of(e, net.num_cells)[0]} - set(state["scope_cells"]))
+    update = {"baselines": ff.baselines(intent, net), "kpis_before": net.observe().network, "round": 0,
+              "step_scale": 1.0, "applied": [], "rounds": [], "verdict": None, "approval": None}
+    if outside:
+        update["outcome"] = f"rejected: cells {outside} are outside the operator's scope"
+    return update
+
+
+def route_baseline(state: AgentState) -> Literal["plan", "report"]:
+    return "report" if state.get("outcome") else "plan"
+
+
+def situation(state: AgentState, ctx: AgentContext) -> Situation | None:
+    """The first unmet target, in the intent's order, as the planner sees it."""
+    pending = ff.unmet(state["intent"], ctx.network, state["baselines"])
+    if not pending:
+        return None
+    e, t = pending[0]
+    cells, slice_ = ff.scope_of(e, ctx.network.num_cells)
+    cells = [c for c in cells if c in set(state["scope_cells"])]
+    return Situation(network=ctx.network, target=t.targetName, goal=ff.goal(t, state["baselines"][ff.key(e, t)])[0],
+                     cells=cells, slice=slice_, threshold=ff.threshold_of(t), pack=ctx.verifier.pack,
+                     step_scale=state["step_scale"])
+
+
+def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    s = situation(state, runtime.context)
+    if s is None:
+        return {"tool_calls": [], "focus": "", "proposal": None}
+    calls = runtime.context.planner.plan(s, state["passages"])
+    return {"tool_calls": calls, "focus": s.target, "round": state["round"] + 1}
+
+
+def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    """Run the planned tools, then turn their results into a proposal confined to scope."""
+    ctx = runtime.context
+    results = [get_tool(call.tool).call(call.arguments).model_dump(mode="json") for call in state["tool_calls"]]
+    s = situation(state, ctx)
+    actions = ctx.planner.propose(s, results) if s else []
+    allowed = set(state["scope_cells"])
+    actions = [a for a in actions if getattr(a, "cell", None) in allowed or not hasattr(a, "cell")]
+    proposal = Proposal(intent_id=state["intent"].id, actions=actions,
+                        rationale=f"round {state['round']}: work on {state['focus']}") if actions else None
+    return {"tool_results": results, "proposal": proposal}
+
+
+def route_acted(state: AgentState) -> Literal["verify", "report"]:
+    return "verify" if state["proposal"] is not None else "report"
+
+
+def verify(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    ctx = runtime.context
+    checks = ff.target_checks(state["intent"], state["baselines"], ctx.network.num_cells)
+    verdict = ctx.verifier.verify(state["proposal"], ctx.network, checks)
+    record = {"round": state["round"], "target": state["focus"],
+              "tool_calls": [c.model_dump() | {"arguments": "..."} for c in state["tool_calls"]],
+              "verdict_status": verdict.status, "violations": [f"{v.rule_id} on {v.object}" for v in verdict.violations],
+              "applied": False}
+    scale = state["step_scale"] * (0.5 if verdict.status == "rejected" else 1.0)
+    return {"verdict": verdict, "rounds": state["rounds"] + [record], "step_scale": scale, "approval": None}
+
+
+def route_verdict(state: AgentState, runtime: Runtime[AgentContext]) -> Literal["apply", "ask_approval", "plan", "report"]:
+    status = state["verdict"].status
+    if status == "approved":
+        return "apply"
+    if status == "needs_approval":
+        return "ask_approval"
+    return "plan" if state["round"] < runtime.context.max_rounds else "report"
+
+
+def ask_approval(state: AgentState) -> dict:
+    """Pause for an operator (`ranpilot approve|reject THREAD`). Nothing before the interrupt has side effects."""
+    v = state["verdict"]
+    answer = interrupt({"proposal": v.proposal.model_dump(mode="json"),
+                        "violations": [x.model_dump(mode="json") for x in v.violations]})
+    return {"approval": "approved" if answer == "approved" else "rejected"}
+
+
+def route_approval(state: AgentState) -> Literal["apply", "report"]:
+    return "apply" if state["approval"] == "approved" else "report"
+
+
+def apply(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    ctx = runtime.context
+    approver = "operator" if state["approval"] == "approved" else None
+    result = ctx.verifier.apply_verified(state["verdict"], ctx.network, approved_by=approver)
+    rounds = list(state["rounds"])
+    rounds[-1] = {**rounds[-1], "applied": result.status == "applied"}
+    scale = state["step_scale"] * (0.5 if result.status == "rolled_back" else 1.0)
+    return {"applied": state["applied"] + [result], "rounds": rounds, "step_scale": scale}
+
+
+def evaluate(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    runtime.context.network.step(runtime.context.observe_steps)
+    return {}
+
+
+def route_evaluated(state: AgentState, runtime: Runtime[AgentContext]) -> Literal["plan", "report"]:
+    done = not ff.unmet(state["intent"], runtime.context.network, state["baselines"])
+    return "report" if done or state["round"] >= runtime.context.max_rounds else "plan"
+
+
+def report(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    intent, net = state["intent"], runtime.context.network
+    if intent is None:
+        return {"report": None, "outcome": f"{state['parse'].status}: {state['parse'].reason}"}
+    if state.get("outcome"):
+        return {"report": ff.report(intent, net, state["baselines"], feasible=False, infeasibility=state["outcome"])}
+    final = ff.report(intent, net, state["baselines"])
+    applied = sum(1 for a in state["applied"] if a.status == "applied")
+    if state.get("approval") == "rejected":
+        why = "the operator rejected the proposal"
+    elif final.fulfilmentStatus.value == "FULFILLED":
+        why = "fulfilled"
+    elif state["verdict"] is not None and state["verdict"].status == "rejected":
+        why = "not fulfilled: the verifier rejected every remaining proposal"
+    else:
+        why = "not fulfilled within the round limit" if state["round"] >= runtime.context.max_rounds else "not fulfilled: no further action found"
+    return {"report": final, "outcome": f"{why} after {state['round']} round(s), {applied} change set(s) applied"}
+
+
+def build_graph(checkpointer=None):
+    g = StateGraph(AgentState, context_schema=AgentContext)
+    for name, node in (("parse_intent", parse_intent), ("retrieve", retrieve_clauses), ("baseline", baseline),
+                       ("plan", plan), ("act", act), ("verify", verify), ("ask_approval", ask_approval),
+                       ("apply", apply), ("evaluate", evaluate), ("report", report)):
+        g.add_node(name, node)
+    g.add_edge(START, "parse_intent")
+    g.add_conditional_edges("parse_intent", route_parsed)
+    g.add_edge("retrieve", "baseline")
+    g.add_conditional_edges("baseline", route_baseline)
+    g.add_edge("plan", "act")
+    g.add_conditional_edges("act", route_acted)
+    g.add_conditional_edges("verify", route_verdict)
+    g.add_conditional_edges("ask_approval", route_approval)
+    g.add_edge("apply", "evaluate")
+    g.add_conditional_edges("evaluate", route_evaluated)
+    g.add_edge("report", END)
+    return g.compile(checkpointer=checkpointer)

@@ -1,0 +1,283 @@
+"""Embedded (offline) intent parser: operator text -> TS 28.312 Intent, a clarification, or a rejection.
+
+Each clause of the text is classified to a target by MiniLM similarity to exemplars we wrote
+(`exemplars.yaml`), nudged by units and keywords; numbers, units, comparisons, cells, slices,
+areas, time windows and priority are extracted deterministically (`extraction.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import yaml
+from pydantic import BaseModel
+
+from ranpilot.agents import extraction as ex
+from ranpilot.agents.intent import (
+    HIGHER_IS_BETTER, TARGET_UNITS, Context, ExpectationObject, ExpectationTarget, Intent, IntentExpectation,
+)
+from ranpilot.knowledge.embeddings import embed
+from ranpilot.policies.expectations import Condition
+
+EXEMPLARS = Path(__file__).with_name("exemplars.yaml")
+MIN_SCORE = 0.30
+MAX_TX_POWER_DBM = 46.0  # default pack's wide-area limit (TS 38.104 6.2 rated power)
+PEAK_UE_THP_MBPS = 2000.0
+SLOT_MS = 0.5
+CLAUSE_SPLIT = re.compile(r";|\.\s+|,?\s+\bbut\b\s+|,?\s+\bwhile\b\s+|,?\s+\bwhilst\b\s+|,?\s+\band also\b\s+|,?\s+\band\b\s+(?=(?:keep|cut|reduce|raise|ensure|make|lower|increase|limit|hold|maintain|protect|guarantee|save|improve|above|below|under|over|at least|at most|less|more)\b)", re.I)
+RAN_WORDS = re.compile(r"\b(cells?|network|throughput|latency|delay|coverage|energy|power|prb|load|slice|users?|ues?|sinr|rsrp|interference|signal|speed|mbps|mbit|tilt|handover|traffic|congest\w*|urllc|embb|mmtc)\b", re.I)
+GUARD_DEFAULTS = {"WeakRSRPRatio": 5.0, "LowSINRRatio": 25.0}  # the default pack's guardrail limits
+EDGE_DEFAULT_PCT = 5.0  # 'cell edge' read as the 5th percentile of UE throughput
+UNIT_HINTS = {"Mbit/s": {"AveDLRANUEThpt": 0.12, "LowDLRANUEThptRatio": 0.08, "DlThptPerUE": 0.12},
+              "ms": {"DlLatency": 0.3}, "kW": {"RANEnergyConsumption": 0.3}, "bit/J": {"RANEnergyEfficiency": 0.3}}
+KEYWORD_HINTS = [
+    (re.compile(r"\bcell[- ]edge|\bedge users|\bworst users|\bevery user|\ball users\b", re.I), "LowDLRANUEThptRatio", 0.2),
+    (re.compile(r"\befficien", re.I), "RANEnergyEfficiency", 0.25),
+    (re.compile(r"\b(energy|power consumption|power draw|electricity|kwh)\b", re.I), "RANEnergyConsumption", 0.15),
+    (re.compile(r"\b(coverage|rsrp|weak signal)\b", re.I), "WeakRSRPRatio", 0.2),
+    (re.compile(r"\b(sinr|interference)\b", re.I), "LowSINRRatio", 0.2),
+    (re.compile(r"\b(latency|delay)\b", re.I), "DlLatency", 0.25),
+    (re.compile(r"\b(overloaded|congested) cells\b|\bcells (above|over) \d+\s*%", re.I), "HighDLPrbLoadRatio", 0.2),
+    (re.compile(r"\b(prb|resource block|utili[sz]ation|load)\b", re.I), "AveDLPrbLoad", 0.1),
+]
+
+
+class ParseResult(BaseModel):
+    text: str
+    status: Literal["parsed", "clarify", "rejected"]
+    intent: Intent | None = None
+    reason: str | None = None
+
+
+@lru_cache(maxsize=1)
+def exemplar_matrix() -> tuple[list[str], np.ndarray]:
+    data = yaml.safe_load(EXEMPLARS.read_text())
+    labels = [target for target, texts in data.items() for _ in texts]
+    vectors = embed([t for texts in data.values() for t in texts])
+    return labels, vectors
+
+
+def classify(clauses: list[str]) -> list[tuple[str | None, float]]:
+    """Best target per clause with its score (None below MIN_SCORE)."""
+    labels, vectors = exemplar_matrix()
+    sims = embed(clauses) @ vectors.T
+    out = []
+    for clause, row in zip(clauses, sims):
+        scores: dict[str, float] = {}
+        for label, sim in zip(labels, row):
+            scores[label] = max(scores.get(label, -1.0), float(sim))
+        for q in ex.quantities(clause):
+            for target, bonus in UNIT_HINTS.get(q.unit, {}).items():
+                scores[target] += bonus
+        for pattern, target, bonus in KEYWORD_HINTS:
+            if pattern.search(clause):
+                scores[target] += bonus
+        best = max(scores, key=scores.get)
+        out.append((best if scores[best] >= MIN_SCORE else None, scores[best]))
+    return out
+
+
+SUBJECTLESS = re.compile(r"^(above|below|under|over|at least|at most|less|more|no more|no less)\b", re.I)
+
+
+def inherit_subjects(clauses: list[str], labelled: list[tuple[str | None, float]]) -> list[tuple[str | None, float]]:
+    """'above 50 Mbps and below 10 Mbps': a clause without a subject keeps the previous target."""
+    out = list(labelled)
+    for i in range(1, len(clauses)):
+        if SUBJECTLESS.match(clauses[i]) and out[i - 1][0] is not None:
+            out[i] = out[i - 1]
+    return out
+
+
+def parse_intent(text: str, areas: dict[str, list[int]] | None = None) -> ParseResult:
+    """Parse one intent. `areas` maps area names ('stadium') to cell ids."""
+    text = (text or "").strip()
+    if not text:
+        return ParseResult(text=text, status="rejected", reason="empty intent")
+    unsafe = unsafe_request(text)
+    if unsafe:
+        return ParseResult(text=text, status="rejected", reason=unsafe)
+    clauses = [c.strip(" ,.") for c in CLAUSE_SPLIT.split(text) if c and c.strip(" ,.")]
+    labelled = inherit_subjects(clauses, classify(clauses))
+    if all(target is None for target, _ in labelled):
+        if RAN_WORDS.search(text):
+            return ParseResult(text=text, status="clarify", reason="which KPI should change, and to what value? "
+                               "For example: 'keep average user throughput above 30 Mbps in cells 3-5'.")
+        return ParseResult(text=text, status="rejected", reason="out of domain: this is not about the radio network")
+    scope_or_question = scope(text, areas or {})
+    if isinstance(scope_or_question, str):
+        return ParseResult(text=text, status="clarify", reason=scope_or_question)
+    expectations = []
+    for index, (clause, (target, _)) in enumerate(zip(clauses, labelled), start=1):
+        if target is None:
+            continue
+        built = build_target(target, clause, scope_or_question)
+        if isinstance(built, str):
+            return ParseResult(text=text, status=built.split(":", 1)[0], reason=built.split(":", 1)[1].strip())
+        expectations.append(expectation(f"exp-{index}", clause, built, scope_or_question))
+    problem = contradiction(expectations)
+    if problem:
+        return ParseResult(text=text, status="rejected", reason=problem)
+    contexts = []
+    window = ex.time_window(text)
+    if window:
+        contexts.append(Context(contextAttribute="timeWindow", contextCondition=Condition.IS_WITHIN_RANGE,
+                                contextValueRange=list(window)))
+    intent = Intent(userLabel=text[:120], intentExpectations=expectations, intentContexts=contexts,
+                    intentPriority=ex.priority(text) or 50)
+    return ParseResult(text=text, status="parsed", intent=intent)
+
+
+def unsafe_request(text: str) -> str | None:
+    t = text.lower()
+    for m in re.finditer(r"(-?\d+(?:\.\d+)?)\s*dbm", t):
+        value = float(m.group(1))
+        if value > MAX_TX_POWER_DBM and re.search(r"\b(set|raise|increase|put|boost|push|transmit|power)\b", t[: m.start()]):
+            return (f"{value:g} dBm exceeds the {MAX_TX_POWER_DBM:g} dBm transmit power limit of wide-area cells "
+                    "(rule power.wide_area, TS 38.104 6.2); nothing was applied")
+    if re.search(r"\b(switch|turn|shut|power)\s*(off|down)\s+(all|every|the whole|each)\b|\b(all|every) cells? (off|asleep|to sleep)\b", t):
+        return "switching off every cell would leave all users without coverage (TS 38.300 15.4); nothing was applied"
+    return None
+
+
+Scope = tuple[list[int] | None, list[str]]  # cells (None = all), slices
+
+
+def scope(text: str, areas: dict[str, list[int]]) -> Scope | str:
+    """The cells and slices an intent is about, or a clarification question."""
+    known, unknown = ex.areas(text, areas)
+    if unknown:
+        return f"which cells make up the {unknown[0]}? Name them ('cells 3, 4 and 5') or define the area"
+    cell_ids = ex.cells(text)
+    for name in known:
+        cell_ids = sorted(set(cell_ids) | set(areas[name]))
+    return (cell_ids or None), ex.slices(text)
+
+
+def build_target(target: str, clause: str, scope_: Scope) -> ExpectationTarget | str:
+    """The target with its value and condition, or 'clarify: ...' / 'rejected: ...'."""
+    cells_, slices_ = scope_
+    if slices_ and target == "AveDLRANUEThpt":
+        target = "DlThptPerUE"
+    qs = ex.quantities(clause)
+    unit = TARGET_UNITS[target]
+    contexts: list[Context] = []
+    relative = ex.BY_PERCENT_RE.search(clause)
+    between = ex.BETWEEN_RE.search(clause)
+    condition = ex.comparison(clause)
+    ratio_target = unit == "%"
+    pcts = [q.value for q in qs if q.unit == "%"]
+    if relative and not ratio_target or (relative and ratio_target and len(pcts) == 1 and ex.direction_verb(clause, HIGHER_IS_BETTER[target])):
+        change = float(relative.group(1)) * (1 if ex.direction_verb(clause, HIGHER_IS_BETTER[target]) >= 0 else -1)
+        contexts.append(Context(contextAttribute="changeRelativeToBaselinePct", contextCondition=Condition.IS_EQUAL_TO,
+                                contextValueRange=[change]))
+        condition = Condition.IS_EQUAL_TO_OR_GREATER_THAN if change > 0 else Condition.IS_EQUAL_TO_OR_LESS_THAN
+        return ExpectationTarget(targetName=target, targetCondition=condition, targetValueRange=[change], targetContexts=contexts)
+    if ratio_target:
+        value, threshold = ratio_value(target, clause, qs, pcts)
+        if threshold is not None:
+            contexts.append(Context(contextAttribute="threshold", contextCondition=Condition.IS_EQUAL_TO,
+                                    contextValueRange=[threshold]))
+    elif between:
+        value = None
+    else:
+        matching = [q.value for q in qs if q.unit == unit]
+        value = matching[0] if matching else None
+    if between:
+        low, high = sorted((float(between.group(1)), float(between.group(2))))
+        values = [low, high]
+        condition = Condition.IS_WITHIN_RANGE
+    elif value is None and ex.direction_verb(clause, HIGHER_IS_BETTER[target]):
+        # 'cut transmit power at night': any change in that direction, the others' targets and
+        # the guardrails permitting. Strictly better than the baseline, by an unstated amount.
+        contexts.append(Context(contextAttribute="changeRelativeToBaselinePct", contextCondition=Condition.IS_EQUAL_TO,
+                                contextValueRange=[0.0]))
+        strict = Condition.IS_GREATER_THAN if ex.direction_verb(clause, HIGHER_IS_BETTER[target]) > 0 else Condition.IS_LESS_THAN
+        return ExpectationTarget(targetName=target, targetCondition=strict, targetValueRange=[0.0], targetContexts=contexts)
+    elif value is None:
+        return (f"clarify: what value should {target} reach"
+                + (f" on cells {cells_}" if cells_ else "") + f"? Give a number in {unit}.")
+    else:
+        values = [value]
+        if condition in (None, Condition.IS_WITHIN_RANGE) or ratio_target:
+            condition = (Condition.IS_EQUAL_TO_OR_GREATER_THAN if HIGHER_IS_BETTER[target]
+                         else Condition.IS_EQUAL_TO_OR_LESS_THAN)
+    bad = implausible(target, values)
+    if bad:
+        return f"rejected: {bad}"
+    return ExpectationTarget(targetName=target, targetCondition=condition, targetValueRange=values, targetContexts=contexts)
+
+
+def ratio_value(target: str, clause: str, qs: list[ex.Quantity], pcts: list[float]) -> tuple[float | None, float | None]:
+    """(ratio in %, threshold) for ratio targets: 'fewer than 5% of users below 2 Mbps'."""
+    threshold_unit = {"LowDLRANUEThptRatio": "Mbit/s", "WeakRSRPRatio": "dBm", "LowSINRRatio": "dB"}.get(target)
+    thresholds = [q.value for q in qs if q.unit == threshold_unit]
+    if target == "HighDLPrbLoadRatio" and len(pcts) >= 2:
+        return pcts[0], pcts[1]
+    value = pcts[0] if pcts else None
+    if value is None and target == "LowDLRANUEThptRatio" and thresholds:
+        value = EDGE_DEFAULT_PCT
+    if value is None and target in GUARD_DEFAULTS and re.search(r"\b(keep\w*|maintain\w*|preserv\w*|protect\w*|without (losing|hurting))\b", clause, re.I):
+        value = GUARD_DEFAULTS[target]
+    return value, (thresholds[0] if thresholds else None)
+
+
+def implausible(target: str, values: list[float]) -> str | None:
+    unit = TARGET_UNITS[target]
+    if unit == "%" and any(v < 0 or v > 100 for v in values):
+        return f"{target} is a percentage; {values} is outside 0-100"
+    if unit == "Mbit/s" and any(v > PEAK_UE_THP_MBPS for v in values):
+        return f"{values[0]:g} Mbit/s per user is beyond the peak rate of a 100 MHz NR carrier"
+    if unit == "Mbit/s" and any(v < 0 for v in values):
+        return "a throughput cannot be negative"
+    if target == "DlLatency" and any(v < SLOT_MS for v in values):
+        return f"{min(values):g} ms is below one {SLOT_MS} ms slot at 30 kHz subcarrier spacing: infeasible"
+    return None
+
+
+def expectation(exp_id: str, clause: str, target: ExpectationTarget, scope_: Scope) -> IntentExpectation:
+    cells_, slices_ = scope_
+    if slices_ and target.targetName in ("DlThptPerUE", "DlLatency"):
+        obj = ExpectationObject(objectType="NetworkSlice", objectInstance=slices_)
+    elif cells_:
+        obj = ExpectationObject(objectType="NRCellDU", objectInstance=[str(c) for c in cells_])
+    else:
+        obj = ExpectationObject(objectType="RAN_SubNetwork", objectInstance=["all"])
+    if slices_ and cells_ and obj.objectType == "NetworkSlice":
+        obj.objectContexts.append(Context(contextAttribute="cells", contextCondition=Condition.IS_ONE_OF,
+                                          contextValueRange=[float(c) for c in cells_]))
+    verb = "ENSURE" if re.search(r"\b(keep\w*|ensur\w*|maintain\w*|guarantee\w*|protect\w*|hold\w*|never)\b", clause, re.I) else "DELIVER"
+    return IntentExpectation(expectationId=exp_id, expectationVerb=verb, expectationObject=obj, expectationTargets=[target])
+
+
+def contradiction(expectations: list[IntentExpectation]) -> str | None:
+    """Two absolute targets on the same KPI and object whose allowed ranges do not meet."""
+    bounds: dict[tuple, tuple[float, float]] = {}
+    for e in expectations:
+        for t in e.expectationTargets:
+            if t.context("changeRelativeToBaselinePct"):
+                continue
+            lo, hi = allowed_range(t.targetCondition, t.targetValueRange)
+            key = (t.targetName, tuple(e.expectationObject.objectInstance))
+            old = bounds.get(key, (-np.inf, np.inf))
+            new = (max(old[0], lo), min(old[1], hi))
+            if new[0] > new[1]:
+                return f"contradictory targets: {t.targetName} cannot be both in {old} and in {(lo, hi)}"
+            bounds[key] = new
+    return None
+
+
+def allowed_range(condition: Condition, values: list[float]) -> tuple[float, float]:
+    if condition in (Condition.IS_GREATER_THAN, Condition.IS_EQUAL_TO_OR_GREATER_THAN):
+        return values[0], np.inf
+    if condition in (Condition.IS_LESS_THAN, Condition.IS_EQUAL_TO_OR_LESS_THAN):
+        return -np.inf, values[0]
+    if condition == Condition.IS_WITHIN_RANGE:
+        return values[0], values[1]
+    if condition == Condition.IS_EQUAL_TO:
+        return values[0], values[0]
+    return -np.inf, np.inf
