@@ -10,6 +10,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import typer  # noqa: E402
 
 from ranpilot import demo as demo_module  # noqa: E402
+from ranpilot.agents import cli as agent_cli  # noqa: E402
 from ranpilot.knowledge.cli import app as kb_app  # noqa: E402
 from ranpilot.network.cli import app as net_app  # noqa: E402
 from ranpilot.policies.cli import app as policy_app  # noqa: E402
@@ -22,6 +23,10 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(policy_app, name="policy")
 app.add_typer(tool_app, name="tool")
 app.command("verify")(verify)
+app.add_typer(agent_cli.intent_app, name="intent")
+app.command("run")(agent_cli.run)
+app.command("approve")(agent_cli.answer("approved"))
+app.command("reject")(agent_cli.answer("rejected"))
 app.command("demo", help="The main job on the embedded default: offline, no API key.")(demo_module.demo)
 
 

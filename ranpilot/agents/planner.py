@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ranpilot.agents.parser import ParseResult, parse_intent
-from ranpilot.agents.strategies import STRATEGIES, Situation, ToolCall
+from ranpilot.agents.strategies import DEFAULT_STRATEGY, STRATEGIES, Situation, ToolCall
 from ranpilot.network import Action
 
 
@@ -14,9 +14,9 @@ class EmbeddedPlanner:
         return parse_intent(text, areas)
 
     def plan(self, situation: Situation, passages: list) -> list[ToolCall]:
-        calls, _ = STRATEGIES[situation.target]
+        calls, _ = STRATEGIES[DEFAULT_STRATEGY[situation.target]]
         return calls(situation)
 
     def propose(self, situation: Situation, results: list[dict]) -> list[Action]:
-        _, actions = STRATEGIES[situation.target]
+        _, actions = STRATEGIES[DEFAULT_STRATEGY[situation.target]]
         return actions(situation, results)

@@ -252,15 +252,26 @@ def slice_actions(s: Situation, results: list[dict]) -> list[Action]:
     return out
 
 
+#: Strategies by name (what an LLM planner chooses among) ...
 STRATEGIES: dict[str, Strategy] = {
-    "RANEnergyConsumption": (energy_calls, energy_actions),
-    "RANEnergyEfficiency": (energy_calls, energy_actions),
-    "LowDLRANUEThptRatio": (power_control_calls, power_control_actions),
-    "LowSINRRatio": (power_control_calls, power_control_actions),
-    "AveDLRANUEThpt": (load_balance_calls, load_balance_actions),
-    "AveDLPrbLoad": (load_balance_calls, load_balance_actions),
-    "HighDLPrbLoadRatio": (load_balance_calls, load_balance_actions),
-    "WeakRSRPRatio": (lambda s: [], coverage_actions),
-    "DlThptPerUE": (slice_calls, slice_actions),
-    "DlLatency": (slice_calls, slice_actions),
+    "energy_min_power": (energy_calls, energy_actions),
+    "proportional_fair_power": (power_control_calls, power_control_actions),
+    "balance_load_with_cio": (load_balance_calls, load_balance_actions),
+    "improve_coverage_with_tilt": (lambda s: [], coverage_actions),
+    "allocate_slice_prbs": (slice_calls, slice_actions),
+}
+STRATEGY_DESCRIPTIONS = {
+    "energy_min_power": "Lower transmit power to the least that keeps users' rates (LP); idle cells may sleep.",
+    "proportional_fair_power": "Re-balance cell powers for proportional fairness (WMMSE): helps cell-edge and low-SINR users.",
+    "balance_load_with_cio": "Move users between cells with cell individual offsets (LP) to relieve loaded cells.",
+    "improve_coverage_with_tilt": "Uptilt and power up cells with weak-RSRP users.",
+    "allocate_slice_prbs": "Re-split PRB quotas between slices (CVXPY) to meet a slice's throughput or latency.",
+}
+#: ... and the embedded planner's choice for each target.
+DEFAULT_STRATEGY = {
+    "RANEnergyConsumption": "energy_min_power", "RANEnergyEfficiency": "energy_min_power",
+    "LowDLRANUEThptRatio": "proportional_fair_power", "LowSINRRatio": "proportional_fair_power",
+    "AveDLRANUEThpt": "balance_load_with_cio", "AveDLPrbLoad": "balance_load_with_cio",
+    "HighDLPrbLoadRatio": "balance_load_with_cio", "WeakRSRPRatio": "improve_coverage_with_tilt",
+    "DlThptPerUE": "allocate_slice_prbs", "DlLatency": "allocate_slice_prbs",
 }

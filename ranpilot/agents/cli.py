@@ -1,0 +1,112 @@
+"""`ranpilot run`, `ranpilot approve|reject`, `ranpilot intent parse`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from ranpilot.agents.llm import LlmError, make_planner
+from ranpilot.agents.report import print_run
+from ranpilot.agents.runner import AgentRunner, RunError, RunResult
+from ranpilot.network.cli import ConfigOption, build_network
+from ranpilot.settings import load_settings
+
+intent_app = typer.Typer(help="Parse operator intents (nothing touches the network).", no_args_is_help=True)
+err = Console(stderr=True)
+AreaOption = Annotated[Optional[list[str]], typer.Option("--area", help="Named area: NAME=CELL,CELL,... (repeatable).")]
+
+
+def parse_areas(values: list[str] | None) -> dict[str, list[int]]:
+    areas = {}
+    for value in values or []:
+        name, _, cells = value.partition("=")
+        try:
+            areas[name.strip()] = [int(c) for c in cells.split(",") if c.strip()]
+        except ValueError as exc:
+            raise typer.BadParameter(f"{value!r}: expected NAME=CELL,CELL", param_hint="--area") from exc
+    return areas
+
+
+def runner(fallback: bool) -> AgentRunner:
+    settings = load_settings()
+    try:
+        return AgentRunner(settings, make_planner(settings, fallback))
+    except LlmError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+
+def emit(result: RunResult, as_json: bool) -> None:
+    if as_json:
+        print(result.model_dump_json(indent=2))
+    else:
+        print_run(result)
+
+
+def run(
+    text: Annotated[Optional[str], typer.Argument(help="The intent, in plain language.")] = None,
+    thread: Annotated[Optional[str], typer.Option(help="Thread id: new, or an existing one to show/resume.")] = None,
+    config: ConfigOption = None,
+    seed: Annotated[Optional[int], typer.Option()] = None,
+    cells: Annotated[Optional[str], typer.Option(help="Operator scope: cells the agent may touch, e.g. 0,1,2.")] = None,
+    area: AreaOption = None,
+    fallback: Annotated[bool, typer.Option(help="Fall back to the embedded planner if the LLM is unreachable.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Carry an intent through to verified, applied actions on the simulated network."""
+    agent = runner(fallback)
+    try:
+        if text is None:
+            if thread is None:
+                raise typer.BadParameter("give an intent, or --thread ID to show a run")
+            emit(agent.show(thread), as_json)
+            return
+        scope = [int(c) for c in cells.split(",")] if cells else None
+        emit(agent.run(text, build_network(config, seed), thread, scope, parse_areas(area)), as_json)
+    except (RunError, LlmError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+
+def answer(verdict: str):
+    def command(thread: Annotated[str, typer.Argument(help="Thread waiting for approval.")],
+                as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+        try:
+            emit(runner(False).resume(thread, verdict), as_json)
+        except RunError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1) from exc
+    command.__doc__ = f"Answer a pending approval: {verdict}."
+    return command
+
+
+@intent_app.command("parse")
+def parse(
+    text: Annotated[Optional[str], typer.Argument()] = None,
+    file: Annotated[Optional[Path], typer.Option(help="One intent per line; prints one JSON line each.")] = None,
+    area: AreaOption = None,
+    fallback: Annotated[bool, typer.Option()] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Structured TS 28.312 intent, a clarification request, or a rejection."""
+    if (text is None) == (file is None):
+        raise typer.BadParameter("give either TEXT or --file FILE")
+    planner = make_planner(load_settings(), fallback)
+    areas = parse_areas(area)
+    try:
+        lines = [text] if text is not None else [ln for ln in file.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise typer.BadParameter(f"{file}: {exc}", param_hint="--file") from exc
+    for line in lines:
+        try:
+            result = planner.parse(line, areas)
+        except LlmError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1) from exc
+        row = {"text": result.text, "status": result.status,
+               "intent": result.intent.model_dump(mode="json") if result.intent else None, "reason": result.reason}
+        print(json.dumps(row, indent=None if (file or as_json) else 2))

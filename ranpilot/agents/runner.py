@@ -1,0 +1,167 @@
+"""Running the agent: SQLite checkpoints per thread, the thread's network saved beside them (so
+`ranpilot approve THREAD` can resume in another process), per-node timings, and a RunResult."""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+import time
+import typing
+import uuid
+from enum import Enum
+from pathlib import Path
+from typing import Literal
+
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.types import Command
+from pydantic import BaseModel
+
+from ranpilot.agents.context import AgentContext, Planner
+from ranpilot.agents.graph import build_graph
+from ranpilot.agents.intent import Intent, IntentReport
+from ranpilot.agents.parser import ParseResult
+from ranpilot.agents.strategies import ToolCall
+from ranpilot.knowledge import KnowledgeStore, Passage, ensure_notes
+from ranpilot.network import Network, NetworkConfig
+from ranpilot.policies import ApplyResult, AuditLog, PolicyPack, Proposal, Verdict, Verifier, load_pack
+from ranpilot.settings import Settings
+
+
+class RunError(RuntimeError):
+    """A thread that does not exist, is not waiting, or whose saved network cannot be read."""
+
+
+class RunResult(BaseModel):
+    thread_id: str
+    status: Literal["done", "awaiting_approval"]
+    outcome: str
+    planner: str
+    parse: ParseResult | None
+    intent: Intent | None
+    passages: list[Passage]
+    rounds: list[dict]
+    verdict: Verdict | None
+    applied: list[ApplyResult]
+    kpis_before: dict[str, float]
+    kpis_after: dict[str, float]
+    report: IntentReport | None
+    node_ms: dict[str, float]
+
+
+def checkpoint_types(*roots: type) -> list[tuple[str, str]]:
+    """(module, class) of every pydantic model and enum reachable from the roots' fields: the
+    allow-list LangGraph's msgpack serializer needs to restore them from a checkpoint."""
+    seen: dict[type, None] = {}
+
+    def walk(tp) -> None:
+        for arg in typing.get_args(tp):
+            walk(arg)
+        if isinstance(tp, type) and (issubclass(tp, (BaseModel, Enum))) and tp not in seen:
+            seen[tp] = None
+            if issubclass(tp, BaseModel):
+                for field in tp.model_fields.values():
+                    walk(field.annotation)
+
+    for root in roots:
+        walk(root)
+    return [(t.__module__, t.__name__) for t in seen]
+
+
+CHECKPOINT_TYPES = checkpoint_types(ParseResult, Intent, Passage, ToolCall, Proposal, Verdict, ApplyResult, IntentReport)
+
+
+class AgentRunner:
+    """One per process: opens the checkpoint DB, audit log and knowledge store under data_dir."""
+
+    def __init__(self, settings: Settings, planner: Planner, pack: PolicyPack | None = None,
+                 with_knowledge: bool = True, max_rounds: int = 4):
+        self.root = Path(settings.data_dir) / "agent"
+        (self.root / "networks").mkdir(parents=True, exist_ok=True)
+        self.checkpoints = SqliteSaver(sqlite3.connect(self.root / "checkpoints.sqlite", check_same_thread=False),
+                                       serde=JsonPlusSerializer(allowed_msgpack_modules=CHECKPOINT_TYPES))
+        self.graph = build_graph(self.checkpointer)
+        self.verifier = Verifier(pack or load_pack(), AuditLog(self.root / "audit.sqlite"))
+        self.planner = planner
+        self.max_rounds = max_rounds
+        self.store = KnowledgeStore(settings.data_dir) if with_knowledge else None
+        if self.store is not None:
+            ensure_notes(self.store)
+
+    @property
+    def checkpointer(self) -> SqliteSaver:
+        return self.checkpoints
+
+    def run(self, text: str, network: Network, thread_id: str | None = None, scope_cells: list[int] | None = None,
+            areas: dict[str, list[int]] | None = None) -> RunResult:
+        thread_id = thread_id or f"run-{uuid.uuid4().hex[:8]}"
+        if self.graph.get_state(self._config(thread_id)).values:
+            raise RunError(f"thread {thread_id} exists already; use `ranpilot run --thread {thread_id}` to see it")
+        scope = list(range(network.num_cells)) if scope_cells is None else sorted(scope_cells)
+        context = self._context(network, areas or {})
+        return self._drive({"text": text, "scope_cells": scope}, thread_id, context, network.observe().network)
+
+    def resume(self, thread_id: str, answer: Literal["approved", "rejected"]) -> RunResult:
+        snapshot = self.graph.get_state(self._config(thread_id))
+        if not snapshot.values:
+            raise RunError(f"no thread {thread_id}")
+        if not snapshot.interrupts:
+            raise RunError(f"thread {thread_id} is not waiting for approval")
+        network, areas, before = self._load_network(thread_id)
+        return self._drive(Command(resume=answer), thread_id, self._context(network, areas), before)
+
+    def show(self, thread_id: str) -> RunResult:
+        snapshot = self.graph.get_state(self._config(thread_id))
+        if not snapshot.values:
+            raise RunError(f"no thread {thread_id}")
+        network, _, before = self._load_network(thread_id)
+        return self._result(thread_id, snapshot, network, before, {})
+
+    def _drive(self, payload, thread_id: str, context: AgentContext, before: dict[str, float]) -> RunResult:
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+        for update in self.graph.stream(payload, self._config(thread_id), context=context, stream_mode="updates"):
+            now = time.perf_counter()
+            for node in update:
+                timings[node] = timings.get(node, 0.0) + (now - start) * 1e3
+            start = now
+        self._save_network(thread_id, context.network, context.areas, before)
+        snapshot = self.graph.get_state(self._config(thread_id))
+        return self._result(thread_id, snapshot, context.network, before, timings)
+
+    def _result(self, thread_id, snapshot, network: Network, before, timings) -> RunResult:
+        v = snapshot.values
+        waiting = bool(snapshot.interrupts)
+        return RunResult(
+            thread_id=thread_id, status="awaiting_approval" if waiting else "done", planner=self.planner.name,
+            outcome="awaiting approval: `ranpilot approve|reject " + thread_id + "`" if waiting else v.get("outcome", ""),
+            parse=v.get("parse"), intent=v.get("intent"), passages=v.get("passages", []), rounds=v.get("rounds", []),
+            verdict=v.get("verdict"), applied=v.get("applied", []), kpis_before=before,
+            kpis_after=network.observe().network, report=v.get("report"), node_ms=timings,
+        )
+
+    def _context(self, network: Network, areas: dict[str, list[int]]) -> AgentContext:
+        return AgentContext(network=network, verifier=self.verifier, planner=self.planner, store=self.store,
+                            areas=areas, max_rounds=self.max_rounds)
+
+    @staticmethod
+    def _config(thread_id: str) -> dict:
+        return {"configurable": {"thread_id": thread_id}}
+
+    def _save_network(self, thread_id: str, network: Network, areas: dict, before: dict) -> None:
+        data = {"config": network.config.model_dump(mode="json"), "seed": network.seed,
+                "snapshot": network.snapshot(), "areas": areas, "before": before}
+        path = self.root / "networks" / f"{thread_id}.pkl"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(data))
+        tmp.replace(path)  # atomic: a crash never leaves a half-written network
+
+    def _load_network(self, thread_id: str) -> tuple[Network, dict, dict]:
+        path = self.root / "networks" / f"{thread_id}.pkl"
+        try:
+            data = pickle.loads(path.read_bytes())
+            network = Network(NetworkConfig.model_validate(data["config"]), seed=data["seed"])
+            network.restore(data["snapshot"])
+        except (OSError, pickle.UnpicklingError, EOFError, KeyError, ValueError) as exc:
+            raise RunError(f"cannot read the saved network of thread {thread_id} ({path}): {exc}") from exc
+        return network, data["areas"], data["before"]
