@@ -25,6 +25,12 @@ def scope_of(e: IntentExpectation, all_cells: int) -> tuple[list[int], str | Non
     return cells, slice_
 
 
+def names_cells(e: IntentExpectation) -> bool:
+    """Whether the expectation names cells (rather than the whole network in the operator's scope)."""
+    obj = e.expectationObject
+    return obj.objectType == "NRCellDU" or any(c.contextAttribute == "cells" for c in obj.objectContexts)
+
+
 def threshold_of(t: ExpectationTarget) -> float | None:
     ctx = t.context("threshold")
     return float(ctx.contextValueRange[0]) if ctx else None

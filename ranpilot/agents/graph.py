@@ -41,7 +41,8 @@ def retrieve_clauses(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
 
 def baseline(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     net, intent = runtime.context.network, state["intent"]
-    outside = sorted({c for e in intent.intentExpectations for c in ff.scope_of(e, net.num_cells)[0]} - set(state["scope_cells"]))
+    named = {c for e in intent.intentExpectations if ff.names_cells(e) for c in ff.scope_of(e, net.num_cells)[0]}
+    outside = sorted(named - set(state["scope_cells"]))
     update = {"baselines": ff.baselines(intent, net), "kpis_before": net.observe().network, "round": 0,
               "step_scale": 1.0, "applied": [], "rounds": [], "verdict": None, "approval": None}
     if outside:

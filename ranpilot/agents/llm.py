@@ -53,7 +53,7 @@ class LlmPlanner:
                  timeout_s: float = 30.0):
         self.client = openai.OpenAI(base_url=base_url, api_key=api_key or "not-needed", timeout=timeout_s, max_retries=0)
         self.model, self.base_url, self.fallback = model, base_url, fallback
-        self._chosen: dict[str, str] = {}
+        self._chosen: dict[str, tuple[str, list[int] | None]] = {}
 
     def parse(self, text: str, areas: dict[str, list[int]]) -> ParseResult:
         messages = [{"role": "system", "content": PARSE_PROMPT + f" Named areas: {json.dumps(areas)}."},
@@ -97,13 +97,13 @@ class LlmPlanner:
                 messages += [{"role": "user", "content": f"Invalid tool call: {exc}. Call one of {list(STRATEGIES)}."}]
         else:
             raise LlmError(f"the LLM at {self.base_url} returned invalid tool calls twice")
-        self._chosen[situation.target] = name
-        narrowed = situation if not args.cells else _narrow(situation, args.cells)
-        return STRATEGIES[name][0](narrowed)
+        self._chosen[situation.target] = (name, args.cells)
+        return STRATEGIES[name][0](_narrow(situation, args.cells))
 
     def propose(self, situation: Situation, results: list[dict]) -> list[Action]:
-        name = self._chosen.get(situation.target, DEFAULT_STRATEGY[situation.target])
-        return STRATEGIES[name][1](situation, results)
+        """Actions from the strategy the model chose, over the same (narrowed) cells."""
+        name, cells = self._chosen.get(situation.target, (DEFAULT_STRATEGY[situation.target], None))
+        return STRATEGIES[name][1](_narrow(situation, cells), results)
 
     def _chat(self, messages: list[dict], **kwargs):
         """The first choice's message; None when unreachable and a fallback is configured."""
@@ -119,9 +119,9 @@ class LlmPlanner:
         return response.choices[0].message
 
 
-def _narrow(s: Situation, cells: list[int]) -> Situation:
+def _narrow(s: Situation, cells: list[int] | None) -> Situation:
     """The model may narrow the cells it works on, never widen them."""
-    kept = [c for c in cells if c in s.cells]
+    kept = [c for c in cells or [] if c in s.cells]
     return Situation(s.network, s.target, s.goal, kept or s.cells, s.slice, s.threshold, s.pack, s.step_scale)
 
 

@@ -1,0 +1,114 @@
+"""The agent end to end on the embedded planner: fulfilment, safety, scope, approval, resume."""
+
+import json
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from ranpilot.agents.planner import EmbeddedPlanner
+from ranpilot.agents.runner import AgentRunner, RunError
+from ranpilot.cli import app
+from ranpilot.network import Network, NetworkConfig
+from ranpilot.policies import load_pack
+from ranpilot.policies.pack import PACKS_DIR
+from ranpilot.settings import Settings
+
+
+def network(**kwargs) -> Network:
+    return Network(NetworkConfig(num_ues=210, **kwargs), seed=1)
+
+
+@pytest.fixture
+def runner(tmp_path):
+    return AgentRunner(Settings(data_dir=tmp_path / "data"), EmbeddedPlanner(), with_knowledge=False)
+
+
+def test_energy_intent_is_fulfilled_with_coverage_kept(runner):
+    net = network()
+    result = runner.run("cut energy consumption by 10% while keeping coverage", net)
+    assert result.status == "done" and result.report.fulfilmentStatus.value == "FULFILLED"
+    assert result.kpis_after["RANEnergyConsumption"] <= 0.9 * result.kpis_before["RANEnergyConsumption"]
+    assert result.kpis_after["WeakRSRPRatio"] <= 5.0
+    assert [a.status for a in result.applied] == ["applied"]
+    assert {e.kind for e in runner.verifier.audit.events()} >= {"proposal", "verdict", "apply", "confirm"}
+    assert set(result.node_ms) >= {"parse_intent", "plan", "act", "verify", "apply", "report"}
+
+
+def test_slice_latency_intent_moves_quotas(runner):
+    result = runner.run("URLLC latency must stay under 10 ms", network())
+    assert result.report.fulfilmentStatus.value == "FULFILLED"
+    target = result.report.expectationFulfilmentResults[0].targetFulfilmentResults[0]
+    assert target.baselineValue > 10.0 >= target.targetAchievedValue
+    assert all(a.type == "set_slice_quota" for a in result.verdict.proposal.actions)
+
+
+@pytest.mark.parametrize("text", ["set every cell to 80 dBm", "switch off all cells", "order me a pizza"])
+def test_unsafe_or_out_of_domain_intents_change_nothing(runner, text):
+    net = network()
+    before = net.configuration()
+    result = runner.run(text, net)
+    assert result.intent is None and result.parse.status == "rejected"
+    assert net.configuration().equals(before) and not result.applied
+
+
+def test_actions_stay_inside_the_operator_scope(runner):
+    net = network()
+    before = net.configuration()
+    outside = runner.run("cut energy consumption by 10% in cells 0, 1 and 9", net, scope_cells=[0, 1, 2])
+    assert outside.outcome.startswith("rejected: cells [9]") and net.configuration().equals(before)
+    inside = runner.run("cut energy consumption by 5%", net, scope_cells=[3, 4, 5])
+    changed = {c.cell for c in before.changes(net.configuration(), ["eMBB", "URLLC", "mMTC"])}
+    assert changed and changed <= {3, 4, 5}
+    assert inside.applied
+
+
+def approval_pack(tmp_path):
+    data = yaml.safe_load((PACKS_DIR / "default.yaml").read_text())
+    for rule in data["rules"]:
+        if rule["id"] == "sleep.maintenance_window":
+            rule["parameters"] = ["asleep", "tx_power_dbm"]
+    path = tmp_path / "pack.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return load_pack(path)
+
+
+@pytest.mark.parametrize("answer,applied", [("approved", True), ("rejected", False)])
+def test_approval_pauses_and_resumes_in_a_new_process(tmp_path, answer, applied):
+    settings = Settings(data_dir=tmp_path / "data")
+    first = AgentRunner(settings, EmbeddedPlanner(), approval_pack(tmp_path), with_knowledge=False)
+    net = network()
+    waiting = first.run("cut energy consumption by 10%", net, thread_id="t-1")
+    assert waiting.status == "awaiting_approval" and not waiting.applied
+    assert waiting.kpis_after["RANEnergyConsumption"] == waiting.kpis_before["RANEnergyConsumption"]
+    second = AgentRunner(settings, EmbeddedPlanner(), approval_pack(tmp_path), with_knowledge=False)  # a new process
+    done = second.resume("t-1", answer)
+    assert done.status == "done" and bool(done.applied) == applied
+    lower = done.kpis_after["RANEnergyConsumption"] < done.kpis_before["RANEnergyConsumption"]
+    assert lower == applied
+    with pytest.raises(RunError, match="not waiting"):
+        second.resume("t-1", "approved")
+
+
+def test_unknown_thread_and_corrupt_network_file(runner):
+    with pytest.raises(RunError, match="no thread"):
+        runner.resume("nope", "approved")
+    runner.run("cut energy consumption by 10%", network(), thread_id="t-2")
+    (runner.root / "networks" / "t-2.pkl").write_bytes(b"garbage")
+    with pytest.raises(RunError, match="cannot read the saved network"):
+        runner.show("t-2")
+    with pytest.raises(RunError, match="exists already"):
+        runner.run("cut energy consumption by 10%", network(), thread_id="t-2")
+
+
+def test_cli_run_json_and_show(tmp_path):
+    cli = CliRunner()
+    result = cli.invoke(app, ["run", "URLLC latency must stay under 10 ms", "--thread", "cli-1", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["status"] == "done" and data["report"]["fulfilmentStatus"] == "FULFILLED"
+    assert data["intent"]["intentExpectations"][0]["expectationTargets"][0]["targetName"] == "DlLatency"
+    assert data["passages"] and {"spec", "clause", "title"} <= set(data["passages"][0])
+    shown = cli.invoke(app, ["run", "--thread", "cli-1"])
+    assert shown.exit_code == 0 and "FULFILLED" in shown.output
+    assert cli.invoke(app, ["approve", "cli-1"]).exit_code == 1
