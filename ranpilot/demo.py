@@ -1,45 +1,35 @@
 """`ranpilot demo`: the main job on the embedded default (offline, no API key).
 
-Builds the knowledge store from the shipped notes on first run, retrieves the clauses behind
-an energy-saving change, dry-runs that change (3 dB less transmit power on every cell) on a
-digital twin, and prints the predicted KPI deltas beside the live KPIs; the live network is
-left untouched.
+Builds the knowledge store from the shipped notes on first run, then carries two operator
+intents through the agent on a simulated 21-cell network at 23:00: parse, cite clauses, plan
+with the tools, verify on the digital twin, apply, observe, report.
 """
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
+import uuid
 
-from ranpilot.knowledge import KnowledgeStore, ensure_notes, retrieve
-from ranpilot.network import NETWORK_TARGETS, Network, SetPowerVector
-from ranpilot.network.cli import print_observation
+from rich.console import Console
+from rich.rule import Rule
+
+from ranpilot.agents.planner import EmbeddedPlanner
+from ranpilot.agents.report import print_run
+from ranpilot.agents.runner import AgentRunner
+from ranpilot.network import Network, NetworkConfig
 from ranpilot.settings import load_settings
 
-DRY_RUN_STEPS = 10
-QUESTION = "reduce base station transmit power to save energy while keeping coverage"
+INTENTS = (
+    "URLLC latency must stay under 10 ms",
+    "cut energy consumption by 15% at night while keeping coverage",
+)
 
 
 def demo() -> None:
     console = Console()
     settings = load_settings()
-    store = KnowledgeStore(settings.data_dir)
-    ensure_notes(store)
-    console.print(f"[bold]Supporting clauses[/bold] for: {QUESTION}")
-    for p in retrieve(QUESTION, 3, store=store):
-        console.print(f"  {p.spec} {p.clause} {p.title}  (score {p.score:.3f})")
-    net = Network(seed=settings.seed)
-    net.step(DRY_RUN_STEPS)
-    before = net.observe()
-    print_observation(before)
-    twin = net.clone()
-    twin.apply([SetPowerVector(tx_power_dbm=[p - 3.0 for p in twin.state.tx_power_dbm])])
-    twin.step(DRY_RUN_STEPS)
-    after = twin.observe()
-    table = Table(title=f"Digital twin: every cell 3 dB lower, after {DRY_RUN_STEPS} steps")
-    for column in ("target", "live", "twin", "delta"):
-        table.add_column(column, justify="right")
-    for name in NETWORK_TARGETS:
-        a, b = before.network[name], after.network[name]
-        table.add_row(name, f"{a:.4g}", f"{b:.4g}", f"{b - a:+.3g}")
-    console.print(table)
+    runner = AgentRunner(settings, EmbeddedPlanner())
+    network = Network(NetworkConfig(start_time_h=23.0), seed=settings.seed)
+    run_id = uuid.uuid4().hex[:6]
+    for index, text in enumerate(INTENTS, start=1):
+        console.print(Rule(f"Intent {index}: {text}"))
+        print_run(runner.run(text, network, thread_id=f"demo-{run_id}-{index}"), console)

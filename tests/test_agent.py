@@ -112,3 +112,13 @@ def test_cli_run_json_and_show(tmp_path):
     shown = cli.invoke(app, ["run", "--thread", "cli-1"])
     assert shown.exit_code == 0 and "FULFILLED" in shown.output
     assert cli.invoke(app, ["approve", "cli-1"]).exit_code == 1
+
+
+def test_time_window_is_respected(runner):
+    noon = network(start_time_h=12.0)
+    before = noon.configuration()
+    result = runner.run("cut energy consumption by 10% at night", noon)
+    assert result.outcome.startswith("acknowledged") and noon.configuration().equals(before)
+    assert result.report.notFulfilledState == "ACKNOWLEDGED"
+    night = runner.run("cut energy consumption by 10% at night", network(start_time_h=23.5))
+    assert night.report.fulfilmentStatus.value == "FULFILLED"

@@ -80,8 +80,19 @@ def unmet(intent: Intent, net: Network, base: dict[str, float | None]) -> list[t
     return out
 
 
+def time_window(intent: Intent) -> tuple[str, str] | None:
+    ctx = next((c for c in intent.intentContexts if c.contextAttribute == "timeWindow"), None)
+    return (str(ctx.contextValueRange[0]), str(ctx.contextValueRange[1])) if ctx else None
+
+
+def within(hour: float, window: tuple[str, str]) -> bool:
+    """Whether a time of day (hours) lies in an 'HH:MM'-'HH:MM' window, which may wrap midnight."""
+    start, end = (int(t[:2]) + int(t[3:5]) / 60.0 for t in window)
+    return start <= hour < end if start < end else hour >= start or hour < end
+
+
 def report(intent: Intent, net: Network, base: dict[str, float | None], feasible: bool = True,
-           infeasibility: str = "", conflicts: list | None = None) -> IntentReport:
+           infeasibility: str = "", conflicts: list | None = None, state_name: str | None = None) -> IntentReport:
     results = []
     for e in intent.intentExpectations:
         targets = []
@@ -97,7 +108,7 @@ def report(intent: Intent, net: Network, base: dict[str, float | None], feasible
     return IntentReport(
         intentId=intent.id,
         fulfilmentStatus=FulfilmentStatus.FULFILLED if fulfilled else FulfilmentStatus.NOT_FULFILLED,
-        notFulfilledState=None if fulfilled else ("COMPLIANT" if feasible else "TERMINATED"),
+        notFulfilledState=None if fulfilled else (state_name or ("COMPLIANT" if feasible else "TERMINATED")),
         expectationFulfilmentResults=results,
         intentConflictReports=conflicts or [],
         intentFeasibilityCheckReport=FeasibilityCheckReport(

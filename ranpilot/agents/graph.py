@@ -47,6 +47,10 @@ def baseline(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
               "step_scale": 1.0, "applied": [], "rounds": [], "verdict": None, "approval": None}
     if outside:
         update["outcome"] = f"rejected: cells {outside} are outside the operator's scope"
+    window = ff.time_window(intent)
+    if not outside and window and not ff.within(net.time_of_day_h, window):
+        update["outcome"] = (f"acknowledged: it is {net.time_of_day_h:05.2f} h, outside the intent's time window "
+                             f"{window[0]}-{window[1]}; nothing was changed")
     return update
 
 
@@ -149,6 +153,8 @@ def report(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     intent, net = state["intent"], runtime.context.network
     if intent is None:
         return {"report": None, "outcome": f"{state['parse'].status}: {state['parse'].reason}"}
+    if state.get("outcome", "").startswith("acknowledged"):
+        return {"report": ff.report(intent, net, state["baselines"], state_name="ACKNOWLEDGED")}
     if state.get("outcome"):
         return {"report": ff.report(intent, net, state["baselines"], feasible=False, infeasibility=state["outcome"])}
     final = ff.report(intent, net, state["baselines"])
