@@ -14,7 +14,9 @@ UNIT_RE = re.compile(
     re.I,
 )
 BETWEEN_RE = re.compile(r"between\s+" + NUMBER + r"\s*(?:\w+/?\w*)?\s+and\s+" + NUMBER, re.I)
-BY_PERCENT_RE = re.compile(r"\bby\s+(?:at least\s+|about\s+|around\s+)?" + NUMBER + r"\s*(?:%|percent|per cent)", re.I)
+BY_PERCENT_RE = re.compile(
+    r"(?:\bby\s+(?:at least\s+|about\s+|around\s+)?|\b(?:save|cut|reduce|lower|trim|shave|raise|increase|boost)\s+"
+    r"(?:about\s+|around\s+|roughly\s+)?)" + NUMBER + r"\s*(?:%|percent|per cent)", re.I)
 CELLS_RE = re.compile(r"\bcells?\s+((?:\d+\s*(?:,|and|to|-|–)?\s*)+)", re.I)
 SLICE_RE = re.compile(r"\b(urllc|embb|mmtc|miot)\b", re.I)
 PRIORITY_RE = re.compile(r"\bpriority\s*(?:of\s*)?(\d{1,3})\b", re.I)
@@ -103,6 +105,7 @@ def direction_verb(text: str, higher_is_better: bool = True) -> int:
 def cells(text: str) -> list[int]:
     """Explicit cell ids: 'cell 3', 'cells 3, 4 and 7', 'cells 2-5' / 'cells 2 to 5'."""
     out: list[int] = []
+    text = UNIT_RE.sub(" <quantity> ", text)  # 'cell 3 to 50%' names cell 3, not cells 3..50
     for m in CELLS_RE.finditer(text):
         body = m.group(1)
         for a, b in re.findall(r"(\d+)\s*(?:-|–|to)\s*(\d+)", body):

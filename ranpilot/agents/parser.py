@@ -35,6 +35,7 @@ EDGE_DEFAULT_PCT = 5.0  # 'cell edge' read as the 5th percentile of UE throughpu
 UNIT_HINTS = {"Mbit/s": {"AveDLRANUEThpt": 0.12, "LowDLRANUEThptRatio": 0.08, "DlThptPerUE": 0.12},
               "ms": {"DlLatency": 0.3}, "kW": {"RANEnergyConsumption": 0.3}, "bit/J": {"RANEnergyEfficiency": 0.3}}
 KEYWORD_HINTS = [
+    (re.compile(r"\b(average|mean)\b[^.]{0,30}\b(throughput|speed|data rate)\b", re.I), "AveDLRANUEThpt", 0.2),
     (re.compile(r"\bcell[- ]edge|\bedge users|\bworst users|\bevery user|\ball users\b", re.I), "LowDLRANUEThptRatio", 0.2),
     (re.compile(r"\befficien", re.I), "RANEnergyEfficiency", 0.25),
     (re.compile(r"\b(energy|power consumption|power draw|electricity|kwh)\b", re.I), "RANEnergyConsumption", 0.15),
@@ -115,10 +116,11 @@ def parse_intent(text: str, areas: dict[str, list[int]] | None = None) -> ParseR
     for index, (clause, (target, _)) in enumerate(zip(clauses, labelled), start=1):
         if target is None:
             continue
-        built = build_target(target, clause, scope_or_question)
+        clause_scope = narrow_scope(clause, scope_or_question, areas or {})
+        built = build_target(target, clause, clause_scope)
         if isinstance(built, str):
             return ParseResult(text=text, status=built.split(":", 1)[0], reason=built.split(":", 1)[1].strip())
-        expectations.append(expectation(f"exp-{index}", clause, built, scope_or_question))
+        expectations.append(expectation(f"exp-{index}", clause, built, clause_scope))
     problem = contradiction(expectations)
     if problem:
         return ParseResult(text=text, status="rejected", reason=problem)
@@ -158,18 +160,27 @@ def scope(text: str, areas: dict[str, list[int]]) -> Scope | str:
     return (cell_ids or None), ex.slices(text)
 
 
+def narrow_scope(clause: str, text_scope: Scope, areas: dict[str, list[int]]) -> Scope:
+    """A clause naming its own cells or slices uses them; otherwise the whole text's scope."""
+    cells_, slices_ = text_scope
+    own = scope(clause, areas)
+    if isinstance(own, str):
+        return text_scope
+    return (own[0] or cells_), (own[1] or slices_)
+
+
 def build_target(target: str, clause: str, scope_: Scope) -> ExpectationTarget | str:
     """The target with its value and condition, or 'clarify: ...' / 'rejected: ...'."""
     cells_, slices_ = scope_
-    if slices_ and target == "AveDLRANUEThpt":
-        target = "DlThptPerUE"
     qs = ex.quantities(clause)
+    if slices_ and (target == "AveDLRANUEThpt" or (target == "LowDLRANUEThptRatio" and not any(q.unit == "%" for q in qs))):
+        target = "DlThptPerUE"
     unit = TARGET_UNITS[target]
     contexts: list[Context] = []
     relative = ex.BY_PERCENT_RE.search(clause)
     between = ex.BETWEEN_RE.search(clause)
     condition = ex.comparison(clause)
-    ratio_target = unit == "%"
+    ratio_target = target.endswith("Ratio")
     pcts = [q.value for q in qs if q.unit == "%"]
     if relative and not ratio_target or (relative and ratio_target and len(pcts) == 1 and ex.direction_verb(clause, HIGHER_IS_BETTER[target])):
         change = float(relative.group(1)) * (1 if ex.direction_verb(clause, HIGHER_IS_BETTER[target]) >= 0 else -1)
@@ -184,7 +195,7 @@ def build_target(target: str, clause: str, scope_: Scope) -> ExpectationTarget |
                                     contextValueRange=[threshold]))
     elif between:
         value = None
-    else:
+    else:  # percentages of a load target are values, not ratios
         matching = [q.value for q in qs if q.unit == unit]
         value = matching[0] if matching else None
     if between:
