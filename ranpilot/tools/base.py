@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import cvxpy as cp
@@ -9,7 +10,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 OPTIMAL = {cp.OPTIMAL}
-ACCEPTED_STATUS_NOTE = "only an OPTIMAL solver status is accepted; OPTIMAL_INACCURATE and worse are reported as failures"
+TERMINAL = {cp.INFEASIBLE, cp.UNBOUNDED}
+#: First-order fallbacks run to tight tolerances so their OPTIMAL means what the primary's does.
+FALLBACK_SETTINGS = {cp.SCS: {"eps_abs": 1e-9, "eps_rel": 1e-9, "max_iters": 200_000}}
 
 
 class ToolInput(BaseModel):
@@ -79,20 +82,32 @@ def per_item(value: float | list[float], n: int, field: str, positive: bool = Tr
     return np.array(a)
 
 
-def solve(problem: cp.Problem, **kwargs) -> tuple[str, str, float]:
-    """Solve and map the status: ('optimal', '', ms) or (status, reason, ms). Never raises."""
+def solve(problem: cp.Problem, fallback: str | None = None, **kwargs) -> tuple[str, str, float]:
+    """Solve and map the status: ('optimal', '', ms) or (status, reason, ms). Never raises.
+
+    Only OPTIMAL is accepted. When the solver fails or is inaccurate, `fallback` (another
+    solver) gets one try; infeasible and unbounded answers are final."""
+    start = time.perf_counter()
     try:
         problem.solve(**kwargs)
+        status = problem.status
     except cp.error.SolverError as exc:
-        return "failed", f"solver error: {exc}", 0.0
-    ms = 1e3 * (problem.solver_stats.solve_time or 0.0) if problem.solver_stats else 0.0
-    if problem.status in OPTIMAL:
+        status = f"solver error: {exc}"
+    if status not in OPTIMAL and status not in TERMINAL and fallback is not None:
+        try:
+            settings = FALLBACK_SETTINGS.get(fallback, {})
+            problem.solve(solver=fallback, **settings, **{k: v for k, v in kwargs.items() if k != "solver"})
+            status = problem.status
+        except cp.error.SolverError as exc:
+            status = f"solver error: {exc}"
+    ms = (time.perf_counter() - start) * 1e3
+    if status in OPTIMAL:
         return "optimal", "", ms
-    if problem.status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
+    if status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
         return "infeasible", "the constraints cannot all be met", ms
-    if problem.status in (cp.UNBOUNDED, cp.UNBOUNDED_INACCURATE):
+    if status in (cp.UNBOUNDED, cp.UNBOUNDED_INACCURATE):
         return "unbounded", "the objective is unbounded", ms
-    return "failed", f"solver status {problem.status}", ms
+    return "failed", status if status.startswith("solver error") else f"solver status {status}", ms
 
 
 def binding(names: list[str], duals: np.ndarray, tol: float = 1e-6) -> list[Binding]:

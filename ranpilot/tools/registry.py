@@ -8,6 +8,7 @@ from typing import Callable
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel
 
+from ranpilot.tools.beam_solver import BeamInput, beam_solver
 from ranpilot.tools.energy import EnergyInput, energy_min_power
 from ranpilot.tools.load_balance import LoadBalanceInput, load_balance_cio
 from ranpilot.tools.power_control import PowerControlInput, power_control
@@ -29,6 +30,8 @@ class Tool:
 TOOLS: tuple[Tool, ...] = (
     Tool("power_control", "Transmit powers for K interfering links: WMMSE sum-rate, proportional fair, or max-min SINR (GP).",
          PowerControlInput, power_control),
+    Tool("beam_solver", "Multi-user downlink precoders: min-power SOCP, max-min SINR, WMMSE, ZF/RZF/MRT, Type-I codebook.",
+         BeamInput, beam_solver),
     Tool("slice_prb_allocation", "PRBs per slice and cell maximizing weighted log rates under SLA floors and PRB budgets (CVXPY).",
          SliceAllocationInput, slice_prb_allocation),
     Tool("energy_min_power", "Minimum total transmit power meeting per-UE rate targets; lists cells that may sleep (CVXPY LP).",

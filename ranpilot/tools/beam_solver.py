@@ -1,0 +1,255 @@
+"""beam_solver: downlink multi-user beamforming for a K-user, M-antenna MISO channel H (K x M).
+
+- min_power_sinr: minimum total power s.t. SINR_k >= gamma_k, the SOCP of Bengtsson and
+  Ottersten (h_k^H w_k made real): ||[h_k^H W, sigma]|| <= sqrt(1 + 1/gamma_k) Re(h_k^H w_k).
+  Built once per (K, M) with parameters (DPP). An infeasible target set is re-solved with
+  per-user slacks to name the users that cannot be served.
+- max_min_sinr: bisection on the common target of that SOCP against the power budget.
+- sum_rate: WMMSE for the MISO downlink (Christensen et al. 2008; Shi et al. 2011).
+- zf / rzf / mrt: closed forms scaled to the power budget.
+- codebook: 3GPP TS 38.214 Type-I single-panel DFT beams (N1, N2, O1, O2, one polarization or
+  two with co-phasing), the beam that maximizes |h^H w| per user.
+Precoder W is M x K, column k for user k, in JSON as {"re", "im"}.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import lru_cache
+from typing import Literal
+
+import cvxpy as cp
+import numpy as np
+from pydantic import Field, model_validator
+
+from ranpilot.tools.base import ComplexArray, ToolInput, ToolOutput, per_item, solve
+
+
+class BeamInput(ToolInput):
+    channel: ComplexArray = Field(description="H, K users x M antennas.")
+    objective: Literal["min_power_sinr", "max_min_sinr", "sum_rate", "zf", "rzf", "mrt", "codebook"]
+    sinr_target_db: float | list[float] | None = None
+    power_budget_w: float | None = Field(default=None, gt=0)
+    noise_w: float = Field(default=1.0, gt=0)
+    n1: int = Field(default=4, ge=1)
+    n2: int = Field(default=1, ge=1)
+    o1: int = Field(default=4, ge=1)
+    o2: int = Field(default=1, ge=1)
+    dual_polarized: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> BeamInput:
+        h = self.channel.to_numpy("channel")
+        if h.ndim != 2 or 0 in h.shape:
+            raise ValueError(f"channel: expected a non-empty K x M matrix, got shape {h.shape}")
+        if self.objective == "min_power_sinr" and self.sinr_target_db is None:
+            raise ValueError("sinr_target_db: required for min_power_sinr")
+        if self.objective != "min_power_sinr" and self.objective != "codebook" and self.power_budget_w is None:
+            raise ValueError(f"power_budget_w: required for {self.objective}")
+        if self.sinr_target_db is not None:
+            per_item(self.sinr_target_db, h.shape[0], "sinr_target_db", positive=False)
+        ports = self.n1 * self.n2 * (2 if self.dual_polarized else 1)
+        if self.objective == "codebook" and ports != h.shape[1]:
+            raise ValueError(f"n1 x n2 x polarizations = {ports} must equal the {h.shape[1]} antennas of channel")
+        return self
+
+
+class BeamOutput(ToolOutput):
+    precoder: ComplexArray | None = None
+    sinr_db: list[float] = Field(default_factory=list)
+    total_power_w: float = float("nan")
+    failing_users: list[int] = Field(default_factory=list)
+    beams: list[list[int]] = Field(default_factory=list, description="Codebook (l, m, phase) per user.")
+
+
+def sinr(H: np.ndarray, W: np.ndarray, noise: float) -> np.ndarray:
+    g = np.abs(H @ W) ** 2  # g[k, j] = |h_k^T w_j|^2: user k hears beam j
+    signal = np.diag(g)
+    return signal / (g.sum(axis=1) - signal + noise)
+
+
+NO_BUDGET = 1e12
+
+
+class MinPowerProblem:
+    """One SOCP per (K, M), written in real and imaginary parts (Clarabel reports the complex
+    form 'inaccurate'); `slack` adds per-user slacks to find who cannot be served. Dropping
+    Im(h_k^T w_k) = 0 loses nothing: a common phase per beam makes it real at the optimum."""
+
+    def __init__(self, k: int, m: int, slack: bool):
+        self.Wr, self.Wi = cp.Variable((m, k)), cp.Variable((m, k))
+        self.Hr, self.Hi = cp.Parameter((k, m)), cp.Parameter((k, m))
+        self.Hsr, self.Hsi = cp.Parameter((k, m)), cp.Parameter((k, m))  # rows scaled by sqrt(1 + 1/gamma_k)
+        self.sigma = cp.Parameter((k, 1), nonneg=True)
+        self.s = cp.Variable(k, nonneg=True) if slack else None
+        received_re = self.Hr @ self.Wr - self.Hi @ self.Wi
+        received_im = self.Hr @ self.Wi + self.Hi @ self.Wr
+        rhs = cp.diag(self.Hsr @ self.Wr - self.Hsi @ self.Wi) + (self.s if slack else 0)
+        lhs = cp.norm(cp.hstack([received_re, received_im, self.sigma]), 2, axis=1)
+        power = cp.sum_squares(self.Wr) + cp.sum_squares(self.Wi)
+        self.budget = cp.Parameter(nonneg=True)
+        objective = 1e3 * cp.sum(self.s) + power if slack else power
+        self.problem = cp.Problem(cp.Minimize(objective), [lhs <= rhs, power <= self.budget])
+        assert self.problem.is_dcp(dpp=True)
+
+    def solve(self, H: np.ndarray, gamma: np.ndarray, noise: float, budget: float | None = None) -> tuple[str, str]:
+        scaled = H * np.sqrt(1.0 + 1.0 / gamma)[:, None]
+        self.budget.value = NO_BUDGET if budget is None else budget
+        self.Hr.value, self.Hi.value = H.real, H.imag
+        self.Hsr.value, self.Hsi.value = scaled.real, scaled.imag
+        self.sigma.value = np.full((len(gamma), 1), np.sqrt(noise))
+        status, reason, _ = solve(self.problem, solver=cp.CLARABEL, fallback=cp.SCS)
+        return status, reason
+
+    @property
+    def W(self) -> np.ndarray:
+        return self.Wr.value + 1j * self.Wi.value
+
+
+@lru_cache(maxsize=16)
+def min_power_problem(k: int, m: int, slack: bool = False) -> MinPowerProblem:
+    return MinPowerProblem(k, m, slack)
+
+
+def min_power(H: np.ndarray, gamma: np.ndarray, noise: float, budget: float | None = None
+              ) -> tuple[str, str, np.ndarray | None, list[int]]:
+    k, m = H.shape
+    load = gamma / (1.0 + gamma)
+    if load.sum() >= m:  # necessary condition (uplink-downlink duality): sum gamma/(1+gamma) < M
+        order = np.argsort(np.linalg.norm(H, axis=1))  # drop the weakest users first
+        drop = int(np.argmax(load.sum() - np.cumsum(load[order]) < m)) + 1
+        failing = sorted(int(i) for i in order[:drop])
+        return ("infeasible", f"the SINR targets need sum gamma/(1+gamma) = {load.sum():.2f} spatial degrees of freedom, "
+                f"the array has {m}; users {failing} cannot be served", None, failing)
+    problem = min_power_problem(k, m)
+    status, reason = problem.solve(H, gamma, noise, budget)
+    if status == "optimal":
+        return status, reason, problem.W, []
+    # Infeasible (or too ill-posed for the solvers): the slack version names the users who
+    # cannot reach their targets; an answer is only 'infeasible' if some slack is needed.
+    relaxed = min_power_problem(k, m, slack=True)
+    if relaxed.solve(H, gamma, noise, budget)[0] == "optimal":
+        failing = [int(i) for i in np.flatnonzero(relaxed.s.value > 1e-6)]
+        if failing:
+            return "infeasible", f"SINR targets unreachable for users {failing}", None, failing
+    return status, reason, None, []
+
+
+def max_min(H: np.ndarray, power: float, noise: float, tol_db: float = 0.01) -> tuple[np.ndarray, float]:
+    """Bisection on the common SINR target (dB) of the budgeted min-power SOCP, bracketed by
+    ZF's worst user below and the weakest user's single-user MRT SNR above."""
+    k, m = H.shape
+    problem = min_power_problem(k, m)
+    best = zf(H, power)
+    lo = float(10 * np.log10(max(sinr(H, best, noise).min(), 1e-6)))
+    hi = float(10 * np.log10(power * np.min(np.sum(np.abs(H) ** 2, axis=1)) / noise))
+    while hi - lo > tol_db:
+        mid = (lo + hi) / 2
+        status, _ = problem.solve(H, np.full(k, 10 ** (mid / 10)), noise, power)
+        if status == "optimal":
+            lo, best = mid, problem.W
+        else:
+            hi = mid
+    return best, lo
+
+
+def wmmse_miso(H: np.ndarray, power: float, noise: float, iterations: int = 200, tol: float = 1e-7) -> np.ndarray:
+    """Sum-rate WMMSE for the MISO downlink; starts from scaled RZF."""
+    k, m = H.shape
+    W = rzf(H, power, noise)
+    for _ in range(iterations):
+        g = H @ W  # g[k, j] = h_k^T w_j
+        total = np.sum(np.abs(g) ** 2, axis=1) + noise
+        u = np.conj(np.diag(g)) / total  # MMSE receivers
+        weight = 1.0 / np.maximum(1.0 - np.real(u * np.diag(g)), 1e-12)  # 1 / MSE
+        A = H.conj().T @ np.diag(weight * np.abs(u) ** 2) @ H  # sum_k weight_k |u_k|^2 h_k^* h_k^T
+        B = H.conj().T * (weight * np.conj(u))  # columns: w_k u_k^* h_k^*
+        W_new = _power_limited(A, B, power)
+        if np.linalg.norm(W_new - W) < tol * max(1.0, np.linalg.norm(W)):
+            W = W_new
+            break
+        W = W_new
+    return W
+
+
+def _power_limited(A: np.ndarray, B: np.ndarray, power: float) -> np.ndarray:
+    """W = (A + mu I)^-1 B with the smallest mu >= 0 that meets the power budget (bisection)."""
+    eye = np.eye(A.shape[0])
+    W = np.linalg.solve(A + 1e-12 * eye, B)
+    if np.sum(np.abs(W) ** 2) <= power:
+        return W
+    lo, hi = 0.0, 1.0
+    while np.sum(np.abs(np.linalg.solve(A + hi * eye, B)) ** 2) > power:
+        hi *= 2.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if np.sum(np.abs(np.linalg.solve(A + mid * eye, B)) ** 2) > power:
+            lo = mid
+        else:
+            hi = mid
+    return np.linalg.solve(A + hi * eye, B)
+
+
+def _scale(W: np.ndarray, power: float) -> np.ndarray:
+    return W * np.sqrt(power / max(np.sum(np.abs(W) ** 2), 1e-30))
+
+
+def mrt(H: np.ndarray, power: float) -> np.ndarray:
+    return _scale(H.conj().T, power)
+
+
+def zf(H: np.ndarray, power: float) -> np.ndarray:
+    return _scale(H.conj().T @ np.linalg.pinv(H @ H.conj().T), power)
+
+
+def rzf(H: np.ndarray, power: float, noise: float) -> np.ndarray:
+    k = H.shape[0]
+    return _scale(H.conj().T @ np.linalg.inv(H @ H.conj().T + (k * noise / power) * np.eye(k)), power)
+
+
+def type1_codebook(n1: int, n2: int, o1: int, o2: int, dual: bool) -> tuple[np.ndarray, list[list[int]]]:
+    """All Type-I single-panel rank-1 beams (columns, unit norm) and their (l, m, phase) indices."""
+    beams, index = [], []
+    for l in range(n1 * o1):
+        v = np.exp(2j * np.pi * l * np.arange(n1) / (o1 * n1))
+        for m in range(n2 * o2):
+            u = np.exp(2j * np.pi * m * np.arange(n2) / (o2 * n2))
+            base = np.kron(v, u)
+            for phase in range(4 if dual else 1):
+                beam = np.concatenate([base, (1j**phase) * base]) if dual else base
+                beams.append(beam / np.linalg.norm(beam))
+                index.append([l, m, phase])
+    return np.stack(beams, axis=1), index
+
+
+def codebook(H: np.ndarray, inp: BeamInput, power: float) -> tuple[np.ndarray, list[list[int]]]:
+    book, index = type1_codebook(inp.n1, inp.n2, inp.o1, inp.o2, inp.dual_polarized)
+    best = np.argmax(np.abs(H @ book), axis=1)
+    W = book[:, best] * np.sqrt(power / H.shape[0])
+    return W, [index[b] for b in best]
+
+
+def beam_solver(inp: BeamInput) -> BeamOutput:
+    H = inp.channel.to_numpy("channel")
+    k = H.shape[0]
+    noise, power = inp.noise_w, inp.power_budget_w or 1.0
+    start = time.perf_counter()
+    beams: list[list[int]] = []
+    status, reason, failing = "optimal", "", []
+    if inp.objective == "min_power_sinr":
+        gamma = 10 ** (per_item(inp.sinr_target_db, k, "sinr_target_db", positive=False) / 10)
+        status, reason, W, failing = min_power(H, gamma, noise, inp.power_budget_w)
+    elif inp.objective == "max_min_sinr":
+        W, _ = max_min(H, power, noise)
+    elif inp.objective == "sum_rate":
+        W = wmmse_miso(H, power, noise)
+    elif inp.objective == "codebook":
+        W, beams = codebook(H, inp, power)
+    else:
+        W = {"zf": lambda: zf(H, power), "rzf": lambda: rzf(H, power, noise), "mrt": lambda: mrt(H, power)}[inp.objective]()
+    elapsed = (time.perf_counter() - start) * 1e3
+    if W is None:
+        return BeamOutput(status=status, reason=reason, solve_time_ms=elapsed, failing_users=failing)
+    return BeamOutput(status=status, solve_time_ms=elapsed, precoder=ComplexArray.of(W),
+                      sinr_db=(10 * np.log10(np.maximum(sinr(H, W, noise), 1e-30))).tolist(),
+                      total_power_w=float(np.sum(np.abs(W) ** 2)), beams=beams)
