@@ -9,6 +9,7 @@ from langchain_core.tools import StructuredTool
 from pydantic import BaseModel
 
 from ranpilot.tools.beam_solver import BeamInput, beam_solver
+from ranpilot.tools.channel_prediction import ChannelPredictionInput, channel_prediction
 from ranpilot.tools.energy import EnergyInput, energy_min_power
 from ranpilot.tools.load_balance import LoadBalanceInput, load_balance_cio
 from ranpilot.tools.power_control import PowerControlInput, power_control
@@ -32,6 +33,8 @@ TOOLS: tuple[Tool, ...] = (
          PowerControlInput, power_control),
     Tool("beam_solver", "Multi-user downlink precoders: min-power SOCP, max-min SINR, WMMSE, ZF/RZF/MRT, Type-I codebook.",
          BeamInput, beam_solver),
+    Tool("channel_prediction", "Next 4 slots of CSI from the last 16 per antenna (learned model, AR or none), with expected NMSE.",
+         ChannelPredictionInput, channel_prediction),
     Tool("slice_prb_allocation", "PRBs per slice and cell maximizing weighted log rates under SLA floors and PRB budgets (CVXPY).",
          SliceAllocationInput, slice_prb_allocation),
     Tool("energy_min_power", "Minimum total transmit power meeting per-UE rate targets; lists cells that may sleep (CVXPY LP).",
