@@ -68,15 +68,12 @@ def sinr(H: np.ndarray, W: np.ndarray, noise: float) -> np.ndarray:
     return signal / (g.sum(axis=1) - signal + noise)
 
 
-NO_BUDGET = 1e12
-
-
 class MinPowerProblem:
     """One SOCP per (K, M), written in real and imaginary parts (Clarabel reports the complex
     form 'inaccurate'); `slack` adds per-user slacks to find who cannot be served. Dropping
     Im(h_k^T w_k) = 0 loses nothing: a common phase per beam makes it real at the optimum."""
 
-    def __init__(self, k: int, m: int, slack: bool):
+    def __init__(self, k: int, m: int, slack: bool, budgeted: bool = False):
         self.Wr, self.Wi = cp.Variable((m, k)), cp.Variable((m, k))
         self.Hr, self.Hi = cp.Parameter((k, m)), cp.Parameter((k, m))
         self.Hsr, self.Hsi = cp.Parameter((k, m)), cp.Parameter((k, m))  # rows scaled by sqrt(1 + 1/gamma_k)
@@ -87,14 +84,16 @@ class MinPowerProblem:
         rhs = cp.diag(self.Hsr @ self.Wr - self.Hsi @ self.Wi) + (self.s if slack else 0)
         lhs = cp.norm(cp.hstack([received_re, received_im, self.sigma]), 2, axis=1)
         power = cp.sum_squares(self.Wr) + cp.sum_squares(self.Wi)
-        self.budget = cp.Parameter(nonneg=True)
+        self.budget = cp.Parameter(nonneg=True) if budgeted else None
         objective = 1e3 * cp.sum(self.s) + power if slack else power
-        self.problem = cp.Problem(cp.Minimize(objective), [lhs <= rhs, power <= self.budget])
+        constraints = [lhs <= rhs] + ([power <= self.budget] if budgeted else [])
+        self.problem = cp.Problem(cp.Minimize(objective), constraints)
         assert self.problem.is_dcp(dpp=True)
 
     def solve(self, H: np.ndarray, gamma: np.ndarray, noise: float, budget: float | None = None) -> tuple[str, str]:
         scaled = H * np.sqrt(1.0 + 1.0 / gamma)[:, None]
-        self.budget.value = NO_BUDGET if budget is None else budget
+        if self.budget is not None:
+            self.budget.value = budget
         self.Hr.value, self.Hi.value = H.real, H.imag
         self.Hsr.value, self.Hsi.value = scaled.real, scaled.imag
         self.sigma.value = np.full((len(gamma), 1), np.sqrt(noise))
@@ -107,8 +106,8 @@ class MinPowerProblem:
 
 
 @lru_cache(maxsize=16)
-def min_power_problem(k: int, m: int, slack: bool = False) -> MinPowerProblem:
-    return MinPowerProblem(k, m, slack)
+def min_power_problem(k: int, m: int, slack: bool = False, budgeted: bool = False) -> MinPowerProblem:
+    return MinPowerProblem(k, m, slack, budgeted)
 
 
 def min_power(H: np.ndarray, gamma: np.ndarray, noise: float, budget: float | None = None
@@ -121,13 +120,13 @@ def min_power(H: np.ndarray, gamma: np.ndarray, noise: float, budget: float | No
         failing = sorted(int(i) for i in order[:drop])
         return ("infeasible", f"the SINR targets need sum gamma/(1+gamma) = {load.sum():.2f} spatial degrees of freedom, "
                 f"the array has {m}; users {failing} cannot be served", None, failing)
-    problem = min_power_problem(k, m)
+    problem = min_power_problem(k, m, budgeted=budget is not None)
     status, reason = problem.solve(H, gamma, noise, budget)
     if status == "optimal":
         return status, reason, problem.W, []
     # Infeasible (or too ill-posed for the solvers): the slack version names the users who
     # cannot reach their targets; an answer is only 'infeasible' if some slack is needed.
-    relaxed = min_power_problem(k, m, slack=True)
+    relaxed = min_power_problem(k, m, slack=True, budgeted=budget is not None)
     if relaxed.solve(H, gamma, noise, budget)[0] == "optimal":
         failing = [int(i) for i in np.flatnonzero(relaxed.s.value > 1e-6)]
         if failing:
@@ -139,7 +138,7 @@ def max_min(H: np.ndarray, power: float, noise: float, tol_db: float = 0.01) -> 
     """Bisection on the common SINR target (dB) of the budgeted min-power SOCP, bracketed by
     ZF's worst user below and the weakest user's single-user MRT SNR above."""
     k, m = H.shape
-    problem = min_power_problem(k, m)
+    problem = min_power_problem(k, m, budgeted=True)
     best = zf(H, power)
     lo = float(10 * np.log10(max(sinr(H, best, noise).min(), 1e-6)))
     hi = float(10 * np.log10(power * np.min(np.sum(np.abs(H) ** 2, axis=1)) / noise))

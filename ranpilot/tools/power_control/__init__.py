@@ -1,7 +1,8 @@
 """power_control: transmit powers for K interfering links (cells to their users, or D2D pairs).
 
-Objectives: `sum_rate` (WMMSE with random restarts), `max_min_sinr` (geometric program, exact),
-`proportional_fair` (re-weighted WMMSE). Input gains are linear power gains G[k][j] from
+Objectives: `sum_rate` (WMMSE with random restarts, or the learned model with method
+`learned`), `max_min_sinr` (geometric program, exact), `proportional_fair` (WMMSE with
+per-iteration 1/rate weights). Input gains are linear power gains G[k][j] from
 transmitter j to receiver k, in the same unit as noise_w / pmax_w (watts).
 """
 
@@ -15,6 +16,7 @@ from pydantic import Field, model_validator
 
 from ranpilot.tools.base import Binding, ToolInput, ToolOutput, binding, matrix, per_item
 from ranpilot.tools.power_control.gp import max_min_problem
+from ranpilot.tools.power_control.learned import learned_powers
 from ranpilot.tools.power_control.wmmse import rates, sinr, wmmse
 
 
@@ -23,7 +25,7 @@ class PowerControlInput(ToolInput):
     pmax_w: float | list[float] = Field(description="Maximum transmit power per link, W (scalar or K values).")
     noise_w: float | list[float] = Field(description="Noise power at each receiver, W (scalar or K values).")
     objective: Literal["sum_rate", "max_min_sinr", "proportional_fair"] = "sum_rate"
-    method: Literal["auto", "wmmse", "gp"] = "auto"
+    method: Literal["auto", "wmmse", "gp", "learned"] = "auto"
     restarts: int = Field(default=4, ge=0, le=100, description="WMMSE random restarts.")
 
     @model_validator(mode="after")
@@ -37,6 +39,8 @@ class PowerControlInput(ToolInput):
             raise ValueError("method: 'gp' solves the max_min_sinr objective only")
         if self.method == "wmmse" and self.objective == "max_min_sinr":
             raise ValueError("method: max_min_sinr is solved by 'gp' (or 'auto')")
+        if self.method == "learned" and self.objective != "sum_rate":
+            raise ValueError("method: the learned model is trained for the sum_rate objective")
         return self
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -69,6 +73,8 @@ def power_control(inp: PowerControlInput) -> PowerControlOutput:
     elif inp.objective == "proportional_fair":
         p, iterations = wmmse(G[None], pmax[None], noise[None], restarts=inp.restarts, proportional_fair=True)
         p, method = p[0], "wmmse"
+    elif inp.method == "learned":
+        p, method = learned_powers(G[None], pmax[None], noise[None])[0], "learned"
     else:
         p, iterations = wmmse(G[None], pmax[None], noise[None], restarts=inp.restarts)
         p, method = p[0], "wmmse"

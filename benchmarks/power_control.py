@@ -1,0 +1,55 @@
+"""Power control sum-rate and time per instance: learned / WMMSE / WMMSE best-of-20 / max power / GP
+(max-min SINR), for K = 10, 20, 30, 50 on the Gaussian interference channel and the D2D layout.
+References measured here for the Gaussian setup: WMMSE about 2.85, 3.62, 4.15, 4.81 bit/s/Hz,
+full power about 1.45. Target: learned >= 98% of WMMSE and >= 10x faster per instance in batch.
+
+Run: .venv/bin/python benchmarks/power_control.py
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ranpilot.tools.power_control.gp import max_min_problem
+from ranpilot.tools.power_control.learned import learned_powers, load_model
+from ranpilot.tools.power_control.train import d2d, gaussian
+from ranpilot.tools.power_control.wmmse import rates, wmmse
+
+N = 200
+GP_INSTANCES = 20
+
+
+def timed(fn):
+    start = time.perf_counter()
+    out = fn()
+    return out, (time.perf_counter() - start) / N * 1e3
+
+
+def main() -> None:
+    load_model()
+    print(f"{'setup':9s} {'K':>3s} | {'learned':>8s} {'WMMSE':>8s} {'best-20':>8s} {'maxpow':>8s} {'GP':>8s} | "
+          f"{'ratio':>6s} | ms/inst: {'learned':>8s} {'WMMSE':>8s} {'best-20':>8s} {'GP':>8s} | speedup")
+    for name, make in (("gaussian", gaussian), ("d2d", d2d)):
+        for k in (10, 20, 30, 50):
+            G, pmax, noise = make(N, k, np.random.default_rng(7 + k))
+            total = lambda p: float(rates(G, p, noise).sum(axis=1).mean())  # noqa: E731
+            p_learned, t_learned = timed(lambda: learned_powers(G, pmax, noise))
+            (p_wmmse, _), t_wmmse = timed(lambda: wmmse(G, pmax, noise))
+            (p_best, _), t_best = timed(lambda: wmmse(G, pmax, noise, restarts=19))
+            problem = max_min_problem(k)
+            start = time.perf_counter()
+            gp = [problem.solve(G[i], pmax[i], noise[i])[3] for i in range(GP_INSTANCES)]
+            t_gp = (time.perf_counter() - start) / GP_INSTANCES * 1e3
+            gp_rate = float(rates(G[:GP_INSTANCES], np.array(gp), noise[:GP_INSTANCES]).sum(axis=1).mean())
+            ratio = total(p_learned) / total(p_wmmse)
+            print(f"{name:9s} {k:3d} | {total(p_learned):8.3f} {total(p_wmmse):8.3f} {total(p_best):8.3f} {total(pmax):8.3f} "
+                  f"{gp_rate:8.3f} | {ratio:6.3f} | {'':9s}{t_learned:8.3f} {t_wmmse:8.3f} {t_best:8.3f} {t_gp:8.1f} | "
+                  f"{t_wmmse / t_learned:6.1f}x")
+    print("sum-rates in bit/s/Hz per instance (mean of 200; GP over 20); ratio = learned / WMMSE (target >= 0.98); "
+          "speedup = WMMSE / learned time per instance in batch (target >= 10x)")
+
+
+if __name__ == "__main__":
+    main()
