@@ -9,7 +9,8 @@ from ranpilot.tools.base import ComplexArray
 from ranpilot.tools.channel_prediction import ChannelPredictionInput, channel_prediction
 from ranpilot.tools.channel_prediction.baselines import ar_least_squares, repeat_last, wiener
 from ranpilot.tools.channel_prediction.data import HISTORY, HORIZON, add_noise, doppler_hz, jakes_sequences, tdl_sequences
-from ranpilot.tools.channel_prediction.model import ModelMissing, load_model, predict
+from ranpilot.tools.channel_prediction.model import load_model, predict
+from ranpilot.tools.weights import ModelMissing
 
 
 def nmse_db(pred, truth):

@@ -22,12 +22,9 @@ import torch
 from torch import nn
 
 from ranpilot.tools.channel_prediction.data import HISTORY, HORIZON
+from ranpilot.tools.weights import load_weights
 
 WEIGHTS = Path(__file__).with_name("weights.pt")
-
-
-class ModelMissing(RuntimeError):
-    """The shipped weights are missing or unreadable; retrain with the training script."""
 
 
 class CsiPredictor(nn.Module):
@@ -61,14 +58,8 @@ def from_output(mean: torch.Tensor, scale: np.ndarray) -> np.ndarray:
 @lru_cache(maxsize=1)
 def load_model(path: str = str(WEIGHTS)) -> CsiPredictor:
     """The shipped model, loaded once per process."""
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-        model = CsiPredictor(width=state["body.0.weight"].shape[0])
-        model.load_state_dict(state)
-    except (OSError, RuntimeError, KeyError) as exc:
-        raise ModelMissing(f"cannot load channel-prediction weights from {path} ({exc}); "
-                           "retrain: python -m ranpilot.tools.channel_prediction.train") from exc
-    return model.eval()
+    return load_weights(path, lambda state: CsiPredictor(width=state["body.0.weight"].shape[0]),
+                        "python -m ranpilot.tools.channel_prediction.train")
 
 
 @torch.no_grad()

@@ -22,12 +22,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from ranpilot.tools.weights import load_weights
+
 WEIGHTS = Path(__file__).with_name("weights.pt")
 LOG_FLOOR = -10.0  # log10 of a gain treated as absent
-
-
-class ModelMissing(RuntimeError):
-    """The shipped weights are missing or unreadable; retrain with the training script."""
 
 
 def mlp(n_in: int, n_out: int, hidden: int) -> nn.Sequential:
@@ -70,17 +68,15 @@ def sum_rate(Ghat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return torch.log2(1.0 + signal / (received.sum(dim=2) - signal + 1.0)).sum(dim=1)
 
 
+def _build(state: dict) -> PowerGNN:
+    layers = len({key.split(".")[1] for key in state if key.startswith("messages.")})
+    return PowerGNN(hidden=state["encode.0.weight"].shape[0], layers=layers)
+
+
 @lru_cache(maxsize=1)
 def load_model(path: str = str(WEIGHTS)) -> PowerGNN:
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-        layers = len({key.split(".")[1] for key in state if key.startswith("messages.")})
-        model = PowerGNN(hidden=state["encode.0.weight"].shape[0], layers=layers)
-        model.load_state_dict(state)
-    except (OSError, RuntimeError, KeyError) as exc:
-        raise ModelMissing(f"cannot load power-control weights from {path} ({exc}); "
-                           "retrain: python -m ranpilot.tools.power_control.train") from exc
-    return model.eval()
+    """The shipped model, loaded once per process."""
+    return load_weights(path, _build, "python -m ranpilot.tools.power_control.train")
 
 
 @torch.no_grad()
