@@ -15,6 +15,7 @@ from ranpilot.knowledge.cli import app as kb_app  # noqa: E402
 from ranpilot.network.cli import app as net_app  # noqa: E402
 from ranpilot.policies.cli import app as policy_app  # noqa: E402
 from ranpilot.policies.cli import verify  # noqa: E402
+from ranpilot.scenarios.cli import app as scenario_app  # noqa: E402
 from ranpilot.tools.cli import app as tool_app  # noqa: E402
 
 app = typer.Typer(help="ranpilot: operator intents in, verified RAN actions out.", no_args_is_help=True)
@@ -22,6 +23,7 @@ app.add_typer(net_app, name="net")
 app.add_typer(kb_app, name="kb")
 app.add_typer(policy_app, name="policy")
 app.add_typer(tool_app, name="tool")
+app.add_typer(scenario_app, name="scenario")
 app.command("verify")(verify)
 app.add_typer(agent_cli.intent_app, name="intent")
 app.command("run")(agent_cli.run)

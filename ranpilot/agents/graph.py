@@ -11,7 +11,11 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from ranpilot.agents import fulfilment as ff
+from pydantic import ValidationError
+
 from ranpilot.agents.context import AgentContext
+from ranpilot.agents.intent import Intent
+from ranpilot.agents.parser import ParseResult
 from ranpilot.agents.state import AgentState
 from ranpilot.agents.strategies import Situation
 from ranpilot.knowledge import QueryError, retrieve
@@ -20,7 +24,16 @@ from ranpilot.tools.registry import get_tool
 
 
 def parse_intent(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
-    result = runtime.context.planner.parse(state["text"], runtime.context.areas)
+    """Plain language goes to the planner; a TS 28.312 intent given as JSON is validated as is."""
+    text = state["text"].strip()
+    if text.startswith("{"):
+        try:
+            intent = Intent.model_validate_json(text)
+            result = ParseResult(text=text, status="parsed", intent=intent)
+        except ValidationError as exc:
+            result = ParseResult(text=text, status="rejected", reason=f"invalid TS 28.312 intent: {exc}")
+    else:
+        result = runtime.context.planner.parse(state["text"], runtime.context.areas)
     return {"parse": result, "intent": result.intent}
 
 
@@ -101,7 +114,7 @@ def verify(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     checks = ff.target_checks(state["intent"], state["baselines"], ctx.network.num_cells)
     verdict = ctx.verifier.verify(state["proposal"], ctx.network, checks)
     record = {"round": state["round"], "target": state["focus"],
-              "tool_calls": [c.model_dump() | {"arguments": "..."} for c in state["tool_calls"]],
+              "tool_calls": [c.model_dump(exclude={"arguments"}) for c in state["tool_calls"]],
               "verdict_status": verdict.status, "violations": [f"{v.rule_id} on {v.object}" for v in verdict.violations],
               "applied": False}
     scale = state["step_scale"] * (0.5 if verdict.status == "rejected" else 1.0)

@@ -15,7 +15,7 @@ from ranpilot.policies import ApplyResult, Proposal, Verdict
 class RoundRecord(TypedDict):
     round: int
     target: str
-    tool_calls: list[dict]
+    tool_calls: list[dict]  # tool and purpose; the (large) arguments stay in the checkpointed state
     verdict_status: str
     violations: list[str]
     applied: bool

@@ -126,7 +126,7 @@ def power_control_calls(s: Situation) -> list[ToolCall]:
 
 
 def power_control_actions(s: Situation, results: list[dict]) -> list[Action]:
-    if not results or results[0]["status"] != "optimal":
+    if not results or results[0]["status"] not in ("optimal", "ok"):
         return []
     now, step = s.network.configuration().tx_power_dbm, s.step("tx_power_dbm", 3.0)
     out: list[Action] = []
@@ -208,7 +208,8 @@ def slice_calls(s: Situation) -> list[ToolCall]:
         for j in range(len(names)):
             members = (radio.serving == cell) & (ue_slice == j)
             counts[i, j] = int(members.sum())
-            per_prb[i, j] = float(rate[members].mean()) if members.any() else 1.0
+            # harmonic mean: n UEs at rate r each need sum(r / r_u) = n r / HM PRBs
+            per_prb[i, j] = float(1.0 / np.mean(1.0 / rate[members])) if members.any() else 1.0
     sla = [sl.sla_thp_mbps for sl in cfg.slices]
     if s.slice in names:
         k = names.index(s.slice)
@@ -230,6 +231,9 @@ def slice_actions(s: Situation, results: list[dict]) -> list[Action]:
     floors = {r.slice: r.min_prb_ratio for r in s.pack.rules if isinstance(r, SliceMinQuota)}
     now = s.network.configuration().slice_quota
     optimal = bool(results) and results[0]["status"] == "optimal"
+    if optimal and s.slice in names:  # the optimum is in place already yet the target is unmet
+        wanted = np.array(results[0]["min_prb_ratio"], dtype=float)
+        optimal = not np.allclose(wanted, now[s.cells], atol=0.01)
     if not optimal and s.slice not in names:
         return []
     out: list[Action] = []

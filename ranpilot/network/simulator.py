@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ranpilot.network.actions import Action
+from ranpilot.network.actions import Action, ActionError
 from ranpilot.network.config import NetworkConfig
 from ranpilot.network.configuration import RanConfiguration, apply_actions
 from ranpilot.network.dynamics import draw_traffic, move_ues
 from ranpilot.network.evaluate import Geometry, RadioResult, compute_geometry, evaluate
-from ranpilot.network.geometry import sector_gain_db
+from ranpilot.network.geometry import keep_min_distance, min_distance_m, sector_gain_db
 from ranpilot.network.radio import noise_mw
 from ranpilot.network.kpis import Observation, observation
 from ranpilot.network.state import NetState, Topology, initial_state
@@ -108,7 +108,30 @@ class Network:
     def apply(self, actions: list[Action]) -> None:
         """Apply a batch atomically: every action is checked on a copy first; on any error
         an `ActionError` naming the field is raised and the network is unchanged."""
-        self.set_configuration(apply_actions(self.configuration(), actions, self.config))
+        new = apply_actions(self.configuration(), actions, self.config)
+        for cell in np.flatnonzero(self._state.failed):
+            if new.asleep[cell] != self._state.asleep[cell] or new.tx_power_dbm[cell] != self._state.tx_power_dbm[cell]:
+                raise ActionError("actions", f"cell {cell} has failed; it cannot be configured until repaired")
+        self.set_configuration(new)
+
+    # -- events (faults and traffic, not operator actions) --------------------------------
+    def fail_cell(self, cell: int) -> None:
+        """A fault takes the cell down: it stops transmitting and no action can change that."""
+        if not 0 <= cell < self.num_cells:
+            raise ActionError("cell", f"unknown cell {cell}")
+        self._state.asleep[cell] = True
+        self._state.failed[cell] = True
+        self._result = None
+
+    def traffic_surge(self, x_m: float, y_m: float, radius_m: float, ue_fraction: float, seed: int = 0) -> None:
+        """A crowd gathers: a random `ue_fraction` of UEs moves into a Gaussian cluster at (x, y)."""
+        rng = np.random.default_rng(seed)
+        n = self.config.num_ues
+        movers = rng.choice(n, size=int(round(ue_fraction * n)), replace=False)
+        pos = self._state.ue_pos.copy()
+        pos[movers] = np.array([x_m, y_m]) + rng.normal(0.0, radius_m, (len(movers), 2))
+        self._state.ue_pos = keep_min_distance(pos, self.topology.sites, min_distance_m(self.config))
+        self._geometry, self._result = None, None
 
     def configuration(self) -> RanConfiguration:
         """A copy of the operator-controlled settings."""

@@ -54,6 +54,7 @@ class NetState:
     tilt_deg: np.ndarray  # (C,)
     cio_db: np.ndarray  # (C,)
     asleep: np.ndarray  # (C,) bool
+    failed: np.ndarray  # (C,) bool: down by fault, asleep, and no action may touch it
     slice_quota: np.ndarray  # (C, L) guaranteed PRB ratio per slice
     load: np.ndarray  # (C,) PRB utilisation of the last step, couples interference
     handovers: int  # handovers in the last step
@@ -96,6 +97,7 @@ def initial_state(cfg: NetworkConfig, topo: Topology, rng: np.random.Generator) 
         tilt_deg=np.full(n_cells, cfg.tilt_deg),
         cio_db=np.zeros(n_cells),
         asleep=np.zeros(n_cells, dtype=bool),
+        failed=np.zeros(n_cells, dtype=bool),
         slice_quota=np.tile([s.min_prb_ratio for s in cfg.slices], (n_cells, 1)).astype(float),
         load=np.ones(n_cells),
         handovers=0,

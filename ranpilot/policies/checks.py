@@ -23,6 +23,7 @@ class Violation(BaseModel):
     limit: float | str
     source: str
     message: str
+    related: list[str] = []  # other intents involved (conflicts)
 
 
 class AppliedChange(BaseModel):
@@ -152,9 +153,10 @@ def check_conflict(rule: p.Conflict, ctx: StaticContext, pack: p.PolicyPack) -> 
         for h in ctx.history:
             if (h.cell, h.parameter) == (change.cell, change.parameter) and h.time_s > since \
                     and h.intent_id != ctx.intent_id and h.direction * change.direction < 0:
-                out.append(violation(rule, f"cell {change.cell}", f"{change.parameter} {'+' if change.direction > 0 else '-'}",
-                                     f"intent {h.intent_id} moved it {'+' if h.direction > 0 else '-'}",
-                                     f"conflicts with intent {h.intent_id} on {change.parameter} of cell {change.cell}"))
+                v = violation(rule, f"cell {change.cell}", f"{change.parameter} {'+' if change.direction > 0 else '-'}",
+                              f"intent {h.intent_id} moved it {'+' if h.direction > 0 else '-'}",
+                              f"conflicts with intent {h.intent_id} on {change.parameter} of cell {change.cell}")
+                out.append(v.model_copy(update={"related": [h.intent_id]}))
                 break
     return out
 

@@ -111,9 +111,9 @@ class Verifier:
         ctx = StaticContext(before, requested, changes, network, self.history, proposal.intent_id)
         violations = static_violations(self.pack, ctx)
         try:
-            apply_actions(before, proposal.actions, cfg, check_ranges=True)
+            network.clone().apply(proposal.actions)  # the network's own checks: hardware ranges, failed cells
         except ActionError as exc:
-            violations.append(_invalid("network.hardware_range", exc, "radio hardware limits"))
+            violations.append(_invalid("network.refused", exc, "the network: radio hardware limits and faults"))
             return violations, {}, {}, []
         if not self.dry_run:
             return violations, {}, {}, []

@@ -63,7 +63,7 @@ def power_control(inp: PowerControlInput) -> PowerControlOutput:
     G, pmax, noise = inp.arrays()
     start = time.perf_counter()
     bindings: list[Binding] = []
-    status, reason, iterations = "optimal", "", 0
+    status, reason, iterations = "ok", "", 0  # WMMSE and the model: a local solution, not a proven optimum
     if inp.objective == "max_min_sinr":
         problem = max_min_problem(len(G))
         status, reason, _, p = problem.solve(G, pmax, noise)
@@ -79,7 +79,7 @@ def power_control(inp: PowerControlInput) -> PowerControlOutput:
         p, iterations = wmmse(G[None], pmax[None], noise[None], restarts=inp.restarts)
         p, method = p[0], "wmmse"
     elapsed = (time.perf_counter() - start) * 1e3
-    if status != "optimal":
+    if status not in ("optimal", "ok"):
         nan = [float("nan")] * len(G)
         return PowerControlOutput(status=status, reason=reason, solve_time_ms=elapsed, powers_w=nan, sinr_db=nan,
                                   rate_bps_hz=nan, sum_rate_bps_hz=float("nan"), min_sinr_db=float("nan"),

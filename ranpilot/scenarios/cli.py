@@ -1,0 +1,58 @@
+"""`ranpilot scenario list|run`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ranpilot.scenarios.model import ScenarioError, load_scenario
+from ranpilot.scenarios.report import write_report
+from ranpilot.scenarios.runner import run_scenario
+
+app = typer.Typer(help="Scripted agent scenarios with expected outcomes.", no_args_is_help=True)
+console = Console()
+
+
+@app.command("list")
+def list_scenarios(directory: Annotated[Path, typer.Option("--dir")] = Path("scenarios")) -> None:
+    """Scenario files in a directory (default ./scenarios)."""
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            s = load_scenario(path)
+            console.print(f"{path}  [bold]{s.name}[/bold]: {s.description}", highlight=False)
+        except ScenarioError as exc:
+            console.print(f"{path}  [red]invalid[/red]: {exc}", highlight=False)
+
+
+@app.command("run")
+def run(
+    file: Annotated[Path, typer.Argument(help="Scenario YAML.")],
+    report: Annotated[Optional[Path], typer.Option(help="Directory for the PNG plots and HTML summary.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Run the timeline with the agent and a static baseline; check the expectations."""
+    try:
+        scenario = load_scenario(file)
+    except ScenarioError as exc:
+        raise typer.BadParameter(str(exc), param_hint="FILE") from exc
+    result = run_scenario(scenario)
+    if report is not None:
+        page = write_report(result, report)
+        if not as_json:
+            console.print(f"report: {page}")
+    if as_json:
+        print(result.model_dump_json(include={"name", "passed", "checks", "gains_pct"}, indent=2))
+    else:
+        table = Table(title=f"{scenario.name}: {'PASSED' if result.passed else 'FAILED'}")
+        for column in ("", "expectation", "observed"):
+            table.add_column(column)
+        for c in result.checks:
+            table.add_row("[green]pass[/green]" if c.passed else "[red]FAIL[/red]", c.expectation, c.observed)
+        console.print(table)
+        console.print("agent vs static at the end: " + ", ".join(f"{k} {v:+.1f}%" for k, v in result.gains_pct.items()))
+    if not result.passed:
+        raise typer.Exit(4)

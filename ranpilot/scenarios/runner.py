@@ -1,0 +1,127 @@
+"""Run a scenario: the agent on one network, a static-configuration baseline on an identical
+one (same seed, same events, kept on the same clock), KPI series for both, expectations."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from ranpilot.agents.planner import EmbeddedPlanner
+from ranpilot.agents.runner import AgentRunner, RunResult
+from ranpilot.network import NETWORK_TARGETS, Network
+from ranpilot.policies import condition_holds
+from ranpilot.scenarios.model import (
+    CellFailure, KpiExpectation, OutcomeExpectation, Scenario, TrafficSurge, VerdictExpectation,
+)
+from ranpilot.settings import Settings
+
+
+class Check(BaseModel):
+    expectation: str
+    passed: bool
+    observed: str
+
+
+class IntentRecord(BaseModel):
+    id: str
+    at_step: int
+    time_s: float
+    result: RunResult
+
+
+class ScenarioResult(BaseModel):
+    name: str
+    passed: bool
+    checks: list[Check]
+    intents: list[IntentRecord]
+    series: dict[str, list[dict[str, float]]]  # 'agent' / 'static': KPIs per step
+    times_s: list[float]
+    gains_pct: dict[str, float]  # agent vs static at the end, percent
+
+
+def run_scenario(scenario: Scenario, data_dir: Path | None = None, with_knowledge: bool = False) -> ScenarioResult:
+    with tempfile.TemporaryDirectory() as tmp:
+        runner = AgentRunner(Settings(data_dir=data_dir or Path(tmp)), EmbeddedPlanner(), with_knowledge=with_knowledge)
+        agent, static = Network(scenario.network, scenario.seed), Network(scenario.network, scenario.seed)
+        series, times, records = {"agent": [], "static": []}, [], []
+        priorities: dict[str, int] = {}
+        for step in range(scenario.steps):
+            for item in (e for e in scenario.events if e.at == step):
+                for net in (agent, static):
+                    apply_event(net, item.event)
+            for item in (i for i in scenario.intents if i.at == step):
+                result = runner.run(item.text, agent, f"{scenario.name}-{item.id}", scenario.scope_cells, scenario.areas)
+                if result.intent is not None:
+                    priorities[result.intent.id] = result.intent.intentPriority
+                result = answer_approval(runner, item, result, priorities)
+                records.append(IntentRecord(id=item.id, at_step=step, time_s=agent.time_s, result=result))
+                catch_up(static, agent)
+            agent.step()
+            static.step()
+            times.append(agent.time_s)
+            series["agent"].append(agent.observe().network)
+            series["static"].append(static.observe().network)
+        checks = [check(e, series, records) for e in scenario.expect]
+    end_a, end_s = series["agent"][-1], series["static"][-1]
+    gains = {k: 100.0 * (end_a[k] - end_s[k]) / abs(end_s[k]) if end_s[k] else 0.0 for k in NETWORK_TARGETS}
+    return ScenarioResult(name=scenario.name, passed=all(c.passed for c in checks), checks=checks, intents=records,
+                          series=series, times_s=times, gains_pct=gains)
+
+
+def apply_event(net: Network, event) -> None:
+    if isinstance(event, CellFailure):
+        net.fail_cell(event.cell)
+    elif isinstance(event, TrafficSurge):
+        net.traffic_surge(event.x_m, event.y_m, event.radius_m, event.ue_fraction)
+
+
+def catch_up(static: Network, agent: Network) -> None:
+    """The agent's confirm and observe periods advanced its clock; keep the baseline in step."""
+    lag = round((agent.time_s - static.time_s) / static.config.step_s)
+    static.step(max(lag, 0))
+
+
+def answer_approval(runner: AgentRunner, item, result: RunResult, priorities: dict[str, int]) -> RunResult:
+    """Answer pending approvals as the scenario says; 'priority' approves only when this intent
+    outranks every intent it conflicts with (TS 28.312 priority-based conflict resolution)."""
+    while result.status == "awaiting_approval":
+        if item.approval == "priority":
+            others = {i for v in result.verdict.violations if v.rule_id == "conflict.opposite" for i in v.related}
+            mine = result.intent.intentPriority
+            approve = bool(others) and all(mine > priorities.get(o, 100) for o in others)
+        else:
+            approve = item.approval == "approve"
+        result = runner.resume(result.thread_id, "approved" if approve else "rejected")
+    return result
+
+
+def check(e, series: dict, records: list[IntentRecord]) -> Check:
+    if isinstance(e, KpiExpectation):
+        index = -1 if e.at == "end" else min(e.at, len(series["agent"]) - 1)
+        value = series["agent"][index][e.kpi]
+        if e.versus == "static_pct":
+            base = series["static"][index][e.kpi]
+            value = 100.0 * (value - base) / abs(base) if base else 0.0
+        ok = condition_holds(e.condition, value, [e.value])
+        label = f"{e.kpi}{' vs static %' if e.versus == 'static_pct' else ''} {e.condition.value} {e.value:g} at {e.at}"
+        return Check(expectation=label, passed=ok, observed=f"{value:.4g}")
+    record = next((r for r in records if r.id == e.intent), None)
+    if record is None:
+        return Check(expectation=f"intent {e.intent}", passed=False, observed="intent never ran")
+    r = record.result
+    if isinstance(e, VerdictExpectation):
+        statuses = [x["verdict_status"] for x in r.rounds]
+        rules = {v.split(" on ")[0] for x in r.rounds for v in x["violations"]}
+        ok = (e.status in statuses if statuses else e.status == "none") and (e.rule is None or e.rule in rules)
+        return Check(expectation=f"{e.intent}: verdict {e.status}" + (f" naming {e.rule}" if e.rule else ""),
+                     passed=ok, observed=f"verdicts {statuses or ['none']}, rules {sorted(rules)}")
+    assert isinstance(e, OutcomeExpectation)
+    observed = {"parse": r.parse.status if r.parse else None,
+                "report": r.report.fulfilmentStatus.value if r.report else None,
+                "applied": any(a.status == "applied" for a in r.applied)}
+    wanted = {k: v for k, v in (("parse", e.parse), ("report", e.report), ("applied", e.applied)) if v is not None}
+    ok = all(observed[k] == v for k, v in wanted.items())
+    return Check(expectation=f"{e.intent}: " + ", ".join(f"{k} {v}" for k, v in wanted.items()), passed=ok,
+                 observed=", ".join(f"{k} {observed[k]}" for k in wanted))
