@@ -57,3 +57,14 @@ def test_cli_list_and_run(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\n")
     assert runner.invoke(app, ["scenario", "run", str(bad)]).exit_code == 2
+
+
+def test_sweep_serial_and_on_ray_agree():
+    from ranpilot.scenarios.sweep import sweep
+
+    scenario = load_scenario(next(p for p in SCENARIOS if p.stem == "night_energy_saving")).model_copy(update={"steps": 8})
+    serial = sweep(scenario, [0, 1], workers=1)
+    parallel = sweep(scenario, [0, 1], workers=2)
+    assert serial.backend == "serial" and parallel.backend.startswith("ray")
+    assert serial.pass_rate == parallel.pass_rate and serial.kpi_gains_pct == parallel.kpi_gains_pct
+    assert 0.0 <= serial.pass_rate.low <= serial.pass_rate.mean <= serial.pass_rate.high <= 1.0

@@ -12,6 +12,7 @@ from rich.table import Table
 from ranpilot.scenarios.model import ScenarioError, load_scenario
 from ranpilot.scenarios.report import write_report
 from ranpilot.scenarios.runner import run_scenario
+from ranpilot.scenarios.sweep import sweep
 
 app = typer.Typer(help="Scripted agent scenarios with expected outcomes.", no_args_is_help=True)
 console = Console()
@@ -56,3 +57,29 @@ def run(
         console.print("agent vs static at the end: " + ", ".join(f"{k} {v:+.1f}%" for k, v in result.gains_pct.items()))
     if not result.passed:
         raise typer.Exit(4)
+
+
+@app.command("sweep")
+def sweep_command(
+    file: Annotated[Path, typer.Argument(help="Scenario YAML.")],
+    seeds: Annotated[int, typer.Option(min=1, help="Seeds 0..N-1.")] = 8,
+    workers: Annotated[int, typer.Option(min=1, help="Parallel workers (Ray when > 1).")] = 2,
+    ray_address: Annotated[Optional[str], typer.Option(help="An existing Ray cluster, e.g. ray://host:10001.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Run a scenario over many seeds; pass rates and KPI gains with 95% confidence intervals."""
+    try:
+        scenario = load_scenario(file)
+    except ScenarioError as exc:
+        raise typer.BadParameter(str(exc), param_hint="FILE") from exc
+    result = sweep(scenario, list(range(seeds)), workers, ray_address)
+    if as_json:
+        print(result.model_dump_json(indent=2))
+        return
+    p = result.pass_rate
+    console.print(f"{result.scenario}: {len(result.seeds)} seeds on {result.backend}, {result.wall_s:.1f} s; "
+                  f"pass rate {p.mean:.2f} [{p.low:.2f}, {p.high:.2f}]")
+    for name, rate in result.check_pass_rates.items():
+        console.print(f"  {rate:.2f}  {name}", highlight=False)
+    for kpi, g in result.kpi_gains_pct.items():
+        console.print(f"  {kpi}: {g.mean:+.1f}% [{g.low:+.1f}, {g.high:+.1f}] vs static", highlight=False)

@@ -45,7 +45,7 @@ class MaxMinProblem:
         self.log_ratio.value = ratio
         self.log_noise.value = np.log(noise) - np.log(direct)
         self.log_pmax.value = np.log(pmax)
-        status, reason, ms = solve(self.problem, solver=cp.CLARABEL)
+        status, reason, ms = solve(self.problem, solver=cp.CLARABEL, fallback=cp.SCS)
         p = np.exp(self.x.value) if status == "optimal" else np.full(self.k, np.nan)
         return status, reason, ms, np.asarray(p, dtype=float)
 
