@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ranpilot.network import NetworkConfig
 from ranpilot.policies import Condition
+from ranpilot.scenarios.beams import BeamTracking
 
 
 class _Model(BaseModel):
@@ -70,7 +71,13 @@ class OutcomeExpectation(_Model):
     applied: bool | None = None
 
 
-Expectation = Annotated[Union[KpiExpectation, VerdictExpectation, OutcomeExpectation], Field(discriminator="kind")]
+class BeamExpectation(_Model):
+    kind: Literal["beams"]
+    min_gain_db: float = Field(description="Predicted-CSI SINR over stale-CSI SINR, dB, at least this.")
+
+
+Expectation = Annotated[Union[KpiExpectation, VerdictExpectation, OutcomeExpectation, BeamExpectation],
+                        Field(discriminator="kind")]
 
 
 class Scenario(_Model):
@@ -83,6 +90,7 @@ class Scenario(_Model):
     scope_cells: list[int] | None = None
     events: list[EventAt] = Field(default_factory=list)
     intents: list[IntentAt] = Field(default_factory=list)
+    beam_tracking: BeamTracking | None = Field(default=None, description="Link-level beam tracking of fast UEs.")
     expect: list[Expectation] = Field(min_length=1)
 
 

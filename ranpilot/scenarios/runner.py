@@ -12,8 +12,9 @@ from ranpilot.agents.planner import EmbeddedPlanner
 from ranpilot.agents.runner import AgentRunner, RunResult
 from ranpilot.network import NETWORK_TARGETS, Network
 from ranpilot.policies import condition_holds
+from ranpilot.scenarios.beams import BeamTrackingResult, beam_tracking
 from ranpilot.scenarios.model import (
-    CellFailure, KpiExpectation, OutcomeExpectation, Scenario, TrafficSurge, VerdictExpectation,
+    BeamExpectation, CellFailure, KpiExpectation, OutcomeExpectation, Scenario, TrafficSurge, VerdictExpectation,
 )
 from ranpilot.settings import Settings
 
@@ -39,6 +40,7 @@ class ScenarioResult(BaseModel):
     series: dict[str, list[dict[str, float]]]  # 'agent' / 'static': KPIs per step
     times_s: list[float]
     gains_pct: dict[str, float]  # agent vs static at the end, percent
+    beam_tracking: BeamTrackingResult | None = None
 
 
 def run_scenario(scenario: Scenario, data_dir: Path | None = None, with_knowledge: bool = False) -> ScenarioResult:
@@ -63,11 +65,12 @@ def run_scenario(scenario: Scenario, data_dir: Path | None = None, with_knowledg
             times.append(agent.time_s)
             series["agent"].append(agent.observe().network)
             series["static"].append(static.observe().network)
-        checks = [check(e, series, records) for e in scenario.expect]
+        beams = beam_tracking(scenario.beam_tracking) if scenario.beam_tracking else None
+        checks = [check(e, series, records, beams) for e in scenario.expect]
     end_a, end_s = series["agent"][-1], series["static"][-1]
     gains = {k: 100.0 * (end_a[k] - end_s[k]) / abs(end_s[k]) if end_s[k] else 0.0 for k in NETWORK_TARGETS}
     return ScenarioResult(name=scenario.name, passed=all(c.passed for c in checks), checks=checks, intents=records,
-                          series=series, times_s=times, gains_pct=gains)
+                          series=series, times_s=times, gains_pct=gains, beam_tracking=beams)
 
 
 def apply_event(net: Network, event) -> None:
@@ -97,7 +100,14 @@ def answer_approval(runner: AgentRunner, item, result: RunResult, priorities: di
     return result
 
 
-def check(e, series: dict, records: list[IntentRecord]) -> Check:
+def check(e, series: dict, records: list[IntentRecord], beams: BeamTrackingResult | None) -> Check:
+    if isinstance(e, BeamExpectation):
+        label = f"beam tracking: predicted CSI beats stale CSI by >= {e.min_gain_db:g} dB"
+        if beams is None:
+            return Check(expectation=label, passed=False, observed="the scenario has no beam_tracking block")
+        return Check(expectation=label, passed=beams.gain_db >= e.min_gain_db,
+                     observed=f"{beams.stale_csi_sinr_db:.2f} -> {beams.predicted_csi_sinr_db:.2f} dB "
+                              f"(perfect CSI {beams.perfect_csi_sinr_db:.2f} dB)")
     if isinstance(e, KpiExpectation):
         index = -1 if e.at == "end" else min(e.at, len(series["agent"]) - 1)
         value = series["agent"][index][e.kpi]
