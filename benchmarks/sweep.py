@@ -1,6 +1,7 @@
 """Scenario sweep speedup: the same seeds serially and on a local Ray cluster with 2 workers
 (this machine has 2 cores; Ray's start-up is included in its wall time). Two sizes: the shipped
-21-cell scenario (seconds per seed: start-up dominates) and a 57-cell, 1,140-UE variant.
+21-cell scenario (under a second per seed: start-up dominates) and a 57-cell, 1,140-UE,
+1,500-step variant (tens of seconds per seed).
 
 Run: .venv/bin/python benchmarks/sweep.py
 """
@@ -19,7 +20,7 @@ SEEDS = list(range(8))
 def main() -> None:
     small = load_scenario(SCENARIO)
     large = small.model_copy(update={
-        "name": "night-energy-saving-57-cells", "steps": 120,
+        "name": "night-energy-saving-57-cells-1500-steps", "steps": 1500,
         "network": small.network.model_copy(update={"num_rings": 2, "num_ues": 1140}),
     })
     for scenario in (small, large):
