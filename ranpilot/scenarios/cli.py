@@ -18,6 +18,13 @@ app = typer.Typer(help="Scripted agent scenarios with expected outcomes.", no_ar
 console = Console()
 
 
+def open_scenario(file: Path):
+    try:
+        return load_scenario(file)
+    except ScenarioError as exc:
+        raise typer.BadParameter(str(exc), param_hint="FILE") from exc
+
+
 @app.command("list")
 def list_scenarios(directory: Annotated[Path, typer.Option("--dir")] = Path("scenarios")) -> None:
     """Scenario files in a directory (default ./scenarios)."""
@@ -36,10 +43,7 @@ def run(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Run the timeline with the agent and a static baseline; check the expectations."""
-    try:
-        scenario = load_scenario(file)
-    except ScenarioError as exc:
-        raise typer.BadParameter(str(exc), param_hint="FILE") from exc
+    scenario = open_scenario(file)
     result = run_scenario(scenario)
     if report is not None:
         page = write_report(result, report)
@@ -68,10 +72,7 @@ def sweep_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Run a scenario over many seeds; pass rates and KPI gains with 95% confidence intervals."""
-    try:
-        scenario = load_scenario(file)
-    except ScenarioError as exc:
-        raise typer.BadParameter(str(exc), param_hint="FILE") from exc
+    scenario = open_scenario(file)
     result = sweep(scenario, list(range(seeds)), workers, ray_address)
     if as_json:
         print(result.model_dump_json(indent=2))
