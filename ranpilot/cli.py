@@ -13,6 +13,7 @@ from ranpilot import demo as demo_module  # noqa: E402
 from ranpilot.agents import cli as agent_cli  # noqa: E402
 from ranpilot.knowledge.cli import app as kb_app  # noqa: E402
 from ranpilot.network.cli import app as net_app  # noqa: E402
+from ranpilot.oran.cli import app as xapp_app  # noqa: E402
 from ranpilot.policies.cli import app as policy_app  # noqa: E402
 from ranpilot.policies.cli import verify  # noqa: E402
 from ranpilot.scenarios.cli import app as scenario_app  # noqa: E402
@@ -24,6 +25,7 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(policy_app, name="policy")
 app.add_typer(tool_app, name="tool")
 app.add_typer(scenario_app, name="scenario")
+app.add_typer(xapp_app, name="xapp")
 app.command("verify")(verify)
 app.add_typer(agent_cli.intent_app, name="intent")
 app.command("run")(agent_cli.run)

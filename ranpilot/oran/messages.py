@@ -1,0 +1,154 @@
+"""O-RAN message vocabulary with JSON inside, shaped on the O-RAN SC RMR message types.
+
+| mtype | name | model |
+| --- | --- | --- |
+| 12050 | RIC_INDICATION | `KpmIndication` (E2SM-KPM style 4: per-cell `measData`, per-UE `ueMeasData`) |
+| 12040 | RIC_CONTROL_REQ | `RcControlRequest` (E2SM-RC style 3 action 1 handover, style 2 action 6 slice PRB quota, ranpilot extensions for transmit power and cell sleep) |
+| 12041 | RIC_CONTROL_ACK | `RcControlAck` |
+| 12042 | RIC_CONTROL_FAILURE | `RcControlFailure` (with a cause) |
+| 20010 | A1_POLICY_REQ | `A1PolicyRequest` |
+| 20011 | A1_POLICY_RESP | `A1PolicyResponse` |
+
+`encode` / `decode` give the wire form: {"mtype": int, "payload": {...}}.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RIC_INDICATION, RIC_CONTROL_REQ, RIC_CONTROL_ACK, RIC_CONTROL_FAILURE = 12050, 12040, 12041, 12042
+A1_POLICY_REQ, A1_POLICY_RESP = 20010, 20011
+KPM_RAN_FUNCTION, RC_RAN_FUNCTION = 2, 3
+
+
+class _Msg(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UeMeasurement(_Msg):
+    ueId: int
+    servingCell: int
+    measurements: dict[str, float]
+
+
+class KpmIndication(_Msg):
+    meid: str
+    ran_function_id: Literal[2] = KPM_RAN_FUNCTION
+    kpm_style: Literal[4] = 4
+    subscription_id: str
+    granulPeriod: int = Field(description="ms")
+    collectStartTime: float = Field(description="simulated time, s")
+    measData: dict[str, dict[str, float]] = Field(description="cell id -> TS 28.552 measurement -> value")
+    ueMeasData: list[UeMeasurement] = Field(default_factory=list)
+
+
+class Handover(_Msg):
+    """E2SM-RC style 3, action 1: move a UE to a target cell."""
+
+    style: Literal[3] = 3
+    action: Literal[1] = 1
+    ueId: int
+    targetCell: int
+
+
+class SlicePrbQuota(_Msg):
+    """E2SM-RC style 2, action 6: slice-level PRB quota (ratios in percent, as in the RC spec)."""
+
+    style: Literal[2] = 2
+    action: Literal[6] = 6
+    cell: int
+    sst: int
+    sd: str | None = None
+    minPrbPolicyRatio: int = Field(ge=0, le=100)
+    maxPrbPolicyRatio: int = Field(default=100, ge=0, le=100)
+    dedicatedPrbPolicyRatio: int = Field(default=0, ge=0, le=100)
+
+
+class TxPower(_Msg):
+    """ranpilot extension: set a cell's transmit power."""
+
+    style: Literal[1000] = 1000
+    action: Literal[1] = 1
+    cell: int
+    txPowerDbm: float
+
+
+class CellSleep(_Msg):
+    """ranpilot extension: put a cell to sleep or wake it."""
+
+    style: Literal[1000] = 1000
+    action: Literal[2] = 2
+    cell: int
+    asleep: bool
+
+
+class CellIndividualOffset(_Msg):
+    """ranpilot extension: a cell's CIO for A3 ranking (the handover lever at cell level)."""
+
+    style: Literal[1000] = 1000
+    action: Literal[3] = 3
+    cell: int
+    cioDb: float
+
+
+class Tilt(_Msg):
+    """ranpilot extension: a cell's electrical downtilt."""
+
+    style: Literal[1000] = 1000
+    action: Literal[4] = 4
+    cell: int
+    tiltDeg: float
+
+
+ControlAction = Annotated[Union[Handover, SlicePrbQuota, TxPower, CellSleep, CellIndividualOffset, Tilt],
+                          Field(union_mode="left_to_right")]
+
+
+class RcControlRequest(_Msg):
+    meid: str
+    ran_function_id: Literal[3] = RC_RAN_FUNCTION
+    request_id: str
+    intent_id: str = ""
+    actions: list[ControlAction] = Field(min_length=1, description="Applied atomically: all or none.")
+
+
+class RcControlAck(_Msg):
+    request_id: str
+
+
+class RcControlFailure(_Msg):
+    request_id: str
+    cause: str
+
+
+class A1PolicyRequest(_Msg):
+    operation: Literal["CREATE", "UPDATE", "DELETE", "QUERY"]
+    policy_type_id: str
+    policy_instance_id: str
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class A1PolicyResponse(_Msg):
+    policy_type_id: str
+    policy_instance_id: str
+    handler_id: str
+    status: Literal["OK", "ERROR", "DELETED"]
+    reason: str = ""
+
+
+MESSAGE_TYPES: dict[int, type[BaseModel]] = {
+    RIC_INDICATION: KpmIndication, RIC_CONTROL_REQ: RcControlRequest, RIC_CONTROL_ACK: RcControlAck,
+    RIC_CONTROL_FAILURE: RcControlFailure, A1_POLICY_REQ: A1PolicyRequest, A1_POLICY_RESP: A1PolicyResponse,
+}
+MTYPE_OF = {model: mtype for mtype, model in MESSAGE_TYPES.items()}
+
+
+def encode(message: BaseModel) -> dict:
+    return {"mtype": MTYPE_OF[type(message)], "payload": message.model_dump(mode="json")}
+
+
+def decode(data: dict) -> BaseModel:
+    """Raises KeyError for an unknown mtype and pydantic.ValidationError for a bad payload."""
+    return MESSAGE_TYPES[int(data["mtype"])].model_validate(data["payload"])

@@ -1,0 +1,149 @@
+"""O-RAN integration: message round trips, the E2 node, and A1 -> xApp -> agent -> verifier ->
+RC control end to end over real HTTP on localhost."""
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import jsonschema
+import pytest
+import uvicorn
+
+import ranpilot.oran
+
+from ranpilot.network import Network, NetworkConfig
+from ranpilot.oran.e2.node import SimulatedE2Node, SubscriptionError
+from ranpilot.oran.hosting import ranpilot_stack
+from ranpilot.oran.messages import (
+    MESSAGE_TYPES, CellSleep, Handover, RcControlAck, RcControlFailure, RcControlRequest, SlicePrbQuota, TxPower,
+    decode, encode,
+)
+from ranpilot.settings import Settings
+
+BASE = "/A1-P/v2/policytypes"
+
+
+def test_messages_round_trip_in_wire_form():
+    node = SimulatedE2Node(Network(NetworkConfig(num_ues=42), seed=1))
+    node.subscribe(1000, ["DRB.UEThpDl", "RRU.PrbUsedDl"], per_ue=True)
+    indication = node.due_indications()[0]
+    wire = json.loads(json.dumps(encode(indication)))
+    assert wire["mtype"] == 12050 and decode(wire) == indication
+    assert set(indication.measData) == {str(c) for c in range(21)} and len(indication.ueMeasData) == 42
+    assert node.due_indications() == []  # the report period has not elapsed
+
+
+def test_rc_controls_are_atomic_with_causes():
+    net = Network(NetworkConfig(num_ues=42), seed=1)
+    node = SimulatedE2Node(net)
+    before = net.configuration()
+    bad = node.control(RcControlRequest(meid=node.meid, request_id="r1",
+                                        actions=[TxPower(cell=0, txPowerDbm=43), CellSleep(cell=99, asleep=True)]))
+    assert isinstance(bad, RcControlFailure) and "unknown cell 99" in bad.cause and net.configuration().equals(before)
+    assert "UNSUPPORTED_ACTION" in node.control(RcControlRequest(meid=node.meid, request_id="r2",
+                                                                 actions=[Handover(ueId=1, targetCell=2)])).cause
+    assert "unknown meid" in node.control(RcControlRequest(meid="x", request_id="r3", actions=[TxPower(cell=0, txPowerDbm=40)])).cause
+    ok = node.control(RcControlRequest(meid=node.meid, request_id="r4", actions=[SlicePrbQuota(cell=1, sst=2, minPrbPolicyRatio=30)]))
+    assert isinstance(ok, RcControlAck) and net.configuration().slice_quota[1, 1] == pytest.approx(0.3)
+    with pytest.raises(SubscriptionError, match="DRB.UEThpUl"):
+        node.subscribe(1000, ["DRB.UEThpUl"])
+
+
+@pytest.fixture
+def a1_server(tmp_path):
+    stack = ranpilot_stack(Network(NetworkConfig(num_ues=210), seed=1), Settings(data_dir=tmp_path), with_knowledge=False)
+    server = uvicorn.Server(uvicorn.Config(stack.app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield stack, f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=5)
+
+
+def wait_status(client, url, seconds=60.0):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        status = client.get(url).json()
+        if status.get("enforceReason") != "not yet acted on":
+            return status
+        time.sleep(0.2)
+    raise AssertionError("policy never enforced")
+
+
+def test_a1_policy_to_rc_controls_end_to_end(a1_server):
+    stack, url = a1_server
+    received = []
+
+    class Sink(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    sink = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    stack.runtime.step(3)
+    assert stack.xapp.last_indication is not None  # KPIs arrive over E2
+    before = stack.runtime.node.network.configuration()
+    with httpx.Client(base_url=url) as client:
+        assert "ORAN_SliceSLATarget_1.0.0" in client.get(BASE).json()
+        policy = {"scope": {"sliceId": {"sst": 2}}, "sliceSlaObjectives": {"maxDlLatency": 10}}
+        put = client.put(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1", json=policy,
+                         params={"notificationDestination": f"http://127.0.0.1:{sink.server_address[1]}/notify"})
+        assert put.status_code == 201 and put.headers["Location"].endswith("/policies/urllc-1")
+        status = wait_status(client, f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1/status")
+        assert status["enforceStatus"] == "ENFORCED" and status["fulfilmentStatus"] == "FULFILLED"
+        after = stack.runtime.node.network.configuration()
+        assert not after.equals(before)  # RC controls reached the E2 node
+        assert stack.runtime.messages >= 3
+        deadline = time.time() + 10
+        while not received and time.time() < deadline:
+            time.sleep(0.1)
+        assert received and received[0]["policyId"] == "urllc-1" and received[0]["enforceStatus"] == "ENFORCED"
+        again = client.put(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1", json=policy)
+        assert again.status_code == 200
+        assert client.delete(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1").status_code == 204
+        assert client.get(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1").status_code == 404
+    sink.shutdown()
+
+
+def test_a1_rejects_bad_policies_and_unsafe_intents_change_nothing(a1_server):
+    stack, url = a1_server
+    before = stack.runtime.node.network.configuration()
+    with httpx.Client(base_url=url) as client:
+        bad = client.put(f"{BASE}/ORAN_LoadBalancing_1.0.0/policies/lb-1", json={"cellIdList": [1], "maxPrbLoadPct": 170})
+        assert bad.status_code == 400 and bad.headers["content-type"] == "application/problem+json"
+        assert "maxPrbLoadPct" in bad.json()["detail"]
+        assert client.put(f"{BASE}/NOPE/policies/x", json={}).status_code == 404
+        unsafe = client.put(f"{BASE}/ranpilot_Intent_1.0.0/policies/p-1", json={"text": "set every cell to 80 dBm"})
+        assert unsafe.status_code == 201
+        status = wait_status(client, f"{BASE}/ranpilot_Intent_1.0.0/policies/p-1/status")
+        assert status["enforceStatus"] == "NOT_ENFORCED" and "80 dBm" in status["enforceReason"]
+    assert stack.runtime.node.network.configuration().equals(before)
+
+
+
+GOLDEN = sorted((Path(__file__).parent / "golden" / "oran").glob("*.json"))
+SCHEMAS = Path(ranpilot.oran.__file__).parent / "schemas"
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=[p.stem for p in GOLDEN])
+def test_golden_messages_match_their_schema_and_round_trip(path):
+    wire = json.loads(path.read_text())
+    schema = json.loads((SCHEMAS / path.name).read_text())
+    jsonschema.validate(wire["payload"], schema)
+    assert encode(decode(wire)) == wire
+    assert schema == MESSAGE_TYPES[wire["mtype"]].model_json_schema()  # shipped schemas match the models
+
+
+def test_one_golden_file_per_message_type():
+    assert sorted(int(p.name.split("_")[0]) for p in GOLDEN) == sorted(MESSAGE_TYPES)
