@@ -147,3 +147,19 @@ def test_golden_messages_match_their_schema_and_round_trip(path):
 
 def test_one_golden_file_per_message_type():
     assert sorted(int(p.name.split("_")[0]) for p in GOLDEN) == sorted(MESSAGE_TYPES)
+
+
+def test_xapp_reassures_an_intent_that_slips(tmp_path):
+    from ranpilot.oran.messages import A1PolicyRequest
+
+    stack = ranpilot_stack(Network(NetworkConfig(num_ues=210), seed=1), Settings(data_dir=tmp_path), with_knowledge=False)
+    request = A1PolicyRequest(operation="CREATE", policy_type_id="ORAN_SliceSLATarget_1.0.0", policy_instance_id="u1",
+                              payload={"scope": {"sliceId": {"sst": 2}}, "sliceSlaObjectives": {"maxDlLatency": 10}})
+    assert stack.runtime.a1(request).status == "OK"
+    assert stack.xapp.status("u1")["fulfilmentStatus"] == "FULFILLED"
+    net = stack.runtime.node.network
+    quotas = net.configuration().slice_quota.copy()
+    net.traffic_surge(120, 60, 60, 0.5)  # the crowd arrives: URLLC latency slips
+    stack.runtime.step(12)
+    assert stack.xapp.loop_ms, "the xApp never re-planned"
+    assert not (net.configuration().slice_quota == quotas).all()  # new RC controls went out

@@ -46,6 +46,7 @@ class RunResult(BaseModel):
     kpis_before: dict[str, float]
     kpis_after: dict[str, float]
     report: IntentReport | None
+    baselines: dict[str, float | None] = {}
     node_ms: dict[str, float]
 
 
@@ -137,7 +138,8 @@ class AgentRunner:
             outcome="awaiting approval: `ranpilot approve|reject " + thread_id + "`" if waiting else v.get("outcome", ""),
             parse=v.get("parse"), intent=v.get("intent"), passages=v.get("passages", []), rounds=v.get("rounds", []),
             verdict=v.get("verdict"), applied=v.get("applied", []), kpis_before=before,
-            kpis_after=network.observe().network, report=v.get("report"), node_ms=timings,
+            kpis_after=network.observe().network, report=v.get("report"), baselines=v.get("baselines", {}),
+            node_ms=timings,
         )
 
     def _context(self, network: Network, areas: dict[str, list[int]]) -> AgentContext:

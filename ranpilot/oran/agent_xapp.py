@@ -1,11 +1,15 @@
 """The ranpilot agent as an xApp: intents arrive through A1, KPIs through E2 (KPM), and the
-verified actions leave as E2SM-RC control requests."""
+verified actions leave as E2SM-RC control requests. Between A1 operations the xApp assures its
+intents: on each KPM indication it re-checks them on the network and re-plans one that slipped
+(at most once every `reassure_every` indications per intent)."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 
+from ranpilot.agents import fulfilment as ff
 from ranpilot.agents.runner import AgentRunner, RunResult
 from ranpilot.oran.a1.policies import intent_text
 from ranpilot.oran.messages import A1PolicyRequest, A1PolicyResponse, KpmIndication
@@ -15,10 +19,14 @@ from ranpilot.oran.xapp import E2ControlledNetwork, InProcessRuntime, XApp
 class RanpilotXApp(XApp):
     name = "ranpilot"
 
-    def __init__(self, runner: AgentRunner, report_period_ms: int = 1000):
-        self.runner, self.report_period_ms = runner, report_period_ms
+    def __init__(self, runner: AgentRunner, report_period_ms: int = 1000, reassure_every: int = 5):
+        self.runner, self.report_period_ms, self.reassure_every = runner, report_period_ms, reassure_every
         self.results: dict[str, RunResult] = {}
         self.last_indication: KpmIndication | None = None
+        self.loop_ms: list[float] = []  # indication -> re-plan -> first RC control acknowledged
+        self.run_ms: list[float] = []  # indication -> the whole re-run (rounds, confirm, observe)
+        self._since: dict[str, int] = {}
+        self._runs = 0
         self._lock = threading.Lock()
 
     def start(self, runtime: InProcessRuntime) -> None:
@@ -27,6 +35,17 @@ class RanpilotXApp(XApp):
 
     def on_indication(self, indication: KpmIndication) -> None:
         self.last_indication = indication
+        for pid, result in list(self.results.items()):
+            self._since[pid] = self._since.get(pid, 0) + 1
+            if result.intent is None or self._since[pid] < self.reassure_every:
+                continue
+            if ff.unmet(result.intent, self.runtime.node.network, result.baselines):
+                start = time.perf_counter()
+                network = self._act(pid, json.dumps(result.intent.model_dump(mode="json")), "reassure")
+                self.run_ms.append((time.perf_counter() - start) * 1e3)
+                if network.first_ack_at is not None:
+                    self.loop_ms.append((network.first_ack_at - start) * 1e3)
+            self._since[pid] = 0
 
     def on_a1_policy(self, request: A1PolicyRequest) -> A1PolicyResponse:
         reply = dict(policy_type_id=request.policy_type_id, policy_instance_id=request.policy_instance_id,
@@ -40,13 +59,19 @@ class RanpilotXApp(XApp):
             text = intent_text(request.policy_type_id, request.payload)
         except ValueError as exc:
             return A1PolicyResponse(**reply, status="ERROR", reason=str(exc))
-        with self._lock:  # one intent at a time acts on the network
-            thread = f"a1-{request.policy_instance_id}-{len(self.results)}-{request.operation.lower()}"
-            network = E2ControlledNetwork(self.runtime, intent_id=request.policy_instance_id)
-            result = self.runner.run(text, network, thread_id=thread)
-            self.results[request.policy_instance_id] = result
+        self._act(request.policy_instance_id, text, request.operation.lower())
+        result = self.results[request.policy_instance_id]
         ok = result.intent is not None
         return A1PolicyResponse(**reply, status="OK" if ok else "ERROR", reason=result.outcome)
+
+    def _act(self, pid: str, text: str, why: str) -> E2ControlledNetwork:
+        """Run the agent for one intent over E2; the result lands in self.results[pid]."""
+        with self._lock:  # one intent at a time acts on the network
+            self._runs += 1
+            network = E2ControlledNetwork(self.runtime, intent_id=pid)
+            self.results[pid] = self.runner.run(text, network, thread_id=f"a1-{pid}-{self._runs}-{why}")
+            self._since[pid] = 0
+            return network
 
     def status(self, policy_instance_id: str) -> dict:
         """A1-P status of a policy instance: enforceStatus and reason, from the IntentReport."""

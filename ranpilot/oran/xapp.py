@@ -9,6 +9,8 @@ replace the in-process one without touching xApps.
 
 from __future__ import annotations
 
+import time
+
 from ranpilot.network import Action, ActionError, Network, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower
 from ranpilot.oran.e2.node import SimulatedE2Node, control_actions
 from ranpilot.oran.messages import (
@@ -78,6 +80,7 @@ class E2ControlledNetwork:
 
     def __init__(self, runtime: InProcessRuntime, intent_id: str = ""):
         self._runtime, self._intent_id, self._count = runtime, intent_id, 0
+        self.first_ack_at: float | None = None  # perf_counter() of the first acknowledged control
 
     def __getattr__(self, name: str):
         return getattr(self._runtime.node.network, name)
@@ -95,6 +98,8 @@ class E2ControlledNetwork:
         reply = self._runtime.send_control(request)
         if not isinstance(reply, RcControlAck):
             raise ActionError("e2", reply.cause)
+        if self.first_ack_at is None:
+            self.first_ack_at = time.perf_counter()
 
     def set_configuration(self, conf) -> None:
         """A rollback, sent as RC controls like any other change."""
