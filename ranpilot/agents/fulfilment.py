@@ -114,3 +114,19 @@ def report(intent: Intent, net: Network, base: dict[str, float | None], feasible
         intentFeasibilityCheckReport=FeasibilityCheckReport(
             feasibilityCheckType="FEASIBLE" if feasible else "INFEASIBLE", infeasibilityReason=infeasibility),
     )
+
+
+def first_unmet_situation(intent: Intent, net: Network, base: dict[str, float | None], scope_cells: list[int],
+                          pack, step_scale: float):
+    """The first unmet target, in the intent's order, as a planner sees it (None if all are met)."""
+    from ranpilot.agents.strategies import Situation
+
+    pending = unmet(intent, net, base)
+    if not pending:
+        return None
+    e, t = pending[0]
+    cells, slice_ = scope_of(e, net.num_cells)
+    allowed = set(scope_cells)
+    return Situation(network=net, target=t.targetName, goal=goal(t, base[key(e, t)])[0],
+                     cells=[c for c in cells if c in allowed], slice=slice_, threshold=threshold_of(t), pack=pack,
+                     step_scale=step_scale)

@@ -20,7 +20,7 @@ from ranpilot.agents.state import AgentState
 from ranpilot.agents.strategies import Situation
 from ranpilot.knowledge import QueryError, retrieve
 from ranpilot.policies import Proposal
-from ranpilot.tools.registry import get_tool
+from ranpilot.tools.registry import run_calls
 
 
 def parse_intent(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
@@ -72,16 +72,8 @@ def route_baseline(state: AgentState) -> Literal["plan", "report"]:
 
 
 def situation(state: AgentState, ctx: AgentContext) -> Situation | None:
-    """The first unmet target, in the intent's order, as the planner sees it."""
-    pending = ff.unmet(state["intent"], ctx.network, state["baselines"])
-    if not pending:
-        return None
-    e, t = pending[0]
-    cells, slice_ = ff.scope_of(e, ctx.network.num_cells)
-    cells = [c for c in cells if c in set(state["scope_cells"])]
-    return Situation(network=ctx.network, target=t.targetName, goal=ff.goal(t, state["baselines"][ff.key(e, t)])[0],
-                     cells=cells, slice=slice_, threshold=ff.threshold_of(t), pack=ctx.verifier.pack,
-                     step_scale=state["step_scale"])
+    return ff.first_unmet_situation(state["intent"], ctx.network, state["baselines"], state["scope_cells"],
+                                    ctx.verifier.pack, state["step_scale"])
 
 
 def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
@@ -95,7 +87,7 @@ def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
 def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     """Run the planned tools, then turn their results into a proposal confined to scope."""
     ctx = runtime.context
-    results = [get_tool(call.tool).call(call.arguments).model_dump(mode="json") for call in state["tool_calls"]]
+    results = run_calls(state["tool_calls"])
     s = situation(state, ctx)
     actions = ctx.planner.propose(s, results) if s else []
     allowed = set(state["scope_cells"])

@@ -50,7 +50,7 @@ def run(
         if not as_json:
             console.print(f"report: {page}")
     if as_json:
-        print(result.model_dump_json(include={"name", "passed", "checks", "gains_pct"}, indent=2))
+        print(result.model_dump_json(include={"name", "passed", "checks", "gains_pct", "gains_vs_optimizer_pct"}, indent=2))
     else:
         table = Table(title=f"{scenario.name}: {'PASSED' if result.passed else 'FAILED'}")
         for column in ("", "expectation", "observed"):
@@ -59,6 +59,7 @@ def run(
             table.add_row("[green]pass[/green]" if c.passed else "[red]FAIL[/red]", c.expectation, c.observed)
         console.print(table)
         console.print("agent vs static at the end: " + ", ".join(f"{k} {v:+.1f}%" for k, v in result.gains_pct.items()))
+        console.print("agent vs optimizer-only: " + ", ".join(f"{k} {v:+.1f}%" for k, v in result.gains_vs_optimizer_pct.items()))
     if not result.passed:
         raise typer.Exit(4)
 

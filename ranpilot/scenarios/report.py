@@ -29,7 +29,7 @@ def write_report(result: ScenarioResult, directory: Path) -> Path:
 def plot(result: ScenarioResult, path: Path) -> None:
     fig, axes = plt.subplots(len(PLOTTED), 1, figsize=(9, 2.4 * len(PLOTTED)), sharex=True)
     for ax, kpi in zip(axes, PLOTTED):
-        for name, style in (("static", "--"), ("agent", "-")):
+        for name, style in (("static", "--"), ("optimizer", ":"), ("agent", "-")):
             ax.plot(result.times_s, [row[kpi] for row in result.series[name]], style, label=name)
         for record in result.intents:
             ax.axvline(record.time_s, color="grey", linewidth=0.8)
@@ -53,11 +53,13 @@ def summary_html(result: ScenarioResult, png: Path) -> str:
                    f"<td>{html.escape(c.observed)}</td></tr>" for c in result.checks)
     intents = "".join(f"<tr><td>{html.escape(r.id)}</td><td>{r.time_s:g}</td><td>{html.escape(r.result.outcome)}</td></tr>"
                       for r in result.intents)
-    gains = "".join(f"<tr><td>{k}</td><td>{v:+.1f}%</td></tr>" for k, v in result.gains_pct.items())
+    gains = "".join(f"<tr><td>{k}</td><td>{v:+.1f}%</td><td>{result.gains_vs_optimizer_pct[k]:+.1f}%</td></tr>"
+                    for k, v in result.gains_pct.items())
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(result.name)}</title>
 <style>body{{font-family:sans-serif;max-width:960px;margin:auto}}td,th{{padding:2px 8px;border-bottom:1px solid #ddd}}</style>
 </head><body><h1>{html.escape(result.name)}: {'PASSED' if result.passed else 'FAILED'}</h1>
 <h2>Expectations</h2><table><tr><th></th><th>expectation</th><th>observed</th></tr>{rows}</table>
 <h2>Intents</h2><table><tr><th>id</th><th>time s</th><th>outcome</th></tr>{intents}</table>
-<h2>Agent vs static configuration at the end</h2><table>{gains}</table>
+<h2>Agent at the end, against the baselines</h2>
+<table><tr><th>KPI</th><th>vs static configuration</th><th>vs optimizer-only</th></tr>{gains}</table>
 <img alt="KPIs over time" src="data:image/png;base64,{image}"></body></html>"""

@@ -1,5 +1,7 @@
-"""Run a scenario: the agent on one network, a static-configuration baseline on an identical
-one (same seed, same events, kept on the same clock), KPI series for both, expectations."""
+"""Run a scenario on three identical networks (same seed, same events, kept on one clock): the
+agent; a static-configuration baseline; and an optimizer-only baseline that applies the same
+planner's first proposal for each intent directly, with no verifier, twin or replanning.
+KPI series for all three, and the expectations checked on the agent's."""
 
 from __future__ import annotations
 
@@ -8,15 +10,17 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ranpilot.agents import fulfilment as ff
 from ranpilot.agents.planner import EmbeddedPlanner
 from ranpilot.agents.runner import AgentRunner, RunResult
-from ranpilot.network import NETWORK_TARGETS, Network
+from ranpilot.network import NETWORK_TARGETS, ActionError, Network
 from ranpilot.policies import condition_holds
 from ranpilot.scenarios.beams import BeamTrackingResult, beam_tracking
 from ranpilot.scenarios.model import (
     BeamExpectation, CellFailure, KpiExpectation, OutcomeExpectation, Scenario, TrafficSurge, VerdictExpectation,
 )
 from ranpilot.settings import Settings
+from ranpilot.tools.registry import run_calls
 
 
 class Check(BaseModel):
@@ -37,21 +41,22 @@ class ScenarioResult(BaseModel):
     passed: bool
     checks: list[Check]
     intents: list[IntentRecord]
-    series: dict[str, list[dict[str, float]]]  # 'agent' / 'static': KPIs per step
+    series: dict[str, list[dict[str, float]]]  # 'agent' / 'static' / 'optimizer': KPIs per step
     times_s: list[float]
     gains_pct: dict[str, float]  # agent vs static at the end, percent
+    gains_vs_optimizer_pct: dict[str, float]  # agent vs optimizer-only at the end, percent
     beam_tracking: BeamTrackingResult | None = None
 
 
 def run_scenario(scenario: Scenario, data_dir: Path | None = None, with_knowledge: bool = False) -> ScenarioResult:
     with tempfile.TemporaryDirectory() as tmp:
         runner = AgentRunner(Settings(data_dir=data_dir or Path(tmp)), EmbeddedPlanner(), with_knowledge=with_knowledge)
-        agent, static = Network(scenario.network, scenario.seed), Network(scenario.network, scenario.seed)
-        series, times, records = {"agent": [], "static": []}, [], []
+        agent, static, optimizer = (Network(scenario.network, scenario.seed) for _ in range(3))
+        series, times, records = {"agent": [], "static": [], "optimizer": []}, [], []
         priorities: dict[str, int] = {}
         for step in range(scenario.steps):
             for item in (e for e in scenario.events if e.at == step):
-                for net in (agent, static):
+                for net in (agent, static, optimizer):
                     apply_event(net, item.event)
             for item in (i for i in scenario.intents if i.at == step):
                 result = runner.run(item.text, agent, f"{scenario.name}-{item.id}", scenario.scope_cells, scenario.areas)
@@ -59,18 +64,40 @@ def run_scenario(scenario: Scenario, data_dir: Path | None = None, with_knowledg
                     priorities[result.intent.id] = result.intent.intentPriority
                 result = answer_approval(runner, item, result, priorities)
                 records.append(IntentRecord(id=item.id, at_step=step, time_s=agent.time_s, result=result))
+                optimize_only(optimizer, result, scenario, runner.verifier.pack)
                 catch_up(static, agent)
-            agent.step()
-            static.step()
+                catch_up(optimizer, agent)
+            for name, net in (("agent", agent), ("static", static), ("optimizer", optimizer)):
+                net.step()
+                series[name].append(net.observe().network)
             times.append(agent.time_s)
-            series["agent"].append(agent.observe().network)
-            series["static"].append(static.observe().network)
         beams = beam_tracking(scenario.beam_tracking) if scenario.beam_tracking else None
         checks = [check(e, series, records, beams) for e in scenario.expect]
-    end_a, end_s = series["agent"][-1], series["static"][-1]
-    gains = {k: 100.0 * (end_a[k] - end_s[k]) / abs(end_s[k]) if end_s[k] else 0.0 for k in NETWORK_TARGETS}
     return ScenarioResult(name=scenario.name, passed=all(c.passed for c in checks), checks=checks, intents=records,
-                          series=series, times_s=times, gains_pct=gains, beam_tracking=beams)
+                          series=series, times_s=times, gains_pct=gains(series, "static"),
+                          gains_vs_optimizer_pct=gains(series, "optimizer"), beam_tracking=beams)
+
+
+def gains(series: dict, baseline: str) -> dict[str, float]:
+    end_a, end_b = series["agent"][-1], series[baseline][-1]
+    return {k: 100.0 * (end_a[k] - end_b[k]) / abs(end_b[k]) if end_b[k] else 0.0 for k in NETWORK_TARGETS}
+
+
+def optimize_only(net: Network, agent_result: RunResult, scenario: Scenario, pack) -> None:
+    """The optimizer-only baseline: the intent as the agent understood it, the planner's first
+    proposal applied directly (no verifier, no twin, no replanning); refused actions are dropped."""
+    if agent_result.intent is None:
+        return
+    scope = scenario.scope_cells if scenario.scope_cells is not None else list(range(net.num_cells))
+    base = ff.baselines(agent_result.intent, net)
+    s = ff.first_unmet_situation(agent_result.intent, net, base, scope, pack, step_scale=1.0)
+    if s is None:
+        return
+    planner = EmbeddedPlanner()
+    try:
+        net.apply(planner.propose(s, run_calls(planner.plan(s, []))))
+    except ActionError:
+        pass
 
 
 def apply_event(net: Network, event) -> None:

@@ -57,3 +57,8 @@ def langchain_tools() -> list[StructuredTool]:
         return lambda **kwargs: tool.call(kwargs).model_dump(mode="json")
     return [StructuredTool.from_function(func=bind(t), name=t.name, description=t.description, args_schema=t.input_model)
             for t in TOOLS]
+
+
+def run_calls(calls) -> list[dict]:
+    """Run planned calls (objects with .tool and .arguments) in order; JSON-ready results."""
+    return [get_tool(call.tool).call(call.arguments).model_dump(mode="json") for call in calls]
