@@ -110,14 +110,15 @@ class Verifier:
         changes = before.changes(requested, [s.name for s in cfg.slices])
         ctx = StaticContext(before, requested, changes, network, self.history, proposal.intent_id)
         violations = static_violations(self.pack, ctx)
+        twin = network.clone()
         try:
-            network.clone().apply(proposal.actions)  # the network's own checks: hardware ranges, failed cells
+            twin.apply(proposal.actions)  # the network's own checks: hardware ranges, failed cells
         except ActionError as exc:
             violations.append(_invalid("network.refused", exc, "the network: radio hardware limits and faults"))
             return violations, {}, {}, []
         if not self.dry_run:
             return violations, {}, {}, []
-        run = self._dry_run(network, requested)
+        run = self._dry_run(network, twin)
         violations += dry_run_violations(self.pack, run)
         deltas = {
             name: KpiDelta(baseline=run.baseline.network[name], predicted=run.predicted.network[name],
@@ -126,14 +127,15 @@ class Verifier:
         }
         return violations, deltas, run.predicted.network, _unmet(expectations, run)
 
-    def _dry_run(self, network: Network, requested: RanConfiguration) -> DryRun:
-        baseline, twin = network.clone(), network.clone()
-        twin.set_configuration(requested)
+    def _dry_run(self, network: Network, twin: Network) -> DryRun:
+        """Step a no-change twin and the changed `twin` alike (same random stream) and compare."""
+        baseline = network.clone()
         baseline.step(self.pack.dry_run_steps)
         twin.step(self.pack.dry_run_steps)
         return DryRun(
             baseline=baseline.observe(), predicted=twin.observe(), baseline_radio=baseline.radio(),
-            predicted_radio=twin.radio(), twin=twin, newly_asleep=requested.asleep & ~network.configuration().asleep,
+            predicted_radio=twin.radio(), twin=twin,
+            newly_asleep=twin.configuration().asleep & ~network.configuration().asleep,
             weak_rsrp_dbm=network.config.thresholds.weak_rsrp_dbm,
         )
 
