@@ -122,3 +122,15 @@ def test_time_window_is_respected(runner):
     assert result.report.notFulfilledState == "ACKNOWLEDGED"
     night = runner.run("cut energy consumption by 10% at night", network(start_time_h=23.5))
     assert night.report.fulfilmentStatus.value == "FULFILLED"
+
+
+def test_scope_filter_judges_actions_by_the_cells_they_change():
+    from ranpilot.agents.graph import within_scope
+    from ranpilot.network import SetPowerVector, SetTxPower
+
+    net = network()
+    powers = net.configuration().tx_power_dbm.tolist()
+    inside = SetPowerVector(tx_power_dbm=[p - 1 if c in (3, 4) else p for c, p in enumerate(powers)])
+    outside = SetPowerVector(tx_power_dbm=[p - 1 for p in powers])
+    kept = within_scope([inside, outside, SetTxPower(cell=3, tx_power_dbm=44), SetTxPower(cell=9, tx_power_dbm=44)], net, {3, 4})
+    assert kept == [inside, SetTxPower(cell=3, tx_power_dbm=44)]

@@ -19,6 +19,7 @@ from ranpilot.agents.parser import ParseResult
 from ranpilot.agents.state import AgentState
 from ranpilot.agents.strategies import Situation
 from ranpilot.knowledge import QueryError, retrieve
+from ranpilot.network import ActionError, apply_actions
 from ranpilot.policies import Proposal
 from ranpilot.tools.registry import run_calls
 
@@ -90,11 +91,25 @@ def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     results = run_calls(state["tool_calls"])
     s = situation(state, ctx)
     actions = ctx.planner.propose(s, results) if s else []
-    allowed = set(state["scope_cells"])
-    actions = [a for a in actions if getattr(a, "cell", None) in allowed or not hasattr(a, "cell")]
+    actions = within_scope(actions, ctx.network, set(state["scope_cells"]))
     proposal = Proposal(intent_id=state["intent"].id, actions=actions,
                         rationale=f"round {state['round']}: work on {state['focus']}") if actions else None
     return {"tool_results": results, "proposal": proposal}
+
+
+def within_scope(actions: list, network, allowed: set[int]) -> list:
+    """Only actions whose every changed cell is in the operator's scope (a power vector too)."""
+    conf, cfg = network.configuration(), network.config
+    slices = [s.name for s in cfg.slices]
+    kept = []
+    for action in actions:
+        try:
+            changed = {c.cell for c in conf.changes(apply_actions(conf, [action], cfg, check_ranges=False), slices)}
+        except ActionError:
+            changed = {getattr(action, "cell", -1)}  # malformed: kept only if its cell is in scope; the verifier rejects it
+        if changed <= allowed:
+            kept.append(action)
+    return kept
 
 
 def route_acted(state: AgentState) -> Literal["verify", "report"]:
