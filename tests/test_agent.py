@@ -134,3 +134,22 @@ def test_scope_filter_judges_actions_by_the_cells_they_change():
     outside = SetPowerVector(tx_power_dbm=[p - 1 for p in powers])
     kept = within_scope([inside, outside, SetTxPower(cell=3, tx_power_dbm=44), SetTxPower(cell=9, tx_power_dbm=44)], net, {3, 4})
     assert kept == [inside, SetTxPower(cell=3, tx_power_dbm=44)]
+
+
+def test_cli_acts_on_a_persistent_live_network(tmp_path):
+    cli = CliRunner()
+    shown = lambda: json.loads(cli.invoke(app, ["net", "show", "--json"]).output)  # noqa: E731
+    power = lambda obs: [c["tx_power_dbm"] for c in obs["cells"]]  # noqa: E731
+    before = shown()
+    result = cli.invoke(app, ["run", "cut energy consumption by 10%", "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["report"]["fulfilmentStatus"] == "FULFILLED"
+    after = shown()
+    assert max(power(after)) < max(power(before)) and after["time_s"] > before["time_s"]  # the change persisted
+    actions = tmp_path / "a.json"
+    actions.write_text(json.dumps([{"type": "set_tx_power", "cell": 0, "tx_power_dbm": power(after)[0] + 2}]))
+    verdict = json.loads(cli.invoke(app, ["verify", "--actions", str(actions), "--json"]).output)
+    # +2 dB on a cell the energy intent just cut, within the hour: the audit history makes it a conflict
+    assert verdict["status"] == "needs_approval"
+    assert {v["rule_id"] for v in verdict["violations"]} == {"conflict.opposite"}
+    assert cli.invoke(app, ["net", "reset"]).exit_code == 0
+    assert power(shown()) == power(before)

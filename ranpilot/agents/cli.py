@@ -12,7 +12,9 @@ from rich.console import Console
 from ranpilot.agents.llm import LlmError, make_planner
 from ranpilot.agents.report import print_run
 from ranpilot.agents.runner import AgentRunner, RunError, RunResult
-from ranpilot.network.cli import ConfigOption, build_network
+from ranpilot.network.cli import ConfigOption, build_network, live_network
+from ranpilot.network.live import save_live
+from ranpilot.policies import StaleVerdict
 from ranpilot.settings import load_settings
 
 intent_app = typer.Typer(help="Parse operator intents (nothing touches the network).", no_args_is_help=True)
@@ -50,14 +52,14 @@ def emit(result: RunResult, as_json: bool) -> None:
 def run(
     text: Annotated[Optional[str], typer.Argument(help="The intent, in plain language.")] = None,
     thread: Annotated[Optional[str], typer.Option(help="Thread id: new, or an existing one to show/resume.")] = None,
-    config: ConfigOption = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Start a new live network from this NetworkConfig.")] = None,
     seed: Annotated[Optional[int], typer.Option()] = None,
     cells: Annotated[Optional[str], typer.Option(help="Operator scope: cells the agent may touch, e.g. 0,1,2.")] = None,
     area: AreaOption = None,
     fallback: Annotated[bool, typer.Option(help="Fall back to the embedded planner if the LLM is unreachable.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Carry an intent through to verified, applied actions on the simulated network."""
+    """Carry an intent through to verified, applied actions on the live simulated network."""
     agent = runner(fallback)
     try:
         if text is None:
@@ -66,7 +68,10 @@ def run(
             emit(agent.show(thread), as_json)
             return
         scope = [int(c) for c in cells.split(",")] if cells else None
-        emit(agent.run(text, build_network(config, seed), thread, scope, parse_areas(area)), as_json)
+        network = build_network(config, seed) if (config or seed is not None) else live_network()
+        result = agent.run(text, network, thread, scope, parse_areas(area))
+        save_live(load_settings().data_dir, network)
+        emit(result, as_json)
     except (RunError, LlmError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
@@ -75,11 +80,18 @@ def run(
 def answer(verdict: str):
     def command(thread: Annotated[str, typer.Argument(help="Thread waiting for approval.")],
                 as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+        network = live_network()
         try:
-            emit(runner(False).resume(thread, verdict), as_json)
+            result = runner(False).resume(thread, verdict, network)
+        except StaleVerdict as exc:
+            err.print(f"[red]error:[/red] {exc}: the live network changed after this proposal was verified; "
+                      "run the intent again")
+            raise typer.Exit(1) from exc
         except RunError as exc:
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(1) from exc
+        save_live(load_settings().data_dir, network)
+        emit(result, as_json)
     command.__doc__ = f"Answer a pending approval: {verdict}."
     return command
 

@@ -25,6 +25,7 @@ from ranpilot.agents.strategies import ToolCall
 from ranpilot.knowledge import KnowledgeStore, Passage, ensure_notes
 from ranpilot.network import Network, NetworkConfig
 from ranpilot.policies import ApplyResult, AuditLog, PolicyPack, Proposal, Verdict, Verifier, load_pack
+from ranpilot.policies.audit import audit_path
 from ranpilot.settings import Settings
 
 
@@ -82,7 +83,7 @@ class AgentRunner:
         self.checkpoints = SqliteSaver(sqlite3.connect(self.root / "checkpoints.sqlite", check_same_thread=False),
                                        serde=JsonPlusSerializer(allowed_msgpack_modules=CHECKPOINT_TYPES))
         self.graph = build_graph(self.checkpointer)
-        self.verifier = Verifier(pack or load_pack(), AuditLog(self.root / "audit.sqlite"))
+        self.verifier = Verifier(pack or load_pack(), AuditLog(audit_path(settings.data_dir)))
         self.planner = planner
         self.max_rounds = max_rounds
         self.store = KnowledgeStore(settings.data_dir) if with_knowledge else None
@@ -102,14 +103,16 @@ class AgentRunner:
         context = self._context(network, areas or {})
         return self._drive({"text": text, "scope_cells": scope}, thread_id, context, network.observe().network)
 
-    def resume(self, thread_id: str, answer: Literal["approved", "rejected"]) -> RunResult:
+    def resume(self, thread_id: str, answer: Literal["approved", "rejected"], network: Network | None = None) -> RunResult:
+        """Answer a pending approval, on `network` (e.g. the live one) or the thread's saved copy.
+        If the network changed since the verdict, StaleVerdict is raised and nothing is applied."""
         snapshot = self.graph.get_state(self._config(thread_id))
         if not snapshot.values:
             raise RunError(f"no thread {thread_id}")
         if not snapshot.interrupts:
             raise RunError(f"thread {thread_id} is not waiting for approval")
-        network, areas, before = self._load_network(thread_id)
-        return self._drive(Command(resume=answer), thread_id, self._context(network, areas), before)
+        saved, areas, before = self._load_network(thread_id)
+        return self._drive(Command(resume=answer), thread_id, self._context(network or saved, areas), before)
 
     def show(self, thread_id: str) -> RunResult:
         snapshot = self.graph.get_state(self._config(thread_id))

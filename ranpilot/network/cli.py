@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ranpilot.network.config import load_config
+from ranpilot.network.live import LiveNetworkError, load_live, save_live
 from ranpilot.network.kpis import NETWORK_TARGETS, Observation
 from ranpilot.network.simulator import Network
 from ranpilot.settings import load_settings
@@ -21,12 +22,22 @@ ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="NetworkC
 
 
 def build_network(config: Path | None, seed: int | None) -> Network:
-    """The network described by a config file (or defaults) and seed (or the settings' seed)."""
+    """A new network from a config file (or defaults) and seed (or the settings' seed)."""
     try:
         cfg = load_config(config)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--config") from exc
     return Network(cfg, seed=load_settings().seed if seed is None else seed)
+
+
+def live_network() -> Network:
+    """The CLI's live network (created from the settings' seed on first use)."""
+    settings = load_settings()
+    try:
+        return load_live(settings.data_dir, seed=settings.seed)
+    except LiveNetworkError as exc:
+        Console(stderr=True).print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
 
 
 @app.command("show")
@@ -36,14 +47,28 @@ def show(
     steps: Annotated[int, typer.Option(min=0, help="Steps to advance before observing.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Print the network configuration and KPIs."""
-    net = build_network(config, seed)
+    """Print the live network's configuration and KPIs (or, with --config/--seed, a new one's)."""
+    fresh = config is not None or seed is not None
+    net = build_network(config, seed) if fresh else live_network()
     net.step(steps)
+    if steps and not fresh:
+        save_live(load_settings().data_dir, net)
     obs = net.observe()
     if as_json:
         print(obs.model_dump_json(indent=2))
     else:
         print_observation(obs)
+
+
+@app.command("reset")
+def reset(
+    config: ConfigOption = None,
+    seed: Annotated[Optional[int], typer.Option(help="Network seed (default: settings).")] = None,
+) -> None:
+    """Replace the live network with a new one from --config and --seed."""
+    net = build_network(config, seed)
+    save_live(load_settings().data_dir, net)
+    console.print(f"live network reset: {net.num_cells} cells, {net.config.num_ues} UEs, seed {net.seed}")
 
 
 def print_observation(obs: Observation) -> None:

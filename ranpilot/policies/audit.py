@@ -29,6 +29,11 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
 
 
+def audit_path(data_dir: Path) -> Path:
+    """Where the CLI, the agent and the xApp keep the audit log."""
+    return Path(data_dir) / "agent" / "audit.sqlite"
+
+
 class AuditEvent(BaseModel):
     id: int
     wall_time: float

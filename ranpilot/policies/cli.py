@@ -13,9 +13,11 @@ from rich.console import Console
 from rich.table import Table
 
 from ranpilot.network import parse_actions
-from ranpilot.network.cli import ConfigOption, build_network
+from ranpilot.network.cli import ConfigOption, build_network, live_network
+from ranpilot.policies.audit import AuditLog, audit_path
 from ranpilot.policies.pack import PackError, PolicyPack, load_pack
 from ranpilot.policies.verifier import Proposal, Verdict, Verifier
+from ranpilot.settings import load_settings
 
 app = typer.Typer(help="Policy packs: validate and explain rules.", no_args_is_help=True)
 console = Console()
@@ -60,9 +62,11 @@ def verify(
     seed: Annotated[Optional[int], typer.Option()] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Run the verifier on the current network and print the verdict (nothing is applied)."""
+    """Run the verifier on the live network (with its change history) and print the verdict; nothing is applied."""
     proposal = read_proposal(actions)
-    verdict = Verifier(open_pack(pack)).verify(proposal, build_network(config, seed))
+    network = build_network(config, seed) if (config or seed is not None) else live_network()
+    audit = AuditLog(audit_path(load_settings().data_dir))
+    verdict = Verifier(open_pack(pack), audit).verify(proposal, network)
     if as_json:
         print(verdict.model_dump_json(indent=2))
     else:
