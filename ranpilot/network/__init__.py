@@ -1,7 +1,7 @@
 """The simulated radio network (digital twin) that agents observe and act on."""
 
 from ranpilot.network.actions import (
-    Action, ActionError, SetCellSleep, SetCio, SetPowerVector, SetSliceQuota, SetTilt, SetTxPower,
+    Action, ActionError, SetCellSleep, SetCio, SetPowerVector, SetSliceQuota, SetTilt, SetTxPower, SetUePMax,
     dump_actions, parse_actions,
 )
 from ranpilot.network.configuration import Change, RanConfiguration, apply_actions
@@ -12,5 +12,5 @@ from ranpilot.network.simulator import Network, Snapshot
 __all__ = [
     "Action", "ActionError", "Change", "RanConfiguration", "apply_actions", "Hotspot", "Mobility", "NETWORK_TARGETS", "Network", "NetworkConfig",
     "Observation", "Scenario", "SetCellSleep", "SetCio", "SetPowerVector", "SetSliceQuota",
-    "SetTilt", "SetTxPower", "SliceSpec", "Snapshot", "Traffic", "dump_actions", "parse_actions",
+    "SetTilt", "SetTxPower", "SetUePMax", "SliceSpec", "Snapshot", "Traffic", "dump_actions", "parse_actions",
 ]

@@ -73,8 +73,16 @@ class SetCellSleep(_Action):
     asleep: bool
 
 
+class SetUePMax(_Action):
+    """Set p-Max, the maximum uplink power UEs may use in a cell (TS 38.331 SIB1, range -30..33 dBm)."""
+
+    type: Literal["set_ue_p_max"] = "set_ue_p_max"
+    cell: int = Field(ge=0)
+    p_max_dbm: float
+
+
 Action = Annotated[
-    Union[SetTxPower, SetPowerVector, SetTilt, SetCio, SetSliceQuota, SetCellSleep],
+    Union[SetTxPower, SetPowerVector, SetTilt, SetCio, SetSliceQuota, SetCellSleep, SetUePMax],
     Field(discriminator="type"),
 ]
 

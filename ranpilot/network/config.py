@@ -112,6 +112,8 @@ class NetworkConfig(BaseModel):
     max_tx_power_dbm: float = Field(default=49.0, description="Hardware limit of the radio unit.")
     tilt_deg: float = Field(default=12.0, description="Initial electrical downtilt.")
     tilt_range_deg: tuple[float, float] = (0.0, 20.0)
+    ue_p_max_dbm: float = Field(default=23.0, description="Initial p-Max: the UEs' maximum uplink power in each cell.")
+    ue_p_max_range_dbm: tuple[float, float] = Field(default=(-30.0, 33.0), description="TS 38.331 P-Max range.")
     antenna_gain_dbi: float = 17.0
     h_beamwidth_deg: float = Field(default=70.0, gt=0.0)
     v_beamwidth_deg: float = Field(default=10.0, gt=0.0)

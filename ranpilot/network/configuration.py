@@ -11,22 +11,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from ranpilot.network.actions import (
-    Action, ActionError, SetCellSleep, SetCio, SetPowerVector, SetSliceQuota, SetTilt, SetTxPower,
+    Action, ActionError, SetCellSleep, SetCio, SetPowerVector, SetSliceQuota, SetTilt, SetTxPower, SetUePMax,
 )
 from ranpilot.network.config import NetworkConfig
 
-PARAMETERS = ("tx_power_dbm", "tilt_deg", "cio_db", "asleep", "min_prb_ratio")
+PARAMETERS = ("tx_power_dbm", "tilt_deg", "cio_db", "asleep", "min_prb_ratio", "ue_p_max_dbm")
 
 
 @dataclass
 class RanConfiguration:
-    """Per-cell settings: transmit power, tilt, CIO, sleep and slice PRB quotas (cells x slices)."""
+    """Per-cell settings: transmit power, tilt, CIO, sleep, slice PRB quotas (cells x slices) and
+    the UEs' maximum uplink power p-Max."""
 
     tx_power_dbm: np.ndarray
     tilt_deg: np.ndarray
     cio_db: np.ndarray
     asleep: np.ndarray
     slice_quota: np.ndarray
+    ue_p_max_dbm: np.ndarray
 
     def copy(self) -> RanConfiguration:
         return RanConfiguration(*(getattr(self, f).copy() for f in self.__dataclass_fields__))
@@ -37,7 +39,7 @@ class RanConfiguration:
     def changes(self, after: RanConfiguration, slices: list[str]) -> list[Change]:
         """Every (cell, parameter) whose value differs in `after`."""
         out = []
-        for name in ("tx_power_dbm", "tilt_deg", "cio_db", "asleep"):
+        for name in ("tx_power_dbm", "tilt_deg", "cio_db", "asleep", "ue_p_max_dbm"):
             a, b = getattr(self, name), getattr(after, name)
             for cell in np.flatnonzero(a != b):
                 out.append(Change(int(cell), name, float(a[cell]), float(b[cell])))
@@ -94,6 +96,9 @@ def _apply_one(c: RanConfiguration, action: Action, where: str, cfg: NetworkConf
         c.tilt_deg[cell] = action.tilt_deg
     elif isinstance(action, SetCio):
         c.cio_db[cell] = action.cio_db
+    elif isinstance(action, SetUePMax):
+        _check_range(f"{where}.p_max_dbm", action.p_max_dbm, *cfg.ue_p_max_range_dbm, check)
+        c.ue_p_max_dbm[cell] = action.p_max_dbm
     elif isinstance(action, SetCellSleep):
         c.asleep[cell] = action.asleep
         if c.asleep.all():

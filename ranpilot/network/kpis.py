@@ -39,6 +39,7 @@ class CellKpis(BaseModel):
     tilt_deg: float
     cio_db: float
     slice_quota: dict[str, float]
+    ue_p_max_dbm: float
     num_ues: int
     measurements: dict[str, float]
 
@@ -100,6 +101,7 @@ def cell_kpis(r: RadioResult, state: NetState, cfg: NetworkConfig, topo: Topolog
                 tilt_deg=float(state.tilt_deg[c]),
                 cio_db=float(state.cio_db[c]),
                 slice_quota=dict(zip(names, map(float, state.slice_quota[c]))),
+                ue_p_max_dbm=float(state.ue_p_max_dbm[c]),
                 num_ues=int(counts[c]),
                 measurements={
                     "DRB.UEThpDl": float(thp_sum[c] / n / 1e3),

@@ -136,14 +136,14 @@ class Network:
     def configuration(self) -> RanConfiguration:
         """A copy of the operator-controlled settings."""
         s = self._state
-        return RanConfiguration(s.tx_power_dbm, s.tilt_deg, s.cio_db, s.asleep, s.slice_quota).copy()
+        return RanConfiguration(s.tx_power_dbm, s.tilt_deg, s.cio_db, s.asleep, s.slice_quota, s.ue_p_max_dbm).copy()
 
     def set_configuration(self, conf: RanConfiguration) -> None:
         """Install a whole configuration (already validated, e.g. one taken before a change)."""
         conf = conf.copy()
         s = self._state
         s.tx_power_dbm, s.tilt_deg, s.cio_db = conf.tx_power_dbm, conf.tilt_deg, conf.cio_db
-        s.asleep, s.slice_quota = conf.asleep, conf.slice_quota
+        s.asleep, s.slice_quota, s.ue_p_max_dbm = conf.asleep, conf.slice_quota, conf.ue_p_max_dbm
         self._result = None
 
     # -- snapshots and twins ---------------------------------------------------------------

@@ -56,6 +56,7 @@ class NetState:
     asleep: np.ndarray  # (C,) bool
     failed: np.ndarray  # (C,) bool: down by fault, asleep, and no action may touch it
     slice_quota: np.ndarray  # (C, L) guaranteed PRB ratio per slice
+    ue_p_max_dbm: np.ndarray  # (C,) p-Max broadcast in SIB1 (uplink; configuration only, the simulator is downlink)
     load: np.ndarray  # (C,) PRB utilisation of the last step, couples interference
     handovers: int  # handovers in the last step
     rng_state: dict  # bit generator state, so restored runs continue identically
@@ -99,6 +100,7 @@ def initial_state(cfg: NetworkConfig, topo: Topology, rng: np.random.Generator) 
         asleep=np.zeros(n_cells, dtype=bool),
         failed=np.zeros(n_cells, dtype=bool),
         slice_quota=np.tile([s.min_prb_ratio for s in cfg.slices], (n_cells, 1)).astype(float),
+        ue_p_max_dbm=np.full(n_cells, cfg.ue_p_max_dbm),
         load=np.ones(n_cells),
         handovers=0,
         rng_state=rng.bit_generator.state,

@@ -102,7 +102,16 @@ class Tilt(_Msg):
     tiltDeg: float
 
 
-ControlAction = Annotated[Union[Handover, SlicePrbQuota, TxPower, CellSleep, CellIndividualOffset, Tilt],
+class UePMax(_Msg):
+    """ranpilot extension: a cell's p-Max, the UEs' maximum uplink power."""
+
+    style: Literal[1000] = 1000
+    action: Literal[5] = 5
+    cell: int
+    pMaxDbm: float
+
+
+ControlAction = Annotated[Union[Handover, SlicePrbQuota, TxPower, CellSleep, CellIndividualOffset, Tilt, UePMax],
                           Field(union_mode="left_to_right")]
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import time
 
-from ranpilot.network import Action, ActionError, Network, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower
+from ranpilot.network import (
+    Action, ActionError, Network, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower, SetUePMax,
+)
 from ranpilot.oran.e2.node import SimulatedE2Node, control_actions
 from ranpilot.oran.messages import (
     A1PolicyRequest, A1PolicyResponse, KpmIndication, RcControlAck, RcControlRequest, decode, encode,
@@ -115,6 +117,8 @@ class E2ControlledNetwork:
                 actions.append(SetCio(cell=c.cell, cio_db=c.after))
             elif c.parameter == "asleep":
                 actions.append(SetCellSleep(cell=c.cell, asleep=bool(c.after)))
+            elif c.parameter == "ue_p_max_dbm":
+                actions.append(SetUePMax(cell=c.cell, p_max_dbm=c.after))
             else:
                 actions.append(SetSliceQuota(cell=c.cell, slice=c.slice, min_prb_ratio=c.after))
         wakes_first = sorted(actions, key=lambda a: not (isinstance(a, SetCellSleep) and not a.asleep))

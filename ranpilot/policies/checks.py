@@ -61,6 +61,14 @@ def check_tx_power(rule: p.TxPowerLimit, ctx: StaticContext, pack: p.PolicyPack)
     ]
 
 
+def check_ue_power(rule: p.UePowerLimit, ctx: StaticContext, pack: p.PolicyPack) -> list[Violation]:
+    return [
+        violation(rule, f"cell {c.cell}", c.after, rule.max_dbm,
+                  f"p-Max {c.after:g} dBm would let UEs exceed their {rule.max_dbm:g} dBm power class")
+        for c in ctx.changes if c.parameter == "ue_p_max_dbm" and c.after > rule.max_dbm + 1e-9
+    ]
+
+
 def check_emf(rule: p.EmfSiteCap, ctx: StaticContext, pack: p.PolicyPack) -> list[Violation]:
     site_of = ctx.network.topology.cell_site
     def site_watts(conf: RanConfiguration) -> np.ndarray:
@@ -162,7 +170,7 @@ def check_conflict(rule: p.Conflict, ctx: StaticContext, pack: p.PolicyPack) -> 
 
 
 STATIC_CHECKS = {
-    p.TxPowerLimit: check_tx_power, p.EmfSiteCap: check_emf, p.MaxStep: check_step, p.ChangeRate: check_rate,
+    p.TxPowerLimit: check_tx_power, p.UePowerLimit: check_ue_power, p.EmfSiteCap: check_emf, p.MaxStep: check_step, p.ChangeRate: check_rate,
     p.ProtectedCells: check_protected, p.MaintenanceWindow: check_window, p.SliceQuotaSum: check_quota_sum,
     p.SliceMinQuota: check_slice_floor, p.MaxAsleepNeighbours: check_asleep, p.Conflict: check_conflict,
 }

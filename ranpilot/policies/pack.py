@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 PACKS_DIR = Path(__file__).with_name("packs")
-Parameter = Literal["tx_power_dbm", "tilt_deg", "cio_db", "asleep", "min_prb_ratio"]
+Parameter = Literal["tx_power_dbm", "tilt_deg", "cio_db", "asleep", "min_prb_ratio", "ue_p_max_dbm"]
 
 
 class Severity(str, Enum):
@@ -52,6 +52,13 @@ class TxPowerLimit(_Rule):
 
     kind: Literal["tx_power_limit"]
     bs_class: BsClass
+    max_dbm: float
+
+
+class UePowerLimit(_Rule):
+    """p-Max may not allow UEs above `max_dbm` (their power class, e.g. 23 dBm for class 3)."""
+
+    kind: Literal["ue_power_limit"]
     max_dbm: float
 
 
@@ -167,7 +174,7 @@ class Conflict(_Rule):
 
 
 Rule = Annotated[
-    Union[TxPowerLimit, EmfSiteCap, MaxStep, ChangeRate, ProtectedCells, MaintenanceWindow, SliceQuotaSum,
+    Union[TxPowerLimit, UePowerLimit, EmfSiteCap, MaxStep, ChangeRate, ProtectedCells, MaintenanceWindow, SliceQuotaSum,
           SliceMinQuota, MaxAsleepNeighbours, KpiLimit, SliceSla, CoverageKept, Conflict],
     Field(discriminator="kind"),
 ]

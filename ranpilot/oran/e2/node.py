@@ -9,11 +9,11 @@ import uuid
 from pydantic import BaseModel, Field
 
 from ranpilot.network import (
-    Action, ActionError, Network, SetCellSleep, SetCio, SetPowerVector, SetSliceQuota, SetTilt, SetTxPower,
+    Action, ActionError, Network, SetCellSleep, SetCio, SetPowerVector, SetSliceQuota, SetTilt, SetTxPower, SetUePMax,
 )
 from ranpilot.oran.messages import (
     CellIndividualOffset, CellSleep, Handover, KpmIndication, RcControlAck, RcControlFailure, RcControlRequest,
-    SlicePrbQuota, Tilt, TxPower, UeMeasurement,
+    SlicePrbQuota, Tilt, TxPower, UeMeasurement, UePMax,
 )
 
 CELL_MEASUREMENTS = ("DRB.UEThpDl", "RRU.PrbUsedDl", "RRU.PrbAvailDl", "RRU.PrbTotDl", "DRB.RlcSduDelayDl",
@@ -92,6 +92,8 @@ def network_action(action, network: Network) -> Action:
         return SetCio(cell=action.cell, cio_db=action.cioDb)
     if isinstance(action, Tilt):
         return SetTilt(cell=action.cell, tilt_deg=action.tiltDeg)
+    if isinstance(action, UePMax):
+        return SetUePMax(cell=action.cell, p_max_dbm=action.pMaxDbm)
     if isinstance(action, SlicePrbQuota):
         names = {s.sst: s.name for s in network.config.slices}
         if action.sst not in names:
@@ -117,6 +119,8 @@ def control_actions(actions: list[Action], network: Network) -> list:
             out.append(CellIndividualOffset(cell=a.cell, cioDb=a.cio_db))
         elif isinstance(a, SetTilt):
             out.append(Tilt(cell=a.cell, tiltDeg=a.tilt_deg))
+        elif isinstance(a, SetUePMax):
+            out.append(UePMax(cell=a.cell, pMaxDbm=a.p_max_dbm))
         elif isinstance(a, SetSliceQuota):
             out.append(SlicePrbQuota(cell=a.cell, sst=sst[a.slice], minPrbPolicyRatio=round(100 * a.min_prb_ratio)))
     return out
