@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import pickle
 import sqlite3
 import time
 import typing
@@ -23,7 +22,8 @@ from ranpilot.agents.intent import Intent, IntentReport
 from ranpilot.agents.parser import ParseResult
 from ranpilot.agents.strategies import ToolCall
 from ranpilot.knowledge import KnowledgeStore, Passage, ensure_notes
-from ranpilot.network import Network, NetworkConfig
+from ranpilot.network import Network
+from ranpilot.network.live import SavedNetworkError, load_network, save_network
 from ranpilot.policies import ApplyResult, AuditLog, PolicyPack, Proposal, Verdict, Verifier, load_pack
 from ranpilot.policies.audit import audit_path
 from ranpilot.settings import Settings
@@ -153,20 +153,15 @@ class AgentRunner:
     def _config(thread_id: str) -> dict:
         return {"configurable": {"thread_id": thread_id}}
 
+    def _network_path(self, thread_id: str) -> Path:
+        return self.root / "networks" / f"{thread_id}.pkl"
+
     def _save_network(self, thread_id: str, network: Network, areas: dict, before: dict) -> None:
-        data = {"config": network.config.model_dump(mode="json"), "seed": network.seed,
-                "snapshot": network.snapshot(), "areas": areas, "before": before}
-        path = self.root / "networks" / f"{thread_id}.pkl"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(data))
-        tmp.replace(path)  # atomic: a crash never leaves a half-written network
+        save_network(self._network_path(thread_id), network, areas=areas, before=before)
 
     def _load_network(self, thread_id: str) -> tuple[Network, dict, dict]:
-        path = self.root / "networks" / f"{thread_id}.pkl"
         try:
-            data = pickle.loads(path.read_bytes())
-            network = Network(NetworkConfig.model_validate(data["config"]), seed=data["seed"])
-            network.restore(data["snapshot"])
-        except (OSError, pickle.UnpicklingError, EOFError, KeyError, ValueError) as exc:
-            raise RunError(f"cannot read the saved network of thread {thread_id} ({path}): {exc}") from exc
-        return network, data["areas"], data["before"]
+            network, extra = load_network(self._network_path(thread_id))
+            return network, extra["areas"], extra["before"]
+        except (SavedNetworkError, KeyError) as exc:
+            raise RunError(f"cannot read the saved network of thread {thread_id} ({exc})") from exc
