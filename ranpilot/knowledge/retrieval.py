@@ -130,14 +130,12 @@ def _filter_mask(lexical: LexicalIndex, filters: Filters) -> np.ndarray | None:
 def _dense(store: KnowledgeStore, lexical: LexicalIndex, text: str, mask: np.ndarray | None) -> list[int]:
     if not lexical.ids:
         return []
-    where = None
+    where, n = None, min(CANDIDATES, len(lexical.ids))
     if mask is not None:
-        allowed = [lexical.ids[i] for i in np.flatnonzero(mask)]
-        where = {"$and": [{"spec": {"$in": sorted({lexical.metas[i]["spec"] for i in np.flatnonzero(mask)})}},
-                          {"clause": {"$in": sorted({lexical.clauses[i] for i in np.flatnonzero(mask)})}}]}
+        allowed = np.flatnonzero(mask)
+        where = {"$and": [{"spec": {"$in": sorted({lexical.metas[i]["spec"] for i in allowed})}},
+                          {"clause": {"$in": sorted({lexical.clauses[i] for i in allowed})}}]}
         n = min(CANDIDATES, len(allowed))
-    else:
-        n = min(CANDIDATES, len(lexical.ids))
     result = store.collection.query(query_embeddings=embed([text]), n_results=n, where=where, include=[])
     rows = [lexical.row[i] for i in result["ids"][0] if i in lexical.row]
     return [r for r in rows if mask is None or mask[r]]
