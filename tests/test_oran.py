@@ -10,7 +10,6 @@ from pathlib import Path
 import httpx
 import jsonschema
 import pytest
-import uvicorn
 
 import ranpilot.oran
 
@@ -22,6 +21,7 @@ from ranpilot.oran.messages import (
     decode, encode,
 )
 from ranpilot.settings import Settings
+from tests.a1_helpers import serving, wait_status
 
 BASE = "/A1-P/v2/policytypes"
 
@@ -55,25 +55,8 @@ def test_rc_controls_are_atomic_with_causes():
 @pytest.fixture
 def a1_server(tmp_path):
     stack = ranpilot_stack(Network(NetworkConfig(num_ues=210), seed=1), Settings(data_dir=tmp_path), with_knowledge=False)
-    server = uvicorn.Server(uvicorn.Config(stack.app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield stack, f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
-
-
-def wait_status(client, url, seconds=60.0):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        status = client.get(url).json()
-        if status.get("enforceReason") != "not yet acted on":
-            return status
-        time.sleep(0.2)
-    raise AssertionError("policy never enforced")
+    with serving(stack.app) as url:
+        yield stack, url
 
 
 def test_a1_policy_to_rc_controls_end_to_end(a1_server):

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from ranpilot.cli import app
 from ranpilot.network import (
-    Network, NetworkConfig, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower, parse_actions,
+    ActionError, Network, NetworkConfig, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower, parse_actions,
 )
 from ranpilot.policies import (
     AuditLog, Condition, NotApproved, PackError, Proposal, StaleVerdict, TargetCheck, Verifier, load_pack,
@@ -100,6 +100,35 @@ def test_audit_log_is_append_only_and_complete(tmp_path):
         audit._db.execute("DELETE FROM events")
     reopened = Verifier(PACK, AuditLog(tmp_path / "audit.sqlite"))
     assert [(h.cell, h.parameter, h.direction) for h in reopened.history] == [(0, "tx_power_dbm", -1)]
+
+
+def test_a_refused_change_is_audited_and_leaves_the_network_as_it_was(tmp_path):
+    class Refusing(Network):  # a network that refuses every change, as an E2 node answering failure does
+        def apply(self, actions):
+            raise ActionError("e2", "RIC_CONTROL_FAILURE: the node is busy")
+
+    audit = AuditLog(tmp_path / "audit.sqlite")
+    net = Refusing(NetworkConfig(num_ues=63), seed=1)
+    before = net.configuration()
+    verdict = Verifier(PACK, audit).verify(Proposal(intent_id="i-2", actions=[SetTxPower(cell=0, tx_power_dbm=44)]), net)
+    result = Verifier(PACK, audit).apply_verified(verdict, net)
+    assert result.status == "refused" and "node is busy" in result.reasons[0]
+    assert net.configuration().equals(before) and audit.events("i-2")[-1].kind == "refused"
+
+
+def test_an_audit_log_from_before_refusals_is_upgraded_with_every_row(tmp_path):
+    from ranpilot.policies.audit import SCHEMA
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(SCHEMA.replace(" 'refused',", ""))
+        db.execute("INSERT INTO events (wall_time, sim_time_s, intent_id, proposal_id, kind, payload) "
+                   "VALUES (1, 0, 'i', 'p', 'apply', '{}')")
+    audit = AuditLog(path)
+    audit.append("refused", "i", "p", 1.0, {"reason": "unreachable"})
+    assert [e.kind for e in audit.events("i")] == ["apply", "refused"]
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        audit._db.execute("DELETE FROM events")
 
 
 ACTION = st.one_of(

@@ -156,7 +156,14 @@ def apply(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     rounds = list(state["rounds"])
     rounds[-1] = {**rounds[-1], "applied": result.status == "applied"}
     scale = state["step_scale"] * (0.5 if result.status == "rolled_back" else 1.0)
-    return {"applied": state["applied"] + [result], "rounds": rounds, "step_scale": scale}
+    update = {"applied": state["applied"] + [result], "rounds": rounds, "step_scale": scale}
+    if result.status == "refused":
+        update["outcome"] = f"refused by the network: {result.reasons[0]}"
+    return update
+
+
+def route_applied(state: AgentState) -> Literal["evaluate", "report"]:
+    return "report" if state["applied"][-1].status == "refused" else "evaluate"
 
 
 def evaluate(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
@@ -173,6 +180,8 @@ def report(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     intent, net = state["intent"], runtime.context.network
     if intent is None:
         return {"report": None, "outcome": f"{state['parse'].status}: {state['parse'].reason}"}
+    if state.get("outcome", "").startswith("refused"):
+        return {"report": ff.report(intent, net, state["baselines"])}
     if state.get("outcome", "").startswith("acknowledged"):
         return {"report": ff.report(intent, net, state["baselines"], state_name="ACKNOWLEDGED")}
     if state.get("outcome"):
@@ -204,7 +213,7 @@ def build_graph(checkpointer=None):
     g.add_conditional_edges("act", route_acted)
     g.add_conditional_edges("verify", route_verdict)
     g.add_conditional_edges("ask_approval", route_approval)
-    g.add_edge("apply", "evaluate")
+    g.add_conditional_edges("apply", route_applied)
     g.add_conditional_edges("evaluate", route_evaluated)
     g.add_edge("report", END)
     return g.compile(checkpointer=checkpointer)

@@ -166,6 +166,14 @@ class Network:
         twin._geometry, twin._result = self._geometry, self._result  # frozen, safe to share
         return twin
 
+    @classmethod
+    def from_state(cls, config: NetworkConfig, seed: int, state: NetState) -> Network:
+        """A network at exactly `state` (a twin of one kept elsewhere, e.g. by a remote E2 node)."""
+        network = cls.__new__(cls)
+        network.config, network.topology, network.seed = config, Topology.build(config), seed
+        network.restore(Snapshot(state))
+        return network
+
     @property
     def state(self) -> NetState:
         """A copy of the current state (mutating it does not affect the network)."""

@@ -64,6 +64,31 @@ class NetState:
     def copy(self) -> NetState:
         return NetState(**{f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self)})
 
+    def to_json(self) -> dict:
+        """A JSON-safe exact copy: arrays as {dtype, shape, data}, with non-finite floats as the
+        strings "inf", "-inf", "nan" (standard JSON has no such numbers); `from_json` inverts it."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray):
+                data = value.ravel().tolist()
+                if value.dtype.kind == "f" and not np.isfinite(value).all():
+                    data = [x if np.isfinite(x) else str(x) for x in data]
+                value = {"dtype": value.dtype.str, "shape": list(value.shape), "data": data}
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> NetState:
+        """Raises KeyError, TypeError or ValueError for a payload that is not a NetState."""
+        values = {}
+        for f in fields(cls):
+            value = data[f.name]
+            if isinstance(value, dict) and set(value) == {"dtype", "shape", "data"}:
+                value = np.asarray(value["data"], dtype=np.dtype(value["dtype"])).reshape(value["shape"])
+            values[f.name] = value
+        return cls(**values)
+
     def equals(self, other: NetState) -> bool:
         """Exact equality of every field (used to prove rollbacks restore the prior state)."""
         for f in fields(self):

@@ -13,7 +13,7 @@ from ranpilot.agents import fulfilment as ff
 from ranpilot.agents.runner import AgentRunner, RunResult
 from ranpilot.oran.a1.policies import intent_text
 from ranpilot.oran.messages import A1PolicyRequest, A1PolicyResponse, KpmIndication
-from ranpilot.oran.xapp import E2ControlledNetwork, InProcessRuntime, XApp
+from ranpilot.oran.xapp import E2ControlledNetwork, Runtime, XApp
 
 
 class RanpilotXApp(XApp):
@@ -29,7 +29,7 @@ class RanpilotXApp(XApp):
         self._runs = 0
         self._lock = threading.Lock()
 
-    def start(self, runtime: InProcessRuntime) -> None:
+    def start(self, runtime: Runtime) -> None:
         super().start(runtime)
         runtime.subscribe(self, self.report_period_ms, ["DRB.UEThpDl", "RRU.PrbUsedDl", "RRU.PrbAvailDl", "DRB.RlcSduDelayDl"])
 
@@ -39,7 +39,7 @@ class RanpilotXApp(XApp):
             self._since[pid] = self._since.get(pid, 0) + 1
             if result.intent is None or self._since[pid] < self.reassure_every:
                 continue
-            if ff.unmet(result.intent, self.runtime.node.network, result.baselines):
+            if ff.unmet(result.intent, self.runtime.network, result.baselines):
                 start = time.perf_counter()
                 network = self._act(pid, json.dumps(result.intent.model_dump(mode="json")), "reassure")
                 self.run_ms.append((time.perf_counter() - start) * 1e3)
@@ -69,7 +69,13 @@ class RanpilotXApp(XApp):
         with self._lock:  # one intent at a time acts on the network
             self._runs += 1
             network = E2ControlledNetwork(self.runtime, intent_id=pid)
-            self.results[pid] = self.runner.run(text, network, thread_id=f"a1-{pid}-{self._runs}-{why}")
+            thread_id = f"a1-{pid}-{self._runs}-{why}"
+            try:
+                self.results[pid] = self.runner.run(text, network, thread_id=thread_id)
+            except ConnectionError as exc:  # the E2 node went away mid-run; each control was atomic
+                self.results[pid] = RunResult(thread_id=thread_id, status="done", outcome=f"stopped: {exc}",
+                                              planner="", parse=None, intent=None, passages=[], rounds=[],
+                                              verdict=None, applied=[], kpis_before={}, kpis_after={}, report=None)
             self._since[pid] = 0
             return network
 

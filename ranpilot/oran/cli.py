@@ -1,8 +1,9 @@
-"""`ranpilot xapp run` and `ranpilot xapp a1 serve`."""
+"""`ranpilot xapp run`, `ranpilot xapp e2 serve` and `ranpilot xapp a1 serve`."""
 
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,13 +12,25 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from ranpilot.network.cli import ConfigOption, build_network
+from ranpilot.oran.e2.node import SimulatedE2Node
+from ranpilot.oran.e2.server import E2NodeServer
 from ranpilot.oran.hosting import ranpilot_stack
+from ranpilot.oran.remote import E2ConnectionLost
 from ranpilot.oran.messages import A1PolicyRequest
 from ranpilot.settings import load_settings
 
 app = typer.Typer(help="O-RAN: the agent as an xApp (E2 KPM/RC, A1 policies).", no_args_is_help=True)
 a1_app = typer.Typer(help="The A1-P v2 policy service.", no_args_is_help=True)
+e2_app = typer.Typer(help="The simulated E2 node, served to xApps in other processes.", no_args_is_help=True)
 app.add_typer(a1_app, name="a1")
+app.add_typer(e2_app, name="e2")
+
+
+def parse_address(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit():
+        raise typer.BadParameter(f"{value!r}: expected HOST:PORT, e.g. 127.0.0.1:36421", param_hint="--e2")
+    return host, int(port)
 console = Console()
 
 
@@ -27,13 +40,19 @@ def run(
     sim: Annotated[str, typer.Option(help="The simulated RAN behind the E2 node.")] = "default",
     policies: Annotated[Optional[Path], typer.Option(help="JSON list of A1 policy requests to deliver.")] = None,
     steps: Annotated[int, typer.Option(min=0, help="Steps to run after delivering the policies.")] = 10,
+    e2: Annotated[Optional[str], typer.Option(help="HOST:PORT of an E2 node server (`xapp e2 serve`); "
+                                              "default: a node in this process.")] = None,
     config: ConfigOption = None,
     seed: Annotated[Optional[int], typer.Option()] = None,
 ) -> None:
     """Host the ranpilot agent as an xApp against the simulated E2 node; deliver A1 policies."""
     if agent != "ranpilot" or sim != "default":
         raise typer.BadParameter("this build hosts --agent ranpilot against --sim default")
-    stack = ranpilot_stack(build_network(config, seed), load_settings())
+    try:
+        stack = (ranpilot_stack(None, load_settings(), e2=parse_address(e2)) if e2
+                 else ranpilot_stack(build_network(config, seed), load_settings()))
+    except E2ConnectionLost as exc:
+        raise typer.BadParameter(str(exc), param_hint="--e2") from exc
     try:
         requests = [A1PolicyRequest.model_validate(r) for r in json.loads(policies.read_text())] if policies else []
     except (OSError, json.JSONDecodeError, ValidationError) as exc:
@@ -45,7 +64,29 @@ def run(
         console.print(f"A1 {request.operation} {request.policy_instance_id}: {reply.status}; "
                       f"{status['enforceStatus']} ({status['enforceReason']})", highlight=False)
     stack.runtime.step(steps)
-    console.print(f"{stack.runtime.messages} messages exchanged; t = {stack.runtime.node.network.time_s:g} s")
+    console.print(f"{stack.runtime.messages} messages exchanged; t = {stack.runtime.network.time_s:g} s")
+
+
+@e2_app.command("serve")
+def e2_serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="0: any free port (printed).")] = 36421,
+    tick_ms: Annotated[Optional[int], typer.Option(min=1, help="Run the clock on its own, one step per tick; "
+                                                   "default: step when an xApp asks (co-simulation).")] = None,
+    config: ConfigOption = None,
+    seed: Annotated[Optional[int], typer.Option()] = None,
+) -> None:
+    """Serve the simulated E2 node over TCP (one JSON message a line) until interrupted."""
+    server = E2NodeServer(SimulatedE2Node(build_network(config, seed)), host, port,
+                          tick_s=tick_ms / 1000 if tick_ms else None)
+    print(f"E2 node {server.node.meid} listening on {server.address[0]}:{server.address[1]}", flush=True)
+    server.start()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
 
 
 @a1_app.command("serve")

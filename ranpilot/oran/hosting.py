@@ -1,4 +1,5 @@
-"""Wiring: simulated network -> E2 node -> in-process runtime -> ranpilot xApp -> A1-P service."""
+"""Wiring: simulated network -> E2 node -> runtime -> ranpilot xApp -> A1-P service. The node runs
+in this process, or in another one reached over TCP (`e2=(host, port)`)."""
 
 from __future__ import annotations
 
@@ -12,21 +13,25 @@ from ranpilot.network import Network
 from ranpilot.oran.a1.service import create_app
 from ranpilot.oran.agent_xapp import RanpilotXApp
 from ranpilot.oran.e2.node import SimulatedE2Node
-from ranpilot.oran.xapp import InProcessRuntime
+from ranpilot.oran.remote import RemoteRuntime
+from ranpilot.oran.xapp import InProcessRuntime, Runtime
 from ranpilot.policies import PolicyPack
 from ranpilot.settings import Settings
 
 
 @dataclass
 class XAppStack:
-    runtime: InProcessRuntime
+    runtime: Runtime
     xapp: RanpilotXApp
     app: FastAPI
 
 
-def ranpilot_stack(network: Network, settings: Settings, with_knowledge: bool = True,
-                   pack: PolicyPack | None = None) -> XAppStack:
+def ranpilot_stack(network: Network | None, settings: Settings, with_knowledge: bool = True,
+                   pack: PolicyPack | None = None, e2: tuple[str, int] | None = None) -> XAppStack:
+    """Give either the network (an in-process node) or the E2 node server's address."""
+    if (network is None) == (e2 is None):
+        raise ValueError("ranpilot_stack: give a network or an E2 node address, not both")
     runner = AgentRunner(settings, EmbeddedPlanner(), pack, with_knowledge=with_knowledge)
     xapp = RanpilotXApp(runner)
-    runtime = InProcessRuntime(SimulatedE2Node(network), [xapp])
+    runtime = RemoteRuntime(*e2, [xapp]) if e2 else InProcessRuntime(SimulatedE2Node(network), [xapp])
     return XAppStack(runtime=runtime, xapp=xapp, app=create_app(runtime.a1, xapp.status))

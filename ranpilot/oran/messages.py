@@ -8,6 +8,13 @@
 | 12042 | RIC_CONTROL_FAILURE | `RcControlFailure` (with a cause) |
 | 20010 | A1_POLICY_REQ | `A1PolicyRequest` |
 | 20011 | A1_POLICY_RESP | `A1PolicyResponse` |
+| 12010 | RIC_SUB_REQ | `SubscriptionRequest` (E2SM-KPM report subscription) |
+| 12011 | RIC_SUB_RESP | `SubscriptionResponse` |
+| 12012 | RIC_SUB_FAILURE | `SubscriptionFailure` (with a cause) |
+| 40010 | RP_SIM_STEP_REQ | `SimStepRequest`: ranpilot extension, advance a simulated node's clock (co-simulation) |
+| 40011 | RP_SIM_STEP_RESP | `SimStepResponse` |
+| 40020 | RP_TWIN_REQ | `TwinRequest`: ranpilot extension, ask a simulated node for its digital-twin state |
+| 40021 | RP_TWIN_RESP | `TwinState`: network config, seed and exact state, to build the xApp's twin |
 
 `encode` / `decode` give the wire form: {"mtype": int, "payload": {...}}.
 """
@@ -19,7 +26,9 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 RIC_INDICATION, RIC_CONTROL_REQ, RIC_CONTROL_ACK, RIC_CONTROL_FAILURE = 12050, 12040, 12041, 12042
+RIC_SUB_REQ, RIC_SUB_RESP, RIC_SUB_FAILURE = 12010, 12011, 12012
 A1_POLICY_REQ, A1_POLICY_RESP = 20010, 20011
+SIM_STEP_REQ, SIM_STEP_RESP, TWIN_REQ, TWIN_RESP = 40010, 40011, 40020, 40021
 KPM_RAN_FUNCTION, RC_RAN_FUNCTION = 2, 3
 
 
@@ -147,9 +156,52 @@ class A1PolicyResponse(_Msg):
     reason: str = ""
 
 
+class SubscriptionRequest(_Msg):
+    meid: str
+    ran_function_id: Literal[2] = KPM_RAN_FUNCTION
+    report_period_ms: int = Field(ge=100)
+    measurements: list[str] = Field(min_length=1)
+    per_ue: bool = False
+
+
+class SubscriptionResponse(_Msg):
+    subscription_id: str
+
+
+class SubscriptionFailure(_Msg):
+    cause: str
+
+
+class SimStepRequest(_Msg):
+    """Advance the simulated network `steps` steps; with `indicate`, due KPM indications are sent
+    (before the response) to the subscribers, as the in-process runtime's `step` delivers them."""
+
+    steps: int = Field(ge=0, le=100_000)
+    indicate: bool = True
+
+
+class SimStepResponse(_Msg):
+    time_s: float
+
+
+class TwinRequest(_Msg):
+    meid: str = Field(default="", description="empty: whichever node answers")
+
+
+class TwinState(_Msg):
+    """Everything an xApp needs to run an exact digital twin of a simulated node's network."""
+
+    meid: str
+    config: dict[str, Any] = Field(description="NetworkConfig")
+    seed: int
+    state: dict[str, Any] = Field(description="NetState.to_json(): arrays as {dtype, shape, data}")
+
+
 MESSAGE_TYPES: dict[int, type[BaseModel]] = {
     RIC_INDICATION: KpmIndication, RIC_CONTROL_REQ: RcControlRequest, RIC_CONTROL_ACK: RcControlAck,
     RIC_CONTROL_FAILURE: RcControlFailure, A1_POLICY_REQ: A1PolicyRequest, A1_POLICY_RESP: A1PolicyResponse,
+    RIC_SUB_REQ: SubscriptionRequest, RIC_SUB_RESP: SubscriptionResponse, RIC_SUB_FAILURE: SubscriptionFailure,
+    SIM_STEP_REQ: SimStepRequest, SIM_STEP_RESP: SimStepResponse, TWIN_REQ: TwinRequest, TWIN_RESP: TwinState,
 }
 MTYPE_OF = {model: mtype for mtype, model in MESSAGE_TYPES.items()}
 

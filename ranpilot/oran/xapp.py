@@ -3,8 +3,10 @@
 Write an xApp by subclassing `XApp` and overriding the callbacks; the runtime delivers
 RIC_INDICATION (12050) to `on_indication` and A1_POLICY_REQ (20010) to `on_a1_policy`, and
 gives the xApp `send_control` for RIC_CONTROL_REQ (12040), answered by 12041 / 12042.
-Messages cross the runtime in their wire form (`messages.encode`), so a network transport can
-replace the in-process one without touching xApps.
+Two runtimes share `Runtime`: `InProcessRuntime` (the node in this process; messages still
+cross in their wire form) and `RemoteRuntime` (`ranpilot.oran.remote`: the node in another
+process, over TCP). xApps see the same callbacks and `runtime.network`, the network as the xApp
+may read it (the node's own, or a digital twin synced from the node).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from ranpilot.network import (
 )
 from ranpilot.oran.e2.node import SimulatedE2Node, control_actions
 from ranpilot.oran.messages import (
-    A1PolicyRequest, A1PolicyResponse, KpmIndication, RcControlAck, RcControlRequest, decode, encode,
+    A1PolicyRequest, A1PolicyResponse, KpmIndication, RcControlAck, RcControlFailure, RcControlRequest, decode, encode,
 )
 
 
@@ -25,7 +27,7 @@ class XApp:
 
     name = "xapp"
 
-    def start(self, runtime: InProcessRuntime) -> None:
+    def start(self, runtime: Runtime) -> None:
         self.runtime = runtime
 
     def on_indication(self, indication: KpmIndication) -> None:
@@ -36,29 +38,42 @@ class XApp:
         return A1PolicyResponse(policy_type_id=request.policy_type_id, policy_instance_id=request.policy_instance_id,
                                 handler_id=self.name, status="ERROR", reason="this xApp handles no A1 policies")
 
-    def send_control(self, request: RcControlRequest):
+    def send_control(self, request: RcControlRequest) -> RcControlAck | RcControlFailure:
         return self.runtime.send_control(request)
 
 
-class InProcessRuntime:
-    """Hosts xApps against a simulated E2 node in one process."""
+class Runtime:
+    """What every runtime does the same way: A1 routing and indication delivery.
+    Subclasses provide subscribe, send_control, step, advance, meid and network."""
 
-    def __init__(self, node: SimulatedE2Node, xapps: list[XApp]):
-        self.node, self.xapps = node, xapps
+    meid: str
+
+    def __init__(self, xapps: list[XApp]):
+        self.xapps = xapps
         self._subscribers: dict[str, XApp] = {}
         self.messages = 0
-        for xapp in xapps:
+
+    def start_xapps(self) -> None:
+        for xapp in self.xapps:
             xapp.start(self)
 
-    def subscribe(self, xapp: XApp, report_period_ms: int, measurements: list[str], per_ue: bool = False) -> str:
-        sub = self.node.subscribe(report_period_ms, measurements, per_ue)
-        self._subscribers[sub.subscription_id] = xapp
-        return sub.subscription_id
+    @property
+    def network(self) -> Network:
+        raise NotImplementedError
 
-    def send_control(self, request: RcControlRequest):
-        reply = decode(encode(self.node.control(decode(encode(request)))))
-        self.messages += 2
-        return reply
+    def subscribe(self, xapp: XApp, report_period_ms: int, measurements: list[str], per_ue: bool = False) -> str:
+        raise NotImplementedError
+
+    def send_control(self, request: RcControlRequest) -> RcControlAck | RcControlFailure:
+        raise NotImplementedError
+
+    def step(self, n: int = 1) -> None:
+        """Advance the network and deliver due indications."""
+        raise NotImplementedError
+
+    def advance(self, n: int) -> None:
+        """Advance the network without delivering indications (an agent waiting to observe)."""
+        raise NotImplementedError
 
     def a1(self, request: A1PolicyRequest) -> A1PolicyResponse:
         """Route an A1 policy operation to the xApps; the first that answers OK (or DELETED) wins."""
@@ -66,36 +81,68 @@ class InProcessRuntime:
         self.messages += 1 + len(replies)
         return next((r for r in replies if r.status != "ERROR"), replies[0])
 
+    def deliver(self, indication: KpmIndication) -> None:
+        self.messages += 1
+        if (xapp := self._subscribers.get(indication.subscription_id)) is not None:
+            xapp.on_indication(indication)
+
+
+class InProcessRuntime(Runtime):
+    """Hosts xApps against a simulated E2 node in one process."""
+
+    def __init__(self, node: SimulatedE2Node, xapps: list[XApp]):
+        super().__init__(xapps)
+        self.node, self.meid = node, node.meid
+        self.start_xapps()
+
+    @property
+    def network(self) -> Network:
+        return self.node.network
+
+    def subscribe(self, xapp: XApp, report_period_ms: int, measurements: list[str], per_ue: bool = False) -> str:
+        sub = self.node.subscribe(report_period_ms, measurements, per_ue)
+        self._subscribers[sub.subscription_id] = xapp
+        return sub.subscription_id
+
+    def send_control(self, request: RcControlRequest) -> RcControlAck | RcControlFailure:
+        reply = decode(encode(self.node.control(decode(encode(request)))))
+        self.messages += 2
+        return reply
+
     def step(self, n: int = 1) -> None:
-        """Advance the network and deliver due indications."""
         for _ in range(n):
             self.node.network.step()
             for indication in self.node.due_indications():
-                self._subscribers[indication.subscription_id].on_indication(decode(encode(indication)))
-                self.messages += 1
+                self.deliver(decode(encode(indication)))
+
+    def advance(self, n: int) -> None:
+        self.node.network.step(n)
 
 
 class E2ControlledNetwork:
-    """The network as an xApp sees it: everything is read from the simulated network, but
+    """The network as an xApp's agent sees it: everything is read from `runtime.network`, but
     `apply` sends one atomic RC control request and raises ActionError with the node's cause
-    on failure. Twins (`clone`) are plain networks."""
+    on failure, and `step` lets the node's clock run. Twins (`clone`) are plain networks."""
 
-    def __init__(self, runtime: InProcessRuntime, intent_id: str = ""):
+    def __init__(self, runtime: Runtime, intent_id: str = ""):
         self._runtime, self._intent_id, self._count = runtime, intent_id, 0
         self.first_ack_at: float | None = None  # perf_counter() of the first acknowledged control
 
     def __getattr__(self, name: str):
-        return getattr(self._runtime.node.network, name)
+        return getattr(self._runtime.network, name)
 
     @property
     def network(self) -> Network:
-        return self._runtime.node.network
+        return self._runtime.network
+
+    def step(self, n: int = 1) -> None:
+        self._runtime.advance(n)
 
     def apply(self, actions: list[Action]) -> None:
         if not actions:
             return
         self._count += 1
-        request = RcControlRequest(meid=self._runtime.node.meid, request_id=f"{self._intent_id or 'ctl'}-{self._count}",
+        request = RcControlRequest(meid=self._runtime.meid, request_id=f"{self._intent_id or 'ctl'}-{self._count}",
                                    intent_id=self._intent_id, actions=control_actions(actions, self.network))
         reply = self._runtime.send_control(request)
         if not isinstance(reply, RcControlAck):

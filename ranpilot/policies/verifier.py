@@ -58,7 +58,7 @@ class Verdict(BaseModel):
 
 
 class ApplyResult(BaseModel):
-    status: Literal["applied", "rolled_back"]
+    status: Literal["applied", "rolled_back", "refused"]  # refused: the network applied none of it
     reasons: list[str]
     kpis_before: dict[str, float]
     kpis_after: dict[str, float]
@@ -141,7 +141,8 @@ class Verifier:
 
     def apply_verified(self, verdict: Verdict, network: Network, approved_by: str | None = None) -> ApplyResult:
         """Apply atomically, watch `confirm_steps`, roll back on regression. Raises NotApproved
-        or StaleVerdict without touching the network."""
+        or StaleVerdict without touching the network; a change the network refuses (for example
+        an E2 node that answers a control failure, or is unreachable) comes back `refused`."""
         if verdict.status == "rejected" or (verdict.status == "needs_approval" and not approved_by):
             raise NotApproved(f"proposal {verdict.proposal.proposal_id} is {verdict.status}")
         before = network.configuration()
@@ -149,7 +150,11 @@ class Verifier:
             raise StaleVerdict("the network configuration changed since verification; verify again")
         kpis_before = network.observe().network
         p = verdict.proposal
-        network.apply(p.actions)
+        try:
+            network.apply(p.actions)
+        except ActionError as exc:
+            self.audit.append("refused", p.intent_id, p.proposal_id, network.time_s, {"reason": str(exc)})
+            return ApplyResult(status="refused", reasons=[str(exc)], kpis_before=kpis_before, kpis_after=kpis_before)
         changes = before.changes(network.configuration(), [s.name for s in network.config.slices])
         applied_at = network.time_s
         self.audit.append("apply", p.intent_id, p.proposal_id, applied_at,
