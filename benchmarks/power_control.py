@@ -21,10 +21,14 @@ N = 200
 GP_INSTANCES = 20
 
 
-def timed(fn):
-    start = time.perf_counter()
-    out = fn()
-    return out, (time.perf_counter() - start) / N * 1e3
+def timed(fn, repeats: int = 3):
+    """(result, ms per instance): the best of `repeats` runs over the whole batch of N."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - start)
+    return out, best / N * 1e3
 
 
 def main() -> None:
@@ -37,7 +41,7 @@ def main() -> None:
             total = lambda p: float(rates(G, p, noise).sum(axis=1).mean())  # noqa: E731
             p_learned, t_learned = timed(lambda: learned_powers(G, pmax, noise))
             (p_wmmse, _), t_wmmse = timed(lambda: wmmse(G, pmax, noise))
-            (p_best, _), t_best = timed(lambda: wmmse(G, pmax, noise, restarts=19))
+            (p_best, _), t_best = timed(lambda: wmmse(G, pmax, noise, restarts=19), repeats=1)
             problem = max_min_problem(k)
             start = time.perf_counter()
             gp = [problem.solve(G[i], pmax[i], noise[i])[3] for i in range(GP_INSTANCES)]
@@ -48,7 +52,9 @@ def main() -> None:
                   f"{gp_rate:8.3f} | {ratio:6.3f} | {'':9s}{t_learned:8.3f} {t_wmmse:8.3f} {t_best:8.3f} {t_gp:8.1f} | "
                   f"{t_wmmse / t_learned:6.1f}x")
     print("sum-rates in bit/s/Hz per instance (mean of 200; GP over 20); ratio = learned / WMMSE (target >= 0.98); "
-          "speedup = WMMSE / learned time per instance in batch (target >= 10x)")
+          "speedup = WMMSE / learned time per instance, both batched over the 200 (best of 3 runs; target >= 10x). "
+          "WMMSE: 100 iterations from full power, numpy float64 batched matmuls; learned: torch float32, 3 graph "
+          "rounds + 4 unrolled WMMSE iterations.")
 
 
 if __name__ == "__main__":

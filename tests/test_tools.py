@@ -157,7 +157,7 @@ def test_cli_tool_run(tmp_path):
     assert runner.invoke(app, ["tool", "run", "nope", "--input", str(path)]).exit_code == 2
 
 
-def test_learned_power_control_loads_deterministically_and_beats_full_power():
+def test_learned_power_control_is_deterministic_and_matches_wmmse():
     from ranpilot.tools.power_control.learned import learned_powers, load_model
     from ranpilot.tools.power_control.train import d2d, gaussian
 
@@ -167,7 +167,7 @@ def test_learned_power_control_loads_deterministically_and_beats_full_power():
         p = learned_powers(G, pmax, noise)
         assert np.array_equal(p, learned_powers(G, pmax, noise)) and ((p >= 0) & (p <= pmax)).all()
         learned = rates(G, p, noise).sum(axis=1).mean()
-        assert learned > rates(G, pmax, noise).sum(axis=1).mean()  # measured: 0.85-0.9 of WMMSE
-        assert learned > 0.8 * rates(G, wmmse(G, pmax, noise)[0], noise).sum(axis=1).mean()
+        assert learned > 1.5 * rates(G, pmax, noise).sum(axis=1).mean()
+        assert learned > 0.97 * rates(G, wmmse(G, pmax, noise)[0], noise).sum(axis=1).mean()  # measured: 0.994, 0.993
     out = power_control(PowerControlInput(gain_linear=G[0].tolist(), pmax_w=pmax[0].tolist(), noise_w=noise[0].tolist(), method="learned"))
     assert out.method == "learned" and out.status == "ok"
