@@ -13,6 +13,7 @@ import pytest
 from ranpilot.oran.hosting import ranpilot_stack
 from ranpilot.oran.messages import CellSleep, RcControlAck, RcControlFailure, RcControlRequest, TxPower, encode
 from ranpilot.oran.remote import RemoteRuntime
+from ranpilot.oran.transport import TcpTransport
 from ranpilot.oran.xapp import XApp
 from ranpilot.settings import Settings
 from tests.a1_helpers import serving, wait_status
@@ -56,8 +57,8 @@ def control(runtime, request_id, *actions):
 
 
 def test_an_xapp_in_another_process_subscribes_controls_and_keeps_an_exact_twin(node):
-    xapp, observer = Recorder(), RemoteRuntime(*node, [])
-    runtime = RemoteRuntime(*node, [xapp])
+    xapp, observer = Recorder(), RemoteRuntime(TcpTransport(*node), [])
+    runtime = RemoteRuntime(TcpTransport(*node), [xapp])
     runtime.step(3)
     assert len(xapp.indications) == 3 and len(xapp.indications[0].ueMeasData) == 210
     assert set(xapp.indications[-1].measData) == {str(c) for c in range(21)}
@@ -80,7 +81,7 @@ def test_an_xapp_in_another_process_subscribes_controls_and_keeps_an_exact_twin(
 
 
 def test_a_dropped_connection_never_leaves_the_node_half_configured(node):
-    observer = RemoteRuntime(*node, [])
+    observer = RemoteRuntime(TcpTransport(*node), [])
     before = observer.network.configuration()
     request = RcControlRequest(meid=observer.meid, request_id="cut", actions=[
         TxPower(cell=3, txPowerDbm=30.0), CellSleep(cell=4, asleep=True)])
@@ -114,7 +115,7 @@ def test_a_dropped_connection_never_leaves_the_node_half_configured(node):
 
 def test_agent_xapp_enforces_an_a1_policy_on_a_node_in_another_process(node, tmp_path):
     stack = ranpilot_stack(None, Settings(data_dir=tmp_path), with_knowledge=False, e2=node)
-    observer = RemoteRuntime(*node, [])
+    observer = RemoteRuntime(TcpTransport(*node), [])
     stack.runtime.step(2)
     assert stack.xapp.last_indication is not None  # KPM over TCP
     before = observer.network.configuration()

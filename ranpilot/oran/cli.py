@@ -15,7 +15,7 @@ from ranpilot.network.cli import ConfigOption, build_network
 from ranpilot.oran.e2.node import SimulatedE2Node
 from ranpilot.oran.e2.server import E2NodeServer
 from ranpilot.oran.hosting import ranpilot_stack
-from ranpilot.oran.remote import E2ConnectionLost
+from ranpilot.oran.transport import E2ConnectionLost
 from ranpilot.oran.messages import A1PolicyRequest
 from ranpilot.settings import load_settings
 

@@ -14,6 +14,7 @@ from ranpilot.oran.a1.service import create_app
 from ranpilot.oran.agent_xapp import RanpilotXApp
 from ranpilot.oran.e2.node import SimulatedE2Node
 from ranpilot.oran.remote import RemoteRuntime
+from ranpilot.oran.transport import TcpTransport
 from ranpilot.oran.xapp import InProcessRuntime, Runtime
 from ranpilot.policies import PolicyPack
 from ranpilot.settings import Settings
@@ -33,5 +34,5 @@ def ranpilot_stack(network: Network | None, settings: Settings, with_knowledge: 
         raise ValueError("ranpilot_stack: give a network or an E2 node address, not both")
     runner = AgentRunner(settings, EmbeddedPlanner(), pack, with_knowledge=with_knowledge)
     xapp = RanpilotXApp(runner)
-    runtime = RemoteRuntime(*e2, [xapp]) if e2 else InProcessRuntime(SimulatedE2Node(network), [xapp])
+    runtime = RemoteRuntime(TcpTransport(*e2), [xapp]) if e2 else InProcessRuntime(SimulatedE2Node(network), [xapp])
     return XAppStack(runtime=runtime, xapp=xapp, app=create_app(runtime.a1, xapp.status))

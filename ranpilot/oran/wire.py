@@ -60,7 +60,7 @@ def read_frame(stream: BinaryIO) -> Frame | None:
         raise FrameError(f"invalid payload for mtype {header[0]}: {exc}", *header, request_id) from None
 
 
-class Peer:
+class StreamPeer:
     """The sending side of a connection; sends from several threads never interleave."""
 
     def __init__(self, stream: BinaryIO):

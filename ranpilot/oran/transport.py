@@ -1,0 +1,121 @@
+"""Transports carry the message layer (`messages`) between an xApp runtime and an E2 node.
+
+`Transport` pairs each request with its reply by transaction id, and queues what arrives
+unasked (KPM indications, A1 policy requests) in `incoming` for the runtime to deliver on its
+own thread, so an xApp may send controls from inside its callbacks. Carriers: `TcpTransport`
+(line-framed JSON, `wire`) here, and `RmrTransport` (`ranpilot.oran.osc`, the O-RAN SC
+framework's RMR). A lost carrier fails every pending and later request with `E2ConnectionLost`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import socket
+import threading
+from concurrent.futures import Future, TimeoutError as FutureTimeout
+
+from pydantic import BaseModel
+
+from ranpilot.oran.messages import A1PolicyRequest, KpmIndication
+from ranpilot.oran.wire import FrameError, StreamPeer, read_frame
+
+
+class E2ConnectionLost(ConnectionError):
+    """The connection to the E2 node is gone (or never answered in time)."""
+
+
+class Transport:
+    """Subclasses implement `_send(message, xid)` and call `_received(message, xid)`."""
+
+    def __init__(self, address: str, timeout_s: float):
+        self.address, self.timeout_s = address, timeout_s
+        self.incoming: queue.Queue[BaseModel] = queue.Queue()
+        self.lost: str | None = None
+        self._pending: dict[str, Future] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def request(self, message: BaseModel) -> BaseModel:
+        """Send and wait for the reply (raises E2ConnectionLost)."""
+        future: Future = Future()
+        with self._lock:
+            if self.lost:
+                raise E2ConnectionLost(self.lost)
+            xid = f"x{next(self._ids)}"
+            self._pending[xid] = future
+        try:
+            self._send(message, xid)
+            return future.result(self.timeout_s)
+        except OSError as exc:
+            self._fail(f"E2 connection to {self.address} lost: {exc}")
+            raise E2ConnectionLost(self.lost) from exc
+        except FutureTimeout:
+            raise E2ConnectionLost(f"no reply from the E2 node at {self.address} in {self.timeout_s:g} s") from None
+        finally:
+            with self._lock:
+                self._pending.pop(xid, None)
+
+    def send(self, message: BaseModel) -> None:
+        """Send without waiting (an answer to a request that came in)."""
+        self._send(message, "")
+
+    def close(self) -> None:
+        self._fail(f"E2 connection to {self.address} closed")
+
+    def _send(self, message: BaseModel, xid: str) -> None:
+        raise NotImplementedError
+
+    def _received(self, message: BaseModel, xid: str) -> None:
+        if isinstance(message, (KpmIndication, A1PolicyRequest)):
+            self.incoming.put(message)
+        elif (future := self._pending.get(xid)) is not None:
+            future.set_result(message)
+
+    def _fail(self, reason: str) -> None:
+        with self._lock:
+            self.lost = self.lost or reason
+            pending, self._pending = list(self._pending.values()), {}
+        for future in pending:
+            if not future.done():
+                future.set_exception(E2ConnectionLost(self.lost))
+
+
+class TcpTransport(Transport):
+    """To an `E2NodeServer` (`ranpilot xapp e2 serve`) at host:port."""
+
+    def __init__(self, host: str, port: int, timeout_s: float = 30.0):
+        super().__init__(f"{host}:{port}", timeout_s)
+        try:
+            self._sock = socket.create_connection((host, port), timeout=timeout_s)
+        except OSError as exc:
+            raise E2ConnectionLost(f"cannot reach the E2 node at {self.address}: {exc}") from exc
+        self._sock.settimeout(None)
+        self._peer = StreamPeer(self._sock.makefile("wb"))
+        threading.Thread(target=self._read, name=f"e2-client-{self.address}", daemon=True).start()
+
+    def close(self) -> None:
+        super().close()
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._sock.close()
+
+    def _send(self, message: BaseModel, xid: str) -> None:
+        self._peer.send(message, xid)
+
+    def _read(self) -> None:
+        stream = self._sock.makefile("rb")
+        try:
+            while True:
+                try:
+                    frame = read_frame(stream)
+                except FrameError:  # a line we cannot read is dropped, as RMR drops an unroutable message
+                    continue
+                if frame is None:
+                    break
+                self._received(frame.message, frame.xid)
+        except OSError:
+            pass
+        self._fail(f"E2 connection to {self.address} lost")
