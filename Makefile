@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e ".[dev]"
+	$(PY) -m pip install -q --no-deps ricxappframe==3.2.2 ricsdl==3.1.3  # see pyproject's osc extra
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -114,7 +114,7 @@ def test_a_dropped_connection_never_leaves_the_node_half_configured(node):
 
 
 def test_agent_xapp_enforces_an_a1_policy_on_a_node_in_another_process(node, tmp_path):
-    stack = ranpilot_stack(None, Settings(data_dir=tmp_path), with_knowledge=False, e2=node)
+    stack = ranpilot_stack(None, Settings(data_dir=tmp_path), with_knowledge=False, transport=TcpTransport(*node))
     observer = RemoteRuntime(TcpTransport(*node), [])
     stack.runtime.step(2)
     assert stack.xapp.last_indication is not None  # KPM over TCP
@@ -133,7 +133,7 @@ def test_agent_xapp_enforces_an_a1_policy_on_a_node_in_another_process(node, tmp
 
 def test_when_the_node_goes_away_the_agent_reports_failure_and_nothing_escapes(tmp_path):
     proc, address = start_node(tmp_path)
-    stack = ranpilot_stack(None, Settings(data_dir=tmp_path), with_knowledge=False, e2=address)
+    stack = ranpilot_stack(None, Settings(data_dir=tmp_path), with_knowledge=False, transport=TcpTransport(*address))
     proc.kill()
     proc.wait(timeout=10)
     from ranpilot.oran.messages import A1PolicyRequest

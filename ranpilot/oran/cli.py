@@ -15,7 +15,8 @@ from ranpilot.network.cli import ConfigOption, build_network
 from ranpilot.oran.e2.node import SimulatedE2Node
 from ranpilot.oran.e2.server import E2NodeServer
 from ranpilot.oran.hosting import ranpilot_stack
-from ranpilot.oran.transport import E2ConnectionLost
+from ranpilot.oran.osc import OscUnavailable
+from ranpilot.oran.transport import E2ConnectionLost, TcpTransport
 from ranpilot.oran.messages import A1PolicyRequest
 from ranpilot.settings import load_settings
 
@@ -42,6 +43,8 @@ def run(
     steps: Annotated[int, typer.Option(min=0, help="Steps to run after delivering the policies.")] = 10,
     e2: Annotated[Optional[str], typer.Option(help="HOST:PORT of an E2 node server (`xapp e2 serve`); "
                                               "default: a node in this process.")] = None,
+    rmr_port: Annotated[Optional[int], typer.Option(help="Run inside the O-RAN SC framework on this RMR port "
+                                                    "(extra `osc`); serves until interrupted.")] = None,
     config: ConfigOption = None,
     seed: Annotated[Optional[int], typer.Option()] = None,
 ) -> None:
@@ -49,10 +52,14 @@ def run(
     if agent != "ranpilot" or sim != "default":
         raise typer.BadParameter("this build hosts --agent ranpilot against --sim default")
     try:
-        stack = (ranpilot_stack(None, load_settings(), e2=parse_address(e2)) if e2
-                 else ranpilot_stack(build_network(config, seed), load_settings()))
-    except E2ConnectionLost as exc:
-        raise typer.BadParameter(str(exc), param_hint="--e2") from exc
+        transport = TcpTransport(*parse_address(e2)) if e2 else rmr_transport(rmr_port) if rmr_port else None
+    except (E2ConnectionLost, OscUnavailable) as exc:
+        raise typer.BadParameter(str(exc), param_hint="--e2" if e2 else "--rmr-port") from exc
+    stack = ranpilot_stack(None if transport else build_network(config, seed), load_settings(), transport=transport)
+    if rmr_port:
+        console.print(f"ranpilot xApp on RMR port {rmr_port}: A1 policies and KPM indications arrive over RMR")
+        while True:
+            stack.runtime.poll(timeout_s=1.0)
     try:
         requests = [A1PolicyRequest.model_validate(r) for r in json.loads(policies.read_text())] if policies else []
     except (OSError, json.JSONDecodeError, ValidationError) as exc:
@@ -65,6 +72,12 @@ def run(
                       f"{status['enforceStatus']} ({status['enforceReason']})", highlight=False)
     stack.runtime.step(steps)
     console.print(f"{stack.runtime.messages} messages exchanged; t = {stack.runtime.network.time_s:g} s")
+
+
+def rmr_transport(port: int):
+    from ranpilot.oran.osc import RmrTransport
+
+    return RmrTransport(rmr_port=port)
 
 
 @e2_app.command("serve")

@@ -1,5 +1,5 @@
 """Wiring: simulated network -> E2 node -> runtime -> ranpilot xApp -> A1-P service. The node runs
-in this process, or in another one reached over TCP (`e2=(host, port)`)."""
+in this process, or at the other end of a transport (TCP to `ranpilot xapp e2 serve`, or RMR)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ranpilot.oran.a1.service import create_app
 from ranpilot.oran.agent_xapp import RanpilotXApp
 from ranpilot.oran.e2.node import SimulatedE2Node
 from ranpilot.oran.remote import RemoteRuntime
-from ranpilot.oran.transport import TcpTransport
+from ranpilot.oran.transport import Transport
 from ranpilot.oran.xapp import InProcessRuntime, Runtime
 from ranpilot.policies import PolicyPack
 from ranpilot.settings import Settings
@@ -28,11 +28,11 @@ class XAppStack:
 
 
 def ranpilot_stack(network: Network | None, settings: Settings, with_knowledge: bool = True,
-                   pack: PolicyPack | None = None, e2: tuple[str, int] | None = None) -> XAppStack:
-    """Give either the network (an in-process node) or the E2 node server's address."""
-    if (network is None) == (e2 is None):
-        raise ValueError("ranpilot_stack: give a network or an E2 node address, not both")
+                   pack: PolicyPack | None = None, transport: Transport | None = None) -> XAppStack:
+    """Give either the network (an in-process node) or the transport to a node."""
+    if (network is None) == (transport is None):
+        raise ValueError("ranpilot_stack: give a network or a transport to an E2 node, not both")
     runner = AgentRunner(settings, EmbeddedPlanner(), pack, with_knowledge=with_knowledge)
     xapp = RanpilotXApp(runner)
-    runtime = RemoteRuntime(TcpTransport(*e2), [xapp]) if e2 else InProcessRuntime(SimulatedE2Node(network), [xapp])
+    runtime = RemoteRuntime(transport, [xapp]) if transport else InProcessRuntime(SimulatedE2Node(network), [xapp])
     return XAppStack(runtime=runtime, xapp=xapp, app=create_app(runtime.a1, xapp.status))
