@@ -72,7 +72,7 @@ def test_an_xapp_in_another_process_subscribes_controls_and_keeps_an_exact_twin(
     assert observer.network.configuration().equals(before)  # all or nothing: cell 0 kept its power
 
     assert isinstance(control(runtime, "ok", TxPower(cell=0, txPowerDbm=40.0)), RcControlAck)
-    assert runtime.network.configuration().tx_power_dbm[0] == 40.0  # the twin synced on the ack
+    assert runtime.network.configuration().tx_power_dbm[0] == 40.0  # the twin syncs on the read after the ack
     observer.sync()
     assert observer.network.configuration().tx_power_dbm[0] == 40.0
     assert isinstance(control(runtime, "undo", TxPower(cell=0, txPowerDbm=before.tx_power_dbm[0])), RcControlAck)

@@ -54,6 +54,29 @@ def test_gp_max_min_equals_perron_frobenius():
     assert out.binding and all(p <= q * (1 + 1e-6) for p, q in zip(out.powers_w, pmax))
 
 
+def test_closed_form_max_min_matches_the_gp_and_takes_over_where_the_solver_stalls(monkeypatch):
+    from ranpilot.tools.power_control.gp import max_min_problem, perron_frobenius_solution
+    from ranpilot.tools.power_control.train import gaussian
+
+    G = rayleigh_gains(1, 8, seed=3)[0] + np.eye(8) * 3
+    pmax, noise = np.array([1.0, 2, 1, 1, 3, 1, 1, 0.5]), np.full(8, 0.1)
+    problem = max_min_problem(8)
+    status, _, _, p_gp = problem.solve(G, pmax, noise)
+    value, p_closed, binding = perron_frobenius_solution(G, pmax, noise)
+    assert status == "optimal" and np.allclose(p_closed, p_gp, rtol=1e-4)
+    assert np.allclose(binding, problem.power_binding(), atol=1e-3)  # the duals are these sensitivities
+    G, pmax, noise = (a[8] for a in gaussian(20, 50, np.random.default_rng(57)))  # Clarabel can stall on this one
+    inp = PowerControlInput(gain_linear=G.tolist(), pmax_w=pmax.tolist(), noise_w=noise.tolist(), objective="max_min_sinr")
+    expected = 10 * np.log10(perron_frobenius_solution(G, pmax, noise)[0])
+    out = power_control(inp)
+    assert out.status == "optimal" and out.min_sinr_db == pytest.approx(expected, abs=1e-4) and out.solve_time_ms < 5000
+    monkeypatch.setattr("ranpilot.tools.power_control.gp.solve", lambda *a, **k: ("failed", "solver error", 100.0))
+    out = power_control(inp)  # as when the interior point stops with insufficient progress
+    assert out.status == "optimal" and out.method == "perron_frobenius" and "solver error" in out.reason
+    assert out.min_sinr_db == pytest.approx(expected, abs=1e-9) and max(out.sinr_db) - min(out.sinr_db) < 1e-6
+    assert [b.constraint for b in out.binding] == [f"pmax[{int(np.argmax(out.powers_w / pmax))}]"]
+
+
 @pytest.mark.parametrize("seed", [5, 6, 7])
 def test_proportional_fair_beats_sum_rate_and_full_power_on_its_utility(seed):
     G = rayleigh_gains(1, 10, seed=seed)[0]

@@ -2,9 +2,9 @@
 TCP to `ranpilot xapp e2 serve`, or RMR inside the O-RAN SC framework, `ranpilot.oran.osc`).
 
 `RemoteRuntime` keeps a digital twin of the node's network for its xApps (`runtime.network`):
-built from the node's TWIN state at connect, and synced again after every acknowledged
-control and every clock step, so the agent's reads, dry runs and verifier see what the node
-has. If the connection drops, every pending and later request fails with `E2ConnectionLost`;
+built from the node's TWIN state at connect, and synced again on the first read after an
+acknowledged control or a clock step, so the agent's reads, dry runs and verifier see what the
+node has (and an xApp that never reads the network never pays for the sync). If the connection drops, every pending and later request fails with `E2ConnectionLost`;
 `send_control` turns that into a control failure with the cause, so an agent's change is
 reported failed (the node applied it whole or not at all; the next sync shows which).
 
@@ -43,15 +43,19 @@ class RemoteRuntime(Runtime):
         self.meid = state.meid
         self._twin = Network.from_state(NetworkConfig.model_validate(state.config), state.seed,
                                         NetState.from_json(state.state))
+        self._stale = False
         self.start_xapps()
 
     @property
     def network(self) -> Network:
+        if self._stale:
+            self.sync()
         return self._twin
 
     def sync(self) -> None:
         """Bring the twin to the node's exact state."""
         self._twin.restore(Snapshot(NetState.from_json(self._twin_state().state)))
+        self._stale = False
 
     def subscribe(self, xapp: XApp, report_period_ms: int, measurements: list[str], per_ue: bool = False) -> str:
         reply = self._request(SubscriptionRequest(meid=self.meid, report_period_ms=report_period_ms,
@@ -67,18 +71,17 @@ class RemoteRuntime(Runtime):
         except E2ConnectionLost as exc:
             return RcControlFailure(request_id=request.request_id, cause=f"{exc}; the node applies a control whole "
                                     "or not at all, so reconnect and sync to see which")
-        if isinstance(reply, RcControlAck):
-            self.sync()
+        self._stale = self._stale or isinstance(reply, RcControlAck)
         return reply
 
     def step(self, n: int = 1) -> None:
         self._request(SimStepRequest(steps=n))
-        self.sync()
+        self._stale = True
         self.poll()
 
     def advance(self, n: int) -> None:
         self._request(SimStepRequest(steps=n, indicate=False))
-        self.sync()
+        self._stale = True
 
     def poll(self, timeout_s: float = 0.0) -> int:
         """Deliver what has arrived (waiting up to timeout_s for the first): indications to their

@@ -67,7 +67,7 @@ def power_control(inp: PowerControlInput) -> PowerControlOutput:
     if inp.objective == "max_min_sinr":
         problem = max_min_problem(len(G))
         status, reason, _, p = problem.solve(G, pmax, noise)
-        method = "gp"
+        method = problem.method
         if status == "optimal":
             bindings = binding([f"pmax[{k}]" for k in range(len(G))], problem.power_binding())
     elif inp.objective == "proportional_fair":
@@ -87,7 +87,7 @@ def power_control(inp: PowerControlInput) -> PowerControlOutput:
     s = sinr(G[None], p[None], noise[None])[0]
     r = rates(G[None], p[None], noise[None])[0]
     return PowerControlOutput(
-        status=status, solve_time_ms=elapsed, powers_w=p.tolist(), sinr_db=(10 * np.log10(s)).tolist(),
+        status=status, reason=reason, solve_time_ms=elapsed, powers_w=p.tolist(), sinr_db=(10 * np.log10(s)).tolist(),
         rate_bps_hz=r.tolist(), sum_rate_bps_hz=float(r.sum()), min_sinr_db=float(10 * np.log10(s.min())),
         method=method, iterations=iterations, binding=bindings,
     )
