@@ -191,6 +191,6 @@ def test_learned_power_control_is_deterministic_and_matches_wmmse():
         assert np.array_equal(p, learned_powers(G, pmax, noise)) and ((p >= 0) & (p <= pmax)).all()
         learned = rates(G, p, noise).sum(axis=1).mean()
         assert learned > 1.5 * rates(G, pmax, noise).sum(axis=1).mean()
-        assert learned > 0.97 * rates(G, wmmse(G, pmax, noise)[0], noise).sum(axis=1).mean()  # measured: 0.994, 0.993
+        assert learned > 0.97 * rates(G, wmmse(G, pmax, noise)[0], noise).sum(axis=1).mean()  # measured: 0.992, 0.992
     out = power_control(PowerControlInput(gain_linear=G[0].tolist(), pmax_w=pmax[0].tolist(), noise_w=noise[0].tolist(), method="learned"))
     assert out.method == "learned" and out.status == "ok"

@@ -42,7 +42,7 @@ class PowerNet(nn.Module):
         self.encode = nn.Linear(1, hidden)
         self.senders = nn.ModuleList(nn.Linear(hidden, 2 * channels) for _ in range(rounds))
         self.updates = nn.ModuleList(
-            nn.Sequential(nn.Linear(hidden + 2 * channels, hidden), nn.GELU(), nn.Linear(hidden, hidden))
+            nn.Sequential(nn.Linear(hidden + 2 * channels, hidden), nn.ReLU(), nn.Linear(hidden, hidden))
             for _ in range(rounds))
         self.head = nn.Linear(hidden, 1)
         self.register_buffer("steps", torch.tensor(refine_steps))  # saved with the weights
@@ -52,10 +52,11 @@ class PowerNet(nn.Module):
         direct = torch.diagonal(ghat, dim1=1, dim2=2).unsqueeze(-1)  # (B, K, 1)
         ratio = ghat / direct  # R[k, j] = Ghat[k, j] / Ghat[k, k]
         ratio.diagonal(dim1=1, dim2=2).zero_()
-        state = torch.tanh(self.encode(torch.log10(direct) / 4.0))
+        ratio_t = ratio.transpose(1, 2).contiguous()  # once: bmm would copy a transposed view every round
+        state = self.encode(torch.log10(direct) / 4.0)
         for senders, update in zip(self.senders, self.updates):
             to_victims, to_interferers = torch.sigmoid(senders(state)).chunk(2, dim=-1)
-            heard = rows_times(to_victims, ratio.transpose(1, 2))  # sum_j R[k, j] phi(s_j): what k suffers
+            heard = rows_times(to_victims, ratio_t)  # sum_j R[k, j] phi(s_j): what k suffers
             caused = rows_times(to_interferers, ratio)  # sum_j R[j, k] psi(s_j): the harm k does
             messages = torch.log(torch.cat([heard, caused], dim=-1) + EPS) / 4.0
             state = state + update(torch.cat([state, messages], dim=-1))
@@ -77,7 +78,7 @@ def wmmse_steps(ghat: torch.Tensor, x: torch.Tensor, steps: int) -> torch.Tensor
     """`steps` WMMSE iterations on the normalized problem (unit noise, unit power cap); (B, K).
     Vectors are kept as (B, 1, K) rows so each product is a row times the gain matrix."""
     h = torch.sqrt(torch.diagonal(ghat, dim1=1, dim2=2)).unsqueeze(1)
-    ghat_t = ghat.transpose(1, 2)
+    ghat_t = ghat.transpose(1, 2).contiguous()
     v = torch.sqrt(x.clamp_min(1e-12)).unsqueeze(1)  # not 0: sqrt's gradient there is infinite
     for _ in range(steps):
         hv = h * v
