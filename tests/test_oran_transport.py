@@ -6,6 +6,7 @@ import json
 import socket
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
@@ -143,3 +144,25 @@ def test_when_the_node_goes_away_the_agent_reports_failure_and_nothing_escapes(t
     reply = stack.runtime.a1(request)
     status = stack.xapp.status("gone")
     assert status["enforceStatus"] == "NOT_ENFORCED" and "lost" in status["enforceReason"], (reply, status)
+
+
+def test_a_free_running_node_pushes_indications_without_being_stepped():
+    from ranpilot.network import Network, NetworkConfig
+    from ranpilot.oran.e2.node import SimulatedE2Node
+    from ranpilot.oran.e2.server import E2NodeServer
+
+    server = E2NodeServer(SimulatedE2Node(Network(NetworkConfig(num_ues=42), seed=2)), port=0, tick_s=0.02)
+    server.start()
+    xapp = Recorder()
+    runtime = RemoteRuntime(TcpTransport(*server.address), [xapp])
+    deadline = time.time() + 20
+    while len(xapp.indications) < 3 and time.time() < deadline:
+        runtime.poll(timeout_s=0.5)
+    times = [i.collectStartTime for i in xapp.indications]
+    assert len(times) >= 3 and times == sorted(times) and times[-1] > times[0]  # the node's own clock moved
+    runtime.close()
+    deadline = time.time() + 5
+    while server.service.owners and time.time() < deadline:  # the node notices the closed connection
+        time.sleep(0.02)
+    assert server.service.owners == {} and server.node.subscriptions == {}  # the subscription ended with it
+    server.close()
