@@ -166,3 +166,33 @@ def test_a_free_running_node_pushes_indications_without_being_stepped():
         time.sleep(0.02)
     assert server.service.owners == {} and server.node.subscriptions == {}  # the subscription ended with it
     server.close()
+
+
+def test_after_a_lost_connection_the_runtime_reconnects_and_resubscribes():
+    from ranpilot.network import Network, NetworkConfig
+    from ranpilot.oran.e2.node import SimulatedE2Node
+    from ranpilot.oran.e2.server import E2NodeServer
+    from ranpilot.oran.transport import E2ConnectionLost
+
+    server = E2NodeServer(SimulatedE2Node(Network(NetworkConfig(num_ues=42), seed=3)), port=0)
+    server.start()
+    xapp = Recorder()
+    runtime = RemoteRuntime(TcpTransport(*server.address), [xapp])
+    runtime.step(2)
+    for sock in list(server.connections):  # the network drops the connection; the node lives on
+        sock.shutdown(socket.SHUT_RDWR)
+    with pytest.raises(E2ConnectionLost):
+        runtime.step(1)
+    failure = control(runtime, "in-flight", TxPower(cell=0, txPowerDbm=40.0))
+    assert isinstance(failure, RcControlFailure) and "lost" in failure.cause
+    runtime.reconnect()
+    deadline = time.time() + 5
+    while len(server.node.subscriptions) > 1 and time.time() < deadline:  # the node notices the old connection end
+        time.sleep(0.02)
+    assert list(server.node.subscriptions) == list(runtime._subscribers)  # the old subscription ended, one renewed
+    runtime.step(2)
+    assert len(xapp.indications) == 4 and xapp.indications[-1].collectStartTime == runtime.network.time_s
+    assert isinstance(control(runtime, "after", TxPower(cell=0, txPowerDbm=40.0)), RcControlAck)
+    assert server.node.network.configuration().tx_power_dbm[0] == 40.0
+    runtime.close()
+    server.close()

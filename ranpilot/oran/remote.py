@@ -4,9 +4,12 @@ TCP to `ranpilot xapp e2 serve`, or RMR inside the O-RAN SC framework, `ranpilot
 `RemoteRuntime` keeps a digital twin of the node's network for its xApps (`runtime.network`):
 built from the node's TWIN state at connect, and synced again on the first read after an
 acknowledged control or a clock step, so the agent's reads, dry runs and verifier see what the
-node has (and an xApp that never reads the network never pays for the sync). If the connection drops, every pending and later request fails with `E2ConnectionLost`;
+node has (and an xApp that never reads the network never pays for the sync).
+
+If the connection drops, every pending and later request fails with `E2ConnectionLost`;
 `send_control` turns that into a control failure with the cause, so an agent's change is
-reported failed (the node applied it whole or not at all; the next sync shows which).
+reported failed (the node applied it whole or not at all). `reconnect` dials again, renews the
+subscriptions and syncs the twin, which shows whether a control in flight landed.
 
 Example:
     >>> from ranpilot.oran.transport import TcpTransport
@@ -38,6 +41,7 @@ class RemoteRuntime(Runtime):
     def __init__(self, transport: Transport, xapps: list[XApp]):
         super().__init__(xapps)
         self.transport = transport
+        self._subscriptions: list[tuple[XApp, int, list[str], bool]] = []  # to renew after a reconnect
         self.meid = ""
         state = self._twin_state()
         self.meid = state.meid
@@ -63,7 +67,18 @@ class RemoteRuntime(Runtime):
         if not isinstance(reply, SubscriptionResponse):
             raise SubscriptionError(reply.cause)
         self._subscribers[reply.subscription_id] = xapp
+        self._subscriptions.append((xapp, report_period_ms, measurements, per_ue))
         return reply.subscription_id
+
+    def reconnect(self) -> None:
+        """After a lost connection: connect again, renew every subscription (the node ended them
+        with the old connection) and sync the twin, which shows whether a control in flight landed."""
+        self.transport.reopen()
+        renewals, self._subscriptions = self._subscriptions, []
+        self._subscribers.clear()
+        for xapp, period, measurements, per_ue in renewals:
+            self.subscribe(xapp, period, measurements, per_ue)
+        self.sync()
 
     def send_control(self, request: RcControlRequest) -> RcControlAck | RcControlFailure:
         try:

@@ -63,6 +63,10 @@ class Transport:
     def close(self) -> None:
         self._fail(f"E2 connection to {self.address} closed")
 
+    def reopen(self) -> None:
+        """Connect again after a loss (raises E2ConnectionLost when the node cannot be reached)."""
+        raise NotImplementedError(f"{type(self).__name__} does not reconnect")
+
     def _send(self, message: BaseModel, xid: str) -> None:
         raise NotImplementedError
 
@@ -86,16 +90,30 @@ class TcpTransport(Transport):
 
     def __init__(self, host: str, port: int, timeout_s: float = 30.0):
         super().__init__(f"{host}:{port}", timeout_s)
-        try:
-            self._sock = socket.create_connection((host, port), timeout=timeout_s)
-        except OSError as exc:
-            raise E2ConnectionLost(f"cannot reach the E2 node at {self.address}: {exc}") from exc
-        self._sock.settimeout(None)
-        self._peer = StreamPeer(self._sock.makefile("wb"))
-        threading.Thread(target=self._read, name=f"e2-client-{self.address}", daemon=True).start()
+        self._host, self._port = host, port
+        self._connect()
+
+    def reopen(self) -> None:
+        self._close_socket()
+        with self._lock:
+            self.lost, self._pending = None, {}
+        self._connect()
 
     def close(self) -> None:
         super().close()
+        self._close_socket()
+
+    def _connect(self) -> None:
+        try:
+            sock = socket.create_connection((self._host, self._port), timeout=self.timeout_s)
+        except OSError as exc:
+            self._fail(f"cannot reach the E2 node at {self.address}: {exc}")
+            raise E2ConnectionLost(self.lost) from exc
+        sock.settimeout(None)
+        self._sock, self._peer = sock, StreamPeer(sock.makefile("wb"))
+        threading.Thread(target=self._read, args=(sock,), name=f"e2-client-{self.address}", daemon=True).start()
+
+    def _close_socket(self) -> None:
         try:
             self._sock.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -105,8 +123,8 @@ class TcpTransport(Transport):
     def _send(self, message: BaseModel, xid: str) -> None:
         self._peer.send(message, xid)
 
-    def _read(self) -> None:
-        stream = self._sock.makefile("rb")
+    def _read(self, sock: socket.socket) -> None:
+        stream = sock.makefile("rb")
         try:
             while True:
                 try:
@@ -118,4 +136,5 @@ class TcpTransport(Transport):
                 self._received(frame.message, frame.xid)
         except OSError:
             pass
-        self._fail(f"E2 connection to {self.address} lost")
+        if sock is self._sock:  # not a connection that reopen() already replaced
+            self._fail(f"E2 connection to {self.address} lost")
