@@ -1,4 +1,7 @@
-"""The `ranpilot` command line: one root app, one sub-app per room of the package."""
+"""The `ranpilot` command line: one root app, one sub-app per room of the package.
+
+Heavy libraries (torch, cvxpy, chromadb, langgraph, openai, matplotlib, ray) are imported inside
+the commands that use them, so `ranpilot --help` and light commands start quickly."""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import typer  # noqa: E402
 
-from ranpilot import demo as demo_module  # noqa: E402
 from ranpilot.agents import cli as agent_cli  # noqa: E402
 from ranpilot.knowledge.cli import app as kb_app  # noqa: E402
 from ranpilot.network.cli import app as net_app  # noqa: E402
@@ -31,7 +33,14 @@ app.add_typer(agent_cli.intent_app, name="intent")
 app.command("run")(agent_cli.run)
 app.command("approve")(agent_cli.answer("approved"))
 app.command("reject")(agent_cli.answer("rejected"))
-app.command("demo", help="The main job on the embedded default: offline, no API key.")(demo_module.demo)
+
+
+@app.command("demo")
+def demo() -> None:
+    """The main job on the embedded default: offline, no API key."""
+    from ranpilot.demo import demo as run_demo
+
+    run_demo()
 
 
 if __name__ == "__main__":

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 
-from ranpilot.agents.llm import LlmError, make_planner
-from ranpilot.agents.report import print_run
-from ranpilot.agents.runner import AgentRunner, RunError, RunResult
-from ranpilot.network.cli import ConfigOption, build_network, live_network
+from ranpilot.network.cli import build_network, live_network
 from ranpilot.network.live import save_live
-from ranpilot.policies import StaleVerdict
 from ranpilot.settings import load_settings
+
+if TYPE_CHECKING:
+    from ranpilot.agents.runner import AgentRunner, RunResult
+
+# The agent's modules (torch, langgraph, openai, chromadb) load inside the commands, so that
+# `ranpilot --help` and the light commands start in a fraction of a second.
 
 intent_app = typer.Typer(help="Parse operator intents (nothing touches the network).", no_args_is_help=True)
 err = Console(stderr=True)
@@ -34,6 +36,9 @@ def parse_areas(values: list[str] | None) -> dict[str, list[int]]:
 
 
 def runner(fallback: bool) -> AgentRunner:
+    from ranpilot.agents.llm import LlmError, make_planner
+    from ranpilot.agents.runner import AgentRunner
+
     settings = load_settings()
     try:
         return AgentRunner(settings, make_planner(settings, fallback))
@@ -43,6 +48,8 @@ def runner(fallback: bool) -> AgentRunner:
 
 
 def emit(result: RunResult, as_json: bool) -> None:
+    from ranpilot.agents.report import print_run
+
     if as_json:
         print(result.model_dump_json(indent=2))
     else:
@@ -60,6 +67,9 @@ def run(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Carry an intent through to verified, applied actions on the live simulated network."""
+    from ranpilot.agents.llm import LlmError
+    from ranpilot.agents.runner import RunError
+
     agent = runner(fallback)
     try:
         if text is None:
@@ -80,6 +90,9 @@ def run(
 def answer(verdict: str):
     def command(thread: Annotated[str, typer.Argument(help="Thread waiting for approval.")],
                 as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+        from ranpilot.agents.runner import RunError
+        from ranpilot.policies import StaleVerdict
+
         network = live_network()
         try:
             result = runner(False).resume(thread, verdict, network)
@@ -107,6 +120,8 @@ def parse(
     """Structured TS 28.312 intent, a clarification request, or a rejection."""
     if (text is None) == (file is None):
         raise typer.BadParameter("give either TEXT or --file FILE")
+    from ranpilot.agents.llm import LlmError, make_planner
+
     planner = make_planner(load_settings(), fallback)
     areas = parse_areas(area)
     try:

@@ -14,8 +14,6 @@ from rich.console import Console
 from ranpilot.network.cli import ConfigOption, build_network
 from ranpilot.oran.e2.node import SimulatedE2Node
 from ranpilot.oran.e2.server import E2NodeServer
-from ranpilot.oran.hosting import ranpilot_stack
-from ranpilot.oran.osc import OscUnavailable
 from ranpilot.oran.transport import E2ConnectionLost, TcpTransport
 from ranpilot.oran.messages import A1PolicyRequest
 from ranpilot.settings import load_settings
@@ -51,6 +49,9 @@ def run(
     """Host the ranpilot agent as an xApp against the simulated E2 node; deliver A1 policies."""
     if agent != "ranpilot" or sim != "default":
         raise typer.BadParameter("this build hosts --agent ranpilot against --sim default")
+    from ranpilot.oran.hosting import ranpilot_stack  # the agent: loaded when it is hosted
+    from ranpilot.oran.osc import OscUnavailable
+
     try:
         transport = TcpTransport(*parse_address(e2)) if e2 else rmr_transport(rmr_port) if rmr_port else None
     except (E2ConnectionLost, OscUnavailable) as exc:
@@ -111,6 +112,8 @@ def serve(
 ) -> None:
     """Serve A1-P v2 under /A1-P/v2, enforcing policies with the ranpilot xApp."""
     import uvicorn
+
+    from ranpilot.oran.hosting import ranpilot_stack
 
     stack = ranpilot_stack(build_network(config, seed), load_settings())
     uvicorn.run(stack.app, host=host, port=port, log_level="info")

@@ -7,9 +7,6 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from ranpilot.tools.beam_solver import rzf, sinr
-from ranpilot.tools.channel_prediction.data import HISTORY, HORIZON, add_noise, tdl_sequences
-from ranpilot.tools.channel_prediction.model import predict
 
 
 class BeamTracking(BaseModel):
@@ -35,6 +32,11 @@ class BeamTrackingResult(BaseModel):
 
 
 def beam_tracking(cfg: BeamTracking) -> BeamTrackingResult:
+    # Sionna and torch load here, not with the scenario model that names this block.
+    from ranpilot.tools.beam_solver import rzf, sinr
+    from ranpilot.tools.channel_prediction.data import HISTORY, HORIZON, add_noise, tdl_sequences
+    from ranpilot.tools.channel_prediction.model import predict
+
     k, m, n = cfg.users, cfg.antennas, cfg.trials
     seqs = tdl_sequences(cfg.profile, n * k, (cfg.speed_kmh, cfg.speed_kmh), antennas=m, seed=cfg.seed)
     truth = seqs.reshape(n, k, m, HISTORY + HORIZON)

@@ -10,9 +10,6 @@ from rich.console import Console
 from rich.table import Table
 
 from ranpilot.scenarios.model import ScenarioError, load_scenario
-from ranpilot.scenarios.report import write_report
-from ranpilot.scenarios.runner import run_scenario
-from ranpilot.scenarios.sweep import sweep
 
 app = typer.Typer(help="Scripted agent scenarios with expected outcomes.", no_args_is_help=True)
 console = Console()
@@ -44,6 +41,9 @@ def run(
 ) -> None:
     """Run the timeline with the agent and a static baseline; check the expectations."""
     scenario = open_scenario(file)
+    from ranpilot.scenarios.report import write_report  # the agent, matplotlib: loaded when a scenario runs
+    from ranpilot.scenarios.runner import run_scenario
+
     result = run_scenario(scenario)
     if report is not None:
         page = write_report(result, report)
@@ -74,6 +74,8 @@ def sweep_command(
 ) -> None:
     """Run a scenario over many seeds; pass rates and KPI gains with 95% confidence intervals."""
     scenario = open_scenario(file)
+    from ranpilot.scenarios.sweep import sweep  # ray: loaded when a sweep runs
+
     result = sweep(scenario, list(range(seeds)), workers, ray_address)
     if as_json:
         print(result.model_dump_json(indent=2))

@@ -10,14 +10,14 @@ from typing import Annotated, Optional
 import typer
 from pydantic import ValidationError
 
-from ranpilot.tools.registry import TOOLS, get_tool
-
 app = typer.Typer(help="Wireless model tools and optimizers.", no_args_is_help=True)
 
 
 @app.command("list")
 def list_tools(as_json: Annotated[bool, typer.Option("--json", help="Include input JSON schemas.")] = False) -> None:
     """Tool names and what they do."""
+    from ranpilot.tools.registry import TOOLS  # torch and cvxpy: loaded when a tool command runs
+
     if as_json:
         print(json.dumps([{"name": t.name, "description": t.description, "input_schema": t.input_model.model_json_schema()}
                           for t in TOOLS], indent=2))
@@ -32,6 +32,8 @@ def run(
     input_path: Annotated[Optional[Path], typer.Option("--input", help="JSON input file (default: stdin).")] = None,
 ) -> None:
     """Run a tool on JSON input and print its JSON output."""
+    from ranpilot.tools.registry import get_tool
+
     try:
         tool = get_tool(name)
     except KeyError as exc:
