@@ -146,3 +146,43 @@ def test_xapp_reassures_an_intent_that_slips(tmp_path):
     stack.runtime.step(12)
     assert stack.xapp.loop_ms, "the xApp never re-planned"
     assert not (net.configuration().slice_quota == quotas).all()  # new RC controls went out
+
+
+USER_XAPP = '''
+from ranpilot.oran.xapp import XApp
+
+
+class Counter(XApp):
+    name = "counter"
+
+    def start(self, runtime):
+        super().start(runtime)
+        runtime.subscribe(self, 1000, ["DRB.UEThpDl"])
+        self.seen = 0
+
+    def on_indication(self, indication):
+        self.seen += 1
+        print(f"indication {self.seen} at {indication.collectStartTime:g} s")
+'''
+
+
+def test_xapp_run_hosts_the_agent_or_a_users_xapp_class(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from ranpilot.cli import app
+
+    (tmp_path / "my_xapps.py").write_text(USER_XAPP)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    policies = tmp_path / "policies.json"
+    policies.write_text(json.dumps([{"operation": "CREATE", "policy_type_id": "ORAN_SliceSLATarget_1.0.0",
+                                     "policy_instance_id": "u1", "payload": {"scope": {"sliceId": {"sst": 2}},
+                                                                             "sliceSlaObjectives": {"maxDlLatency": 10}}}]))
+    cli = CliRunner()
+    own = cli.invoke(app, ["xapp", "run", "--agent", "my_xapps:Counter", "--policies", str(policies), "--steps", "3"])
+    assert own.exit_code == 0, own.output
+    assert "indication 4 at 4 s" in own.output and "A1 CREATE u1: ERROR this xApp handles no A1 policies" in own.output
+    agent = cli.invoke(app, ["xapp", "run", "--policies", str(policies), "--steps", "2"])
+    assert agent.exit_code == 0, agent.output
+    assert "A1 CREATE u1: OK; ENFORCED" in agent.output
+    bad = cli.invoke(app, ["xapp", "run", "--agent", "my_xapps:Nothing"])
+    assert bad.exit_code == 2 and "Nothing" in bad.output

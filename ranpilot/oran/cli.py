@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import threading
 from pathlib import Path
@@ -14,7 +15,9 @@ from rich.console import Console
 from ranpilot.network.cli import ConfigOption, build_network
 from ranpilot.oran.e2.node import SimulatedE2Node
 from ranpilot.oran.e2.server import E2NodeServer
+from ranpilot.oran.remote import RemoteRuntime
 from ranpilot.oran.transport import E2ConnectionLost, TcpTransport
+from ranpilot.oran.xapp import InProcessRuntime, XApp
 from ranpilot.oran.messages import A1PolicyRequest
 from ranpilot.settings import load_settings
 
@@ -35,7 +38,8 @@ console = Console()
 
 @app.command("run")
 def run(
-    agent: Annotated[str, typer.Option(help="The xApp to host.")] = "ranpilot",
+    agent: Annotated[str, typer.Option(help="The xApp to host: `ranpilot`, or your XApp subclass as "
+                                            "`package.module:ClassName` (built with no arguments).")] = "ranpilot",
     sim: Annotated[str, typer.Option(help="The simulated RAN behind the E2 node.")] = "default",
     policies: Annotated[Optional[Path], typer.Option(help="JSON list of A1 policy requests to deliver.")] = None,
     steps: Annotated[int, typer.Option(min=0, help="Steps to run after delivering the policies.")] = 10,
@@ -46,39 +50,61 @@ def run(
     config: ConfigOption = None,
     seed: Annotated[Optional[int], typer.Option()] = None,
 ) -> None:
-    """Host the ranpilot agent as an xApp against the simulated E2 node; deliver A1 policies."""
-    if agent != "ranpilot" or sim != "default":
-        raise typer.BadParameter("this build hosts --agent ranpilot against --sim default")
-    from ranpilot.oran.hosting import ranpilot_stack  # the agent: loaded when it is hosted
-    from ranpilot.oran.osc import OscUnavailable
-
-    try:
-        transport = TcpTransport(*parse_address(e2)) if e2 else rmr_transport(rmr_port) if rmr_port else None
-    except (E2ConnectionLost, OscUnavailable) as exc:
-        raise typer.BadParameter(str(exc), param_hint="--e2" if e2 else "--rmr-port") from exc
-    stack = ranpilot_stack(None if transport else build_network(config, seed), load_settings(), transport=transport)
-    if rmr_port:
-        console.print(f"ranpilot xApp on RMR port {rmr_port}: A1 policies and KPM indications arrive over RMR")
-        while True:
-            stack.runtime.poll(timeout_s=1.0)
+    """Host an xApp (the ranpilot agent by default) against the simulated E2 node; deliver A1 policies."""
+    if sim != "default":
+        raise typer.BadParameter("this build simulates --sim default", param_hint="--sim")
     try:
         requests = [A1PolicyRequest.model_validate(r) for r in json.loads(policies.read_text())] if policies else []
     except (OSError, json.JSONDecodeError, ValidationError) as exc:
         raise typer.BadParameter(f"{policies}: {exc}", param_hint="--policies") from exc
-    stack.runtime.step(1)
+    runtime, status = host(agent, transport_for(e2, rmr_port), config, seed)
+    if rmr_port:
+        console.print(f"xApp on RMR port {rmr_port}: A1 policies and KPM indications arrive over RMR")
+        while True:
+            runtime.poll(timeout_s=1.0)
+    runtime.step(1)
     for request in requests:
-        reply = stack.runtime.a1(request)
-        status = stack.xapp.status(request.policy_instance_id)
-        console.print(f"A1 {request.operation} {request.policy_instance_id}: {reply.status}; "
-                      f"{status['enforceStatus']} ({status['enforceReason']})", highlight=False)
-    stack.runtime.step(steps)
-    console.print(f"{stack.runtime.messages} messages exchanged; t = {stack.runtime.network.time_s:g} s")
+        reply = runtime.a1(request)
+        outcome = "; {enforceStatus} ({enforceReason})".format(**status(request.policy_instance_id)) if status \
+            else f" {reply.reason}".rstrip()
+        console.print(f"A1 {request.operation} {request.policy_instance_id}: {reply.status}{outcome}", highlight=False)
+    runtime.step(steps)
+    console.print(f"{runtime.messages} messages exchanged; t = {runtime.network.time_s:g} s")
 
 
-def rmr_transport(port: int):
-    from ranpilot.oran.osc import RmrTransport
+def transport_for(e2: str | None, rmr_port: int | None):
+    """The transport to a node elsewhere, or None for a node in this process."""
+    from ranpilot.oran.osc import OscUnavailable, RmrTransport
 
-    return RmrTransport(rmr_port=port)
+    try:
+        return TcpTransport(*parse_address(e2)) if e2 else RmrTransport(rmr_port=rmr_port) if rmr_port else None
+    except (E2ConnectionLost, OscUnavailable) as exc:
+        raise typer.BadParameter(str(exc), param_hint="--e2" if e2 else "--rmr-port") from exc
+
+
+def host(agent: str, transport, config: Path | None, seed: int | None):
+    """(runtime, policy status function or None) hosting the named xApp."""
+    network = None if transport else build_network(config, seed)
+    if agent == "ranpilot":
+        from ranpilot.oran.hosting import ranpilot_stack  # the agent: loaded when it is hosted
+
+        stack = ranpilot_stack(network, load_settings(), transport=transport)
+        return stack.runtime, stack.xapp.status
+    xapp = load_xapp(agent)
+    return (RemoteRuntime(transport, [xapp]) if transport else InProcessRuntime(SimulatedE2Node(network), [xapp])), None
+
+
+def load_xapp(spec: str) -> XApp:
+    """An instance of the XApp subclass named `package.module:ClassName`."""
+    module_name, _, class_name = spec.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name) if class_name else None
+    except (ImportError, AttributeError) as exc:
+        raise typer.BadParameter(f"{spec!r}: {exc}", param_hint="--agent") from exc
+    if not (isinstance(cls, type) and issubclass(cls, XApp)):
+        raise typer.BadParameter(f"{spec!r}: expected `ranpilot` or package.module:ClassName naming an XApp "
+                                 "subclass (ranpilot.oran.xapp.XApp)", param_hint="--agent")
+    return cls()
 
 
 @e2_app.command("serve")
