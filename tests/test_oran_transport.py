@@ -160,6 +160,7 @@ def test_a_free_running_node_pushes_indications_without_being_stepped():
         runtime.poll(timeout_s=0.5)
     times = [i.collectStartTime for i in xapp.indications]
     assert len(times) >= 3 and times == sorted(times) and times[-1] > times[0]  # the node's own clock moved
+    assert runtime.network.time_s >= times[-1]  # the twin follows the node it has not stepped
     runtime.close()
     deadline = time.time() + 5
     while server.service.owners and time.time() < deadline:  # the node notices the closed connection

@@ -109,6 +109,7 @@ class RemoteRuntime(Runtime):
                 if isinstance(message, A1PolicyRequest):
                     self.transport.send(self.a1(message))
                 else:
+                    self._stale = True  # the node measured a later state (a free-running node steps itself)
                     self.deliver(message)
                 delivered += 1
                 message = self.transport.incoming.get_nowait()
