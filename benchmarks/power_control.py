@@ -49,7 +49,7 @@ def main() -> None:
             t_single = (time.perf_counter() - start) / GP_INSTANCES * 1e3
             problem = max_min_problem(k)
             start = time.perf_counter()
-            gp = [problem.solve(G[i], pmax[i], noise[i])[3] for i in range(GP_INSTANCES)]
+            gp = [problem.solve(G[i], pmax[i], noise[i])[2] for i in range(GP_INSTANCES)]
             t_gp = (time.perf_counter() - start) / GP_INSTANCES * 1e3
             gp_rate = float(rates(G[:GP_INSTANCES], np.array(gp), noise[:GP_INSTANCES]).sum(axis=1).mean())
             ratio = total(p_learned) / total(p_wmmse)

