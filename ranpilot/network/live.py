@@ -34,8 +34,8 @@ def load_network(path: Path) -> tuple[Network, dict]:
     """The network saved at `path` and the extra data saved with it."""
     try:
         data = pickle.loads(path.read_bytes())
-        network = Network(NetworkConfig.model_validate(data.pop("config")), seed=data.pop("seed"))
-        network.restore(data.pop("snapshot"))
+        network = Network.from_state(NetworkConfig.model_validate(data.pop("config")), data.pop("seed"),
+                                     data.pop("snapshot").state)
     except (OSError, pickle.UnpicklingError, EOFError, KeyError, ValueError, AttributeError) as exc:
         raise SavedNetworkError(f"cannot read the saved network {path}: {exc}") from exc
     return network, data
