@@ -26,6 +26,7 @@ a1_app = typer.Typer(help="The A1-P v2 policy service.", no_args_is_help=True)
 e2_app = typer.Typer(help="The simulated E2 node, served to xApps in other processes.", no_args_is_help=True)
 app.add_typer(a1_app, name="a1")
 app.add_typer(e2_app, name="e2")
+console = Console()
 
 
 def parse_address(value: str) -> tuple[str, int]:
@@ -33,7 +34,6 @@ def parse_address(value: str) -> tuple[str, int]:
     if not host or not port.isdigit():
         raise typer.BadParameter(f"{value!r}: expected HOST:PORT, e.g. 127.0.0.1:36421", param_hint="--e2")
     return host, int(port)
-console = Console()
 
 
 @app.command("run")

@@ -4,9 +4,10 @@ Write an xApp by subclassing `XApp` and overriding the callbacks; the runtime de
 RIC_INDICATION (12050) to `on_indication` and A1_POLICY_REQ (20010) to `on_a1_policy`, and
 gives the xApp `send_control` for RIC_CONTROL_REQ (12040), answered by 12041 / 12042.
 Two runtimes share `Runtime`: `InProcessRuntime` (the node in this process; messages still
-cross in their wire form) and `RemoteRuntime` (`ranpilot.oran.remote`: the node elsewhere,
-over a transport: TCP, or RMR inside the O-RAN SC framework). xApps see the same callbacks and `runtime.network`, the network as the xApp
-may read it (the node's own, or a digital twin synced from the node).
+cross in their wire form) and `RemoteRuntime` (`ranpilot.oran.remote`: the node elsewhere, over
+a transport: TCP, or RMR inside the O-RAN SC framework). xApps see the same callbacks and
+`runtime.network`, the network as the xApp may read it (the node's own, or a digital twin
+synced from the node).
 """
 
 from __future__ import annotations
