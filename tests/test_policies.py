@@ -48,8 +48,8 @@ def test_violation_says_what_failed_and_by_how_much():
 def test_rate_limit_and_conflicts_use_the_change_history():
     net = network()
     verifier = Verifier(PACK)
-    verifier.history = [AppliedChange(time_s=-100.0 * i, cell=3, parameter="cio_db", direction=1, intent_id="other")
-                        for i in range(6)]
+    verifier.history = [AppliedChange(time_s=-100.0 * i, cell=3, parameter="cio_db", direction=1, intent_id="other",
+                                      network_id=net.network_id) for i in range(6)]
     verdict = verifier.verify(Proposal(intent_id="mine", actions=[SetCio(cell=3, cio_db=-2)]), net)
     assert {v.rule_id for v in verdict.violations} == {"rate.per_cell", "conflict.opposite"}
     assert verdict.status == "rejected"
@@ -58,6 +58,19 @@ def test_rate_limit_and_conflicts_use_the_change_history():
     assert verdict.status == "needs_approval"
     same_way = verifier.verify(Proposal(intent_id="mine", actions=[SetCio(cell=3, cio_db=2)]), net)
     assert same_way.status == "approved"
+
+
+def test_changes_made_to_another_network_do_not_count():
+    audit = AuditLog(":memory:")
+    first = network()
+    verifier = Verifier(PACK, audit)
+    cut = verifier.verify(Proposal(intent_id="energy", actions=[SetTxPower(cell=0, tx_power_dbm=43)]), first)
+    assert verifier.apply_verified(cut, first).status == "applied"
+    raise_ = Proposal(intent_id="coverage", actions=[SetTxPower(cell=0, tx_power_dbm=45)])
+    assert "conflict.opposite" in {v.rule_id for v in Verifier(PACK, audit).verify(raise_, first.clone()).violations}
+    fresh = network()  # the same config and seed, dropped anew: a different network with no history
+    assert fresh.network_id != first.network_id
+    assert "conflict.opposite" not in {v.rule_id for v in Verifier(PACK, audit).verify(raise_, fresh).violations}
 
 
 def test_intent_expectations_checked_on_the_dry_run():

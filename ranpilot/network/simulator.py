@@ -180,6 +180,11 @@ class Network:
         return self._state.copy()
 
     @property
+    def network_id(self) -> str:
+        """This network's identity for change history (see NetState.network_id)."""
+        return self._state.network_id
+
+    @property
     def time_s(self) -> float:
         return self._state.time_s
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, fields
+import uuid
+from dataclasses import MISSING, dataclass, fields
 
 import numpy as np
 
@@ -60,6 +61,9 @@ class NetState:
     load: np.ndarray  # (C,) PRB utilisation of the last step, couples interference
     handovers: int  # handovers in the last step
     rng_state: dict  # bit generator state, so restored runs continue identically
+    # Which network's history this is: new at each drop of UEs (reset), kept by snapshots, clones,
+    # saves and twins, so the verifier counts only changes made to this network ("" in old saves).
+    network_id: str = ""
 
     def copy(self) -> NetState:
         return NetState(**{f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self)})
@@ -83,7 +87,7 @@ class NetState:
         """Raises KeyError, TypeError or ValueError for a payload that is not a NetState."""
         values = {}
         for f in fields(cls):
-            value = data[f.name]
+            value = data[f.name] if f.default is MISSING or f.name in data else f.default
             if isinstance(value, dict) and set(value) == {"dtype", "shape", "data"}:
                 value = np.asarray(value["data"], dtype=np.dtype(value["dtype"])).reshape(value["shape"])
             values[f.name] = value
@@ -129,4 +133,5 @@ def initial_state(cfg: NetworkConfig, topo: Topology, rng: np.random.Generator) 
         load=np.ones(n_cells),
         handovers=0,
         rng_state=rng.bit_generator.state,
+        network_id=uuid.uuid4().hex,
     )

@@ -34,6 +34,7 @@ class AppliedChange(BaseModel):
     parameter: str
     direction: int
     intent_id: str
+    network_id: str = ""  # the network it was made to ("" in logs written before networks had ids)
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,8 @@ class Verifier:
         except ActionError as exc:
             return [_invalid("action.invalid", exc, "ranpilot action schema")], {}, {}, []
         changes = before.changes(requested, [s.name for s in cfg.slices])
-        ctx = StaticContext(before, requested, changes, network, self.history, proposal.intent_id)
+        history = [h for h in self.history if h.network_id == network.network_id]  # this network's changes only
+        ctx = StaticContext(before, requested, changes, network, history, proposal.intent_id)
         violations = static_violations(self.pack, ctx)
         twin = network.clone()
         try:
@@ -157,8 +158,8 @@ class Verifier:
             return ApplyResult(status="refused", reasons=[str(exc)], kpis_before=kpis_before, kpis_after=kpis_before)
         changes = before.changes(network.configuration(), [s.name for s in network.config.slices])
         applied_at = network.time_s
-        self.audit.append("apply", p.intent_id, p.proposal_id, applied_at,
-                          {"approved_by": approved_by, "changes": [c.__dict__ for c in changes]})
+        self.audit.append("apply", p.intent_id, p.proposal_id, applied_at, {
+            "approved_by": approved_by, "network_id": network.network_id, "changes": [c.__dict__ for c in changes]})
         network.step(self.pack.confirm_steps)
         kpis_after = network.observe().network
         reasons = self._regressions(verdict, kpis_before, kpis_after)
@@ -166,8 +167,8 @@ class Verifier:
             network.set_configuration(before)
             self.audit.append("rollback", p.intent_id, p.proposal_id, network.time_s, {"reasons": reasons})
             return ApplyResult(status="rolled_back", reasons=reasons, kpis_before=kpis_before, kpis_after=kpis_after)
-        self.history += [AppliedChange(time_s=applied_at, cell=c.cell, parameter=c.parameter,
-                                       direction=c.direction, intent_id=p.intent_id) for c in changes]
+        self.history += [AppliedChange(time_s=applied_at, cell=c.cell, parameter=c.parameter, direction=c.direction,
+                                       intent_id=p.intent_id, network_id=network.network_id) for c in changes]
         self.audit.append("confirm", p.intent_id, p.proposal_id, network.time_s, {"kpis": kpis_after})
         return ApplyResult(status="applied", reasons=[], kpis_before=kpis_before, kpis_after=kpis_after)
 
@@ -210,7 +211,8 @@ def _history_from(audit: AuditLog) -> list[AppliedChange]:
     rolled_back = {e.proposal_id for e in audit.events(kind="rollback")}
     return [
         AppliedChange(time_s=e.sim_time_s, cell=c["cell"], parameter=c["parameter"],
-                      direction=int((c["after"] > c["before"]) - (c["after"] < c["before"])), intent_id=e.intent_id)
+                      direction=int((c["after"] > c["before"]) - (c["after"] < c["before"])), intent_id=e.intent_id,
+                      network_id=e.payload.get("network_id", ""))
         for e in audit.events(kind="apply") if e.proposal_id not in rolled_back
         for c in e.payload["changes"]
     ]
