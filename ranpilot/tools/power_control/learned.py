@@ -1,16 +1,22 @@
-"""Learned power control: a light graph network proposes powers, unrolled WMMSE steps refine them.
+"""Learned power control: a light graph network proposes powers, over-relaxed WMMSE steps refine them.
 
 Input: normalized gains Ghat[b, k, j] = G[k, j] pmax[j] / noise[k] (B, K, K), any K.
 Output: power fractions x (B, K) in [0, 1]; powers are x * pmax.
 
 The graph network is scale-free and permutation-equivariant, so one model serves every K and
-both the Gaussian and the path-loss (D2D) setups. Link k starts from its SNR, log Ghat[k, k];
-each round it gathers, through the interference-to-signal ratios R[k, j] = Ghat[k, j] / Ghat[k, k],
-what its interferers say (sum_j R[k, j] phi(s_j)) and what its victims say (sum_j R[j, k] psi(s_j)).
-Aggregation is a batched matrix product, so a round costs about one WMMSE iteration. The
-proposal then goes through `refine_steps` WMMSE iterations (Shi et al. 2011) written in torch:
-the network picks the basin (which links transmit), WMMSE settles inside it. Trained end to end
-on sum-rate after imitating WMMSE (train.py).
+both the Gaussian and the path-loss (D2D) setups. It works on the interference-to-signal ratios
+R[k, j] = Ghat[k, j] / Ghat[k, k]. Link k starts from its SNR and from how much interference it
+suffers and causes at full power, log(1 + sum_j R[k, j]) and log(1 + sum_j R[j, k]). Each round
+the links emit gates phi, psi in [0, 1]; link k hears sum_j R[k, j] phi_j (what it suffers) and
+sum_j R[j, k] psi_j (the harm it does), and one linear layer updates its state and emits the next
+gates. The proposal then takes `refine_steps` WMMSE iterations (Shi et al. 2011) written in torch,
+each over-relaxed by a learned weight: v <- v + w_i (v_wmmse - v). The network picks the basin
+(which links transmit), the refinement settles inside it. Trained end to end on sum-rate after
+imitating WMMSE (train.py).
+
+Cost: every aggregation is a batched row-vector product against R or its transposed view (no
+K x K copy beyond R itself), and the whole model costs about as many K x K passes as 7 WMMSE
+iterations, with 8-wide per-link layers (benchmarks/power_control.py measures it).
 
 Example:
     >>> G = np.random.default_rng(0).exponential(size=(2, 10, 10))
@@ -26,65 +32,77 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from ranpilot.tools.weights import load_weights
 
 WEIGHTS = Path(__file__).with_name("weights.pt")
 EPS = 1e-3  # floor inside the log of an aggregated message
+FLOOR = 1e-6  # least amplitude (power 1e-12 of pmax): off for any rate, and no float32 denormals, which cost
+# CPUs ~100x per operation (they made the refinement 40% slower once links switched off)
 
 
 class PowerNet(nn.Module):
     """x = WMMSE^refine_steps(head(GNN(Ghat))). Shapes: (B, K, K) -> (B, K)."""
 
-    def __init__(self, hidden: int = 16, rounds: int = 3, channels: int = 4, refine_steps: int = 4):
+    def __init__(self, hidden: int = 8, rounds: int = 2, channels: int = 4, refine_steps: int = 3):
         super().__init__()
-        self.refine_steps = refine_steps
-        self.encode = nn.Linear(1, hidden)
-        self.senders = nn.ModuleList(nn.Linear(hidden, 2 * channels) for _ in range(rounds))
-        self.updates = nn.ModuleList(
-            nn.Sequential(nn.Linear(hidden + 2 * channels, hidden), nn.ReLU(), nn.Linear(hidden, hidden))
-            for _ in range(rounds))
+        self.hidden, self.channels = hidden, channels
+        width = hidden + 2 * channels  # a state update, then the gates for the next round
+        self.encode = nn.Linear(3, width)
+        self.rounds = nn.ModuleList(nn.Linear(width, width) for _ in range(rounds))
         self.head = nn.Linear(hidden, 1)
-        self.register_buffer("steps", torch.tensor(refine_steps))  # saved with the weights
+        self.relaxation = nn.Parameter(torch.zeros(refine_steps))  # w_i - 1; zeros are plain WMMSE
 
     def propose(self, ghat: torch.Tensor) -> torch.Tensor:
         """Power fractions (B, K) from the graph network alone."""
-        direct = torch.diagonal(ghat, dim1=1, dim2=2).unsqueeze(-1)  # (B, K, 1)
-        ratio = ghat / direct  # R[k, j] = Ghat[k, j] / Ghat[k, k]
-        ratio.diagonal(dim1=1, dim2=2).zero_()
-        ratio_t = ratio.transpose(1, 2).contiguous()  # once: bmm would copy a transposed view every round
-        state = self.encode(torch.log10(direct) / 4.0)
-        for senders, update in zip(self.senders, self.updates):
-            to_victims, to_interferers = torch.sigmoid(senders(state)).chunk(2, dim=-1)
-            heard = rows_times(to_victims, ratio_t)  # sum_j R[k, j] phi(s_j): what k suffers
-            caused = rows_times(to_interferers, ratio)  # sum_j R[j, k] psi(s_j): the harm k does
-            messages = torch.log(torch.cat([heard, caused], dim=-1) + EPS) / 4.0
-            state = state + update(torch.cat([state, messages], dim=-1))
-        return torch.sigmoid(self.head(state).squeeze(-1))
+        return self.graph(ghat)[0]
 
     def forward(self, ghat: torch.Tensor) -> torch.Tensor:
-        return wmmse_steps(ghat, self.propose(ghat), self.refine_steps)
+        x, ratio_t = self.graph(ghat)
+        return wmmse_steps(ghat, ratio_t, x, 1.0 + self.relaxation)
+
+    def graph(self, ghat: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The proposal (B, K), and R transposed (B, K, K; a view) for the refinement."""
+        hidden, c = self.hidden, self.channels
+        direct = torch.diagonal(ghat, dim1=1, dim2=2)
+        ratio = ratios(ghat)
+        ratio_t = ratio.transpose(1, 2)
+        suffered, caused = torch.log1p(ratio.sum(2)), torch.log1p(ratio.sum(1))
+        z = self.encode(torch.stack([torch.log10(direct) / 4.0, suffered, caused], -1))
+        state = z[..., :hidden]
+        for layer in self.rounds:
+            gates = F.hardsigmoid(z[..., hidden:]).transpose(1, 2)  # (B, 2C, K) rows
+            heard = torch.bmm(gates[:, :c], ratio_t)  # sum_j R[k, j] phi_j
+            harm = torch.bmm(gates[:, c:], ratio)  # sum_j R[j, k] psi_j
+            messages = torch.log(torch.cat([heard, harm], 1).clamp_min(EPS)).transpose(1, 2)
+            z = layer(torch.cat([state, messages], -1))
+            state = state + torch.relu(z[..., :hidden])
+        return torch.sigmoid(self.head(state).squeeze(-1)), ratio_t
 
 
-def rows_times(x: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
-    """out[b, k, c] = sum_j x[b, j, c] m[b, j, k]: (B, K, C) x (B, K, K) -> (B, K, C).
+def ratios(ghat: torch.Tensor) -> torch.Tensor:
+    """R[k, j] = Ghat[k, j] / Ghat[k, k] off the diagonal, 0 on it; (B, K, K)."""
+    ratio = ghat / torch.diagonal(ghat, dim1=1, dim2=2).unsqueeze(-1)
+    ratio.diagonal(dim1=1, dim2=2).zero_()
+    return ratio
 
-    Written as row vectors times the matrix, the layout torch's CPU bmm is fast at
-    (about 5x faster than the matrix times column vectors at K = 50)."""
-    return torch.bmm(x.transpose(1, 2), m).transpose(1, 2)
 
-
-def wmmse_steps(ghat: torch.Tensor, x: torch.Tensor, steps: int) -> torch.Tensor:
-    """`steps` WMMSE iterations on the normalized problem (unit noise, unit power cap); (B, K).
-    Vectors are kept as (B, 1, K) rows so each product is a row times the gain matrix."""
-    h = torch.sqrt(torch.diagonal(ghat, dim1=1, dim2=2)).unsqueeze(1)
-    ghat_t = ghat.transpose(1, 2).contiguous()
-    v = torch.sqrt(x.clamp_min(1e-12)).unsqueeze(1)  # not 0: sqrt's gradient there is infinite
-    for _ in range(steps):
-        hv = h * v
-        u = hv / (torch.bmm(v * v, ghat_t) + 1.0)  # sum_j Ghat[k, j] v_j^2 + noise
-        wu = u / (1.0 - u * hv).clamp_min(1e-6)
-        v = (wu * h / torch.bmm(wu * u, ghat).clamp_min(1e-30)).clamp(0.0, 1.0)  # sum_j Ghat[j, k] w_j u_j^2
+def wmmse_steps(ghat: torch.Tensor, ratio_t: torch.Tensor, x: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """One WMMSE iteration per weight on the normalized problem (unit noise, unit power cap), each
+    over-relaxed: v <- v + w (v_wmmse - v); (B, K). Vectors are (B, 1, K) rows, so each product is
+    a row times a matrix. Interference is summed off the diagonal (through R), not as total minus
+    signal, which cancels in float32 at D2D SNRs of 80 dB."""
+    direct = torch.diagonal(ghat, dim1=1, dim2=2).unsqueeze(1)
+    noise = torch.ones((1, 1, 1))
+    v = torch.sqrt(x.clamp_min(FLOOR**2)).unsqueeze(1)  # not 0: sqrt's gradient there is infinite
+    for weight in weights:
+        power = v * v
+        interference = torch.addcmul(noise, direct, torch.bmm(power, ratio_t))  # 1 + sum_j!=k Ghat[k, j] p_j
+        signal = direct * power
+        wu2 = signal / (interference * (interference + signal))  # WMMSE's w u^2
+        best = direct * v / (interference * torch.bmm(wu2, ghat))  # w u h / sum_j Ghat[j, k] w_j u_j^2
+        v = torch.lerp(v, best, weight).clamp(FLOOR, 1.0)
     return (v * v).squeeze(1)
 
 
@@ -98,14 +116,15 @@ def sum_rate(ghat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """Per-instance sum of log2(1 + SINR) with unit noise, differentiable. (B,)"""
     received = ghat * x.unsqueeze(1)
     signal = torch.diagonal(received, dim1=1, dim2=2)
-    return torch.log2(1.0 + signal / (received.sum(dim=2) - signal + 1.0)).sum(dim=1)
+    interference = (received - torch.diag_embed(signal)).sum(dim=2)  # exact: total - signal cancels in float32
+    return torch.log2(1.0 + signal / (interference + 1.0)).sum(dim=1)
 
 
 def _build(state: dict) -> PowerNet:
-    hidden = state["encode.weight"].shape[0]
-    rounds = len({key.split(".")[1] for key in state if key.startswith("senders.")})
-    channels = state["senders.0.weight"].shape[0] // 2
-    return PowerNet(hidden=hidden, rounds=rounds, channels=channels, refine_steps=int(state["steps"]))
+    hidden = state["head.weight"].shape[1]
+    rounds = len({key.split(".")[1] for key in state if key.startswith("rounds.")})
+    channels = (state["encode.weight"].shape[0] - hidden) // 2
+    return PowerNet(hidden=hidden, rounds=rounds, channels=channels, refine_steps=len(state["relaxation"]))
 
 
 @lru_cache(maxsize=1)

@@ -5,8 +5,8 @@ K is drawn from {10, 20, 30, 50} per batch. The first `--imitate` share of the s
 graph network WMMSE's powers (cross-entropy on the power fractions), which puts it in good basins;
 the rest maximizes sum-rate through the unrolled WMMSE steps. Writes weights.pt beside this file.
 
-Run: python -m ranpilot.tools.power_control.train [--steps 8000] [--out PATH]
-CPU: under two minutes on 2 cores. Deterministic for a given --seed.
+Run: python -m ranpilot.tools.power_control.train [--steps 12000] [--out PATH]
+CPU: about two minutes on 2 cores. Deterministic for a given --seed.
 """
 
 from __future__ import annotations
@@ -96,17 +96,18 @@ def validate(model: PowerNet, n: int = 200) -> tuple[float, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=8000)
+    parser.add_argument("--steps", type=int, default=12000)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--imitate", type=float, default=0.3, help="share of steps spent imitating WMMSE")
     parser.add_argument("--out", type=Path, default=WEIGHTS)
-    parser.add_argument("--hidden", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--refine-steps", type=int, default=4)
+    parser.add_argument("--hidden", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--channels", type=int, default=4)
+    parser.add_argument("--refine-steps", type=int, default=3)
     args = parser.parse_args()
     train(args.steps, args.batch, args.seed, args.out, args.imitate,
-          hidden=args.hidden, rounds=args.rounds, refine_steps=args.refine_steps)
+          hidden=args.hidden, rounds=args.rounds, channels=args.channels, refine_steps=args.refine_steps)
 
 
 if __name__ == "__main__":
