@@ -106,3 +106,14 @@ def test_cli_search_json_batch_and_stats(tmp_path, monkeypatch):
     assert json.loads(stats.output) == {"TS 99.901": 4, "TS 99.902": 2}
     bad = runner.invoke(app, ["kb", "search", "power", "--spec", "TS 0"])
     assert bad.exit_code == 2 and "unknown spec" in bad.output
+
+
+def test_cli_start_up_loads_no_heavy_library():
+    """Every command pays for what `ranpilot.cli` imports: chromadb alone cost 0.7 s of it."""
+    import subprocess
+    import sys
+
+    heavy = ("chromadb", "sentence_transformers", "torch", "cvxpy", "langgraph", "openai", "ray")
+    probe = f"import sys, ranpilot.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

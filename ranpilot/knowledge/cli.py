@@ -1,19 +1,21 @@
-"""`ranpilot kb ...`: build and query the 3GPP knowledge store."""
+"""`ranpilot kb ...`: build and query the 3GPP knowledge store. The store and retrieval (chromadb,
+the embedding model) load inside the commands, not at CLI start-up."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from ranpilot.knowledge.embeddings import ModelMissing
-from ranpilot.knowledge.retrieval import Filters, Mode, Passage, QueryError, retrieve
-from ranpilot.knowledge.store import KnowledgeStore, StoreMismatch, wipe
+from ranpilot.knowledge.query import Filters, Mode, Passage, QueryError
 from ranpilot.settings import load_settings
+
+if TYPE_CHECKING:
+    from ranpilot.knowledge.store import KnowledgeStore
 
 app = typer.Typer(help="3GPP knowledge: ingest specifications, search them.", no_args_is_help=True)
 console = Console()
@@ -21,6 +23,9 @@ err = Console(stderr=True)
 
 
 def open_store() -> KnowledgeStore:
+    from ranpilot.knowledge.embeddings import ModelMissing
+    from ranpilot.knowledge.store import KnowledgeStore, StoreMismatch
+
     try:
         return KnowledgeStore(load_settings().data_dir)
     except (StoreMismatch, ModelMissing) as exc:
@@ -35,6 +40,8 @@ def ingest(
 ) -> None:
     """Add specifications to the store; unchanged files are skipped, changed ones replaced."""
     if rebuild:
+        from ranpilot.knowledge.store import wipe
+
         wipe(load_settings().data_dir)
     store = open_store()
     report = store.ingest(paths, progress=True)
@@ -62,6 +69,8 @@ def search(
     """Best-first passages for a question, or for every question in --queries."""
     if (query is None) == (queries is None):
         raise typer.BadParameter("give either a QUERY or --queries FILE")
+    from ranpilot.knowledge.retrieval import retrieve
+
     store = open_store()
     filters = Filters(spec=spec, clause_prefix=clause)
     try:

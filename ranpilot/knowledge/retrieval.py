@@ -8,15 +8,14 @@ passages that contain an information-element name from the query verbatim
 from __future__ import annotations
 
 import re
-from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import yaml
-from pydantic import BaseModel
 
 from ranpilot.knowledge.embeddings import embed
+from ranpilot.knowledge.query import Filters, Mode, Passage, QueryError
 from ranpilot.knowledge.store import KnowledgeStore, LexicalIndex
 
 # Weighted reciprocal rank fusion. Tuned on the even half of the 130 retrieval questions and
@@ -31,36 +30,6 @@ MAX_BOOSTED = 200  # a term found in more passages than this does not discrimina
 IE_NAME_RE = re.compile(r"\b(?:[A-Za-z][A-Za-z0-9]*[-.][A-Za-z0-9][A-Za-z0-9.-]*|[a-z]+[A-Z][A-Za-z0-9]*)\b")
 TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 GLOSSARY_PATH = Path(__file__).with_name("glossary.yaml")
-
-
-class Mode(str, Enum):
-    HYBRID = "hybrid"
-    DENSE = "dense"
-    LEXICAL = "lexical"
-
-
-class Filters(BaseModel):
-    """Restrict retrieval to a spec (e.g. `TS 38.300`) and/or a clause prefix (e.g. `5.7`)."""
-
-    spec: str | None = None
-    clause_prefix: str | None = None
-
-
-class Passage(BaseModel):
-    """A retrieved passage with its provenance and fused score (higher is better)."""
-
-    spec: str
-    clause: str
-    title: str
-    text: str
-    score: float
-    source: str
-    release: str = ""
-    version: str = ""
-
-
-class QueryError(ValueError):
-    """An empty query or a filter that matches nothing in the store."""
 
 
 @lru_cache(maxsize=1)
