@@ -43,3 +43,13 @@ def test_agent_xapp_in_the_osc_framework_with_a_stubbed_rmr_binding(tmp_path):
 @pytest.mark.skipif(ctypes.util.find_library("rmr_si") is None, reason="RMR's C library librmr_si.so is not installed")
 def test_agent_xapp_in_the_osc_framework_over_real_rmr(tmp_path):
     check(run_loopback(tmp_path, "--real-rmr"))
+
+
+@pytest.mark.skipif(ctypes.util.find_library("rmr_si") is not None, reason="with RMR installed the command serves")
+def test_cli_chooses_protobufs_python_implementation_itself():
+    """Nothing the CLI loads at start-up imports protobuf, so `xapp run --rmr-port` can pick the
+    implementation the framework needs; here it gets as far as looking for RMR's C library."""
+    env = {key: value for key, value in os.environ.items() if key != "PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION"}
+    done = subprocess.run([sys.executable, "-m", "ranpilot.cli", "xapp", "run", "--rmr-port", "4599"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 2 and "librmr_si.so" in done.stderr and "PROTOCOL_BUFFERS" not in done.stderr

@@ -43,7 +43,7 @@ def load_framework():
     if "google.protobuf" in sys.modules and os.environ.get("PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION") != "python":
         raise OscUnavailable("protobuf was imported before the O-RAN SC framework, whose generated modules need its "
                              "pure-Python implementation: start the process with PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION"
-                             "=python (e.g. PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION=python ranpilot xapp run --rmr-port 4560)")
+                             "=python in its environment, or create the RmrTransport before importing chromadb")
     os.environ.setdefault("PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION", "python")
     try:
         from ricxappframe.rmr import rmr
