@@ -112,16 +112,42 @@ def _uniform_power_change(s: Situation, cells: list[int], delta_db: float) -> li
 
 
 # -- interference-limited users: proportional-fair power control across the scope ----------
+EDGE_SHARE = 1 / 3  # of each cell's UEs, lowest SINR first: the users an edge target is about
+
+
+def edge_users(net: Network, cell: int) -> np.ndarray:
+    """The cell's worst-served UEs (lowest SINR), at least one when it serves any."""
+    radio = net.radio()
+    ues = np.flatnonzero(radio.serving == cell)
+    return ues[np.argsort(radio.sinr_db[ues])[:max(1, round(len(ues) * EDGE_SHARE))]]
+
+
 def power_control_calls(s: Situation) -> list[ToolCall]:
+    """Cell-level proportional fairness on the interference graph that each cell's edge users see.
+    Interference from cells outside the scope does not move with this decision, so it counts as
+    noise; where in-scope interference outweighs that noise, today's power is the ceiling: raising
+    every cell cannot lift the edge users' SINR, only cost energy, so the optimizer re-balances by
+    cutting the cells that hurt them most."""
     net, cells = s.network, s.awake_cells()
     if len(cells) < 2:
         return []
-    g, serving = gains_linear(net), net.radio().serving
-    g_cell = np.array([[g[serving == k, j].mean() if (serving == k).any() else 1e-20 for j in cells] for k in cells])
+    conf = net.configuration()
+    g = gains_linear(net)
+    heard = g * (db_to_lin(conf.tx_power_dbm - 30.0) * ~conf.asleep * np.clip(net.state.load, 0.0, 1.0))[None, :]
+    others = np.setdiff1d(np.arange(net.num_cells), cells)
+    rows, noise_w, pmax_w = [], [], []
+    for k, cell in enumerate(cells):
+        edge = edge_users(net, cell)
+        rows.append(g[np.ix_(edge, cells)].mean(axis=0) if len(edge) else np.full(len(cells), 1e-20))
+        fixed = net.noise_w() + (heard[np.ix_(edge, others)].sum(axis=1).mean() if len(edge) else 0.0)
+        inside = heard[np.ix_(edge, np.delete(cells, k))].sum(axis=1).mean() if len(edge) else 0.0
+        ceiling = min(s.power_cap_dbm(cell), conf.tx_power_dbm[cell] if inside > fixed else np.inf)
+        noise_w.append(float(fixed))
+        pmax_w.append(float(db_to_lin(ceiling - 30.0)))
+    g_cell = np.array(rows)
     g_cell[np.diag_indices_from(g_cell)] = np.maximum(np.diag(g_cell), 1e-20)
-    pmax = [float(db_to_lin(s.power_cap_dbm(c) - 30.0)) for c in cells]
-    return [ToolCall(tool="power_control", purpose="proportional-fair powers on the cell-level interference graph",
-                     arguments={"gain_linear": g_cell.tolist(), "pmax_w": pmax, "noise_w": net.noise_w(),
+    return [ToolCall(tool="power_control", purpose="proportional-fair powers on the edge users' interference graph",
+                     arguments={"gain_linear": g_cell.tolist(), "pmax_w": pmax_w, "noise_w": noise_w,
                                 "objective": "proportional_fair"})]
 
 
