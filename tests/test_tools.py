@@ -211,3 +211,17 @@ def test_learned_models_refinement_is_wmmse():
         reference = wmmse(G, pmax, noise, iterations=3)[0] / pmax
         assert np.abs(reference - 1.0).max() > 0.1  # the three steps moved the powers
         np.testing.assert_allclose(x, reference, atol=1e-4)
+
+
+def test_switched_off_link_has_no_sinr_rather_than_minus_infinity():
+    """Two links that drown each other: sum-rate keeps one at full power (log2(101) bit/s/Hz) and
+    switches the other off; its SINR is reported as null, the minimum is over the links on air."""
+    import json
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no log10(0) on the way
+        out = power_control(PowerControlInput(gain_linear=[[1, 10], [10, 1]], pmax_w=1, noise_w=0.01, method="wmmse"))
+    assert sorted(out.powers_w) == [0.0, 1.0] and out.sum_rate_bps_hz == pytest.approx(np.log2(101))
+    assert sorted(out.sinr_db, key=lambda x: x is None) == [pytest.approx(20.0), None] and out.min_sinr_db == pytest.approx(20.0)
+    assert "Infinity" not in json.dumps(out.model_dump())

@@ -50,10 +50,10 @@ class PowerControlInput(ToolInput):
 
 class PowerControlOutput(ToolOutput):
     powers_w: list[float]
-    sinr_db: list[float]
+    sinr_db: list[float | None] = Field(description="Per link; null where the link is off (zero power).")
     rate_bps_hz: list[float]
     sum_rate_bps_hz: float
-    min_sinr_db: float
+    min_sinr_db: float | None = Field(description="Lowest SINR among the links that transmit; null if none does.")
     method: str
     iterations: int
     binding: list[Binding] = Field(default_factory=list, description="Links whose power limit binds (GP duals).")
@@ -80,8 +80,10 @@ def power_control(inp: PowerControlInput) -> PowerControlOutput:
     elapsed = (time.perf_counter() - start) * 1e3
     s = sinr(G[None], p[None], noise[None])[0]
     r = rates(G[None], p[None], noise[None])[0]
+    sinr_db = [float(10 * np.log10(x)) if x > 0 else None for x in s]
+    on = [x for x in sinr_db if x is not None]
     return PowerControlOutput(
-        status=status, reason=reason, solve_time_ms=elapsed, powers_w=p.tolist(), sinr_db=(10 * np.log10(s)).tolist(),
-        rate_bps_hz=r.tolist(), sum_rate_bps_hz=float(r.sum()), min_sinr_db=float(10 * np.log10(s.min())),
+        status=status, reason=reason, solve_time_ms=elapsed, powers_w=p.tolist(), sinr_db=sinr_db,
+        rate_bps_hz=r.tolist(), sum_rate_bps_hz=float(r.sum()), min_sinr_db=min(on, default=None),
         method=method, iterations=iterations, binding=bindings,
     )
