@@ -15,8 +15,8 @@ each over-relaxed by a learned weight: v <- v + w_i (v_wmmse - v). The network p
 imitating WMMSE (train.py).
 
 Cost: every aggregation is a batched row-vector product against R or its transposed view (no
-K x K copy beyond R itself), and the whole model costs about as many K x K passes as 7 WMMSE
-iterations, with 8-wide per-link layers (benchmarks/power_control.py measures it).
+K x K copy beyond R itself): 13 passes over K x K data, as many as 7 of WMMSE's 100 iterations,
+plus 16-wide per-link layers (benchmarks/power_control.py measures it).
 
 Example:
     >>> G = np.random.default_rng(0).exponential(size=(2, 10, 10))
@@ -39,7 +39,7 @@ from ranpilot.tools.weights import load_weights
 WEIGHTS = Path(__file__).with_name("weights.pt")
 EPS = 1e-3  # floor inside the log of an aggregated message
 FLOOR = 1e-6  # least amplitude (power 1e-12 of pmax): off for any rate, and no float32 denormals, which cost
-# CPUs ~100x per operation (they made the refinement 40% slower once links switched off)
+# CPUs ~100x per operation (they made the trained model 30-45% slower once links switched off)
 
 
 class PowerNet(nn.Module):
