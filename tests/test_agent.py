@@ -153,3 +153,26 @@ def test_cli_acts_on_a_persistent_live_network(tmp_path):
     assert {v["rule_id"] for v in verdict["violations"]} == {"conflict.opposite"}
     assert cli.invoke(app, ["net", "reset"]).exit_code == 0
     assert power(shown()) == power(before)
+
+
+def test_edge_power_plan_caps_power_only_where_the_scope_makes_the_interference():
+    """More power everywhere cannot beat interference from cells the plan itself moves: with every
+    cell of a dense 40 dBm UMi network in scope, the ceiling is today's power. With one cell per
+    site in scope, the others' interference is fixed, counts as noise, and the ceiling is the cap."""
+    import numpy as np
+
+    from ranpilot.agents.strategies import Situation, power_control_calls
+
+    storm = Network(NetworkConfig(scenario="UMi", isd_m=200, bs_height_m=10, tilt_deg=6, tx_power_dbm=40, num_ues=210), seed=5)
+    storm.step()
+
+    def ceilings_dbm_and_noise_db(cells):
+        situation = Situation(network=storm, target="LowDLRANUEThptRatio", goal=10.0, cells=cells, slice=None,
+                              threshold=5.0, pack=load_pack(), step_scale=1.0)
+        arguments = power_control_calls(situation)[0].arguments
+        return 10 * np.log10(arguments["pmax_w"]) + 30, 10 * np.log10(np.array(arguments["noise_w"]) / storm.noise_w())
+
+    ceilings, noise_db = ceilings_dbm_and_noise_db(list(range(storm.num_cells)))
+    assert np.allclose(ceilings, 40.0) and np.allclose(noise_db, 0.0)
+    ceilings, noise_db = ceilings_dbm_and_noise_db([0, 3, 6])
+    assert np.allclose(ceilings, 46.0) and (noise_db > 40.0).all()  # measured 44-52 dB of fixed interference
