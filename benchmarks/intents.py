@@ -2,8 +2,9 @@
 
 1. Dev set (benchmarks/data/intents_dev.jsonl, 83 intents we wrote): exact-match rates of the
    status (parse / clarify / reject decision), targetName, condition, value and object per
-   expectation, and whole intents. Target >= 95%. The same on a held-out set
-   (intents_heldout.jsonl, 30 intents written after the parser was frozen, never tuned on).
+   expectation, and whole intents. Target >= 95%. The same on a second set (intents_heldout.jsonl,
+   30 intents written after the parser was frozen). It scored 0.900 while held out; its three misses
+   (two vague requests parsed, a 200% share of users accepted) were then fixed, so it is held out no more.
 2. End-to-end latency of `ranpilot run` per node on the default 21-cell network, excluding
    process start and model load (one warm-up run first). Target p50 under 2 s.
 3. Fulfilment of the demo intents: KPI before and after, and whether each expectation is met.
@@ -94,5 +95,5 @@ def fulfilment(text: str, result) -> None:
 
 if __name__ == "__main__":
     labelled_set(DEV, "dev set")
-    labelled_set(HELD_OUT, "held-out set")
+    labelled_set(HELD_OUT, "second set (held out until its misses were fixed)")
     end_to_end()

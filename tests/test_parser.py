@@ -19,6 +19,9 @@ PARSED = [
     ("cut energy consumption by 20%", "RANEnergyConsumption", "IS_EQUAL_TO_OR_LESS_THAN", [-20.0], ["all"]),
     ("keep the RAN power draw under 5 kW", "RANEnergyConsumption", "IS_LESS_THAN", [5.0], ["all"]),
     ("average downlink throughput between 20 and 40 Mbps on cell 7", "AveDLRANUEThpt", "IS_WITHIN_RANGE", [20.0, 40.0], ["7"]),
+    # a share of well-served users is the complement of the poorly served ones the ratio counts
+    ("keep 90% of users above 10 Mbps in cell 4", "LowDLRANUEThptRatio", "IS_EQUAL_TO_OR_LESS_THAN", [10.0], ["4"]),
+    ("keep 95% of users covered", "WeakRSRPRatio", "IS_EQUAL_TO_OR_LESS_THAN", [5.0], ["all"]),
 ]
 
 
@@ -60,6 +63,8 @@ def test_guard_clause_gets_the_pack_limit():
         ("", "rejected", "empty"),
         ("keep throughput above 50 Mbps and below 10 Mbps", "rejected", "contradictory"),
         ("keep 150% of users covered", "rejected", "0-100"),
+        ("keep 200% of users above 10 Mbps", "rejected", "0-100"),
+        ("make the network better", "clarify", "which KPI"),
         ("URLLC latency under 0.1 ms", "rejected", "slot"),
         ("boost the stadium throughput to 30 Mbps", "clarify", "stadium"),
         ("keep the latency of cells 1 and 2 low", "clarify", "DlLatency"),

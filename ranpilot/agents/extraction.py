@@ -21,6 +21,9 @@ CELLS_RE = re.compile(r"\bcells?\s+((?:\d+\s*(?:,|and|to|-|–)?\s*)+)", re.I)
 SLICE_RE = re.compile(r"\b(urllc|embb|mmtc|miot)\b", re.I)
 PRIORITY_RE = re.compile(r"\bpriority\s*(?:of\s*)?(\d{1,3})\b", re.I)
 CLOCK_RE = re.compile(r"(?:between|from)\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm|h)?\s+(?:and|to|until)\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm|h)?", re.I)
+USER_SHARE_RE = re.compile(NUMBER + r"\s*(?:%|percent|per cent)\s+of\s+(?:the\s+|all\s+)?(?:\w+\s+)?"
+                           r"(?:users|ues|subscribers|devices|customers)\b(.{0,40})", re.I)
+SHARE_SERVED = re.compile(r"^\W*(?:\w+\s+){0,3}?(above|over|at least|more than|covered|get|gets|receive|see more|enjoy|with good)\b", re.I)
 SLICE_NAMES = {"urllc": "URLLC", "embb": "eMBB", "mmtc": "mMTC", "miot": "mMTC"}
 PLACE_WORDS = ("stadium", "station", "airport", "downtown", "mall", "campus", "arena", "harbour", "harbor", "centre", "center")
 
@@ -71,6 +74,15 @@ def quantities(text: str) -> list[Quantity]:
         value, unit = canonical_unit(m.group(2), float(m.group(1)))
         out.append(Quantity(value, unit, m.start()))
     return out
+
+
+def user_share(text: str) -> tuple[float, bool] | None:
+    """'95% of users above 10 Mbps' -> (95, True): the share of users and whether it names the
+    well-served ones (above, covered) rather than the poorly served (below, weak), or None."""
+    m = USER_SHARE_RE.search(text)
+    if m is None:
+        return None
+    return float(m.group(1)), SHARE_SERVED.search(m.group(2)) is not None
 
 
 def comparison(text: str) -> Condition | None:

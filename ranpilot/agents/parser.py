@@ -30,6 +30,11 @@ PEAK_UE_THP_MBPS = 2000.0
 SLOT_MS = 0.5
 CLAUSE_SPLIT = re.compile(r";|\.\s+|,?\s+\bbut\b\s+|,?\s+\bwhile\b\s+|,?\s+\bwhilst\b\s+|,?\s+\band also\b\s+|,?\s+\band\b\s+(?=(?:keep|cut|reduce|raise|ensure|make|lower|increase|limit|hold|maintain|protect|guarantee|save|improve|above|below|under|over|at least|at most|less|more)\b)", re.I)
 RAN_WORDS = re.compile(r"\b(cells?|network|throughput|latency|delay|coverage|energy|power|prb|load|slice|users?|ues?|sinr|rsrp|interference|signal|speed|mbps|mbit|tilt|handover|traffic|congest\w*|urllc|embb|mmtc)\b", re.I)
+KPI_WORDS = re.compile(r"\b(throughput|speed|data rate|bit ?rate|bandwidth|latency|delay|energy|power|electricity|coverage|"
+                       r"covered|rsrp|signal|sinr|interference|load|prb|resource|utili[sz]ation|congest\w*|overload\w*|"
+                       r"efficien\w*|edge|slow)\b", re.I)
+WHICH_KPI = ("which KPI should change, and to what value? "
+             "For example: 'keep average user throughput above 30 Mbps in cells 3-5'.")
 GUARD_DEFAULTS = {"WeakRSRPRatio": 5.0, "LowSINRRatio": 25.0}  # the default pack's guardrail limits
 EDGE_DEFAULT_PCT = 5.0  # 'cell edge' read as the 5th percentile of UE throughput
 UNIT_HINTS = {"Mbit/s": {"AveDLRANUEThpt": 0.12, "LowDLRANUEThptRatio": 0.08, "DlThptPerUE": 0.12},
@@ -39,7 +44,7 @@ KEYWORD_HINTS = [
     (re.compile(r"\bcell[- ]edge|\bedge users|\bworst users|\bevery user|\ball users\b", re.I), "LowDLRANUEThptRatio", 0.2),
     (re.compile(r"\befficien", re.I), "RANEnergyEfficiency", 0.25),
     (re.compile(r"\b(energy|power consumption|power draw|electricity|kwh)\b", re.I), "RANEnergyConsumption", 0.15),
-    (re.compile(r"\b(coverage|rsrp|weak signal)\b", re.I), "WeakRSRPRatio", 0.2),
+    (re.compile(r"\b(coverage|covered|rsrp|weak signal)\b", re.I), "WeakRSRPRatio", 0.2),
     (re.compile(r"\b(sinr|interference)\b", re.I), "LowSINRRatio", 0.2),
     (re.compile(r"\b(latency|delay)\b", re.I), "DlLatency", 0.25),
     (re.compile(r"\b(overloaded|congested) cells\b|\bcells (above|over) \d+\s*%", re.I), "HighDLPrbLoadRatio", 0.2),
@@ -106,9 +111,10 @@ def parse_intent(text: str, areas: dict[str, list[int]] | None = None) -> ParseR
     labelled = inherit_subjects(clauses, classify(clauses))
     if all(target is None for target, _ in labelled):
         if RAN_WORDS.search(text):
-            return ParseResult(text=text, status="clarify", reason="which KPI should change, and to what value? "
-                               "For example: 'keep average user throughput above 30 Mbps in cells 3-5'.")
+            return ParseResult(text=text, status="clarify", reason=WHICH_KPI)
         return ParseResult(text=text, status="rejected", reason="out of domain: this is not about the radio network")
+    if any(target is not None and vague(clause) for clause, (target, _) in zip(clauses, labelled)):
+        return ParseResult(text=text, status="clarify", reason=WHICH_KPI)
     scope_or_question = scope(text, areas or {})
     if isinstance(scope_or_question, str):
         return ParseResult(text=text, status="clarify", reason=scope_or_question)
@@ -132,6 +138,11 @@ def parse_intent(text: str, areas: dict[str, list[int]] | None = None) -> ParseR
     intent = Intent(userLabel=text[:120], intentExpectations=expectations, intentContexts=contexts,
                     intentPriority=ex.priority(text) or 50)
     return ParseResult(text=text, status="parsed", intent=intent)
+
+
+def vague(clause: str) -> bool:
+    """'make the network better': no KPI named and no quantity to pin one down."""
+    return not KPI_WORDS.search(clause) and not ex.quantities(clause)
 
 
 def unsafe_request(text: str) -> str | None:
@@ -173,6 +184,11 @@ def build_target(target: str, clause: str, scope_: Scope) -> ExpectationTarget |
     """The target with its value and condition, or 'clarify: ...' / 'rejected: ...'."""
     cells_, slices_ = scope_
     qs = ex.quantities(clause)
+    share = ex.user_share(clause)
+    if share and not 0 <= share[0] <= 100:
+        return f"rejected: {share[0]:g}% of users is not a share: it must lie within 0-100%"
+    if share and share[1] and target in ("AveDLRANUEThpt", "DlThptPerUE") and any(q.unit == "Mbit/s" for q in qs):
+        target = "LowDLRANUEThptRatio"  # '90% of users above 10 Mbps': at most 10% below it
     if slices_ and (target == "AveDLRANUEThpt" or (target == "LowDLRANUEThptRatio" and not any(q.unit == "%" for q in qs))):
         target = "DlThptPerUE"
     unit = TARGET_UNITS[target]
@@ -190,6 +206,8 @@ def build_target(target: str, clause: str, scope_: Scope) -> ExpectationTarget |
         return ExpectationTarget(targetName=target, targetCondition=condition, targetValueRange=[change], targetContexts=contexts)
     if ratio_target:
         value, threshold = ratio_value(target, clause, qs, pcts)
+        if share and share[1] and value == share[0]:
+            value = 100.0 - share[0]  # the ratio counts the poorly served users
         if threshold is not None:
             contexts.append(Context(contextAttribute="threshold", contextCondition=Condition.IS_EQUAL_TO,
                                     contextValueRange=[threshold]))
