@@ -201,13 +201,14 @@ def test_learned_models_refinement_is_wmmse():
     float64 reference's powers, on the Gaussian setup and at D2D SNRs (up to ~80 dB)."""
     import torch
 
-    from ranpilot.tools.power_control.learned import normalized_gains, ratios, wmmse_steps
+    from ranpilot.tools.power_control.learned import normalized_gains, split, wmmse_steps
     from ranpilot.tools.power_control.train import d2d, gaussian
 
     for make in (gaussian, d2d):
         G, pmax, noise = make(50, 10, np.random.default_rng(3))
         ghat = normalized_gains(G, pmax, noise)
-        x = wmmse_steps(ghat, ratios(ghat).transpose(1, 2), torch.ones(50, 10), torch.ones(3)).numpy()
+        direct, ratio = split(ghat)
+        x = wmmse_steps(ghat, direct, ratio.mT, torch.ones(50, 10), torch.ones(3)).numpy()
         reference = wmmse(G, pmax, noise, iterations=3)[0] / pmax
         assert np.abs(reference - 1.0).max() > 0.1  # the three steps moved the powers
         np.testing.assert_allclose(x, reference, atol=1e-4)
