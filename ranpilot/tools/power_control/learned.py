@@ -18,7 +18,7 @@ Cost: every aggregation is a batched row-vector product against R or its transpo
 K x K copy beyond R itself): 13 passes over K x K data, as many as 7 of WMMSE's 100 iterations,
 plus 16-wide per-link layers, kept feature-major so that each is one matrix product over all
 links (benchmarks/power_control.py measures it). At small K the cost is torch's ~5-20 us per
-operation, not arithmetic: about 60 operations per call.
+operation, not arithmetic: 81 computing operations (and 31 views) per call.
 
 Example:
     >>> G = np.random.default_rng(0).exponential(size=(2, 10, 10))
