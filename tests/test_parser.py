@@ -22,6 +22,10 @@ PARSED = [
     # a share of well-served users is the complement of the poorly served ones the ratio counts
     ("keep 90% of users above 10 Mbps in cell 4", "LowDLRANUEThptRatio", "IS_EQUAL_TO_OR_LESS_THAN", [10.0], ["4"]),
     ("keep 95% of users covered", "WeakRSRPRatio", "IS_EQUAL_TO_OR_LESS_THAN", [5.0], ["all"]),
+    ("fewer than 5% of eMBB users below 2 Mbps", "LowDLRANUEThptRatio", "IS_EQUAL_TO_OR_LESS_THAN", [5.0], ["eMBB"]),
+    ("raise edge throughput at the stadium to 15 Mbps", "LowDLRANUEThptRatio", "IS_EQUAL_TO_OR_LESS_THAN", [5.0], ["0", "1", "2"]),
+    # cell numbers are scope: 'cell 3' must not pull the clause towards 'cell edge'
+    ("improve throughput in cell 3", "AveDLRANUEThpt", "IS_GREATER_THAN", [0.0], ["3"]),
 ]
 
 
@@ -55,6 +59,24 @@ def test_guard_clause_gets_the_pack_limit():
 
 
 @pytest.mark.parametrize(
+    "text,target,condition",
+    [
+        ("cut energy by 10% without reducing throughput", "AveDLRANUEThpt", "IS_EQUAL_TO_OR_GREATER_THAN"),
+        ("cut energy by 15% at night without degrading latency", "DlLatency", "IS_EQUAL_TO_OR_LESS_THAN"),
+        ("cut energy by 10% while maintaining throughput", "AveDLRANUEThpt", "IS_EQUAL_TO_OR_GREATER_THAN"),
+    ],
+)
+def test_guard_without_a_value_is_no_worse_than_the_baseline(text, target, condition):
+    """A guard clause naming no value is kept, not dropped or questioned: its KPI may not get worse."""
+    energy, guard = parse_intent(text).intent.intentExpectations
+    assert energy.expectationTargets[0].targetName == "RANEnergyConsumption"
+    t = guard.expectationTargets[0]
+    assert guard.expectationVerb == "ENSURE"
+    assert (t.targetName, t.targetCondition.value, t.targetValueRange) == (target, condition, [0.0])
+    assert t.context("changeRelativeToBaselinePct").contextValueRange == [0.0]
+
+
+@pytest.mark.parametrize(
     "text,status,reason",
     [
         ("set every cell to 80 dBm", "rejected", "power.wide_area"),
@@ -65,6 +87,7 @@ def test_guard_clause_gets_the_pack_limit():
         ("keep 150% of users covered", "rejected", "0-100"),
         ("keep 200% of users above 10 Mbps", "rejected", "0-100"),
         ("make the network better", "clarify", "which KPI"),
+        ("put idle cells to sleep at night without losing coverage", "clarify", "RANEnergyConsumption"),
         ("URLLC latency under 0.1 ms", "rejected", "slot"),
         ("boost the stadium throughput to 30 Mbps", "clarify", "stadium"),
         ("keep the latency of cells 1 and 2 low", "clarify", "DlLatency"),

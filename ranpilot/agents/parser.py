@@ -28,20 +28,22 @@ MIN_SCORE = 0.30
 MAX_TX_POWER_DBM = 46.0  # default pack's wide-area limit (TS 38.104 6.2 rated power)
 PEAK_UE_THP_MBPS = 2000.0
 SLOT_MS = 0.5
-CLAUSE_SPLIT = re.compile(r";|\.\s+|,?\s+\bbut\b\s+|,?\s+\bwhile\b\s+|,?\s+\bwhilst\b\s+|,?\s+\band also\b\s+|,?\s+\band\b\s+(?=(?:keep|cut|reduce|raise|ensure|make|lower|increase|limit|hold|maintain|protect|guarantee|save|improve|above|below|under|over|at least|at most|less|more)\b)", re.I)
+CLAUSE_SPLIT = re.compile(r";|\.\s+|,?\s+\bbut\b\s+|,?\s+\bwhile\b\s+|,?\s+\bwhilst\b\s+|,?\s+\band also\b\s+|,?\s+(?=without \w+ing\b)|,?\s+\band\b\s+(?=(?:keep|cut|reduce|raise|ensure|make|lower|increase|limit|hold|maintain|protect|guarantee|save|improve|above|below|under|over|at least|at most|less|more)\b)", re.I)
 RAN_WORDS = re.compile(r"\b(cells?|network|throughput|latency|delay|coverage|energy|power|prb|load|slice|users?|ues?|sinr|rsrp|interference|signal|speed|mbps|mbit|tilt|handover|traffic|congest\w*|urllc|embb|mmtc)\b", re.I)
 KPI_WORDS = re.compile(r"\b(throughput|speed|data rate|bit ?rate|bandwidth|latency|delay|energy|power|electricity|coverage|"
                        r"covered|rsrp|signal|sinr|interference|load|prb|resource|utili[sz]ation|congest\w*|overload\w*|"
-                       r"efficien\w*|edge|slow)\b", re.I)
+                       r"efficien\w*|edge|slow|sleep|asleep|switch\w* off|turn\w* off)\b", re.I)
 WHICH_KPI = ("which KPI should change, and to what value? "
              "For example: 'keep average user throughput above 30 Mbps in cells 3-5'.")
+GUARD_CLAUSE = re.compile(r"(keeping|maintaining|preserving|protecting|without \w+ing)\b", re.I)  # after 'while'
+PER_UE_TARGETS = ("DlThptPerUE", "DlLatency", "LowDLRANUEThptRatio", "WeakRSRPRatio", "LowSINRRatio")  # measurable per slice
 GUARD_DEFAULTS = {"WeakRSRPRatio": 5.0, "LowSINRRatio": 25.0}  # the default pack's guardrail limits
 EDGE_DEFAULT_PCT = 5.0  # 'cell edge' read as the 5th percentile of UE throughput
 UNIT_HINTS = {"Mbit/s": {"AveDLRANUEThpt": 0.12, "LowDLRANUEThptRatio": 0.08, "DlThptPerUE": 0.12},
               "ms": {"DlLatency": 0.3}, "kW": {"RANEnergyConsumption": 0.3}, "bit/J": {"RANEnergyEfficiency": 0.3}}
 KEYWORD_HINTS = [
     (re.compile(r"\b(average|mean)\b[^.]{0,30}\b(throughput|speed|data rate)\b", re.I), "AveDLRANUEThpt", 0.2),
-    (re.compile(r"\bcell[- ]edge|\bedge users|\bworst users|\bevery user|\ball users\b", re.I), "LowDLRANUEThptRatio", 0.2),
+    (re.compile(r"\bcell[- ]edge|\bedge (users|throughput|rates?|speeds?)\b|\bworst users|\bevery user|\ball users\b", re.I), "LowDLRANUEThptRatio", 0.2),
     (re.compile(r"\befficien", re.I), "RANEnergyEfficiency", 0.25),
     (re.compile(r"\b(energy|power consumption|power draw|electricity|kwh)\b", re.I), "RANEnergyConsumption", 0.15),
     (re.compile(r"\b(coverage|covered|rsrp|weak signal)\b", re.I), "WeakRSRPRatio", 0.2),
@@ -70,7 +72,7 @@ def exemplar_matrix() -> tuple[list[str], np.ndarray]:
 def classify(clauses: list[str]) -> list[tuple[str | None, float]]:
     """Best target per clause with its score (None below MIN_SCORE)."""
     labels, vectors = exemplar_matrix()
-    sims = embed(clauses) @ vectors.T
+    sims = embed([ex.CELLS_RE.sub(" ", c) for c in clauses]) @ vectors.T  # cell numbers are scope, not a KPI
     out = []
     for clause, row in zip(clauses, sims):
         scores: dict[str, float] = {}
@@ -220,13 +222,15 @@ def build_target(target: str, clause: str, scope_: Scope) -> ExpectationTarget |
         low, high = sorted((float(between.group(1)), float(between.group(2))))
         values = [low, high]
         condition = Condition.IS_WITHIN_RANGE
-    elif value is None and ex.direction_verb(clause, HIGHER_IS_BETTER[target]):
+    elif value is None and (GUARD_CLAUSE.match(clause) or ex.direction_verb(clause, HIGHER_IS_BETTER[target])):
+        # 'without hurting latency', 'while keeping throughput': no worse than the baseline.
         # 'cut transmit power at night': any change in that direction, the others' targets and
         # the guardrails permitting. Strictly better than the baseline, by an unstated amount.
         contexts.append(Context(contextAttribute="changeRelativeToBaselinePct", contextCondition=Condition.IS_EQUAL_TO,
                                 contextValueRange=[0.0]))
-        strict = Condition.IS_GREATER_THAN if ex.direction_verb(clause, HIGHER_IS_BETTER[target]) > 0 else Condition.IS_LESS_THAN
-        return ExpectationTarget(targetName=target, targetCondition=strict, targetValueRange=[0.0], targetContexts=contexts)
+        direction = 0 if GUARD_CLAUSE.match(clause) else ex.direction_verb(clause, HIGHER_IS_BETTER[target])
+        return ExpectationTarget(targetName=target, targetCondition=relative_condition(target, direction),
+                                 targetValueRange=[0.0], targetContexts=contexts)
     elif value is None:
         return (f"clarify: what value should {target} reach"
                 + (f" on cells {cells_}" if cells_ else "") + f"? Give a number in {unit}.")
@@ -241,6 +245,13 @@ def build_target(target: str, clause: str, scope_: Scope) -> ExpectationTarget |
     return ExpectationTarget(targetName=target, targetCondition=condition, targetValueRange=values, targetContexts=contexts)
 
 
+def relative_condition(target: str, direction: int) -> Condition:
+    """Against the baseline: strictly up (+1) or down (-1), or no worse (0)."""
+    if direction:
+        return Condition.IS_GREATER_THAN if direction > 0 else Condition.IS_LESS_THAN
+    return Condition.IS_EQUAL_TO_OR_GREATER_THAN if HIGHER_IS_BETTER[target] else Condition.IS_EQUAL_TO_OR_LESS_THAN
+
+
 def ratio_value(target: str, clause: str, qs: list[ex.Quantity], pcts: list[float]) -> tuple[float | None, float | None]:
     """(ratio in %, threshold) for ratio targets: 'fewer than 5% of users below 2 Mbps'."""
     threshold_unit = {"LowDLRANUEThptRatio": "Mbit/s", "WeakRSRPRatio": "dBm", "LowSINRRatio": "dB"}.get(target)
@@ -250,7 +261,7 @@ def ratio_value(target: str, clause: str, qs: list[ex.Quantity], pcts: list[floa
     value = pcts[0] if pcts else None
     if value is None and target == "LowDLRANUEThptRatio" and thresholds:
         value = EDGE_DEFAULT_PCT
-    if value is None and target in GUARD_DEFAULTS and re.search(r"\b(keep\w*|maintain\w*|preserv\w*|protect\w*|without (losing|hurting))\b", clause, re.I):
+    if value is None and target in GUARD_DEFAULTS and re.search(r"\b(keep\w*|maintain\w*|preserv\w*|protect\w*|without \w+ing)\b", clause, re.I):
         value = GUARD_DEFAULTS[target]
     return value, (thresholds[0] if thresholds else None)
 
@@ -270,7 +281,7 @@ def implausible(target: str, values: list[float]) -> str | None:
 
 def expectation(exp_id: str, clause: str, target: ExpectationTarget, scope_: Scope) -> IntentExpectation:
     cells_, slices_ = scope_
-    if slices_ and target.targetName in ("DlThptPerUE", "DlLatency"):
+    if slices_ and target.targetName in PER_UE_TARGETS:
         obj = ExpectationObject(objectType="NetworkSlice", objectInstance=slices_)
     elif cells_:
         obj = ExpectationObject(objectType="NRCellDU", objectInstance=[str(c) for c in cells_])
@@ -279,7 +290,7 @@ def expectation(exp_id: str, clause: str, target: ExpectationTarget, scope_: Sco
     if slices_ and cells_ and obj.objectType == "NetworkSlice":
         obj.objectContexts.append(Context(contextAttribute="cells", contextCondition=Condition.IS_ONE_OF,
                                           contextValueRange=[float(c) for c in cells_]))
-    verb = "ENSURE" if re.search(r"\b(keep\w*|ensur\w*|maintain\w*|guarantee\w*|protect\w*|hold\w*|never)\b", clause, re.I) else "DELIVER"
+    verb = "ENSURE" if re.search(r"\b(keep\w*|ensur\w*|maintain\w*|guarantee\w*|protect\w*|preserv\w*|hold\w*|never|without)\b", clause, re.I) else "DELIVER"
     return IntentExpectation(expectationId=exp_id, expectationVerb=verb, expectationObject=obj, expectationTargets=[target])
 
 
