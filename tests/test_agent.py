@@ -35,6 +35,17 @@ def test_energy_intent_is_fulfilled_with_coverage_kept(runner):
     assert set(result.node_ms) >= {"parse_intent", "plan", "act", "verify", "apply", "report"}
 
 
+def test_a_guard_clause_holds_while_the_main_target_is_pursued(runner):
+    """'without reducing throughput' is an ENSURE target: energy cuts that would lower throughput
+    are rejected on the dry run and smaller ones tried. Energy falls; throughput stays within the
+    live traffic noise (the paired dry run cancels that noise, the live KPIs carry it)."""
+    result = runner.run("cut energy by 10% at night without reducing throughput", network(start_time_h=23.0))
+    vetoes = [v for r in result.rounds for v in r["violations"] if v.startswith("intent.ensure on AveDLRANUEThpt")]
+    assert vetoes and any(r["applied"] for r in result.rounds)
+    assert result.kpis_after["RANEnergyConsumption"] < 0.95 * result.kpis_before["RANEnergyConsumption"]
+    assert result.kpis_after["AveDLRANUEThpt"] >= 0.995 * result.kpis_before["AveDLRANUEThpt"]
+
+
 def test_slice_latency_intent_moves_quotas(runner):
     result = runner.run("URLLC latency must stay under 10 ms", network())
     assert result.report.fulfilmentStatus.value == "FULFILLED"

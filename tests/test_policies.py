@@ -86,6 +86,22 @@ def test_intent_expectations_checked_on_the_dry_run():
     assert not verdict.expectations_met and "RANEnergyConsumption" in verdict.unmet_expectations[0]
 
 
+def test_a_change_that_moves_an_ensure_target_away_from_its_goal_is_rejected():
+    """TS 28.312 ENSURE: a power cut that lowers throughput (an otherwise approved change) is
+    rejected under 'throughput no lower than now', naming the rule and the predicted value. The
+    same target as a plain expectation is only reported; a target it does not move is no veto."""
+    net = network()
+    cut = Proposal(actions=[SetTxPower(cell=4, tx_power_dbm=43)])
+    now = net.observe().network["AveDLRANUEThpt"]
+    keep = dict(target="AveDLRANUEThpt", condition=Condition.IS_EQUAL_TO_OR_GREATER_THAN, values=[now])
+    verdict = Verifier(PACK).verify(cut, net, [TargetCheck(**keep, ensure=True)])
+    assert verdict.status == "rejected" and [v.rule_id for v in verdict.violations] == ["intent.ensure"]
+    assert verdict.violations[0].observed < now and verdict.violations[0].limit == now
+    assert Verifier(PACK).verify(cut, net, [TargetCheck(**keep)]).status == "approved"
+    elsewhere = TargetCheck(**{**keep, "cells": [15]}, ensure=True)  # far from cell 4
+    assert Verifier(PACK).verify(cut, net, [elsewhere]).status == "approved"
+
+
 def test_apply_needs_approval_and_fresh_verdict():
     net = network()
     verifier = Verifier(PACK)

@@ -66,7 +66,8 @@ def target_checks(intent: Intent, base: dict[str, float | None], all_cells: int)
         cells, slice_ = scope_of(e, all_cells)
         for t in e.expectationTargets:
             checks.append(TargetCheck(target=t.targetName, condition=t.targetCondition, values=goal(t, base[key(e, t)]),
-                                      cells=cells, slice=slice_, threshold=threshold_of(t)))
+                                      cells=cells, slice=slice_, threshold=threshold_of(t),
+                                      ensure=e.expectationVerb == "ENSURE"))
     return checks
 
 

@@ -49,6 +49,23 @@ def condition_holds(condition: Condition, observed: float, values: list[float], 
     raise ValueError(f"unknown condition {condition}")
 
 
+def shortfall(condition: Condition, observed: float, values: list[float]) -> float:
+    """How far `observed` is from meeting the condition: 0 where it holds, else the distance to
+    the nearest value that would (for IS_OUTSIDE_RANGE and IS_NOT_ONE_OF, 1 when it fails)."""
+    if condition_holds(condition, observed, values):
+        return 0.0
+    match condition:
+        case Condition.IS_LESS_THAN | Condition.IS_EQUAL_TO_OR_LESS_THAN:
+            return observed - values[0]
+        case Condition.IS_GREATER_THAN | Condition.IS_EQUAL_TO_OR_GREATER_THAN:
+            return values[0] - observed
+        case Condition.IS_WITHIN_RANGE:
+            return max(values[0] - observed, observed - values[1])
+        case Condition.IS_OUTSIDE_RANGE | Condition.IS_NOT_ONE_OF:
+            return 1.0
+    return min(abs(observed - x) for x in values)
+
+
 class TargetCheck(BaseModel):
     """One expectation target as the verifier checks it on the dry run: a TS 28.312 target name,
     its condition and values, over a scope of cells and/or a slice, with an optional threshold."""
@@ -59,6 +76,7 @@ class TargetCheck(BaseModel):
     cells: list[int] | None = None
     slice: str | None = None
     threshold: float | None = None
+    ensure: bool = False  # TS 28.312 ENSURE: the change may not move it further from its goal
 
     def describe(self) -> str:
         scope = f" on cells {self.cells}" if self.cells is not None else ""

@@ -21,6 +21,7 @@ class DryRun:
     baseline_radio: RadioResult
     predicted_radio: RadioResult
     twin: Network  # the network after the change and the dry-run steps
+    reference: Network  # the network without the change, after the same steps
     newly_asleep: np.ndarray  # (C,) bool
     weak_rsrp_dbm: float
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from ranpilot.network import Action, ActionError, NETWORK_TARGETS, Network, RanConfiguration, apply_actions
 from ranpilot.policies.audit import AuditLog
 from ranpilot.policies.checks import AppliedChange, StaticContext, Violation, static_violations
-from ranpilot.policies.expectations import TargetCheck, condition_holds
+from ranpilot.policies.expectations import TargetCheck, condition_holds, shortfall
 from ranpilot.policies.guardrails import DryRun, dry_run_violations
 from ranpilot.policies.pack import Mode, PolicyPack, Severity
 
@@ -120,7 +120,7 @@ class Verifier:
         if not self.dry_run:
             return violations, {}, {}, []
         run = self._dry_run(network, twin)
-        violations += dry_run_violations(self.pack, run)
+        violations += dry_run_violations(self.pack, run) + _broken_ensures(expectations, run)
         deltas = {
             name: KpiDelta(baseline=run.baseline.network[name], predicted=run.predicted.network[name],
                            delta=run.predicted.network[name] - run.baseline.network[name])
@@ -135,7 +135,7 @@ class Verifier:
         twin.step(self.pack.dry_run_steps)
         return DryRun(
             baseline=baseline.observe(), predicted=twin.observe(), baseline_radio=baseline.radio(),
-            predicted_radio=twin.radio(), twin=twin,
+            predicted_radio=twin.radio(), twin=twin, reference=baseline,
             newly_asleep=twin.configuration().asleep & ~network.configuration().asleep,
             weak_rsrp_dbm=network.config.thresholds.weak_rsrp_dbm,
         )
@@ -204,6 +204,28 @@ def _unmet(expectations: list[TargetCheck], run: DryRun) -> list[str]:
         value = run.twin.target_value(e.target, e.cells, e.slice, e.threshold)
         if value is None or not condition_holds(e.condition, value, e.values):
             out.append(f"{e.describe()}: predicted {value}")
+    return out
+
+
+def _broken_ensures(expectations: list[TargetCheck], run: DryRun) -> list[Violation]:
+    """ENSURE targets the change moves further from their goal than the twin without it: broken
+    where they held, or worse where they already failed. The dry run's two twins share their
+    random stream, so the comparison isolates the change."""
+    out = []
+    for e in expectations:
+        if not e.ensure:
+            continue
+        without = run.reference.target_value(e.target, e.cells, e.slice, e.threshold)
+        with_ = run.twin.target_value(e.target, e.cells, e.slice, e.threshold)
+        if without is None:
+            continue
+        if with_ is None or shortfall(e.condition, with_, e.values) > shortfall(e.condition, without, e.values):
+            out.append(Violation(
+                rule_id="intent.ensure", severity=Severity.DENY, mode=Mode.ENFORCE, object=e.describe(),
+                observed=with_ if with_ is not None else "none", limit=e.values[0] if len(e.values) == 1 else str(e.values),
+                source="the intent's ENSURE expectation (TS 28.312)",
+                message=f"{e.target} would be {with_ if with_ is None else f'{with_:.4g}'} against {without:.4g} "
+                        f"without the change, further from {e.condition.value} {[round(v, 4) for v in e.values]}"))
     return out
 
 
