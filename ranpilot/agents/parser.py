@@ -35,7 +35,9 @@ KPI_WORDS = re.compile(r"\b(throughput|speed|data rate|bit ?rate|bandwidth|laten
                        r"efficien\w*|edge|slow|sleep|asleep|switch\w* off|turn\w* off)\b", re.I)
 WHICH_KPI = ("which KPI should change, and to what value? "
              "For example: 'keep average user throughput above 30 Mbps in cells 3-5'.")
+GUARD_WORDS = r"keep\w*|maintain\w*|preserv\w*|protect\w*|without \w+ing"
 GUARD_CLAUSE = re.compile(r"(keeping|maintaining|preserving|protecting|without \w+ing)\b", re.I)  # after 'while'
+ENSURE_WORDS = re.compile(rf"\b({GUARD_WORDS}|ensur\w*|guarantee\w*|hold\w*|never)\b", re.I)
 PER_UE_TARGETS = ("DlThptPerUE", "DlLatency", "LowDLRANUEThptRatio", "WeakRSRPRatio", "LowSINRRatio")  # measurable per slice
 GUARD_DEFAULTS = {"WeakRSRPRatio": 5.0, "LowSINRRatio": 25.0}  # the default pack's guardrail limits
 EDGE_DEFAULT_PCT = 5.0  # 'cell edge' read as the 5th percentile of UE throughput
@@ -198,6 +200,7 @@ def build_target(target: str, clause: str, scope_: Scope) -> ExpectationTarget |
     relative = ex.BY_PERCENT_RE.search(clause)
     between = ex.BETWEEN_RE.search(clause)
     condition = ex.comparison(clause)
+    guard = GUARD_CLAUSE.match(clause) is not None
     ratio_target = target.endswith("Ratio")
     pcts = [q.value for q in qs if q.unit == "%"]
     if relative and not ratio_target or (relative and ratio_target and len(pcts) == 1 and ex.direction_verb(clause, HIGHER_IS_BETTER[target])):
@@ -222,13 +225,13 @@ def build_target(target: str, clause: str, scope_: Scope) -> ExpectationTarget |
         low, high = sorted((float(between.group(1)), float(between.group(2))))
         values = [low, high]
         condition = Condition.IS_WITHIN_RANGE
-    elif value is None and (GUARD_CLAUSE.match(clause) or ex.direction_verb(clause, HIGHER_IS_BETTER[target])):
+    elif value is None and (guard or ex.direction_verb(clause, HIGHER_IS_BETTER[target])):
         # 'without hurting latency', 'while keeping throughput': no worse than the baseline.
         # 'cut transmit power at night': any change in that direction, the others' targets and
         # the guardrails permitting. Strictly better than the baseline, by an unstated amount.
         contexts.append(Context(contextAttribute="changeRelativeToBaselinePct", contextCondition=Condition.IS_EQUAL_TO,
                                 contextValueRange=[0.0]))
-        direction = 0 if GUARD_CLAUSE.match(clause) else ex.direction_verb(clause, HIGHER_IS_BETTER[target])
+        direction = 0 if guard else ex.direction_verb(clause, HIGHER_IS_BETTER[target])
         return ExpectationTarget(targetName=target, targetCondition=relative_condition(target, direction),
                                  targetValueRange=[0.0], targetContexts=contexts)
     elif value is None:
@@ -261,7 +264,7 @@ def ratio_value(target: str, clause: str, qs: list[ex.Quantity], pcts: list[floa
     value = pcts[0] if pcts else None
     if value is None and target == "LowDLRANUEThptRatio" and thresholds:
         value = EDGE_DEFAULT_PCT
-    if value is None and target in GUARD_DEFAULTS and re.search(r"\b(keep\w*|maintain\w*|preserv\w*|protect\w*|without \w+ing)\b", clause, re.I):
+    if value is None and target in GUARD_DEFAULTS and re.search(rf"\b({GUARD_WORDS})\b", clause, re.I):
         value = GUARD_DEFAULTS[target]
     return value, (thresholds[0] if thresholds else None)
 
@@ -290,7 +293,7 @@ def expectation(exp_id: str, clause: str, target: ExpectationTarget, scope_: Sco
     if slices_ and cells_ and obj.objectType == "NetworkSlice":
         obj.objectContexts.append(Context(contextAttribute="cells", contextCondition=Condition.IS_ONE_OF,
                                           contextValueRange=[float(c) for c in cells_]))
-    verb = "ENSURE" if re.search(r"\b(keep\w*|ensur\w*|maintain\w*|guarantee\w*|protect\w*|preserv\w*|hold\w*|never|without)\b", clause, re.I) else "DELIVER"
+    verb = "ENSURE" if ENSURE_WORDS.search(clause) else "DELIVER"
     return IntentExpectation(expectationId=exp_id, expectationVerb=verb, expectationObject=obj, expectationTargets=[target])
 
 
