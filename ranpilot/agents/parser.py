@@ -1,30 +1,24 @@
 """Embedded (offline) intent parser: operator text -> TS 28.312 Intent, a clarification, or a rejection.
 
-Each clause of the text is classified to a target by MiniLM similarity to exemplars we wrote
-(`exemplars.yaml`), nudged by units and keywords; numbers, units, comparisons, cells, slices,
-areas, time windows and priority are extracted deterministically (`extraction.py`).
+Each clause of the text is classified to a target (`classify.py`); numbers, units, comparisons,
+cells, slices, areas, time windows and priority are extracted deterministically (`extraction.py`).
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel
 
 from ranpilot.agents import extraction as ex
+from ranpilot.agents.classify import classify, inherit_subjects
 from ranpilot.agents.intent import (
     HIGHER_IS_BETTER, TARGET_UNITS, Context, ExpectationObject, ExpectationTarget, Intent, IntentExpectation,
 )
-from ranpilot.knowledge.embeddings import embed
 from ranpilot.policies.expectations import Condition
 
-EXEMPLARS = Path(__file__).with_name("exemplars.yaml")
-MIN_SCORE = 0.30
 MAX_TX_POWER_DBM = 46.0  # default pack's wide-area limit (TS 38.104 6.2 rated power)
 PEAK_UE_THP_MBPS = 2000.0
 SLOT_MS = 0.5
@@ -41,19 +35,7 @@ ENSURE_WORDS = re.compile(rf"\b({GUARD_WORDS}|ensur\w*|guarantee\w*|hold\w*|neve
 PER_UE_TARGETS = ("DlThptPerUE", "DlLatency", "LowDLRANUEThptRatio", "WeakRSRPRatio", "LowSINRRatio")  # measurable per slice
 GUARD_DEFAULTS = {"WeakRSRPRatio": 5.0, "LowSINRRatio": 25.0}  # the default pack's guardrail limits
 EDGE_DEFAULT_PCT = 5.0  # 'cell edge' read as the 5th percentile of UE throughput
-UNIT_HINTS = {"Mbit/s": {"AveDLRANUEThpt": 0.12, "LowDLRANUEThptRatio": 0.08, "DlThptPerUE": 0.12},
-              "ms": {"DlLatency": 0.3}, "kW": {"RANEnergyConsumption": 0.3}, "bit/J": {"RANEnergyEfficiency": 0.3}}
-KEYWORD_HINTS = [
-    (re.compile(r"\b(average|mean)\b[^.]{0,30}\b(throughput|speed|data rate)\b", re.I), "AveDLRANUEThpt", 0.2),
-    (re.compile(r"\bcell[- ]edge|\bedge (users|throughput|rates?|speeds?)\b|\bworst users|\bevery user|\ball users\b", re.I), "LowDLRANUEThptRatio", 0.2),
-    (re.compile(r"\befficien", re.I), "RANEnergyEfficiency", 0.25),
-    (re.compile(r"\b(energy|power consumption|power draw|electricity|kwh)\b", re.I), "RANEnergyConsumption", 0.15),
-    (re.compile(r"\b(coverage|covered|rsrp|weak signal)\b", re.I), "WeakRSRPRatio", 0.2),
-    (re.compile(r"\b(sinr|interference)\b", re.I), "LowSINRRatio", 0.2),
-    (re.compile(r"\b(latency|delay)\b", re.I), "DlLatency", 0.25),
-    (re.compile(r"\b(overloaded|congested) cells\b|\bcells (above|over) \d+\s*%", re.I), "HighDLPrbLoadRatio", 0.2),
-    (re.compile(r"\b(prb|resource block|utili[sz]ation|load)\b", re.I), "AveDLPrbLoad", 0.1),
-]
+
 
 
 class ParseResult(BaseModel):
@@ -61,46 +43,6 @@ class ParseResult(BaseModel):
     status: Literal["parsed", "clarify", "rejected"]
     intent: Intent | None = None
     reason: str | None = None
-
-
-@lru_cache(maxsize=1)
-def exemplar_matrix() -> tuple[list[str], np.ndarray]:
-    data = yaml.safe_load(EXEMPLARS.read_text())
-    labels = [target for target, texts in data.items() for _ in texts]
-    vectors = embed([t for texts in data.values() for t in texts])
-    return labels, vectors
-
-
-def classify(clauses: list[str]) -> list[tuple[str | None, float]]:
-    """Best target per clause with its score (None below MIN_SCORE)."""
-    labels, vectors = exemplar_matrix()
-    sims = embed([ex.CELLS_RE.sub(" ", c) for c in clauses]) @ vectors.T  # cell numbers are scope, not a KPI
-    out = []
-    for clause, row in zip(clauses, sims):
-        scores: dict[str, float] = {}
-        for label, sim in zip(labels, row):
-            scores[label] = max(scores.get(label, -1.0), float(sim))
-        for q in ex.quantities(clause):
-            for target, bonus in UNIT_HINTS.get(q.unit, {}).items():
-                scores[target] += bonus
-        for pattern, target, bonus in KEYWORD_HINTS:
-            if pattern.search(clause):
-                scores[target] += bonus
-        best = max(scores, key=scores.get)
-        out.append((best if scores[best] >= MIN_SCORE else None, scores[best]))
-    return out
-
-
-SUBJECTLESS = re.compile(r"^(above|below|under|over|at least|at most|less|more|no more|no less)\b", re.I)
-
-
-def inherit_subjects(clauses: list[str], labelled: list[tuple[str | None, float]]) -> list[tuple[str | None, float]]:
-    """'above 50 Mbps and below 10 Mbps': a clause without a subject keeps the previous target."""
-    out = list(labelled)
-    for i in range(1, len(clauses)):
-        if SUBJECTLESS.match(clauses[i]) and out[i - 1][0] is not None:
-            out[i] = out[i - 1]
-    return out
 
 
 def parse_intent(text: str, areas: dict[str, list[int]] | None = None) -> ParseResult:

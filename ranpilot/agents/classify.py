@@ -1,0 +1,74 @@
+"""Which TS 28.312 target each clause of an intent is about.
+
+MiniLM similarity to exemplars we wrote (`exemplars.yaml`), nudged by units and keywords; cell
+numbers are left out of the embedding, since they are scope, not a KPI. A clause without a
+subject ('... and below 10 Mbps') keeps the previous clause's target.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from ranpilot.agents import extraction as ex
+from ranpilot.knowledge.embeddings import embed
+
+EXEMPLARS = Path(__file__).with_name("exemplars.yaml")
+MIN_SCORE = 0.30
+UNIT_HINTS = {"Mbit/s": {"AveDLRANUEThpt": 0.12, "LowDLRANUEThptRatio": 0.08, "DlThptPerUE": 0.12},
+              "ms": {"DlLatency": 0.3}, "kW": {"RANEnergyConsumption": 0.3}, "bit/J": {"RANEnergyEfficiency": 0.3}}
+KEYWORD_HINTS = [
+    (re.compile(r"\b(average|mean)\b[^.]{0,30}\b(throughput|speed|data rate)\b", re.I), "AveDLRANUEThpt", 0.2),
+    (re.compile(r"\bcell[- ]edge|\bedge (users|throughput|rates?|speeds?)\b|\bworst users|\bevery user|\ball users\b", re.I), "LowDLRANUEThptRatio", 0.2),
+    (re.compile(r"\befficien", re.I), "RANEnergyEfficiency", 0.25),
+    (re.compile(r"\b(energy|power consumption|power draw|electricity|kwh)\b", re.I), "RANEnergyConsumption", 0.15),
+    (re.compile(r"\b(coverage|covered|rsrp|weak signal)\b", re.I), "WeakRSRPRatio", 0.2),
+    (re.compile(r"\b(sinr|interference)\b", re.I), "LowSINRRatio", 0.2),
+    (re.compile(r"\b(latency|delay)\b", re.I), "DlLatency", 0.25),
+    (re.compile(r"\b(overloaded|congested) cells\b|\bcells (above|over) \d+\s*%", re.I), "HighDLPrbLoadRatio", 0.2),
+    (re.compile(r"\b(prb|resource block|utili[sz]ation|load)\b", re.I), "AveDLPrbLoad", 0.1),
+]
+
+
+@lru_cache(maxsize=1)
+def exemplar_matrix() -> tuple[list[str], np.ndarray]:
+    data = yaml.safe_load(EXEMPLARS.read_text())
+    labels = [target for target, texts in data.items() for _ in texts]
+    vectors = embed([t for texts in data.values() for t in texts])
+    return labels, vectors
+
+
+def classify(clauses: list[str]) -> list[tuple[str | None, float]]:
+    """Best target per clause with its score (None below MIN_SCORE)."""
+    labels, vectors = exemplar_matrix()
+    sims = embed([ex.CELLS_RE.sub(" ", c) for c in clauses]) @ vectors.T
+    out = []
+    for clause, row in zip(clauses, sims):
+        scores: dict[str, float] = {}
+        for label, sim in zip(labels, row):
+            scores[label] = max(scores.get(label, -1.0), float(sim))
+        for q in ex.quantities(clause):
+            for target, bonus in UNIT_HINTS.get(q.unit, {}).items():
+                scores[target] += bonus
+        for pattern, target, bonus in KEYWORD_HINTS:
+            if pattern.search(clause):
+                scores[target] += bonus
+        best = max(scores, key=scores.get)
+        out.append((best if scores[best] >= MIN_SCORE else None, scores[best]))
+    return out
+
+
+SUBJECTLESS = re.compile(r"^(above|below|under|over|at least|at most|less|more|no more|no less)\b", re.I)
+
+
+def inherit_subjects(clauses: list[str], labelled: list[tuple[str | None, float]]) -> list[tuple[str | None, float]]:
+    """'above 50 Mbps and below 10 Mbps': a clause without a subject keeps the previous target."""
+    out = list(labelled)
+    for i in range(1, len(clauses)):
+        if SUBJECTLESS.match(clauses[i]) and out[i - 1][0] is not None:
+            out[i] = out[i - 1]
+    return out
