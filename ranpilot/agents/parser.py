@@ -37,7 +37,6 @@ GUARD_DEFAULTS = {"WeakRSRPRatio": 5.0, "LowSINRRatio": 25.0}  # the default pac
 EDGE_DEFAULT_PCT = 5.0  # 'cell edge' read as the 5th percentile of UE throughput
 
 
-
 class ParseResult(BaseModel):
     text: str
     status: Literal["parsed", "clarify", "rejected"]
