@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ranpilot.agents.parser import parse_intent
-from ranpilot.agents.planner import EmbeddedPlanner
+from ranpilot.intents.parser import parse_intent
+from ranpilot.planning.embedded import EmbeddedPlanner
 from ranpilot.agents.runner import AgentRunner
 from ranpilot.demo import INTENTS
 from ranpilot.network import Network, NetworkConfig

@@ -7,6 +7,11 @@ Speed is learned against WMMSE, both batched over the same instances, at two bat
 (where torch's fixed cost per call still weighs at small K) and 1,000. The two are timed in
 alternation and the best of 10 rounds is kept, because this VM's speed drifts by tens of percent.
 
+Where the learned model's time goes: 13 passes over K x K data per call (as many as 7 of WMMSE's
+100 iterations) plus 16-wide per-link layers; at small K the cost is torch's ~5-20 us per operation,
+not arithmetic: 81 computing operations (and 31 views) per call. Float32 denormals made the trained
+model 30-45% slower once links switched off, hence the amplitude floor in learned.py.
+
 Run: .venv/bin/python benchmarks/power_control.py
 """
 

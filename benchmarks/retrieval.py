@@ -7,6 +7,10 @@ equals the labelled spec and its clause number is one of the clause numbers in t
 sub-clause, whose text is the same passage). Reference: all-MiniLM-L6-v2 top-5 accuracy 0.858
 on the source benchmark. Targets: hybrid recall@5 >= 0.85, query p50 < 50 ms after warm-up.
 
+The fusion weights in ranpilot/knowledge/retrieval.py were tuned on the even half of the questions;
+on the odd half, against plain RRF (k = 60, equal weights): R@1 0.708 -> 0.708, R@5 0.862 -> 0.923,
+MRR 0.769 -> 0.787.
+
 Run: .venv/bin/python benchmarks/retrieval.py
 """
 

@@ -12,7 +12,7 @@ import uuid
 from rich.console import Console
 from rich.rule import Rule
 
-from ranpilot.agents.planner import EmbeddedPlanner
+from ranpilot.planning.embedded import EmbeddedPlanner
 from ranpilot.agents.report import print_run
 from ranpilot.agents.runner import AgentRunner
 from ranpilot.network import Network, NetworkConfig

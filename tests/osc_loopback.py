@@ -134,7 +134,7 @@ def main(data_dir: str, real_rmr: bool) -> None:
         os.environ.update(RMR_SEED_RT=str(Path(data_dir) / "routes.rt"), RMR_RTG_SVC="-1")
     else:
         stub_rmr_c_binding()
-    from ranpilot.agents.planner import EmbeddedPlanner
+    from ranpilot.planning.embedded import EmbeddedPlanner
     from ranpilot.agents.runner import AgentRunner
     from ranpilot.network import Network, NetworkConfig
     from ranpilot.oran.agent_xapp import RanpilotXApp

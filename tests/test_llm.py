@@ -1,5 +1,5 @@
-"""The LLM planner through the real openai client against a local OpenAI-compatible HTTP server
-started by the test, answering from a script."""
+"""The LLM planner through the real LangChain client (ChatOpenAI) against a local OpenAI-compatible
+HTTP server started by the test, answering from a script."""
 
 import json
 import socket
@@ -9,12 +9,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from typer.testing import CliRunner
 
-from ranpilot.agents.llm import LlmError, LlmPlanner
-from ranpilot.agents.planner import EmbeddedPlanner
+from ranpilot.knowledge.query import Passage
+from ranpilot.planning.llm import LlmError, LlmPlanner
+from ranpilot.planning.situation import Situation, StrategyChoice
+from ranpilot.planning.embedded import EmbeddedPlanner
 from ranpilot.agents.runner import AgentRunner
 from ranpilot.cli import app
 from ranpilot.network import Network, NetworkConfig
+from ranpilot.policies import load_pack
 from ranpilot.settings import Settings
+from ranpilot.targets import Target
 
 ENERGY_INTENT = {
     "status": "parsed",
@@ -37,6 +41,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.server.requests.append(body)
+        self.server.paths.append(self.path)
         if not self.server.replies:
             self.send_response(500)
             self.end_headers()
@@ -59,7 +64,7 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def llm_server():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.requests, server.replies = [], []
+    server.requests, server.replies, server.paths = [], [], []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
@@ -81,20 +86,32 @@ def tool_call(name: str, arguments: dict) -> dict:
     return {"tool_calls": [{"id": "call-1", "type": "function", "function": {"name": name, "arguments": json.dumps(arguments)}}]}
 
 
+def energy_situation() -> Situation:
+    net = Network(NetworkConfig(num_ues=60), seed=1)
+    return Situation(network=net, target=Target.RAN_ENERGY_CONSUMPTION, goal=1.0, cells=[1, 2, 3], slice=None,
+                     threshold=None, pack=load_pack(), step_scale=1.0)
+
+
 def test_parse_uses_structured_output_and_repairs_invalid_json(llm_server):
     llm_server.replies += [{"content": "not json at all"}, {"content": json.dumps(ENERGY_INTENT)}]
-    result = LlmPlanner(url(llm_server), "test-model", "k").parse("cut energy by 5%", {})
+    result = LlmPlanner(url(llm_server), "test-model", "k").parse("cut energy by 5%", {}, load_pack())
     assert result.status == "parsed"
     assert result.intent.intentExpectations[0].expectationTargets[0].targetName == "RANEnergyConsumption"
+    assert llm_server.paths == ["/v1/chat/completions"] * 2  # chat completions, not the Responses API
     first, repair = llm_server.requests
-    assert first["model"] == "test-model" and first["response_format"]["type"] == "json_schema"
+    assert first["model"] == "test-model"
+    assert first["response_format"]["type"] == "json_schema"
+    assert first["response_format"]["json_schema"]["name"] == "intent_parse"
+    assert "RANEnergyConsumption (kW)" in first["messages"][0]["content"]  # target names from the registry
+    assert repair["messages"][-2] == {"role": "assistant", "content": "not json at all"}  # its own output
     assert "invalid" in repair["messages"][-1]["content"]
 
 
 def test_parse_gives_up_after_one_repair(llm_server):
     llm_server.replies += [{"content": "{}"}, {"content": '{"status": "parsed"}'}]
     with pytest.raises(LlmError, match="invalid intents twice"):
-        LlmPlanner(url(llm_server), "m", None).parse("x", {})
+        LlmPlanner(url(llm_server), "m", None).parse("x", {}, load_pack())
+    assert "status\n  Field required" in llm_server.requests[1]["messages"][-1]["content"]  # the validation error
 
 
 def test_run_with_llm_plans_by_tool_calling_within_scope(llm_server, tmp_path):
@@ -107,16 +124,45 @@ def test_run_with_llm_plans_by_tool_calling_within_scope(llm_server, tmp_path):
     assert result.planner == "llm" and result.report.fulfilmentStatus.value == "FULFILLED"
     plan_request = llm_server.requests[1]
     assert plan_request["tool_choice"] == "required"
-    assert {t["function"]["name"] for t in plan_request["tools"]} >= {"energy_min_power", "allocate_slice_prbs"}
+    assert {t["function"]["name"] for t in plan_request["tools"]} == {
+        "energy_min_power", "proportional_fair_power", "balance_load_with_cio", "improve_coverage_with_tilt",
+        "allocate_slice_prbs"}
+    assert "Cells in scope [3, 4, 5, 6]" in plan_request["messages"][-1]["content"]
     changed = {c.cell for c in before.changes(net.configuration(), ["eMBB", "URLLC", "mMTC"])}
     assert changed and changed <= {3, 4, 5}  # narrowed by the model, never widened (99 dropped, 6 untouched)
 
 
+def test_invalid_tool_calls_get_one_repair(llm_server):
+    llm_server.replies += [tool_call("reboot_everything", {}), tool_call("energy_min_power", {"cells": "all"})]
+    planner = LlmPlanner(url(llm_server), "m", None)
+    with pytest.raises(LlmError, match="invalid tool calls twice"):
+        planner.choose(energy_situation(), [])
+    assert "unknown strategy 'reboot_everything'" in llm_server.requests[1]["messages"][-1]["content"]
+
+
+def test_plan_brief_shows_passage_text(llm_server):
+    llm_server.replies += [tool_call("energy_min_power", {"cells": [2], "reason": "idle"})]
+    passage = Passage(spec="TS 38.300", clause="15.4", title="Energy saving", text="Cells may be switched off " * 40,
+                      score=1.0, source="test")
+    choice = LlmPlanner(url(llm_server), "m", None).choose(energy_situation(), [passage])
+    assert choice == StrategyChoice(strategy="energy_min_power", cells=[2], reason="idle")
+    brief = llm_server.requests[0]["messages"][-1]["content"]
+    assert "TS 38.300 15.4 Energy saving: Cells may be switched off" in brief and "goal 1" in brief
+    assert len(brief) < 2000  # an excerpt, not the whole passage
+
+
+def test_http_error_status_is_an_llm_error(llm_server):
+    with pytest.raises(LlmError, match="HTTP 500"):  # the script is empty: the server answers 500
+        LlmPlanner(url(llm_server), "m", None).parse("cut energy by 5%", {}, load_pack())
+
+
 def test_unreachable_endpoint_is_a_clear_error_or_falls_back():
     with pytest.raises(LlmError, match="unreachable"):
-        LlmPlanner(closed_port_url(), "m", None).parse("cut energy by 5%", {})
+        LlmPlanner(closed_port_url(), "m", None).parse("cut energy by 5%", {}, load_pack())
     fallback = LlmPlanner(closed_port_url(), "m", None, fallback=EmbeddedPlanner())
-    assert fallback.parse("URLLC latency must stay under 5 ms", {}).status == "parsed"
+    assert fallback.parse("URLLC latency must stay under 5 ms", {}, load_pack()).status == "parsed"
+    assert fallback.choose(energy_situation(), []).strategy == "energy_min_power"
+
 
 
 def test_cli_reports_unreachable_llm(monkeypatch):

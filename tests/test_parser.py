@@ -5,7 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from ranpilot.agents.parser import parse_intent
+from ranpilot.intents.parser import parse_intent
 from ranpilot.cli import app
 
 AREAS = {"stadium": [0, 1, 2]}
@@ -44,7 +44,7 @@ def test_the_mission_statement_intent():
     edge, power = intent.intentExpectations
     assert edge.expectationObject.objectInstance == ["0", "1", "2"]
     t = edge.expectationTargets[0]
-    assert t.targetName == "LowDLRANUEThptRatio" and t.context("threshold").contextValueRange == [20.0]
+    assert t.targetName == "LowDLRANUEThptRatio" and t.context("LowDLRANUEThptThreshold").contextValueRange == [20.0]
     p = power.expectationTargets[0]
     assert p.targetName == "RANEnergyConsumption" and p.targetCondition.value == "IS_LESS_THAN"
     assert intent.intentContexts[0].contextValueRange == ["22:00", "06:00"]

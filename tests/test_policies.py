@@ -14,9 +14,10 @@ from ranpilot.network import (
     ActionError, Network, NetworkConfig, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower, parse_actions,
 )
 from ranpilot.policies import (
-    AuditLog, Condition, NotApproved, PackError, Proposal, StaleVerdict, TargetCheck, Verifier, load_pack,
+    AuditLog, NotApproved, PackError, Proposal, StaleVerdict, TargetCheck, Verifier, load_pack,
 )
 from ranpilot.policies.checks import AppliedChange
+from ranpilot.targets import Condition
 
 CASES = yaml.safe_load((Path(__file__).parent / "policy_cases.yaml").read_text())
 PACK = load_pack()
@@ -143,21 +144,6 @@ def test_a_refused_change_is_audited_and_leaves_the_network_as_it_was(tmp_path):
     result = Verifier(PACK, audit).apply_verified(verdict, net)
     assert result.status == "refused" and "node is busy" in result.reasons[0]
     assert net.configuration().equals(before) and audit.events("i-2")[-1].kind == "refused"
-
-
-def test_an_audit_log_from_before_refusals_is_upgraded_with_every_row(tmp_path):
-    from ranpilot.policies.audit import SCHEMA
-
-    path = tmp_path / "old.sqlite"
-    with sqlite3.connect(path) as db:
-        db.executescript(SCHEMA.replace(" 'refused',", ""))
-        db.execute("INSERT INTO events (wall_time, sim_time_s, intent_id, proposal_id, kind, payload) "
-                   "VALUES (1, 0, 'i', 'p', 'apply', '{}')")
-    audit = AuditLog(path)
-    audit.append("refused", "i", "p", 1.0, {"reason": "unreachable"})
-    assert [e.kind for e in audit.events("i")] == ["apply", "refused"]
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        audit._db.execute("DELETE FROM events")
 
 
 ACTION = st.one_of(

@@ -10,10 +10,10 @@ from typer.testing import CliRunner
 from ranpilot.cli import app
 from ranpilot.tools.energy import EnergyInput, energy_min_power
 from ranpilot.tools.load_balance import LoadBalanceInput, load_balance_cio
-from ranpilot.tools.power_control import PowerControlInput, power_control
+from ranpilot.tools.power_control import PowerControlInput, PowerControlOutput, power_control
 from ranpilot.tools.power_control.gp import perron_frobenius_max_min
 from ranpilot.tools.power_control.wmmse import rates, wmmse
-from ranpilot.tools.registry import TOOLS, langchain_tools
+from ranpilot.tools.registry import get_tool
 from ranpilot.tools.slice_allocation import SliceAllocationInput, slice_prb_allocation
 
 
@@ -158,14 +158,14 @@ def test_load_balance_moves_edge_ues_out_of_the_hotspot():
     assert out.binding and out.binding[0].constraint.startswith("load[cell")
 
 
-def test_registry_exposes_typed_langchain_tools():
-    names = [t.name for t in langchain_tools()]
-    assert names == [t.name for t in TOOLS]
-    pc = langchain_tools()[0]
-    assert "gain_linear" in pc.args
-    result = pc.invoke({"gain_linear": [[1, 0.1], [0.1, 1]], "pmax_w": 1, "noise_w": 0.1})
-    assert result["status"] == "ok" and len(result["powers_w"]) == 2
-
+def test_registry_calls_tools_through_their_typed_models():
+    tool = get_tool("power_control")
+    result = tool.call({"gain_linear": [[1, 0.1], [0.1, 1]], "pmax_w": 1, "noise_w": 0.1})
+    assert isinstance(result, PowerControlOutput) and result.status == "ok" and len(result.powers_w) == 2
+    with pytest.raises(ValidationError, match="gain_linear"):
+        tool.call({"gain_linear": [[1, -0.1], [0.1, 1]], "pmax_w": 1, "noise_w": 0.1})
+    with pytest.raises(KeyError, match="unknown tool"):
+        get_tool("nope")
 
 def test_cli_tool_run(tmp_path):
     runner = CliRunner()

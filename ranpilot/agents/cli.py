@@ -36,7 +36,7 @@ def parse_areas(values: list[str] | None) -> dict[str, list[int]]:
 
 
 def runner(fallback: bool) -> AgentRunner:
-    from ranpilot.agents.llm import LlmError, make_planner
+    from ranpilot.planning.llm import LlmError, make_planner
     from ranpilot.agents.runner import AgentRunner
 
     settings = load_settings()
@@ -67,8 +67,8 @@ def run(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Carry an intent through to verified, applied actions on the live simulated network."""
-    from ranpilot.agents.llm import LlmError
     from ranpilot.agents.runner import RunError
+    from ranpilot.planning.llm import LlmError
 
     agent = runner(fallback)
     try:
@@ -120,9 +120,10 @@ def parse(
     """Structured TS 28.312 intent, a clarification request, or a rejection."""
     if (text is None) == (file is None):
         raise typer.BadParameter("give either TEXT or --file FILE")
-    from ranpilot.agents.llm import LlmError, make_planner
+    from ranpilot.planning.llm import LlmError, make_planner
+    from ranpilot.policies import load_pack
 
-    planner = make_planner(load_settings(), fallback)
+    planner, pack = make_planner(load_settings(), fallback), load_pack()
     areas = parse_areas(area)
     try:
         lines = [text] if text is not None else [ln for ln in file.read_text(encoding="utf-8").splitlines() if ln.strip()]
@@ -130,7 +131,7 @@ def parse(
         raise typer.BadParameter(f"{file}: {exc}", param_hint="--file") from exc
     for line in lines:
         try:
-            result = planner.parse(line, areas)
+            result = planner.parse(line, areas, pack)
         except LlmError as exc:
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(1) from exc

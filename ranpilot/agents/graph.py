@@ -1,6 +1,7 @@
-"""The agent as a LangGraph StateGraph: parse -> retrieve -> baseline -> (plan -> act -> verify ->
-[approval] -> apply -> evaluate)* -> report. Nodes return partial state updates; routers
-return Literal labels; the network, verifier, planner and store come from the runtime context."""
+"""The agent as a LangGraph StateGraph: parse -> retrieve -> baseline -> (plan -> verify ->
+[approval] -> apply -> evaluate)* -> report. Nodes return partial state updates (growing lists
+through reducers); routers return Literal labels; the network, verifier, planner and store come
+from the runtime context, and the operator's scope from the state, never from a model."""
 
 from __future__ import annotations
 
@@ -10,31 +11,24 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from ranpilot.agents import fulfilment as ff
-from pydantic import ValidationError
-
 from ranpilot.agents.context import AgentContext
-from ranpilot.agents.intent import Intent
-from ranpilot.agents.parser import ParseResult
-from ranpilot.agents.state import AgentState
-from ranpilot.agents.strategies import Situation
+from ranpilot.agents.state import AgentOutput, AgentState, Outcome, RoundRecord
+from ranpilot.intents import fulfilment as ff
 from ranpilot.knowledge import QueryError, retrieve
 from ranpilot.network import ActionError, apply_actions
+from ranpilot.network.view import NetworkView
+from ranpilot.planning.situation import first_unmet
+from ranpilot.planning.strategies import run_strategy
 from ranpilot.policies import Proposal
-from ranpilot.tools.registry import run_calls
 
 
 def parse_intent(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
-    """Plain language goes to the planner; a TS 28.312 intent given as JSON is validated as is."""
-    text = state["text"].strip()
-    if text.startswith("{"):
-        try:
-            intent = Intent.model_validate_json(text)
-            result = ParseResult(text=text, status="parsed", intent=intent)
-        except ValidationError as exc:
-            result = ParseResult(text=text, status="rejected", reason=f"invalid TS 28.312 intent: {exc}")
-    else:
-        result = runtime.context.planner.parse(state["text"], runtime.context.areas)
+    """A parse given by the caller (a TS 28.312 intent, or its rejection) stands; plain language
+    goes to the planner."""
+    if state.get("parse") is not None:
+        return {"intent": state["parse"].intent}
+    ctx = runtime.context
+    result = ctx.planner.parse(state["text"], ctx.areas, ctx.verifier.pack)
     return {"parse": result, "intent": result.intent}
 
 
@@ -58,46 +52,39 @@ def baseline(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     named = {c for e in intent.intentExpectations if ff.names_cells(e) for c in ff.scope_of(e, net.num_cells)[0]}
     outside = sorted(named - set(state["scope_cells"]))
     update = {"baselines": ff.baselines(intent, net), "kpis_before": net.observe().network, "round": 0,
-              "step_scale": 1.0, "applied": [], "rounds": [], "verdict": None, "approval": None}
-    if outside:
-        update["outcome"] = f"rejected: cells {outside} are outside the operator's scope"
+              "step_scale": 1.0, "verdict": None, "approval": None, "outcome": None, "outcome_detail": ""}
     window = ff.time_window(intent)
-    if not outside and window and not ff.within(net.time_of_day_h, window):
-        update["outcome"] = (f"acknowledged: it is {net.time_of_day_h:05.2f} h, outside the intent's time window "
-                             f"{window[0]}-{window[1]}; nothing was changed")
+    if outside:
+        update.update(outcome=Outcome.OUT_OF_SCOPE, outcome_detail=f"cells {outside} are outside the operator's scope")
+    elif window and not ff.within(net.time_of_day_h, window):
+        update.update(outcome=Outcome.OUTSIDE_WINDOW,
+                      outcome_detail=f"it is {net.time_of_day_h:05.2f} h, outside the intent's time window "
+                                     f"{window[0]}-{window[1]}; nothing was changed")
     return update
 
 
 def route_baseline(state: AgentState) -> Literal["plan", "report"]:
-    return "report" if state.get("outcome") else "plan"
-
-
-def situation(state: AgentState, ctx: AgentContext) -> Situation | None:
-    return ff.first_unmet_situation(state["intent"], ctx.network, state["baselines"], state["scope_cells"],
-                                    ctx.verifier.pack, state["step_scale"])
+    return "report" if state["outcome"] else "plan"
 
 
 def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
-    s = situation(state, runtime.context)
-    if s is None:
-        return {"tool_calls": [], "focus": "", "proposal": None}
-    calls = runtime.context.planner.plan(s, state["passages"])
-    return {"tool_calls": calls, "focus": s.target, "round": state["round"] + 1}
-
-
-def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
-    """Run the planned tools, then turn their results into a proposal confined to scope."""
+    """Choose a strategy for the first unmet target and carry it out: the tools it calls and the
+    proposal they lead to, confined to the operator's scope."""
     ctx = runtime.context
-    results = run_calls(state["tool_calls"])
-    s = situation(state, ctx)
-    actions = ctx.planner.propose(s, results) if s else []
-    actions = within_scope(actions, ctx.network, set(state["scope_cells"]))
+    s = first_unmet(state["intent"], ctx.network, state["baselines"], state["scope_cells"], ctx.verifier.pack,
+                    state["step_scale"])
+    if s is None:
+        return {"choice": None, "tool_uses": [], "focus": None, "proposal": None}
+    choice = ctx.planner.choose(s, state["passages"])
+    result = run_strategy(choice, s)
+    actions = within_scope(result.actions, ctx.network, set(state["scope_cells"]))
     proposal = Proposal(intent_id=state["intent"].id, actions=actions,
-                        rationale=f"round {state['round']}: work on {state['focus']}") if actions else None
-    return {"tool_results": results, "proposal": proposal}
+                        rationale=f"round {state['round'] + 1}: {choice.strategy} for {s.target}") if actions else None
+    return {"choice": choice, "tool_uses": result.tool_uses, "focus": s.target, "proposal": proposal,
+            "round": state["round"] + 1}
 
 
-def within_scope(actions: list, network, allowed: set[int]) -> list:
+def within_scope(actions: list, network: NetworkView, allowed: set[int]) -> list:
     """Only actions whose every changed cell is in the operator's scope (a power vector too)."""
     conf, cfg = network.configuration(), network.config
     slices = [s.name for s in cfg.slices]
@@ -112,7 +99,7 @@ def within_scope(actions: list, network, allowed: set[int]) -> list:
     return kept
 
 
-def route_acted(state: AgentState) -> Literal["verify", "report"]:
+def route_planned(state: AgentState) -> Literal["verify", "report"]:
     return "verify" if state["proposal"] is not None else "report"
 
 
@@ -120,12 +107,11 @@ def verify(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
     checks = ff.target_checks(state["intent"], state["baselines"], ctx.network.num_cells)
     verdict = ctx.verifier.verify(state["proposal"], ctx.network, checks)
-    record = {"round": state["round"], "target": state["focus"],
-              "tool_calls": [c.model_dump(exclude={"arguments"}) for c in state["tool_calls"]],
-              "verdict_status": verdict.status, "violations": [f"{v.rule_id} on {v.object}" for v in verdict.violations],
-              "applied": False}
+    record = RoundRecord(round=state["round"], target=state["focus"], choice=state["choice"],
+                         tool_uses=state["tool_uses"], proposal_id=verdict.proposal.proposal_id,
+                         verdict_status=verdict.status, violations=verdict.violations)
     scale = state["step_scale"] * (0.5 if verdict.status == "rejected" else 1.0)
-    return {"verdict": verdict, "rounds": state["rounds"] + [record], "step_scale": scale, "approval": None}
+    return {"verdict": verdict, "rounds": [record], "step_scale": scale, "approval": None}
 
 
 def route_verdict(state: AgentState, runtime: Runtime[AgentContext]) -> Literal["apply", "ask_approval", "plan", "report"]:
@@ -153,12 +139,10 @@ def apply(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
     approver = "operator" if state["approval"] == "approved" else None
     result = ctx.verifier.apply_verified(state["verdict"], ctx.network, approved_by=approver)
-    rounds = list(state["rounds"])
-    rounds[-1] = {**rounds[-1], "applied": result.status == "applied"}
     scale = state["step_scale"] * (0.5 if result.status == "rolled_back" else 1.0)
-    update = {"applied": state["applied"] + [result], "rounds": rounds, "step_scale": scale}
+    update = {"applied": [result], "step_scale": scale}
     if result.status == "refused":
-        update["outcome"] = f"refused by the network: {result.reasons[0]}"
+        update.update(outcome=Outcome.REFUSED, outcome_detail=result.reasons[0])
     return update
 
 
@@ -179,38 +163,42 @@ def route_evaluated(state: AgentState, runtime: Runtime[AgentContext]) -> Litera
 def report(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     intent, net = state["intent"], runtime.context.network
     if intent is None:
-        return {"report": None, "outcome": f"{state['parse'].status}: {state['parse'].reason}"}
-    if state.get("outcome", "").startswith("refused"):
+        return {"report": None, "outcome": Outcome.NOT_PARSED,
+                "outcome_detail": f"{state['parse'].status}: {state['parse'].reason}"}
+    outcome = state["outcome"]
+    if outcome == Outcome.REFUSED:
         return {"report": ff.report(intent, net, state["baselines"])}
-    if state.get("outcome", "").startswith("acknowledged"):
+    if outcome == Outcome.OUTSIDE_WINDOW:
         return {"report": ff.report(intent, net, state["baselines"], state_name="ACKNOWLEDGED")}
-    if state.get("outcome"):
-        return {"report": ff.report(intent, net, state["baselines"], feasible=False, infeasibility=state["outcome"])}
+    if outcome is not None:
+        return {"report": ff.report(intent, net, state["baselines"], feasible=False, infeasibility=state["outcome_detail"])}
     final = ff.report(intent, net, state["baselines"])
     applied = sum(1 for a in state["applied"] if a.status == "applied")
-    if state.get("approval") == "rejected":
-        why = "the operator rejected the proposal"
-    elif final.fulfilmentStatus.value == "FULFILLED":
-        why = "fulfilled"
-    elif state["verdict"] is not None and state["verdict"].status == "rejected":
-        why = "not fulfilled: the verifier rejected every remaining proposal"
-    else:
-        why = "not fulfilled within the round limit" if state["round"] >= runtime.context.max_rounds else "not fulfilled: no further action found"
-    return {"report": final, "outcome": f"{why} after {state['round']} round(s), {applied} change set(s) applied"}
+    return {"report": final, "outcome": final_outcome(state, final.fulfilmentStatus.value == "FULFILLED", runtime.context),
+            "outcome_detail": f"after {state['round']} round(s), {applied} change set(s) applied"}
+
+
+def final_outcome(state: AgentState, fulfilled: bool, ctx: AgentContext) -> Outcome:
+    if state["approval"] == "rejected":
+        return Outcome.OPERATOR_REJECTED
+    if fulfilled:
+        return Outcome.FULFILLED
+    if state["verdict"] is not None and state["verdict"].status == "rejected":
+        return Outcome.VERIFIER_REJECTED
+    return Outcome.ROUND_LIMIT if state["round"] >= ctx.max_rounds else Outcome.NO_ACTION
 
 
 def build_graph(checkpointer=None):
-    g = StateGraph(AgentState, context_schema=AgentContext)
+    g = StateGraph(AgentState, context_schema=AgentContext, output_schema=AgentOutput)
     for name, node in (("parse_intent", parse_intent), ("retrieve", retrieve_clauses), ("baseline", baseline),
-                       ("plan", plan), ("act", act), ("verify", verify), ("ask_approval", ask_approval),
+                       ("plan", plan), ("verify", verify), ("ask_approval", ask_approval),
                        ("apply", apply), ("evaluate", evaluate), ("report", report)):
         g.add_node(name, node)
     g.add_edge(START, "parse_intent")
     g.add_conditional_edges("parse_intent", route_parsed)
     g.add_edge("retrieve", "baseline")
     g.add_conditional_edges("baseline", route_baseline)
-    g.add_edge("plan", "act")
-    g.add_conditional_edges("act", route_acted)
+    g.add_conditional_edges("plan", route_planned)
     g.add_conditional_edges("verify", route_verdict)
     g.add_conditional_edges("ask_approval", route_approval)
     g.add_conditional_edges("apply", route_applied)

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ranpilot.agents.runner import RunResult
-from ranpilot.network import NETWORK_TARGETS
+from ranpilot.targets import RADIO_TARGETS
 
 
 MAX_ACTIONS_SHOWN = 6
@@ -30,11 +30,12 @@ def print_run(result: RunResult, console: Console | None = None) -> None:
         console.print("[bold]Cited clauses[/bold]")
         for p in result.passages:
             console.print(f"  {p.spec} {p.clause} {p.title}", highlight=False)
+    applied = {a.proposal_id for a in result.applied if a.status == "applied"}
     for r in result.rounds:
-        tools = ", ".join(c["tool"] for c in r["tool_calls"]) or "no tool"
-        viol = f" ({'; '.join(r['violations'])})" if r["violations"] else ""
-        console.print(f"[bold]Round {r['round']}[/bold] {r['target']}: {tools} -> {r['verdict_status']}{viol}"
-                      f"{' -> applied' if r['applied'] else ''}", highlight=False)
+        tools = ", ".join(u.tool for u in r.tool_uses) or "no tool"
+        viol = f" ({'; '.join(f'{v.rule_id} on {v.object}' for v in r.violations)})" if r.violations else ""
+        console.print(f"[bold]Round {r.round}[/bold] {r.target}: {r.choice.strategy} ({tools}) -> {r.verdict_status}{viol}"
+                      f"{' -> applied' if r.proposal_id in applied else ''}", highlight=False)
     if result.verdict is not None:
         console.print("[bold]Last proposal[/bold]")
         actions = result.verdict.proposal.actions
@@ -45,7 +46,7 @@ def print_run(result: RunResult, console: Console | None = None) -> None:
     kpis = Table(title="KPIs before and after")
     for column in ("KPI", "before", "after"):
         kpis.add_column(column, justify="right")
-    for name in NETWORK_TARGETS:
+    for name in RADIO_TARGETS:
         kpis.add_row(name, f"{result.kpis_before.get(name, float('nan')):.4g}", f"{result.kpis_after.get(name, float('nan')):.4g}")
     console.print(kpis)
     if result.report is not None:

@@ -16,13 +16,14 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 from pydantic import BaseModel
 
-from ranpilot.agents.context import AgentContext, Planner
+from ranpilot.agents.context import AgentContext
 from ranpilot.agents.graph import build_graph
-from ranpilot.agents.intent import Intent, IntentReport
-from ranpilot.agents.parser import ParseResult
-from ranpilot.agents.strategies import ToolCall
+from ranpilot.agents.state import AgentOutput, Outcome, RoundRecord
+from ranpilot.intents.model import Intent, IntentInputError, IntentReport, read_request
+from ranpilot.intents.parser import ParseResult
+from ranpilot.network.view import NetworkView
+from ranpilot.planning.planner import Planner
 from ranpilot.knowledge import KnowledgeStore, Passage, ensure_notes
-from ranpilot.network import Network
 from ranpilot.network.live import SavedNetworkError, load_network, save_network
 from ranpilot.policies import ApplyResult, AuditLog, PolicyPack, Proposal, Verdict, Verifier, load_pack
 from ranpilot.policies.audit import audit_path
@@ -34,21 +35,25 @@ class RunError(RuntimeError):
 
 
 class RunResult(BaseModel):
+    """A run as the caller sees it: the graph's output (`AgentOutput`) plus the thread, its status,
+    the KPIs after, per-node timings and a one-line outcome."""
+
     thread_id: str
     status: Literal["done", "awaiting_approval"]
     outcome: str
+    outcome_kind: Outcome | None = None
     planner: str
-    parse: ParseResult | None
-    intent: Intent | None
-    passages: list[Passage]
-    rounds: list[dict]
-    verdict: Verdict | None
-    applied: list[ApplyResult]
-    kpis_before: dict[str, float]
-    kpis_after: dict[str, float]
-    report: IntentReport | None
+    parse: ParseResult | None = None
+    intent: Intent | None = None
+    passages: list[Passage] = []
+    rounds: list[RoundRecord] = []
+    verdict: Verdict | None = None
+    applied: list[ApplyResult] = []
+    kpis_before: dict[str, float] = {}
+    kpis_after: dict[str, float] = {}
+    report: IntentReport | None = None
     baselines: dict[str, float | None] = {}
-    node_ms: dict[str, float]
+    node_ms: dict[str, float] = {}
 
 
 def checkpoint_types(*roots: type) -> list[tuple[str, str]]:
@@ -70,7 +75,8 @@ def checkpoint_types(*roots: type) -> list[tuple[str, str]]:
     return [(t.__module__, t.__name__) for t in seen]
 
 
-CHECKPOINT_TYPES = checkpoint_types(ParseResult, Intent, Passage, ToolCall, Proposal, Verdict, ApplyResult, IntentReport)
+CHECKPOINT_TYPES = checkpoint_types(ParseResult, Intent, Passage, RoundRecord, Outcome, Proposal, Verdict, ApplyResult,
+                                    IntentReport)
 
 
 class AgentRunner:
@@ -94,16 +100,26 @@ class AgentRunner:
     def checkpointer(self) -> SqliteSaver:
         return self.checkpoints
 
-    def run(self, text: str, network: Network, thread_id: str | None = None, scope_cells: list[int] | None = None,
-            areas: dict[str, list[int]] | None = None) -> RunResult:
+    def run(self, request: str | Intent, network: NetworkView, thread_id: str | None = None,
+            scope_cells: list[int] | None = None, areas: dict[str, list[int]] | None = None) -> RunResult:
+        """Carry an operator's request through the graph: plain language, or a TS 28.312 intent
+        (an `Intent`, or a JSON object as text; an invalid one is a rejected parse)."""
         thread_id = thread_id or f"run-{uuid.uuid4().hex[:8]}"
         if self.graph.get_state(self._config(thread_id)).values:
             raise RunError(f"thread {thread_id} exists already; use `ranpilot run --thread {thread_id}` to see it")
         scope = list(range(network.num_cells)) if scope_cells is None else sorted(scope_cells)
         context = self._context(network, areas or {})
-        return self._drive({"text": text, "scope_cells": scope}, thread_id, context, network.observe().network)
+        text = request.userLabel if isinstance(request, Intent) else request
+        payload = {"text": text, "scope_cells": scope}
+        try:
+            intent = read_request(request) if isinstance(request, str) else request
+            if isinstance(intent, Intent):
+                payload["parse"] = ParseResult(text=text, status="parsed", intent=intent)
+        except IntentInputError as exc:
+            payload["parse"] = ParseResult(text=text, status="rejected", reason=str(exc))
+        return self._drive(payload, thread_id, context, network.observe().network)
 
-    def resume(self, thread_id: str, answer: Literal["approved", "rejected"], network: Network | None = None) -> RunResult:
+    def resume(self, thread_id: str, answer: Literal["approved", "rejected"], network: NetworkView | None = None) -> RunResult:
         """Answer a pending approval, on `network` (e.g. the live one) or the thread's saved copy.
         If the network changed since the verdict, StaleVerdict is raised and nothing is applied."""
         snapshot = self.graph.get_state(self._config(thread_id))
@@ -133,19 +149,19 @@ class AgentRunner:
         snapshot = self.graph.get_state(self._config(thread_id))
         return self._result(thread_id, snapshot, context.network, before, timings)
 
-    def _result(self, thread_id, snapshot, network: Network, before, timings) -> RunResult:
-        v = snapshot.values
+    def _result(self, thread_id, snapshot, network: NetworkView, before, timings) -> RunResult:
+        output = {k: snapshot.values[k] for k in AgentOutput.__annotations__ if snapshot.values.get(k) is not None}
         waiting = bool(snapshot.interrupts)
-        return RunResult(
-            thread_id=thread_id, status="awaiting_approval" if waiting else "done", planner=self.planner.name,
-            outcome="awaiting approval: `ranpilot approve|reject " + thread_id + "`" if waiting else v.get("outcome", ""),
-            parse=v.get("parse"), intent=v.get("intent"), passages=v.get("passages", []), rounds=v.get("rounds", []),
-            verdict=v.get("verdict"), applied=v.get("applied", []), kpis_before=before,
-            kpis_after=network.observe().network, report=v.get("report"), baselines=v.get("baselines", {}),
-            node_ms=timings,
-        )
+        kind, detail = output.pop("outcome", None), output.pop("outcome_detail", "")
+        line = f"awaiting approval: `ranpilot approve|reject {thread_id}`" if waiting \
+            else (f"{kind.value}: {detail}" if kind and detail else (kind.value if kind else ""))
+        output.pop("round", None)
+        output["kpis_before"] = before
+        return RunResult(thread_id=thread_id, status="awaiting_approval" if waiting else "done", outcome=line,
+                         outcome_kind=None if waiting else kind, planner=self.planner.name,
+                         kpis_after=network.observe().network, node_ms=timings, **output)
 
-    def _context(self, network: Network, areas: dict[str, list[int]]) -> AgentContext:
+    def _context(self, network: NetworkView, areas: dict[str, list[int]]) -> AgentContext:
         return AgentContext(network=network, verifier=self.verifier, planner=self.planner, store=self.store,
                             areas=areas, max_rounds=self.max_rounds)
 
@@ -154,9 +170,9 @@ class AgentRunner:
         return {"configurable": {"thread_id": thread_id}}
 
     def _network_path(self, thread_id: str) -> Path:
-        return self.root / "networks" / f"{thread_id}.pkl"
+        return self.root / "networks" / f"{thread_id}.json"
 
-    def _save_network(self, thread_id: str, network: Network, areas: dict, before: dict) -> None:
+    def _save_network(self, thread_id: str, network: NetworkView, areas: dict, before: dict) -> None:
         save_network(self._network_path(thread_id), network, areas=areas, before=before)
 
     def _load_network(self, thread_id: str) -> tuple[Network, dict, dict]:

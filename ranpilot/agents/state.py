@@ -1,33 +1,57 @@
-"""The agent's graph state. Every field is checkpointed (SQLite), so values are JSON-friendly
-pydantic models or plain data; the network itself lives in the runtime context."""
+"""The agent's graph state. Every field is checkpointed (SQLite), so values are pydantic models,
+enums or plain data; the network itself lives in the runtime context. Lists that grow over a
+run (`rounds`, `applied`) have `operator.add` reducers: nodes return only what they add."""
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+import operator
+from enum import Enum
+from typing import Annotated, Literal, TypedDict
 
-from ranpilot.agents.intent import Intent, IntentReport
-from ranpilot.agents.parser import ParseResult
-from ranpilot.agents.strategies import ToolCall
-from ranpilot.knowledge import Passage
-from ranpilot.policies import ApplyResult, Proposal, Verdict
+from pydantic import BaseModel
+
+from ranpilot.intents.model import Intent, IntentReport
+from ranpilot.intents.parser import ParseResult
+from ranpilot.knowledge.query import Passage
+from ranpilot.planning.situation import StrategyChoice, ToolUse
+from ranpilot.policies import ApplyResult, Proposal, Verdict, Violation
+from ranpilot.targets import Target
 
 
-class RoundRecord(TypedDict):
+class Outcome(str, Enum):
+    """Why a run ended."""
+
+    FULFILLED = "fulfilled"
+    ROUND_LIMIT = "not fulfilled within the round limit"
+    NO_ACTION = "not fulfilled: no further action found"
+    VERIFIER_REJECTED = "not fulfilled: the verifier rejected every remaining proposal"
+    OPERATOR_REJECTED = "the operator rejected the proposal"
+    REFUSED = "refused by the network"
+    OUT_OF_SCOPE = "rejected: cells outside the operator's scope"
+    OUTSIDE_WINDOW = "acknowledged: outside the intent's time window"
+    NOT_PARSED = "not parsed"
+
+
+class RoundRecord(BaseModel):
+    """What one planning round did, for the report."""
+
     round: int
-    target: str
-    tool_calls: list[dict]  # tool and purpose; the (large) arguments stay in the checkpointed state
-    verdict_status: str
-    violations: list[str]
-    applied: bool
+    target: Target
+    choice: StrategyChoice
+    tool_uses: list[ToolUse]
+    proposal_id: str
+    verdict_status: Literal["approved", "rejected", "needs_approval"]
+    violations: list[Violation]
 
 
-class AgentState(TypedDict):
+class AgentState(TypedDict, total=False):
     text: str
     """The operator's words, as given."""
     scope_cells: list[int]
     """Cells the operator allows the agent to touch: injected by the caller, never by a model."""
     parse: ParseResult
-    """The parser's outcome: a structured intent, a clarification question, or a rejection."""
+    """The parser's outcome (or the caller's, for an intent given as TS 28.312): a structured
+    intent, a clarification question, or a rejection."""
     intent: Intent | None
     """The structured TS 28.312 intent once parsed."""
     passages: list[Passage]
@@ -39,24 +63,43 @@ class AgentState(TypedDict):
     round: int
     """Planning rounds used so far (bounded by the context's max_rounds)."""
     step_scale: float
-    """Fraction of the pack's step limits the planner may use; halved after a rejection."""
-    focus: str
+    """Fraction of the pack's step limits the planner may use; halved after a rejection or rollback."""
+    focus: Target | None
     """The target the current round works on."""
-    tool_calls: list[ToolCall]
-    """Tool calls planned this round."""
-    tool_results: list[dict]
-    """Their JSON results, in the same order."""
+    choice: StrategyChoice | None
+    """The strategy the planner chose this round."""
+    tool_uses: list[ToolUse]
+    """The tools that strategy called this round."""
     proposal: Proposal | None
     """This round's proposed actions, if any."""
     verdict: Verdict | None
     """The verifier's verdict on this round's proposal."""
     approval: Literal["approved", "rejected"] | None
     """An operator's answer when the verdict needed approval."""
-    applied: list[ApplyResult]
+    applied: Annotated[list[ApplyResult], operator.add]
     """Every apply of this run, with its confirm outcome."""
-    rounds: list[RoundRecord]
+    rounds: Annotated[list[RoundRecord], operator.add]
     """What each round did, for the report."""
     report: IntentReport | None
     """The final IntentReport."""
-    outcome: str
-    """One line: why the run ended."""
+    outcome: Outcome | None
+    """Why the run ended (set by the node that ends it, or by the report)."""
+    outcome_detail: str
+    """The specifics behind the outcome (which cells, which window, the network's reason)."""
+
+
+class AgentOutput(TypedDict):
+    """What a finished (or paused) run hands back: the graph's output schema."""
+
+    parse: ParseResult
+    intent: Intent | None
+    passages: list[Passage]
+    baselines: dict[str, float | None]
+    kpis_before: dict[str, float]
+    round: int
+    rounds: list[RoundRecord]
+    verdict: Verdict | None
+    applied: list[ApplyResult]
+    report: IntentReport | None
+    outcome: Outcome | None
+    outcome_detail: str

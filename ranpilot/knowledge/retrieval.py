@@ -18,10 +18,9 @@ from ranpilot.knowledge.embeddings import embed
 from ranpilot.knowledge.query import Filters, Mode, Passage, QueryError
 from ranpilot.knowledge.store import KnowledgeStore, LexicalIndex
 
-# Weighted reciprocal rank fusion. Tuned on the even half of the 130 retrieval questions and
-# checked on the odd half (benchmarks/retrieval.py): BM25 is the stronger ranker on 3GPP text,
-# so dense ranks count 0.7 and a small k lets the top ranks decide. Held-out, against the plain
-# RRF (k = 60, equal weights): R@1 0.708 -> 0.708, R@5 0.862 -> 0.923, MRR 0.769 -> 0.787.
+# Weighted reciprocal rank fusion, tuned on the even half of the retrieval questions
+# (benchmarks/retrieval.py reports the odd half): BM25 is the stronger ranker on 3GPP text, so
+# dense ranks count 0.7 and a small k lets the top ranks decide.
 RRF_K = 10
 DENSE_WEIGHT = 0.7
 BOOST_WEIGHT = 0.5  # of a rank-1 share, for a passage holding an IE name from the query

@@ -11,7 +11,8 @@ from rich.table import Table
 
 from ranpilot.network.config import load_config
 from ranpilot.network.live import LiveNetworkError, load_live, save_live
-from ranpilot.network.kpis import NETWORK_TARGETS, Observation
+from ranpilot.network.kpis import Observation
+from ranpilot.targets import RADIO_TARGETS
 from ranpilot.network.simulator import Network
 from ranpilot.settings import load_settings
 
@@ -76,7 +77,7 @@ def print_observation(obs: Observation) -> None:
     targets = Table(title=f"Network KPIs at t={obs.time_s:g} s")
     targets.add_column("target")
     targets.add_column("value", justify="right")
-    for name in NETWORK_TARGETS:
+    for name in RADIO_TARGETS:
         targets.add_row(name, f"{obs.network[name]:.3g}")
     console.print(targets)
     cells = Table(title="Cells")

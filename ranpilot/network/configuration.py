@@ -1,4 +1,5 @@
-"""The operator-controlled configuration of the RAN and the pure function that applies actions to it.
+"""The operator-controlled configuration of the RAN and the pure function that applies actions to it,
+both derived from the action table (`ranpilot.network.action_table`).
 
 `Network.apply` uses `apply_actions` with hardware range checks; the verifier uses it without
 them to see what a proposal *asks for* (say 80 dBm) and name the policy rule it breaks.
@@ -6,22 +7,20 @@ them to see what a proposal *asks for* (say 80 dBm) and name the policy rule it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
-from ranpilot.network.actions import (
-    Action, ActionError, SetCellSleep, SetCio, SetPowerVector, SetSliceQuota, SetTilt, SetTxPower, SetUePMax,
-)
+from ranpilot.network.action_table import CELL_KINDS, ActionKind, kind_of, setter
+from ranpilot.network.actions import Action, ActionError
 from ranpilot.network.config import NetworkConfig
-
-PARAMETERS = ("tx_power_dbm", "tilt_deg", "cio_db", "asleep", "min_prb_ratio", "ue_p_max_dbm")
 
 
 @dataclass
 class RanConfiguration:
     """Per-cell settings: transmit power, tilt, CIO, sleep, slice PRB quotas (cells x slices) and
-    the UEs' maximum uplink power p-Max."""
+    the UEs' maximum uplink power p-Max. Field names are those of `NetState` and of the action
+    table's `ActionKind.field`."""
 
     tx_power_dbm: np.ndarray
     tilt_deg: np.ndarray
@@ -30,22 +29,30 @@ class RanConfiguration:
     slice_quota: np.ndarray
     ue_p_max_dbm: np.ndarray
 
+    @classmethod
+    def of(cls, source: object) -> RanConfiguration:
+        """A copy of the configuration fields of `source` (anything with same-named arrays, e.g. a NetState)."""
+        return cls(**{f.name: getattr(source, f.name).copy() for f in fields(cls)})
+
+    def install(self, target: object) -> None:
+        """Write a copy of every field onto the same-named attribute of `target`."""
+        for f in fields(self):
+            setattr(target, f.name, getattr(self, f.name).copy())
+
     def copy(self) -> RanConfiguration:
-        return RanConfiguration(*(getattr(self, f).copy() for f in self.__dataclass_fields__))
+        return RanConfiguration.of(self)
 
     def equals(self, other: RanConfiguration) -> bool:
-        return all(np.array_equal(getattr(self, f), getattr(other, f)) for f in self.__dataclass_fields__)
+        return all(np.array_equal(getattr(self, f.name), getattr(other, f.name)) for f in fields(self))
 
     def changes(self, after: RanConfiguration, slices: list[str]) -> list[Change]:
-        """Every (cell, parameter) whose value differs in `after`."""
+        """Every (cell, parameter[, slice]) whose value differs in `after`, in action-table order."""
         out = []
-        for name in ("tx_power_dbm", "tilt_deg", "cio_db", "asleep", "ue_p_max_dbm"):
-            a, b = getattr(self, name), getattr(after, name)
-            for cell in np.flatnonzero(a != b):
-                out.append(Change(int(cell), name, float(a[cell]), float(b[cell])))
-        for cell, index in zip(*np.nonzero(self.slice_quota != after.slice_quota)):
-            out.append(Change(int(cell), "min_prb_ratio", float(self.slice_quota[cell, index]),
-                              float(after.slice_quota[cell, index]), slices[index]))
+        for kind in CELL_KINDS.values():
+            a, b = getattr(self, kind.field), getattr(after, kind.field)
+            for index in zip(*np.nonzero(a != b)):
+                slice_ = slices[index[1]] if kind.per_slice else None
+                out.append(Change(int(index[0]), kind.parameter, float(a[index]), float(b[index]), slice_))
         return out
 
 
@@ -62,6 +69,12 @@ class Change:
         return int(np.sign(self.after - self.before))
 
 
+def action_for_change(change: Change) -> Action:
+    """The action that sets the changed (cell, parameter[, slice]) to `change.after`: applied to
+    the configuration `changes` was called on, the actions for all its changes give `after`."""
+    return setter(change.parameter, change.cell, change.after, change.slice)
+
+
 def apply_actions(
     conf: RanConfiguration, actions: list[Action], cfg: NetworkConfig, check_ranges: bool = True
 ) -> RanConfiguration:
@@ -71,53 +84,54 @@ def apply_actions(
     or (with check_ranges) a value outside the radio's hardware range."""
     new = conf.copy()
     for index, action in enumerate(actions):
-        _apply_one(new, action, f"actions[{index}]", cfg, check_ranges)
+        where = f"actions[{index}]"
+        kind = kind_of(type(action))
+        if kind is None:
+            raise ActionError(f"{where}.type", f"unknown action {type(action).__name__}")
+        apply = _apply_vector if kind.vector else _apply_cell
+        apply(new, kind, action, where, cfg, check_ranges)
     return new
 
 
-def _apply_one(c: RanConfiguration, action: Action, where: str, cfg: NetworkConfig, check: bool) -> None:
-    n_cells = len(c.tx_power_dbm)
-    if isinstance(action, SetPowerVector):
-        values = np.asarray(action.tx_power_dbm, dtype=float)
-        if values.shape != c.tx_power_dbm.shape:
-            raise ActionError(f"{where}.tx_power_dbm", f"expected {n_cells} values, got {len(values)}")
-        for cell, value in enumerate(values):
-            _check_range(f"{where}.tx_power_dbm[{cell}]", value, cfg.min_tx_power_dbm, cfg.max_tx_power_dbm, check)
-        c.tx_power_dbm[:] = values
+def _apply_vector(c: RanConfiguration, kind: ActionKind, action: Action, where: str, cfg: NetworkConfig,
+                  check: bool) -> None:
+    """Set the field of every cell: one value per cell, each in range."""
+    target, values = getattr(c, kind.field), np.asarray(getattr(action, kind.value), dtype=float)
+    field = f"{where}.{kind.value}"
+    if values.shape != target.shape:
+        raise ActionError(field, f"expected {len(target)} values, got {len(values)}")
+    for cell, value in enumerate(values):
+        _check_value(kind, f"{field}[{cell}]", value, cfg, check)
+    target[:] = values
+
+
+def _apply_cell(c: RanConfiguration, kind: ActionKind, action: Action, where: str, cfg: NetworkConfig,
+                check: bool) -> None:
+    """Set one cell's (or one cell's slice's) value, then check the field's invariant."""
+    target, cell, field = getattr(c, kind.field), action.cell, f"{where}.{kind.value}"
+    if not 0 <= cell < len(target):
+        raise ActionError(f"{where}.cell", f"unknown cell {cell}; cells are 0..{len(target) - 1}")
+    index = (cell, _slice_index(action.slice, f"{where}.slice", cfg)) if kind.per_slice else cell
+    value = getattr(action, kind.value)
+    _check_value(kind, field, value, cfg, check)
+    target[index] = value
+    if kind.invariant is not None:
+        kind.invariant(target, cell, field)
+
+
+def _slice_index(name: str, field: str, cfg: NetworkConfig) -> int:
+    names = [s.name for s in cfg.slices]
+    if name not in names:
+        raise ActionError(field, f"unknown slice {name!r}; known: {names}")
+    return names.index(name)
+
+
+def _check_value(kind: ActionKind, field: str, value: float, cfg: NetworkConfig, check: bool) -> None:
+    """Values with a hardware range must be finite numbers, and (with `check`) within the range."""
+    if kind.limits is None:
         return
-    cell = action.cell
-    if not 0 <= cell < n_cells:
-        raise ActionError(f"{where}.cell", f"unknown cell {cell}; cells are 0..{n_cells - 1}")
-    if isinstance(action, SetTxPower):
-        _check_range(f"{where}.tx_power_dbm", action.tx_power_dbm, cfg.min_tx_power_dbm, cfg.max_tx_power_dbm, check)
-        c.tx_power_dbm[cell] = action.tx_power_dbm
-    elif isinstance(action, SetTilt):
-        _check_range(f"{where}.tilt_deg", action.tilt_deg, *cfg.tilt_range_deg, check)
-        c.tilt_deg[cell] = action.tilt_deg
-    elif isinstance(action, SetCio):
-        c.cio_db[cell] = action.cio_db
-    elif isinstance(action, SetUePMax):
-        _check_range(f"{where}.p_max_dbm", action.p_max_dbm, *cfg.ue_p_max_range_dbm, check)
-        c.ue_p_max_dbm[cell] = action.p_max_dbm
-    elif isinstance(action, SetCellSleep):
-        c.asleep[cell] = action.asleep
-        if c.asleep.all():
-            raise ActionError(f"{where}.asleep", "at least one cell must stay awake")
-    elif isinstance(action, SetSliceQuota):
-        names = [s.name for s in cfg.slices]
-        if action.slice not in names:
-            raise ActionError(f"{where}.slice", f"unknown slice {action.slice!r}; known: {names}")
-        c.slice_quota[cell, names.index(action.slice)] = action.min_prb_ratio
-        total = c.slice_quota[cell].sum()
-        if total > 1.0 + 1e-9:
-            raise ActionError(f"{where}.min_prb_ratio", f"slice quotas of cell {cell} sum to {total:.3f} > 1")
-    else:
-        raise ActionError(f"{where}.type", f"unknown action {type(action).__name__}")
-
-
-def _check_range(field: str, value: float, lo: float, hi: float, check: bool) -> None:
     if not np.isfinite(value):
         raise ActionError(field, f"{value} is not a finite number")
+    lo, hi = kind.limits(cfg)
     if check and not lo <= value <= hi:
         raise ActionError(field, f"{value} outside [{lo}, {hi}]")
-

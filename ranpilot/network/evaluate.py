@@ -63,7 +63,7 @@ def evaluate(
     gain_db = sector_gain_db(geom.az_off_deg, geom.elev_down_deg[:, site], state.tilt_deg[None, :], cfg)
     gain_db = gain_db - geom.pl_db[:, site]
     active = ~state.asleep
-    rsrp_all = state.tx_power_dbm[None, :] - 10.0 * np.log10(12 * cfg.num_prb) + gain_db
+    rsrp_all = radio.rsrp_dbm(state.tx_power_dbm, gain_db, cfg.num_prb)
     previous = None if initial else state.serving
     serving = radio.select_serving(rsrp_all, state.cio_db, active, previous, cfg.handover_hysteresis_db)
     rows = np.arange(len(serving))
@@ -74,12 +74,12 @@ def evaluate(
     se = radio.spectral_efficiency(sinr)
     if fading is not None:
         se, sinr = se.mean(axis=1), sinr.mean(axis=1)
-    rate_per_prb = se * cfg.prb_bandwidth_hz * (1.0 - radio.OVERHEAD_DL_FR1)
+    rate_per_prb = radio.rate_per_prb_bps(se, cfg.prb_bandwidth_hz)
     prb, guaranteed = _schedule(state, cfg, serving, rate_per_prb)
     cell_used = np.bincount(serving, weights=prb, minlength=topo.num_cells)
     thp, latency = _throughput(state, cfg, serving, prb, guaranteed, cell_used, rate_per_prb)
     load = cell_used / cfg.num_prb
-    p_tx_w = radio.db_to_lin(state.tx_power_dbm - 30.0)
+    p_tx_w = radio.dbm_to_w(state.tx_power_dbm)
     pm = cfg.power_model
     power = np.where(active, pm.p0_w + pm.delta_p * load * p_tx_w, pm.p_sleep_w)
     return RadioResult(

@@ -15,17 +15,8 @@ from ranpilot.network.config import NetworkConfig
 from ranpilot.network.evaluate import RadioResult
 from ranpilot.network.state import NetState, Topology
 from ranpilot.network.targets import target_value
+from ranpilot.targets import RADIO_TARGETS
 
-NETWORK_TARGETS = (
-    "AveDLRANUEThpt",
-    "LowDLRANUEThptRatio",
-    "WeakRSRPRatio",
-    "LowSINRRatio",
-    "AveDLPrbLoad",
-    "HighDLPrbLoadRatio",
-    "RANEnergyConsumption",
-    "RANEnergyEfficiency",
-)
 
 
 class CellKpis(BaseModel):
@@ -67,7 +58,7 @@ class Observation(BaseModel):
 
 def network_targets(r: RadioResult, state: NetState, cfg: NetworkConfig) -> dict[str, float]:
     """TS 28.312 RadioNetworkExpectation targets and network-wide KPM aggregates."""
-    out = {name: target_value(name, r, state, cfg) for name in NETWORK_TARGETS}
+    out = {t.value: target_value(t, r, state, cfg) for t in RADIO_TARGETS}
     out.update({
         "DRB.UEThpDl": float(r.thp_bps.mean() / 1e3),
         "CellEdgeDLRANUEThpt": float(np.percentile(r.thp_bps / 1e6, 5)),

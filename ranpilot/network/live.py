@@ -2,15 +2,28 @@
 (the agent keeps one per thread for approvals). The CLI's live network is one of them, kept in
 the data dir between commands, so that `ranpilot run`, `verify` and `net show` see one network
 whose changes (and the verifier's history of them) persist, like a real RAN's.
-`ranpilot net reset` replaces it."""
+`ranpilot net reset` replaces it.
+
+Files are plain JSON, never a format whose loading can run code (a file planted in the data
+dir must not be able to execute anything); other formats and versions are refused, not migrated."""
 
 from __future__ import annotations
 
-import pickle
+import json
+import math
+import os
+import tempfile
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from ranpilot.network.config import NetworkConfig
 from ranpilot.network.simulator import Network
+from ranpilot.network.state import NetState
+
+SCHEMA = "ranpilot.network/1"
+RESET_HINT = "`ranpilot net reset` starts a new network"
+_NON_FINITE = ("nan", "inf", "-inf")  # how NetState.to_json writes non-finite floats, used for `extra` too
 
 
 class LiveNetworkError(RuntimeError):
@@ -22,27 +35,85 @@ class SavedNetworkError(ValueError):
 
 
 def save_network(path: Path, network: Network, **extra) -> None:
-    """Write a network (config, seed, exact state) and any extra data, atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps({"config": network.config.model_dump(mode="json"), "seed": network.seed,
-                                  "snapshot": network.snapshot(), **extra}))
-    tmp.replace(path)  # atomic: a crash never leaves a half-written network
+    """Write a network (config, seed, exact state) and any JSON-able extra data, atomically.
+    Uses only `config`, `seed` and `snapshot()`, so E2-controlled networks can be saved too.
+    Non-finite floats in `extra` (e.g. the NaN KPI of an empty cell) are written as NetState
+    writes them, the strings "nan", "inf", "-inf"; those strings themselves are refused in
+    `extra`, since they would load as floats."""
+    text = json.dumps({"schema": SCHEMA, "config": network.config.model_dump(mode="json"), "seed": network.seed,
+                       "state": network.snapshot().state.to_json(), "extra": _encode(extra)}, allow_nan=False)
+    _write_atomic(Path(path), text)
 
 
 def load_network(path: Path) -> tuple[Network, dict]:
-    """The network saved at `path` and the extra data saved with it."""
+    """The network saved at `path` and the extra data saved with it; SavedNetworkError naming the
+    file for anything that is not a network saved in this format."""
     try:
-        data = pickle.loads(path.read_bytes())
-        network = Network.from_state(NetworkConfig.model_validate(data.pop("config")), data.pop("seed"),
-                                     data.pop("snapshot").state)
-    except (OSError, pickle.UnpicklingError, EOFError, KeyError, ValueError, AttributeError) as exc:
-        raise SavedNetworkError(f"cannot read the saved network {path}: {exc}") from exc
-    return network, data
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        _check_schema(path, data)
+        if not isinstance(data["seed"], int) or not isinstance(data["extra"], dict):
+            raise TypeError("the seed must be an integer and the extra data an object")
+        network = Network.from_state(NetworkConfig.model_validate(data["config"]), data["seed"],
+                                     NetState.from_json(data["state"]))
+    except SavedNetworkError:
+        raise
+    except (OSError, KeyError, TypeError, ValueError, ValidationError) as exc:  # incl. Unicode/JSONDecodeError
+        raise SavedNetworkError(f"cannot read the saved network {path}: {type(exc).__name__}: {exc}") from exc
+    return network, _decode(data["extra"])
+
+
+def _check_schema(path: Path, data) -> None:
+    """Refuse any format but this one (no migrations): its layout or meaning may differ."""
+    if not isinstance(data, dict):
+        raise TypeError(f"expected a JSON object, found {type(data).__name__}")
+    found = data.get("schema")
+    if found != SCHEMA:
+        raise SavedNetworkError(f"the saved network {path} has format version {found!r}, not {SCHEMA!r}; "
+                                f"{RESET_HINT}")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write via a synced temp file in the same directory and rename it over `path`, so a crash
+    leaves the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _encode(value):
+    """`value` with non-finite floats as strings, so standard JSON can hold it."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(float(value))
+    if isinstance(value, str) and value in _NON_FINITE:
+        raise ValueError(f"cannot save the string {value!r}: it would load as a float")
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value):
+    """Inverts `_encode` (tuples come back as lists)."""
+    if isinstance(value, str) and value in _NON_FINITE:
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
 
 
 def live_path(data_dir: Path) -> Path:
-    return Path(data_dir) / "network" / "live.pkl"
+    return Path(data_dir) / "network" / "live.json"
 
 
 def load_live(data_dir: Path, config: NetworkConfig | None = None, seed: int = 0) -> Network:
@@ -53,7 +124,7 @@ def load_live(data_dir: Path, config: NetworkConfig | None = None, seed: int = 0
     try:
         return load_network(path)[0]
     except SavedNetworkError as exc:
-        raise LiveNetworkError(f"{exc}; `ranpilot net reset` starts a new one") from exc
+        raise LiveNetworkError(str(exc) if RESET_HINT in str(exc) else f"{exc}; {RESET_HINT}") from exc
 
 
 def save_live(data_dir: Path, network: Network) -> None:

@@ -35,6 +35,29 @@ def lin_to_db(x: np.ndarray | float) -> np.ndarray:
     return 10.0 * np.log10(np.maximum(np.asarray(x), 1e-30))
 
 
+def dbm_to_w(dbm: np.ndarray | float) -> np.ndarray:
+    return db_to_lin(np.asarray(dbm) - 30.0)
+
+
+def w_to_dbm(watts: np.ndarray | float) -> np.ndarray:
+    return lin_to_db(watts) + 30.0
+
+
+def rsrp_dbm(tx_power_dbm: np.ndarray, gain_db: np.ndarray, num_prb: int) -> np.ndarray:
+    """(N, C) RSRP: each cell's power per resource element (12 subcarriers a PRB) plus the link gain."""
+    return tx_power_dbm[None, :] - 10.0 * np.log10(12 * num_prb) + gain_db
+
+
+def shannon_se(sinr: np.ndarray) -> np.ndarray:
+    """Gap-adjusted Shannon spectral efficiency (bit/s/Hz) of a linear SINR."""
+    return np.log2(1.0 + sinr / db_to_lin(SHANNON_GAP_DB))
+
+
+def rate_per_prb_bps(se: np.ndarray, prb_bandwidth_hz: float) -> np.ndarray:
+    """Downlink bit rate one PRB carries at a spectral efficiency, after FR1 overhead."""
+    return se * prb_bandwidth_hz * (1.0 - OVERHEAD_DL_FR1)
+
+
 def noise_mw(bandwidth_hz: float, noise_figure_db: float) -> float:
     """Thermal noise power in mW over the bandwidth."""
     return float(db_to_lin(THERMAL_NOISE_DBM_HZ + lin_to_db(bandwidth_hz) + noise_figure_db))
@@ -88,15 +111,13 @@ def sinr_linear(
 
 def spectral_efficiency(sinr: np.ndarray) -> np.ndarray:
     """CQI-table spectral efficiency (bit/s/Hz) for linear SINR; 0 below CQI 1."""
-    shannon = np.log2(1.0 + sinr / db_to_lin(SHANNON_GAP_DB))
-    cqi = np.searchsorted(CQI_EFFICIENCY, shannon, side="right")
+    cqi = cqi_index(sinr)
     return np.where(cqi > 0, CQI_EFFICIENCY[np.maximum(cqi - 1, 0)], 0.0)
 
 
 def cqi_index(sinr: np.ndarray) -> np.ndarray:
     """CQI index 0..15 for linear SINR (0 = out of range)."""
-    shannon = np.log2(1.0 + sinr / db_to_lin(SHANNON_GAP_DB))
-    return np.searchsorted(CQI_EFFICIENCY, shannon, side="right")
+    return np.searchsorted(CQI_EFFICIENCY, shannon_se(sinr), side="right")
 
 
 def waterfill(need: np.ndarray, group: np.ndarray, budget: np.ndarray) -> np.ndarray:

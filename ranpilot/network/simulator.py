@@ -34,7 +34,9 @@ class Snapshot:
 
 
 class Network:
-    """Multi-cell, multi-UE system-level downlink simulator, deterministic for a given seed."""
+    """Multi-cell, multi-UE system-level downlink simulator, deterministic for a given seed.
+
+    Implements `ranpilot.network.view.NetworkView` (what agents and the verifier use of a network)."""
 
     def __init__(self, config: NetworkConfig | None = None, seed: int = 0) -> None:
         self.config = config or NetworkConfig()
@@ -135,16 +137,20 @@ class Network:
 
     def configuration(self) -> RanConfiguration:
         """A copy of the operator-controlled settings."""
-        s = self._state
-        return RanConfiguration(s.tx_power_dbm, s.tilt_deg, s.cio_db, s.asleep, s.slice_quota, s.ue_p_max_dbm).copy()
+        return RanConfiguration.of(self._state)
 
     def set_configuration(self, conf: RanConfiguration) -> None:
         """Install a whole configuration (already validated, e.g. one taken before a change)."""
-        conf = conf.copy()
-        s = self._state
-        s.tx_power_dbm, s.tilt_deg, s.cio_db = conf.tx_power_dbm, conf.tilt_deg, conf.cio_db
-        s.asleep, s.slice_quota, s.ue_p_max_dbm = conf.asleep, conf.slice_quota, conf.ue_p_max_dbm
+        conf.install(self._state)
         self._result = None
+
+    def cell_load(self) -> np.ndarray:
+        """A copy of the per-cell PRB utilisation of the last step (cheaper than `state.load`)."""
+        return self._state.load.copy()
+
+    def ue_slice(self) -> np.ndarray:
+        """A copy of each UE's slice index (cheaper than `state.ue_slice`)."""
+        return self._state.ue_slice.copy()
 
     # -- snapshots and twins ---------------------------------------------------------------
     def snapshot(self) -> Snapshot:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -62,8 +62,8 @@ class NetState:
     handovers: int  # handovers in the last step
     rng_state: dict  # bit generator state, so restored runs continue identically
     # Which network's history this is: new at each drop of UEs (reset), kept by snapshots, clones,
-    # saves and twins, so the verifier counts only changes made to this network ("" in old saves).
-    network_id: str = ""
+    # saves and twins, so the verifier counts only changes made to this network.
+    network_id: str
 
     def copy(self) -> NetState:
         return NetState(**{f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self)})
@@ -84,10 +84,11 @@ class NetState:
 
     @classmethod
     def from_json(cls, data: dict) -> NetState:
-        """Raises KeyError, TypeError or ValueError for a payload that is not a NetState."""
+        """Raises KeyError, TypeError or ValueError for a payload that is not a NetState
+        (every field is required: there are no older formats to fill in)."""
         values = {}
         for f in fields(cls):
-            value = data[f.name] if f.default is MISSING or f.name in data else f.default
+            value = data[f.name]
             if isinstance(value, dict) and set(value) == {"dtype", "shape", "data"}:
                 value = np.asarray(value["data"], dtype=np.dtype(value["dtype"])).reshape(value["shape"])
             values[f.name] = value

@@ -1,5 +1,6 @@
 """TS 28.312 target values over a scope: all cells or a cell list, optionally one slice,
-with the target's own threshold (e.g. the throughput below which a UE counts as 'low')."""
+with the target's own threshold (e.g. the throughput below which a UE counts as 'low').
+What each target means lives in `ranpilot.targets`; this is how the simulator measures it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import numpy as np
 from ranpilot.network.config import NetworkConfig
 from ranpilot.network.evaluate import RadioResult
 from ranpilot.network.state import NetState
+from ranpilot.targets import Target, spec
 
 
 def pct(mask: np.ndarray) -> float:
@@ -15,7 +17,7 @@ def pct(mask: np.ndarray) -> float:
 
 
 def target_value(
-    name: str,
+    name: str | Target,
     r: RadioResult,
     state: NetState,
     cfg: NetworkConfig,
@@ -25,6 +27,10 @@ def target_value(
 ) -> float | None:
     """Value of a target over the UEs served by `cells` (all if None) and of one slice; None
     for an unknown target or an empty scope."""
+    try:
+        target = spec(name)
+    except KeyError:
+        return None
     n_cells = len(state.asleep)
     in_scope = np.zeros(n_cells, bool)
     in_scope[list(range(n_cells)) if cells is None else cells] = True
@@ -32,23 +38,29 @@ def target_value(
     if slice_index is not None:
         ues &= state.ue_slice == slice_index
     awake = in_scope & ~state.asleep
-    th = cfg.thresholds
+    if target.threshold is not None and threshold is None:
+        threshold = getattr(cfg.thresholds, target.threshold.default_field)
     thp_mbps = r.thp_bps[ues] / 1e6
     power_w = float(r.cell_power_w[in_scope].sum())
-    values = {
-        "AveDLRANUEThpt": lambda: float(thp_mbps.mean()) if ues.any() else None,
-        "DlThptPerUE": lambda: float(thp_mbps.mean()) if ues.any() else None,
-        "LowDLRANUEThptRatio": lambda: pct(thp_mbps < (th.low_thp_mbps if threshold is None else threshold)),
-        "WeakRSRPRatio": lambda: pct(r.rsrp_dbm[ues] < (th.weak_rsrp_dbm if threshold is None else threshold)),
-        "LowSINRRatio": lambda: pct(r.sinr_db[ues] < (th.low_sinr_db if threshold is None else threshold)),
-        "AveDLPrbLoad": lambda: float(100.0 * r.cell_load[awake].mean()) if awake.any() else 0.0,
-        "HighDLPrbLoadRatio": lambda: pct(100.0 * r.cell_load[awake] > (th.high_prb_load_pct if threshold is None else threshold)),
-        "RANEnergyConsumption": lambda: power_w / 1e3,
-        "RANEnergyEfficiency": lambda: float(r.thp_bps[in_scope[r.serving]].sum() / power_w) if power_w > 0 else 0.0,
-        "DlLatency": lambda: _mean_latency(r.latency_ms[ues]),
-    }
-    compute = values.get(name)
-    return None if compute is None else compute()
+    match target.target:
+        case Target.AVE_DL_RAN_UE_THPT | Target.DL_THPT_PER_UE:
+            return float(thp_mbps.mean()) if ues.any() else None
+        case Target.LOW_DL_RAN_UE_THPT_RATIO:
+            return pct(thp_mbps < threshold)
+        case Target.WEAK_RSRP_RATIO:
+            return pct(r.rsrp_dbm[ues] < threshold)
+        case Target.LOW_SINR_RATIO:
+            return pct(r.sinr_db[ues] < threshold)
+        case Target.AVE_DL_PRB_LOAD:
+            return float(100.0 * r.cell_load[awake].mean()) if awake.any() else 0.0
+        case Target.HIGH_DL_PRB_LOAD_RATIO:
+            return pct(100.0 * r.cell_load[awake] > threshold)
+        case Target.RAN_ENERGY_CONSUMPTION:
+            return power_w / 1e3
+        case Target.RAN_ENERGY_EFFICIENCY:
+            return float(r.thp_bps[in_scope[r.serving]].sum() / power_w) if power_w > 0 else 0.0
+        case Target.DL_LATENCY:
+            return _mean_latency(r.latency_ms[ues])
 
 
 def _mean_latency(latency: np.ndarray) -> float | None:

@@ -9,9 +9,10 @@ import json
 import threading
 import time
 
-from ranpilot.agents import fulfilment as ff
+from ranpilot.intents import fulfilment as ff
 from ranpilot.agents.runner import AgentRunner, RunResult
-from ranpilot.oran.a1.policies import intent_text
+from ranpilot.intents.model import Intent
+from ranpilot.oran.a1.policies import intent_request
 from ranpilot.oran.messages import A1PolicyRequest, A1PolicyResponse, KpmIndication
 from ranpilot.oran.xapp import E2ControlledNetwork, Runtime, XApp
 
@@ -41,7 +42,7 @@ class RanpilotXApp(XApp):
                 continue
             if ff.unmet(result.intent, self.runtime.network, result.baselines):
                 start = time.perf_counter()
-                network = self._act(pid, json.dumps(result.intent.model_dump(mode="json")), "reassure")
+                network = self._act(pid, result.intent, "reassure")
                 self.run_ms.append((time.perf_counter() - start) * 1e3)
                 if network.first_ack_at is not None:
                     self.loop_ms.append((network.first_ack_at - start) * 1e3)
@@ -56,26 +57,24 @@ class RanpilotXApp(XApp):
         if request.operation == "QUERY":
             return A1PolicyResponse(**reply, status="OK")
         try:
-            text = intent_text(request.policy_type_id, request.payload)
+            intent = intent_request(request.policy_type_id, request.payload)
         except ValueError as exc:
             return A1PolicyResponse(**reply, status="ERROR", reason=str(exc))
-        self._act(request.policy_instance_id, text, request.operation.lower())
+        self._act(request.policy_instance_id, intent, request.operation.lower())
         result = self.results[request.policy_instance_id]
         ok = result.intent is not None
         return A1PolicyResponse(**reply, status="OK" if ok else "ERROR", reason=result.outcome)
 
-    def _act(self, pid: str, text: str, why: str) -> E2ControlledNetwork:
+    def _act(self, pid: str, request: str | Intent, why: str) -> E2ControlledNetwork:
         """Run the agent for one intent over E2; the result lands in self.results[pid]."""
         with self._lock:  # one intent at a time acts on the network
             self._runs += 1
             network = E2ControlledNetwork(self.runtime, intent_id=pid)
             thread_id = f"a1-{pid}-{self._runs}-{why}"
             try:
-                self.results[pid] = self.runner.run(text, network, thread_id=thread_id)
+                self.results[pid] = self.runner.run(request, network, thread_id=thread_id)
             except ConnectionError as exc:  # the E2 node went away mid-run; each control was atomic
-                self.results[pid] = RunResult(thread_id=thread_id, status="done", outcome=f"stopped: {exc}",
-                                              planner="", parse=None, intent=None, passages=[], rounds=[],
-                                              verdict=None, applied=[], kpis_before={}, kpis_after={}, report=None)
+                self.results[pid] = RunResult(thread_id=thread_id, status="done", outcome=f"stopped: {exc}", planner="")
             self._since[pid] = 0
             return network
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
-from ranpilot.agents.planner import EmbeddedPlanner
+from ranpilot.planning.embedded import EmbeddedPlanner
 from ranpilot.agents.runner import AgentRunner
 from ranpilot.network import Network
 from ranpilot.oran.a1.service import create_app

@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from ranpilot.network import (
-    Action, ActionError, Network, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower, SetUePMax,
+    Action, ActionError, Network, NetworkConfig, Observation, RanConfiguration, SetCellSleep, Snapshot,
+    action_for_change,
 )
+from ranpilot.network.evaluate import RadioResult
+from ranpilot.network.state import Topology
 from ranpilot.oran.e2.node import SimulatedE2Node, control_actions
 from ranpilot.oran.messages import (
     A1PolicyRequest, A1PolicyResponse, KpmIndication, RcControlAck, RcControlFailure, RcControlRequest, decode, encode,
@@ -121,21 +126,81 @@ class InProcessRuntime(Runtime):
 
 
 class E2ControlledNetwork:
-    """The network as an xApp's agent sees it: everything is read from `runtime.network`, but
-    `apply` sends one atomic RC control request and raises ActionError with the node's cause
-    on failure, and `step` lets the node's clock run. Twins (`clone`) are plain networks."""
+    """The network as an xApp's agent sees it (a `NetworkView`): everything is read from
+    `runtime.network` (the node's network, or the runtime's twin of it), but `apply` sends one
+    atomic RC control request and raises ActionError with the node's cause on failure, `step`
+    lets the node's clock run, and `set_configuration` is a rollback sent as RC controls.
+    Twins (`clone`) are plain networks."""
 
     def __init__(self, runtime: Runtime, intent_id: str = ""):
         self._runtime, self._intent_id, self._count = runtime, intent_id, 0
         self.first_ack_at: float | None = None  # perf_counter() of the first acknowledged control
 
-    def __getattr__(self, name: str):
-        return getattr(self._runtime.network, name)
-
     @property
     def network(self) -> Network:
         return self._runtime.network
 
+    # -- reads: the runtime's network ------------------------------------------------------
+    @property
+    def config(self) -> NetworkConfig:
+        return self.network.config
+
+    @property
+    def topology(self) -> Topology:
+        return self.network.topology
+
+    @property
+    def seed(self) -> int:
+        return self.network.seed
+
+    @property
+    def num_cells(self) -> int:
+        return self.network.num_cells
+
+    @property
+    def time_s(self) -> float:
+        return self.network.time_s
+
+    @property
+    def time_of_day_h(self) -> float:
+        return self.network.time_of_day_h
+
+    @property
+    def network_id(self) -> str:
+        return self.network.network_id
+
+    def configuration(self) -> RanConfiguration:
+        return self.network.configuration()
+
+    def observe(self) -> Observation:
+        return self.network.observe()
+
+    def radio(self) -> RadioResult:
+        return self.network.radio()
+
+    def target_value(self, name: str, cells: list[int] | None = None, slice: str | None = None,
+                     threshold: float | None = None) -> float | None:
+        return self.network.target_value(name, cells, slice, threshold)
+
+    def link_gains_db(self) -> np.ndarray:
+        return self.network.link_gains_db()
+
+    def noise_w(self) -> float:
+        return self.network.noise_w()
+
+    def clone(self) -> Network:
+        return self.network.clone()
+
+    def snapshot(self) -> Snapshot:
+        return self.network.snapshot()
+
+    def cell_load(self) -> np.ndarray:
+        return self.network.cell_load()
+
+    def ue_slice(self) -> np.ndarray:
+        return self.network.ue_slice()
+
+    # -- changes: over E2 ------------------------------------------------------------------
     def step(self, n: int = 1) -> None:
         self._runtime.advance(n)
 
@@ -151,23 +216,9 @@ class E2ControlledNetwork:
         if self.first_ack_at is None:
             self.first_ack_at = time.perf_counter()
 
-    def set_configuration(self, conf) -> None:
-        """A rollback, sent as RC controls like any other change."""
-        before = self.network.configuration()
-        slices = [s.name for s in self.network.config.slices]
-        actions: list[Action] = []
-        for c in before.changes(conf, slices):
-            if c.parameter == "tx_power_dbm":
-                actions.append(SetTxPower(cell=c.cell, tx_power_dbm=c.after))
-            elif c.parameter == "tilt_deg":
-                actions.append(SetTilt(cell=c.cell, tilt_deg=c.after))
-            elif c.parameter == "cio_db":
-                actions.append(SetCio(cell=c.cell, cio_db=c.after))
-            elif c.parameter == "asleep":
-                actions.append(SetCellSleep(cell=c.cell, asleep=bool(c.after)))
-            elif c.parameter == "ue_p_max_dbm":
-                actions.append(SetUePMax(cell=c.cell, p_max_dbm=c.after))
-            else:
-                actions.append(SetSliceQuota(cell=c.cell, slice=c.slice, min_prb_ratio=c.after))
-        wakes_first = sorted(actions, key=lambda a: not (isinstance(a, SetCellSleep) and not a.asleep))
-        self.apply(wakes_first)
+    def set_configuration(self, conf: RanConfiguration) -> None:
+        """A rollback, sent as RC controls like any other change; wake-ups go first, so the batch
+        never puts every cell to sleep on the way."""
+        slices = [s.name for s in self.config.slices]
+        actions = [action_for_change(c) for c in self.configuration().changes(conf, slices)]
+        self.apply(sorted(actions, key=lambda a: not (isinstance(a, SetCellSleep) and not a.asleep)))

@@ -2,13 +2,13 @@
 
 from ranpilot.policies.audit import AuditLog
 from ranpilot.policies.checks import Violation
-from ranpilot.policies.expectations import Condition, TargetCheck, condition_holds
+from ranpilot.policies.expectations import TargetCheck
 from ranpilot.policies.pack import PackError, PolicyPack, load_pack
 from ranpilot.policies.verifier import (
     ApplyResult, NotApproved, Proposal, StaleVerdict, Verdict, Verifier,
 )
 
 __all__ = [
-    "ApplyResult", "AuditLog", "Condition", "NotApproved", "PackError", "PolicyPack", "Proposal", "StaleVerdict",
-    "TargetCheck", "Verdict", "Verifier", "Violation", "condition_holds", "load_pack",
+    "ApplyResult", "AuditLog", "NotApproved", "PackError", "PolicyPack", "Proposal", "StaleVerdict",
+    "TargetCheck", "Verdict", "Verifier", "Violation", "load_pack",
 ]

@@ -52,17 +52,6 @@ class AuditLog:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False)
         self._db.executescript(SCHEMA)
-        self._upgrade()
-
-    def _upgrade(self) -> None:
-        """Logs written before 'refused' existed get the new kind list; every row is copied."""
-        (sql,) = self._db.execute("SELECT sql FROM sqlite_master WHERE name = 'events'").fetchone()
-        if "'refused'" in sql:
-            return
-        self._db.executescript(  # one transaction: a crash leaves the old log as it was
-            "BEGIN; ALTER TABLE events RENAME TO events_old; DROP TRIGGER events_no_update; "
-            f"DROP TRIGGER events_no_delete; {SCHEMA} INSERT INTO events SELECT * FROM events_old; "
-            "DROP TABLE events_old; COMMIT;")
 
     def append(self, kind: str, intent_id: str, proposal_id: str, sim_time_s: float, payload: dict) -> None:
         with self._db:

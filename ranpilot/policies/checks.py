@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel
 
-from ranpilot.network import Change, Network, RanConfiguration
-from ranpilot.network.radio import db_to_lin
+from ranpilot.network import Change, RanConfiguration
+from ranpilot.network.view import NetworkView
+from ranpilot.network.radio import dbm_to_w
 from ranpilot.policies import pack as p
 
 
@@ -34,7 +35,7 @@ class AppliedChange(BaseModel):
     parameter: str
     direction: int
     intent_id: str
-    network_id: str = ""  # the network it was made to ("" in logs written before networks had ids)
+    network_id: str  # the network it was made to
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,12 @@ class StaticContext:
     before: RanConfiguration
     after: RanConfiguration
     changes: list[Change]
-    network: Network
+    network: NetworkView
     history: list[AppliedChange]
     intent_id: str
 
 
-def violation(rule: p._Rule, obj: str, observed, limit, message: str) -> Violation:
+def violation(rule: p.BaseRule, obj: str, observed, limit, message: str) -> Violation:
     return Violation(rule_id=rule.id, severity=rule.severity, mode=rule.mode, object=obj,
                      observed=observed, limit=limit, source=rule.source, message=message)
 
@@ -73,7 +74,7 @@ def check_ue_power(rule: p.UePowerLimit, ctx: StaticContext, pack: p.PolicyPack)
 def check_emf(rule: p.EmfSiteCap, ctx: StaticContext, pack: p.PolicyPack) -> list[Violation]:
     site_of = ctx.network.topology.cell_site
     def site_watts(conf: RanConfiguration) -> np.ndarray:
-        watts = db_to_lin(conf.tx_power_dbm - 30.0) * ~conf.asleep
+        watts = dbm_to_w(conf.tx_power_dbm) * ~conf.asleep
         return np.bincount(site_of, weights=watts)
     before, after = site_watts(ctx.before), site_watts(ctx.after)
     return [

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ranpilot.network import Network, Observation
+from ranpilot.network import Observation
+from ranpilot.network.view import NetworkView
 from ranpilot.network.evaluate import RadioResult
 from ranpilot.policies import pack as p
 from ranpilot.policies.checks import Violation, violation
@@ -20,8 +21,8 @@ class DryRun:
     predicted: Observation
     baseline_radio: RadioResult
     predicted_radio: RadioResult
-    twin: Network  # the network after the change and the dry-run steps
-    reference: Network  # the network without the change, after the same steps
+    twin: NetworkView  # the network after the change and the dry-run steps
+    reference: NetworkView  # the network without the change, after the same steps
     newly_asleep: np.ndarray  # (C,) bool
     weak_rsrp_dbm: float
 

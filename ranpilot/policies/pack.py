@@ -14,8 +14,10 @@ from typing import Annotated, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ranpilot.network.action_table import PARAMETER_NAMES
+
 PACKS_DIR = Path(__file__).with_name("packs")
-Parameter = Literal["tx_power_dbm", "tilt_deg", "cio_db", "asleep", "min_prb_ratio", "ue_p_max_dbm"]
+Parameter = Literal[PARAMETER_NAMES]  # the action table's parameter names: tx_power_dbm, tilt_deg, ...
 
 
 class Severity(str, Enum):
@@ -37,7 +39,7 @@ class BsClass(str, Enum):
     LOCAL_AREA = "local_area"
 
 
-class _Rule(BaseModel):
+class BaseRule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9_.-]+$")
@@ -47,7 +49,7 @@ class _Rule(BaseModel):
     source: str
 
 
-class TxPowerLimit(_Rule):
+class TxPowerLimit(BaseRule):
     """Cells of a base-station class may not transmit above `max_dbm`."""
 
     kind: Literal["tx_power_limit"]
@@ -55,21 +57,21 @@ class TxPowerLimit(_Rule):
     max_dbm: float
 
 
-class UePowerLimit(_Rule):
+class UePowerLimit(BaseRule):
     """p-Max may not allow UEs above `max_dbm` (their power class, e.g. 23 dBm for class 3)."""
 
     kind: Literal["ue_power_limit"]
     max_dbm: float
 
 
-class EmfSiteCap(_Rule):
+class EmfSiteCap(BaseRule):
     """Sum of the transmit powers of a site's awake cells at most `max_site_w` (EMF exposure)."""
 
     kind: Literal["emf_site_cap"]
     max_site_w: float = Field(gt=0)
 
 
-class MaxStep(_Rule):
+class MaxStep(BaseRule):
     """One change of `parameter` may move it by at most `max_step` (in the parameter's unit)."""
 
     kind: Literal["max_step"]
@@ -77,7 +79,7 @@ class MaxStep(_Rule):
     max_step: float = Field(gt=0)
 
 
-class ChangeRate(_Rule):
+class ChangeRate(BaseRule):
     """At most `max_changes` applied changes per cell within `window_s` (frequency limiter)."""
 
     kind: Literal["change_rate"]
@@ -85,14 +87,14 @@ class ChangeRate(_Rule):
     window_s: float = Field(gt=0)
 
 
-class ProtectedCells(_Rule):
+class ProtectedCells(BaseRule):
     """These cells may not be touched."""
 
     kind: Literal["protected_cells"]
     cells: list[int] = Field(min_length=1)
 
 
-class MaintenanceWindow(_Rule):
+class MaintenanceWindow(BaseRule):
     """Changes of `parameters` only between `start_h` and `end_h` local time (may wrap midnight)."""
 
     kind: Literal["maintenance_window"]
@@ -107,14 +109,14 @@ class MaintenanceWindow(_Rule):
         return self
 
 
-class SliceQuotaSum(_Rule):
+class SliceQuotaSum(BaseRule):
     """Slice PRB quotas of a cell sum to at most `max_total` of its PRBs."""
 
     kind: Literal["slice_quota_sum"]
     max_total: float = Field(default=1.0, gt=0, le=1)
 
 
-class SliceMinQuota(_Rule):
+class SliceMinQuota(BaseRule):
     """A slice keeps at least `min_prb_ratio` of every awake cell's PRBs (e.g. URLLC)."""
 
     kind: Literal["slice_min_quota"]
@@ -122,7 +124,7 @@ class SliceMinQuota(_Rule):
     min_prb_ratio: float = Field(ge=0, le=1)
 
 
-class MaxAsleepNeighbours(_Rule):
+class MaxAsleepNeighbours(BaseRule):
     """Within `radius_m` of any site, at most `max_asleep` cells asleep at once."""
 
     kind: Literal["max_asleep_neighbours"]
@@ -130,7 +132,7 @@ class MaxAsleepNeighbours(_Rule):
     radius_m: float = Field(gt=0)
 
 
-class KpiLimit(_Rule):
+class KpiLimit(BaseRule):
     """Dry-run guardrail on a network KPI. Violated when the predicted value is beyond the limit
     and also worse than the no-change baseline by more than `tolerance` (a network already
     beyond the limit is not blamed on the proposal)."""
@@ -150,14 +152,14 @@ class KpiLimit(_Rule):
         return self
 
 
-class SliceSla(_Rule):
+class SliceSla(BaseRule):
     """Dry-run guardrail: no slice's mean UE throughput below its SLA (less `tolerance_mbps` slack)."""
 
     kind: Literal["slice_sla"]
     tolerance_mbps: float = Field(default=0.0, ge=0)
 
 
-class CoverageKept(_Rule):
+class CoverageKept(BaseRule):
     """Dry-run guardrail: of the UEs whose cell goes to sleep, at most `max_uncovered_pct` end
     below the weak-RSRP threshold."""
 
@@ -165,7 +167,7 @@ class CoverageKept(_Rule):
     max_uncovered_pct: float = Field(ge=0, le=100)
 
 
-class Conflict(_Rule):
+class Conflict(BaseRule):
     """Another intent changed the same parameter of the same cell in the opposite direction
     within `window_s`."""
 
@@ -228,6 +230,26 @@ class PolicyPack(BaseModel):
 
     def bs_class(self, cell: int) -> BsClass:
         return self.cell_classes.get(cell, self.default_bs_class)
+
+    def tx_power_limit(self, bs_class: BsClass | None = None) -> TxPowerLimit | None:
+        """The transmit-power rule of a base-station class (default: the pack's default class)."""
+        bs_class = bs_class or self.default_bs_class
+        return next((r for r in self.rules if isinstance(r, TxPowerLimit) and r.bs_class == bs_class), None)
+
+    def kpi_max(self, kpi: str) -> float | None:
+        """The upper limit an enforced guardrail puts on a KPI, if any."""
+        limits = [r.max for r in self.rules if isinstance(r, KpiLimit) and r.kpi == kpi and r.max is not None
+                  and r.mode == Mode.ENFORCE]
+        return min(limits, default=None)
+
+    def slice_floor(self, slice_name: str) -> float:
+        """The PRB share a slice keeps in every awake cell (0 where no rule guarantees one)."""
+        return max((r.min_prb_ratio for r in self.rules if isinstance(r, SliceMinQuota) and r.slice == slice_name),
+                   default=0.0)
+
+    def max_step(self, parameter: str) -> float | None:
+        """The largest single move of a parameter the pack allows, if it limits one."""
+        return min((r.max_step for r in self.rules if isinstance(r, MaxStep) and r.parameter == parameter), default=None)
 
 
 class PackError(ValueError):

@@ -14,10 +14,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ranpilot.network import Action, ActionError, NETWORK_TARGETS, Network, RanConfiguration, apply_actions
+from ranpilot.network import Action, ActionError, RanConfiguration, apply_actions
+from ranpilot.network.view import NetworkView
 from ranpilot.policies.audit import AuditLog
 from ranpilot.policies.checks import AppliedChange, StaticContext, Violation, static_violations
-from ranpilot.policies.expectations import TargetCheck, condition_holds, shortfall
+from ranpilot.policies.expectations import TargetCheck
+from ranpilot.targets import RADIO_TARGETS, condition_holds, shortfall
 from ranpilot.policies.guardrails import DryRun, dry_run_violations
 from ranpilot.policies.pack import Mode, PolicyPack, Severity
 
@@ -58,6 +60,7 @@ class Verdict(BaseModel):
 
 
 class ApplyResult(BaseModel):
+    proposal_id: str
     status: Literal["applied", "rolled_back", "refused"]  # refused: the network applied none of it
     reasons: list[str]
     kpis_before: dict[str, float]
@@ -88,7 +91,7 @@ class Verifier:
         self.audit = audit or AuditLog(":memory:")
         self.history: list[AppliedChange] = _history_from(self.audit)
 
-    def verify(self, proposal: Proposal, network: Network, expectations: list[TargetCheck] = ()) -> Verdict:
+    def verify(self, proposal: Proposal, network: NetworkView, expectations: list[TargetCheck] = ()) -> Verdict:
         before = network.configuration()
         self.audit.append("proposal", proposal.intent_id, proposal.proposal_id, network.time_s, proposal.model_dump(mode="json"))
         violations, deltas, predicted, unmet = self._check(proposal, network, before, list(expectations))
@@ -124,11 +127,11 @@ class Verifier:
         deltas = {
             name: KpiDelta(baseline=run.baseline.network[name], predicted=run.predicted.network[name],
                            delta=run.predicted.network[name] - run.baseline.network[name])
-            for name in NETWORK_TARGETS
+            for name in RADIO_TARGETS
         }
         return violations, deltas, run.predicted.network, _unmet(expectations, run)
 
-    def _dry_run(self, network: Network, twin: Network) -> DryRun:
+    def _dry_run(self, network: NetworkView, twin: NetworkView) -> DryRun:
         """Step a no-change twin and the changed `twin` alike (same random stream) and compare."""
         baseline = network.clone()
         baseline.step(self.pack.dry_run_steps)
@@ -140,7 +143,7 @@ class Verifier:
             weak_rsrp_dbm=network.config.thresholds.weak_rsrp_dbm,
         )
 
-    def apply_verified(self, verdict: Verdict, network: Network, approved_by: str | None = None) -> ApplyResult:
+    def apply_verified(self, verdict: Verdict, network: NetworkView, approved_by: str | None = None) -> ApplyResult:
         """Apply atomically, watch `confirm_steps`, roll back on regression. Raises NotApproved
         or StaleVerdict without touching the network; a change the network refuses (for example
         an E2 node that answers a control failure, or is unreachable) comes back `refused`."""
@@ -155,7 +158,7 @@ class Verifier:
             network.apply(p.actions)
         except ActionError as exc:
             self.audit.append("refused", p.intent_id, p.proposal_id, network.time_s, {"reason": str(exc)})
-            return ApplyResult(status="refused", reasons=[str(exc)], kpis_before=kpis_before, kpis_after=kpis_before)
+            return ApplyResult(proposal_id=p.proposal_id, status="refused", reasons=[str(exc)], kpis_before=kpis_before, kpis_after=kpis_before)
         changes = before.changes(network.configuration(), [s.name for s in network.config.slices])
         applied_at = network.time_s
         self.audit.append("apply", p.intent_id, p.proposal_id, applied_at, {
@@ -166,11 +169,11 @@ class Verifier:
         if reasons:
             network.set_configuration(before)
             self.audit.append("rollback", p.intent_id, p.proposal_id, network.time_s, {"reasons": reasons})
-            return ApplyResult(status="rolled_back", reasons=reasons, kpis_before=kpis_before, kpis_after=kpis_after)
+            return ApplyResult(proposal_id=p.proposal_id, status="rolled_back", reasons=reasons, kpis_before=kpis_before, kpis_after=kpis_after)
         self.history += [AppliedChange(time_s=applied_at, cell=c.cell, parameter=c.parameter, direction=c.direction,
                                        intent_id=p.intent_id, network_id=network.network_id) for c in changes]
         self.audit.append("confirm", p.intent_id, p.proposal_id, network.time_s, {"kpis": kpis_after})
-        return ApplyResult(status="applied", reasons=[], kpis_before=kpis_before, kpis_after=kpis_after)
+        return ApplyResult(proposal_id=p.proposal_id, status="applied", reasons=[], kpis_before=kpis_before, kpis_after=kpis_after)
 
     def _regressions(self, verdict: Verdict, before: dict[str, float], after: dict[str, float]) -> list[str]:
         """Live KPIs worse than predicted beyond the pack's confirm tolerances."""
@@ -234,7 +237,7 @@ def _history_from(audit: AuditLog) -> list[AppliedChange]:
     return [
         AppliedChange(time_s=e.sim_time_s, cell=c["cell"], parameter=c["parameter"],
                       direction=int((c["after"] > c["before"]) - (c["after"] < c["before"])), intent_id=e.intent_id,
-                      network_id=e.payload.get("network_id", ""))
+                      network_id=e.payload["network_id"])
         for e in audit.events(kind="apply") if e.proposal_id not in rolled_back
         for c in e.payload["changes"]
     ]

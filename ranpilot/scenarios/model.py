@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ranpilot.network import NetworkConfig
-from ranpilot.policies import Condition
+from ranpilot.targets import Condition
 from ranpilot.scenarios.beams import BeamTracking
 
 

@@ -10,17 +10,18 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ranpilot.agents import fulfilment as ff
-from ranpilot.agents.planner import EmbeddedPlanner
 from ranpilot.agents.runner import AgentRunner, RunResult
-from ranpilot.network import NETWORK_TARGETS, ActionError, Network
-from ranpilot.policies import condition_holds
+from ranpilot.intents import fulfilment as ff
+from ranpilot.network import ActionError, Network
+from ranpilot.planning.embedded import EmbeddedPlanner
+from ranpilot.planning.situation import first_unmet
+from ranpilot.planning.strategies import run_strategy
 from ranpilot.scenarios.beams import BeamTrackingResult, beam_tracking
 from ranpilot.scenarios.model import (
     BeamExpectation, CellFailure, KpiExpectation, OutcomeExpectation, Scenario, TrafficSurge, VerdictExpectation,
 )
 from ranpilot.settings import Settings
-from ranpilot.tools.registry import run_calls
+from ranpilot.targets import RADIO_TARGETS, condition_holds
 
 
 class Check(BaseModel):
@@ -80,7 +81,7 @@ def run_scenario(scenario: Scenario, data_dir: Path | None = None, with_knowledg
 
 def gains(series: dict, baseline: str) -> dict[str, float]:
     end_a, end_b = series["agent"][-1], series[baseline][-1]
-    return {k: 100.0 * (end_a[k] - end_b[k]) / abs(end_b[k]) if end_b[k] else 0.0 for k in NETWORK_TARGETS}
+    return {k: 100.0 * (end_a[k] - end_b[k]) / abs(end_b[k]) if end_b[k] else 0.0 for k in RADIO_TARGETS}
 
 
 def optimize_only(net: Network, agent_result: RunResult, scenario: Scenario, pack) -> None:
@@ -90,12 +91,11 @@ def optimize_only(net: Network, agent_result: RunResult, scenario: Scenario, pac
         return
     scope = scenario.scope_cells if scenario.scope_cells is not None else list(range(net.num_cells))
     base = ff.baselines(agent_result.intent, net)
-    s = ff.first_unmet_situation(agent_result.intent, net, base, scope, pack, step_scale=1.0)
+    s = first_unmet(agent_result.intent, net, base, scope, pack, step_scale=1.0)
     if s is None:
         return
-    planner = EmbeddedPlanner()
     try:
-        net.apply(planner.propose(s, run_calls(planner.plan(s, []))))
+        net.apply(run_strategy(EmbeddedPlanner().choose(s, []), s).actions)
     except ActionError:
         pass
 
@@ -149,8 +149,8 @@ def check(e, series: dict, records: list[IntentRecord], beams: BeamTrackingResul
         return Check(expectation=f"intent {e.intent}", passed=False, observed="intent never ran")
     r = record.result
     if isinstance(e, VerdictExpectation):
-        statuses = [x["verdict_status"] for x in r.rounds]
-        rules = {v.split(" on ")[0] for x in r.rounds for v in x["violations"]}
+        statuses = [x.verdict_status for x in r.rounds]
+        rules = {v.rule_id for x in r.rounds for v in x.violations}
         ok = (e.status in statuses if statuses else e.status == "none") and (e.rule is None or e.rule in rules)
         return Check(expectation=f"{e.intent}: verdict {e.status}" + (f" naming {e.rule}" if e.rule else ""),
                      passed=ok, observed=f"verdicts {statuses or ['none']}, rules {sorted(rules)}")

@@ -16,9 +16,8 @@ import cvxpy as cp
 import numpy as np
 from pydantic import Field, model_validator
 
+from ranpilot.network.radio import SHANNON_GAP_DB
 from ranpilot.tools.base import Binding, ToolInput, ToolOutput, binding, matrix, per_item, solve
-
-SHANNON_GAP_DB = 1.5
 
 
 class EnergyInput(ToolInput):

@@ -1,11 +1,10 @@
-"""The one explicit list of tools, as plain typed functions and as LangChain tools for LLM planners."""
+"""The one explicit list of tools, typed input to typed output, for the CLI (`ranpilot tool`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
 
-from langchain_core.tools import StructuredTool
 from pydantic import BaseModel
 
 from ranpilot.tools.beam_solver import BeamInput, beam_solver
@@ -49,16 +48,3 @@ def get_tool(name: str) -> Tool:
         if tool.name == name:
             return tool
     raise KeyError(f"unknown tool {name!r}; tools: {[t.name for t in TOOLS]}")
-
-
-def langchain_tools() -> list[StructuredTool]:
-    """The same tools with their typed schemas, for tool-calling LLMs."""
-    def bind(tool: Tool):
-        return lambda **kwargs: tool.call(kwargs).model_dump(mode="json")
-    return [StructuredTool.from_function(func=bind(t), name=t.name, description=t.description, args_schema=t.input_model)
-            for t in TOOLS]
-
-
-def run_calls(calls) -> list[dict]:
-    """Run planned calls (objects with .tool and .arguments) in order; JSON-ready results."""
-    return [get_tool(call.tool).call(call.arguments).model_dump(mode="json") for call in calls]

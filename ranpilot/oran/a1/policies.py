@@ -8,7 +8,7 @@ ranpilot_EnergySaving_1.0.0 and ranpilot_Intent_1.0.0 (a TS 28.312 intent, or pl
 
 from __future__ import annotations
 
-import json
+from ranpilot.intents.model import Intent, read_request
 
 _CELLS = {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 1}
 STATUS_SCHEMA = {
@@ -66,10 +66,11 @@ def _cells(ids: list[int] | None) -> str:
     return f" in cells {', '.join(map(str, ids))}" if ids else ""
 
 
-def intent_text(type_id: str, payload: dict) -> str:
-    """The intent (plain language, or TS 28.312 JSON) a validated policy instance asks for."""
+def intent_request(type_id: str, payload: dict) -> str | Intent:
+    """The intent (plain language, or a TS 28.312 intent) a validated policy instance asks for;
+    ValueError for an invalid TS 28.312 intent or a type the xApp does not enforce."""
     if type_id == "ranpilot_Intent_1.0.0":
-        return payload["text"] if "text" in payload else json.dumps(payload["intent"])
+        return read_request(payload["text"] if "text" in payload else payload["intent"])
     if type_id == "ranpilot_EnergySaving_1.0.0":
         guard = payload.get("maxWeakRsrpRatioPct")
         tail = f" while keeping the weak-RSRP ratio under {guard:g}%" if guard is not None else " while keeping coverage"

@@ -1,16 +1,19 @@
 """A simulated E2 node (one per simulated RAN, meid `gnb-sim-1`): E2SM-KPM subscriptions and
 indications from the network's KPIs, E2SM-RC control requests applied atomically, answered
-with an acknowledgement or a failure with its cause."""
+with an acknowledgement or a failure with its cause. `RC_CODECS` is the RC half of the action
+table (`ranpilot.network.action_table`): both directions of the RC encoding derive from it."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
 from ranpilot.network import (
-    Action, ActionError, Network, SetCellSleep, SetCio, SetPowerVector, SetSliceQuota, SetTilt, SetTxPower, SetUePMax,
+    Action, ActionError, Network, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower, SetUePMax,
 )
+from ranpilot.network.action_table import kind_of, per_cell_actions
 from ranpilot.oran.messages import (
     CellIndividualOffset, CellSleep, Handover, KpmIndication, RcControlAck, RcControlFailure, RcControlRequest,
     SlicePrbQuota, Tilt, TxPower, UeMeasurement, UePMax,
@@ -83,44 +86,69 @@ class SimulatedE2Node:
         return RcControlAck(request_id=request.request_id)
 
 
-def network_action(action, network: Network) -> Action:
-    if isinstance(action, TxPower):
-        return SetTxPower(cell=action.cell, tx_power_dbm=action.txPowerDbm)
-    if isinstance(action, CellSleep):
-        return SetCellSleep(cell=action.cell, asleep=action.asleep)
-    if isinstance(action, CellIndividualOffset):
-        return SetCio(cell=action.cell, cio_db=action.cioDb)
-    if isinstance(action, Tilt):
-        return SetTilt(cell=action.cell, tilt_deg=action.tiltDeg)
-    if isinstance(action, UePMax):
-        return SetUePMax(cell=action.cell, p_max_dbm=action.pMaxDbm)
-    if isinstance(action, SlicePrbQuota):
-        names = {s.sst: s.name for s in network.config.slices}
-        if action.sst not in names:
-            raise ValueError(f"no slice with sst {action.sst}; slices: {names}")
-        return SetSliceQuota(cell=action.cell, slice=names[action.sst], min_prb_ratio=action.minPrbPolicyRatio / 100.0)
-    if isinstance(action, Handover):
+@dataclass(frozen=True)
+class RcCodec:
+    """How one kind of network action travels as an E2SM-RC control: the RC message class, the RC
+    name of each action attribute (`slice` travels as the slice's `sst`), and the RC unit of the
+    action's value: RC value = round(value * scale) when scale != 1 (RC ratios are integer percent)."""
+
+    control: type[BaseModel]
+    fields: dict[str, str]
+    scale: float = 1.0
+
+
+RC_CODECS: dict[type[Action], RcCodec] = {
+    SetTxPower: RcCodec(TxPower, {"cell": "cell", "tx_power_dbm": "txPowerDbm"}),
+    SetCellSleep: RcCodec(CellSleep, {"cell": "cell", "asleep": "asleep"}),
+    SetCio: RcCodec(CellIndividualOffset, {"cell": "cell", "cio_db": "cioDb"}),
+    SetTilt: RcCodec(Tilt, {"cell": "cell", "tilt_deg": "tiltDeg"}),
+    SetUePMax: RcCodec(UePMax, {"cell": "cell", "p_max_dbm": "pMaxDbm"}),
+    SetSliceQuota: RcCodec(SlicePrbQuota, {"cell": "cell", "slice": "sst", "min_prb_ratio": "minPrbPolicyRatio"},
+                           scale=100.0),
+}
+_BY_CONTROL = {codec.control: action for action, codec in RC_CODECS.items()}
+
+
+def network_action(control: BaseModel, network: Network) -> Action:
+    """The network action an RC control asks for; ValueError for one the node cannot carry out."""
+    if isinstance(control, Handover):
         raise ValueError("UNSUPPORTED_ACTION: the simulated node steers UEs by cell individual offsets, not per-UE handover")
-    raise ValueError(f"unknown control action {type(action).__name__}")
+    if type(control) not in _BY_CONTROL:
+        raise ValueError(f"unknown control action {type(control).__name__}")
+    action = _BY_CONTROL[type(control)]
+    names = {s.sst: s.name for s in network.config.slices}
+    return action(**{name: _from_rc(action, name, getattr(control, rc_name), names)
+                     for name, rc_name in RC_CODECS[action].fields.items()})
 
 
-def control_actions(actions: list[Action], network: Network) -> list:
-    """The RC control actions that carry a list of network actions (inverse of network_action)."""
+def control_actions(actions: list[Action], network: Network) -> list[BaseModel]:
+    """The RC controls that carry a list of network actions (inverse of network_action); a vector
+    action travels as one control per cell."""
     sst = {s.name: s.sst for s in network.config.slices}
-    out: list = []
-    for a in actions:
-        if isinstance(a, SetPowerVector):
-            out += [TxPower(cell=c, txPowerDbm=p) for c, p in enumerate(a.tx_power_dbm)]
-        elif isinstance(a, SetTxPower):
-            out.append(TxPower(cell=a.cell, txPowerDbm=a.tx_power_dbm))
-        elif isinstance(a, SetCellSleep):
-            out.append(CellSleep(cell=a.cell, asleep=a.asleep))
-        elif isinstance(a, SetCio):
-            out.append(CellIndividualOffset(cell=a.cell, cioDb=a.cio_db))
-        elif isinstance(a, SetTilt):
-            out.append(Tilt(cell=a.cell, tiltDeg=a.tilt_deg))
-        elif isinstance(a, SetUePMax):
-            out.append(UePMax(cell=a.cell, pMaxDbm=a.p_max_dbm))
-        elif isinstance(a, SetSliceQuota):
-            out.append(SlicePrbQuota(cell=a.cell, sst=sst[a.slice], minPrbPolicyRatio=round(100 * a.min_prb_ratio)))
-    return out
+    return [_control(a, sst) for batch in actions for a in per_cell_actions(batch)]
+
+
+def _control(action: Action, sst: dict[str, int]) -> BaseModel:
+    codec = RC_CODECS[type(action)]
+    return codec.control(**{rc_name: _to_rc(type(action), name, getattr(action, name), sst)
+                            for name, rc_name in codec.fields.items()})
+
+
+def _from_rc(action: type[Action], name: str, value, slice_names: dict[int, str]):
+    """One action attribute from its RC field's value."""
+    if name == "slice":
+        if value not in slice_names:
+            raise ValueError(f"no slice with sst {value}; slices: {slice_names}")
+        return slice_names[value]
+    scale = RC_CODECS[action].scale
+    return value / scale if name == kind_of(action).value and scale != 1.0 else value
+
+
+def _to_rc(action: type[Action], name: str, value, sst: dict[str, int]):
+    """One RC field's value from its action attribute."""
+    if name == "slice":
+        if value not in sst:
+            raise ActionError("slice", f"unknown slice {value!r}; known: {list(sst)}")
+        return sst[value]
+    scale = RC_CODECS[action].scale
+    return round(value * scale) if name == kind_of(action).value and scale != 1.0 else value

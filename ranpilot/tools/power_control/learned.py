@@ -14,11 +14,9 @@ each over-relaxed by a learned weight: v <- v + w_i (v_wmmse - v). The network p
 (which links transmit), the refinement settles inside it. Trained end to end on sum-rate after
 imitating WMMSE (train.py).
 
-Cost: every aggregation is a batched row-vector product against R or its transposed view (no
-K x K copy beyond R itself): 13 passes over K x K data, as many as 7 of WMMSE's 100 iterations,
-plus 16-wide per-link layers, kept feature-major so that each is one matrix product over all
-links (benchmarks/power_control.py measures it). At small K the cost is torch's ~5-20 us per
-operation, not arithmetic: 81 computing operations (and 31 views) per call.
+Every aggregation is a batched row-vector product against R or its transposed view (no K x K
+copy beyond R itself), and the per-link layers are kept feature-major so that each is one matrix
+product over all links; benchmarks/power_control.py measures what that costs.
 
 Example:
     >>> G = np.random.default_rng(0).exponential(size=(2, 10, 10))
@@ -40,8 +38,7 @@ from ranpilot.tools.weights import load_weights
 
 WEIGHTS = Path(__file__).with_name("weights.pt")
 EPS = 1e-3  # floor inside the log of an aggregated message
-FLOOR = 1e-6  # least amplitude (power 1e-12 of pmax): off for any rate, and no float32 denormals, which cost
-# CPUs ~100x per operation (they made the trained model 30-45% slower once links switched off)
+FLOOR = 1e-6  # least amplitude (power 1e-12 of pmax): off for any rate, and no float32 denormals (slow on CPUs)
 
 
 class PowerNet(nn.Module):

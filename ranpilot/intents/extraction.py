@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ranpilot.policies.expectations import Condition
+from ranpilot.targets import Condition
 
 NUMBER = r"(-?\d+(?:\.\d+)?)"
 UNIT_RE = re.compile(

@@ -14,23 +14,24 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ranpilot.agents import extraction as ex
+from ranpilot.targets import Target
+from ranpilot.intents import extraction as ex
 from ranpilot.knowledge.embeddings import embed
 
 EXEMPLARS = Path(__file__).with_name("exemplars.yaml")
 MIN_SCORE = 0.30
-UNIT_HINTS = {"Mbit/s": {"AveDLRANUEThpt": 0.12, "LowDLRANUEThptRatio": 0.08, "DlThptPerUE": 0.12},
-              "ms": {"DlLatency": 0.3}, "kW": {"RANEnergyConsumption": 0.3}, "bit/J": {"RANEnergyEfficiency": 0.3}}
+UNIT_HINTS = {"Mbit/s": {Target.AVE_DL_RAN_UE_THPT: 0.12, Target.LOW_DL_RAN_UE_THPT_RATIO: 0.08, Target.DL_THPT_PER_UE: 0.12},
+              "ms": {Target.DL_LATENCY: 0.3}, "kW": {Target.RAN_ENERGY_CONSUMPTION: 0.3}, "bit/J": {Target.RAN_ENERGY_EFFICIENCY: 0.3}}
 KEYWORD_HINTS = [
-    (re.compile(r"\b(average|mean)\b[^.]{0,30}\b(throughput|speed|data rate)\b", re.I), "AveDLRANUEThpt", 0.2),
-    (re.compile(r"\bcell[- ]edge|\bedge (users|throughput|rates?|speeds?)\b|\bworst users|\bevery user|\ball users\b", re.I), "LowDLRANUEThptRatio", 0.2),
-    (re.compile(r"\befficien", re.I), "RANEnergyEfficiency", 0.25),
-    (re.compile(r"\b(energy|power consumption|power draw|electricity|kwh)\b", re.I), "RANEnergyConsumption", 0.15),
-    (re.compile(r"\b(coverage|covered|rsrp|weak signal)\b", re.I), "WeakRSRPRatio", 0.2),
-    (re.compile(r"\b(sinr|interference)\b", re.I), "LowSINRRatio", 0.2),
-    (re.compile(r"\b(latency|delay)\b", re.I), "DlLatency", 0.25),
-    (re.compile(r"\b(overloaded|congested) cells\b|\bcells (above|over) \d+\s*%", re.I), "HighDLPrbLoadRatio", 0.2),
-    (re.compile(r"\b(prb|resource block|utili[sz]ation|load)\b", re.I), "AveDLPrbLoad", 0.1),
+    (re.compile(r"\b(average|mean)\b[^.]{0,30}\b(throughput|speed|data rate)\b", re.I), Target.AVE_DL_RAN_UE_THPT, 0.2),
+    (re.compile(r"\bcell[- ]edge|\bedge (users|throughput|rates?|speeds?)\b|\bworst users|\bevery user|\ball users\b", re.I), Target.LOW_DL_RAN_UE_THPT_RATIO, 0.2),
+    (re.compile(r"\befficien", re.I), Target.RAN_ENERGY_EFFICIENCY, 0.25),
+    (re.compile(r"\b(energy|power consumption|power draw|electricity|kwh)\b", re.I), Target.RAN_ENERGY_CONSUMPTION, 0.15),
+    (re.compile(r"\b(coverage|covered|rsrp|weak signal)\b", re.I), Target.WEAK_RSRP_RATIO, 0.2),
+    (re.compile(r"\b(sinr|interference)\b", re.I), Target.LOW_SINR_RATIO, 0.2),
+    (re.compile(r"\b(latency|delay)\b", re.I), Target.DL_LATENCY, 0.25),
+    (re.compile(r"\b(overloaded|congested) cells\b|\bcells (above|over) \d+\s*%", re.I), Target.HIGH_DL_PRB_LOAD_RATIO, 0.2),
+    (re.compile(r"\b(prb|resource block|utili[sz]ation|load)\b", re.I), Target.AVE_DL_PRB_LOAD, 0.1),
 ]
 
 

@@ -6,27 +6,9 @@ import uuid
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ranpilot.policies.expectations import Condition
-
-RADIO_TARGETS = (
-    "AveDLRANUEThpt", "LowDLRANUEThptRatio", "WeakRSRPRatio", "LowSINRRatio", "AveDLPrbLoad",
-    "HighDLPrbLoadRatio", "RANEnergyConsumption", "RANEnergyEfficiency",
-)
-SERVICE_TARGETS = ("DlThptPerUE", "DlLatency")
-TARGET_UNITS = {
-    "AveDLRANUEThpt": "Mbit/s", "LowDLRANUEThptRatio": "%", "WeakRSRPRatio": "%", "LowSINRRatio": "%",
-    "AveDLPrbLoad": "%", "HighDLPrbLoadRatio": "%", "RANEnergyConsumption": "kW", "RANEnergyEfficiency": "bit/J",
-    "DlThptPerUE": "Mbit/s", "DlLatency": "ms",
-}
-#: Whether a larger value of the target is better (used to rank progress and plan).
-HIGHER_IS_BETTER = {
-    "AveDLRANUEThpt": True, "LowDLRANUEThptRatio": False, "WeakRSRPRatio": False, "LowSINRRatio": False,
-    "AveDLPrbLoad": False, "HighDLPrbLoadRatio": False, "RANEnergyConsumption": False, "RANEnergyEfficiency": True,
-    "DlThptPerUE": True, "DlLatency": False,
-}
-
+from ranpilot.targets import Condition, Target
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -41,7 +23,7 @@ class Context(_Model):
 
 
 class ExpectationTarget(_Model):
-    targetName: Literal[RADIO_TARGETS + SERVICE_TARGETS]  # type: ignore[valid-type]
+    targetName: Target
     targetCondition: Condition
     targetValueRange: list[float] = Field(min_length=1, max_length=2)
     targetContexts: list[Context] = Field(default_factory=list)
@@ -87,7 +69,7 @@ class FulfilmentStatus(str, Enum):
 
 
 class TargetReport(_Model):
-    targetName: str
+    targetName: Target
     targetAchievedValue: float | None
     targetFulfilmentStatus: FulfilmentStatus
     baselineValue: float | None = None
@@ -117,3 +99,20 @@ class IntentReport(_Model):
     expectationFulfilmentResults: list[ExpectationReport]
     intentConflictReports: list[IntentConflictReport] = Field(default_factory=list)
     intentFeasibilityCheckReport: FeasibilityCheckReport
+
+
+class IntentInputError(ValueError):
+    """A TS 28.312 intent given as JSON that does not validate."""
+
+
+def read_request(value: str | dict) -> str | Intent:
+    """What an operator hands over: plain language, or a TS 28.312 intent as a JSON object (a dict,
+    or text that is one). Raises IntentInputError naming the field for an invalid intent."""
+    try:
+        if isinstance(value, dict):
+            return Intent.model_validate(value)
+        if value.lstrip().startswith("{"):
+            return Intent.model_validate_json(value)
+    except ValidationError as exc:
+        raise IntentInputError(f"invalid TS 28.312 intent: {exc}") from exc
+    return value

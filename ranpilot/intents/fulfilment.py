@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from ranpilot.agents.intent import (
+from ranpilot.intents.model import (
     ExpectationReport, ExpectationTarget, FeasibilityCheckReport, FulfilmentStatus, Intent, IntentExpectation,
     IntentReport, TargetReport,
 )
 from ranpilot.network import Network
-from ranpilot.policies import TargetCheck, condition_holds
+from ranpilot.policies import TargetCheck
+from ranpilot.targets import condition_holds, spec
 
 RELATIVE = "changeRelativeToBaselinePct"
 
@@ -32,7 +33,9 @@ def names_cells(e: IntentExpectation) -> bool:
 
 
 def threshold_of(t: ExpectationTarget) -> float | None:
-    ctx = t.context("threshold")
+    """The target's TS 28.312 threshold context (e.g. LowDLRANUEThptThreshold), if it has one."""
+    threshold = spec(t.targetName).threshold
+    ctx = t.context(threshold.context) if threshold else None
     return float(ctx.contextValueRange[0]) if ctx else None
 
 
@@ -115,19 +118,3 @@ def report(intent: Intent, net: Network, base: dict[str, float | None], feasible
         intentFeasibilityCheckReport=FeasibilityCheckReport(
             feasibilityCheckType="FEASIBLE" if feasible else "INFEASIBLE", infeasibilityReason=infeasibility),
     )
-
-
-def first_unmet_situation(intent: Intent, net: Network, base: dict[str, float | None], scope_cells: list[int],
-                          pack, step_scale: float):
-    """The first unmet target, in the intent's order, as a planner sees it (None if all are met)."""
-    from ranpilot.agents.strategies import Situation
-
-    pending = unmet(intent, net, base)
-    if not pending:
-        return None
-    e, t = pending[0]
-    cells, slice_ = scope_of(e, net.num_cells)
-    allowed = set(scope_cells)
-    return Situation(network=net, target=t.targetName, goal=goal(t, base[key(e, t)])[0],
-                     cells=[c for c in cells if c in allowed], slice=slice_, threshold=threshold_of(t), pack=pack,
-                     step_scale=step_scale)

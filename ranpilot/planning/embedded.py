@@ -1,0 +1,20 @@
+"""The embedded planner (default, offline): the semantic parser plus a fixed strategy per target."""
+
+from __future__ import annotations
+
+from ranpilot.intents.parser import ParseResult, parse_intent
+from ranpilot.knowledge.query import Passage
+from ranpilot.planning.situation import Situation, StrategyChoice
+from ranpilot.planning.strategies import DEFAULT_STRATEGY
+from ranpilot.policies import PolicyPack
+
+
+class EmbeddedPlanner:
+    name = "embedded"
+
+    def parse(self, text: str, areas: dict[str, list[int]], pack: PolicyPack) -> ParseResult:
+        return parse_intent(text, areas, pack)
+
+    def choose(self, situation: Situation, passages: list[Passage]) -> StrategyChoice:
+        strategy = DEFAULT_STRATEGY[situation.target]
+        return StrategyChoice(strategy=strategy, reason=f"the embedded default for {situation.target}")

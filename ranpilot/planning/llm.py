@@ -1,0 +1,179 @@
+"""The LLM planner: any OpenAI-compatible endpoint through LangChain's `ChatOpenAI`.
+
+Parsing asks for structured output (the JSON schema of the parse envelope) and allows one repair
+round on invalid output. Planning binds one tool per strategy and requires a call: the model picks
+the strategy and may narrow its cells. ranpilot then runs the strategy on inputs built from network
+observations, within the operator's scope from the graph state, so model output can never widen it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import openai
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.runnables import Runnable
+from langchain_openai import ChatOpenAI
+from pydantic import BaseModel, ValidationError, model_validator
+
+from ranpilot.intents.model import Intent
+from ranpilot.intents.parser import ParseResult
+from ranpilot.knowledge.query import Passage
+from ranpilot.planning.embedded import EmbeddedPlanner
+from ranpilot.planning.situation import Situation, StrategyChoice
+from ranpilot.planning.strategies import STRATEGIES
+from ranpilot.policies import PolicyPack
+from ranpilot.policies.pack import TxPowerLimit
+from ranpilot.settings import Settings
+from ranpilot.targets import TARGETS
+
+EXCERPT_CHARS = 300
+PARSE_PROMPT = (
+    "You turn a radio network operator's request into a 3GPP TS 28.312 intent. Answer with JSON only, "
+    "matching the schema. status is 'parsed' with an intent, 'clarify' with a question in reason, or "
+    "'rejected' with the reason (unsafe, out of domain, contradictory). objectType NRCellDU with cell ids, "
+    "NetworkSlice with slice names, or RAN_SubNetwork with ['all']. A change relative to today goes in "
+    "targetContexts as changeRelativeToBaselinePct. Targets (name, unit, meaning):\n"
+    + "\n".join(f"- {t.name} ({t.unit}): {t.definition}" for t in TARGETS.values())
+)
+PLAN_PROMPT = ("You plan actions on a radio network. "
+               "Call exactly one strategy tool that best moves the target toward its goal.")
+
+
+class LlmError(RuntimeError):
+    """The LLM endpoint is unreachable, answers with an error, or keeps returning invalid output."""
+
+
+class ParseEnvelope(BaseModel):
+    """The model's answer to a parse request: an intent, a clarifying question or a rejection."""
+
+    status: Literal["parsed", "clarify", "rejected"]
+    intent: Intent | None = None
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _intent_only_when_parsed(self) -> ParseEnvelope:
+        if (self.status == "parsed") != (self.intent is not None):
+            raise ValueError("status 'parsed' needs an intent; 'clarify' and 'rejected' take none")
+        return self
+
+
+class StrategyArgs(BaseModel):
+    """A strategy tool's arguments: the cells to work on (fewer than in scope, or all) and why."""
+
+    cells: list[int] | None = None
+    reason: str = ""
+
+
+# A plain JSON schema rather than the pydantic class: with the class, the openai SDK validates the
+# reply itself and raises without the raw output, which the repair round needs.
+PARSE_SCHEMA = {"name": "intent_parse", "schema": ParseEnvelope.model_json_schema()}
+STRATEGY_TOOLS = [{"type": "function", "function": {"name": name, "description": strategy.description,
+                                                    "parameters": StrategyArgs.model_json_schema()}}
+                  for name, strategy in STRATEGIES.items()]
+
+
+class LlmPlanner:
+    """Parses and chooses strategies with an OpenAI-compatible model (Chat Completions API)."""
+
+    name = "llm"
+
+    def __init__(self, base_url: str, model: str, api_key: str | None, fallback: EmbeddedPlanner | None = None,
+                 timeout_s: float = 30.0):
+        chat = ChatOpenAI(base_url=base_url, model=model, api_key=api_key or "not-needed", timeout=timeout_s,
+                          max_retries=0, use_responses_api=False)  # local servers speak chat completions
+        self._parser = chat.with_structured_output(PARSE_SCHEMA, method="json_schema", include_raw=True)
+        self._chooser = chat.bind_tools(STRATEGY_TOOLS, tool_choice="required")
+        self.base_url, self.fallback = base_url, fallback
+
+    def parse(self, text: str, areas: dict[str, list[int]], pack: PolicyPack) -> ParseResult:
+        """An intent, a question or a rejection; invalid output gets one repair round."""
+        messages = [SystemMessage(parse_prompt(areas, pack)), HumanMessage(text)]
+        for _ in range(2):
+            out = self._invoke(self._parser, messages)
+            if out is None:
+                return self.fallback.parse(text, areas, pack)
+            error = out["parsing_error"]
+            if error is None:
+                try:
+                    envelope = ParseEnvelope.model_validate(out["parsed"])
+                    return ParseResult(text=text, status=envelope.status, intent=envelope.intent,
+                                       reason=envelope.reason)
+                except ValidationError as exc:
+                    error = exc
+            messages += [out["raw"], HumanMessage(f"That output is invalid: {error}. Return corrected JSON only.")]
+        raise LlmError(f"the LLM at {self.base_url} returned invalid intents twice")
+
+    def choose(self, situation: Situation, passages: list[Passage]) -> StrategyChoice:
+        """The strategy the model calls for this round; an invalid call gets one repair round."""
+        messages = [SystemMessage(PLAN_PROMPT), HumanMessage(plan_brief(situation, passages))]
+        for _ in range(2):
+            reply = self._invoke(self._chooser, messages)
+            if reply is None:
+                return self.fallback.choose(situation, passages)
+            try:
+                return strategy_choice(reply)
+            except ValueError as exc:
+                messages.append(HumanMessage(f"That tool call is invalid: {exc}. "
+                                             f"Call exactly one of {list(STRATEGIES)}."))
+        raise LlmError(f"the LLM at {self.base_url} returned invalid tool calls twice")
+
+    def _invoke(self, runnable: Runnable, messages: list[BaseMessage]) -> Any:
+        """The runnable's answer; None when the endpoint is unreachable and a fallback is set.
+        ChatOpenAI re-raises the openai SDK's errors as subclasses, so those are caught here."""
+        try:
+            return runnable.invoke(messages)
+        except openai.APIConnectionError as exc:  # APITimeoutError is one too
+            if self.fallback is not None:
+                return None
+            raise LlmError(f"the LLM endpoint {self.base_url} is unreachable ({exc}); "
+                           "unset RANPILOT_LLM_BASE_URL for the embedded planner, or pass --fallback") from exc
+        except openai.APIStatusError as exc:
+            raise LlmError(f"the LLM endpoint {self.base_url} answered HTTP {exc.status_code}: {exc.message}") from exc
+
+
+def parse_prompt(areas: dict[str, list[int]], pack: PolicyPack) -> str:
+    """The parse instructions with the named areas and the pack's transmit power limits, so that the
+    model rejects the same unsafe requests as the embedded parser (step limits are the verifier's)."""
+    limits = ", ".join(f"{r.bs_class.value} {r.max_dbm:g} dBm" for r in pack.rules if isinstance(r, TxPowerLimit))
+    return (f"{PARSE_PROMPT}\nNamed areas (cell ids): {areas or 'none'}.\nReject as unsafe a request to transmit "
+            f"above the power limit of a cell's class ({limits}; policy pack {pack.name}) or to switch off every cell.")
+
+
+def plan_brief(s: Situation, passages: list[Passage]) -> str:
+    """What the model needs to pick a strategy: the target and where it stands, the scope, the
+    strategies, and the retrieved clauses with an excerpt of their text."""
+    current = s.current()
+    strategies = "\n".join(f"- {name}: {strategy.description}" for name, strategy in STRATEGIES.items())
+    clauses = "\n".join(f"- {p.spec} {p.clause} {p.title}: {' '.join(p.text.split())[:EXCERPT_CHARS]}"
+                        for p in passages)
+    return (f"Target {s.target} ({TARGETS[s.target].unit}), goal {s.goal:.4g}, currently "
+            f"{'unknown' if current is None else f'{current:.4g}'}. "
+            f"Cells in scope {s.cells}, slice {s.slice or 'none'}.\n"
+            f"Strategies:\n{strategies}\nRelevant clauses:\n{clauses or 'none'}")
+
+
+def strategy_choice(reply: AIMessage) -> StrategyChoice:
+    """The model's first tool call as a choice; ValueError saying what is wrong with it."""
+    if not reply.tool_calls:
+        bad = reply.invalid_tool_calls
+        raise ValueError(f"the arguments {bad[0]['args']!r} of {bad[0]['name']} are not JSON" if bad
+                         else f"no tool call, only {reply.content!r}")
+    name, args = reply.tool_calls[0]["name"], reply.tool_calls[0]["args"]
+    if name not in STRATEGIES:
+        raise ValueError(f"unknown strategy {name!r}")
+    try:
+        parsed = StrategyArgs.model_validate(args)
+    except ValidationError as exc:
+        raise ValueError(f"arguments {args} of {name}: {exc}") from exc
+    return StrategyChoice(strategy=name, cells=parsed.cells, reason=parsed.reason)
+
+
+def make_planner(settings: Settings, fallback: bool = False):
+    """The LLM planner when RANPILOT_LLM_BASE_URL is set, else the embedded one."""
+    if not settings.llm_base_url:
+        return EmbeddedPlanner()
+    if not settings.llm_model:
+        raise LlmError("RANPILOT_LLM_BASE_URL is set but RANPILOT_LLM_MODEL is not")
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    return LlmPlanner(settings.llm_base_url, settings.llm_model, key, EmbeddedPlanner() if fallback else None)
