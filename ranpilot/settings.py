@@ -6,6 +6,8 @@ Example `ranpilot.toml`:
     seed = 7
     llm_base_url = "http://localhost:8000/v1"
     llm_model = "qwen2.5-7b-instruct"
+    a1_token = "a-long-random-shared-secret"
+    a1_notification_allowlist = ["https://smo.example.net:8443"]
 """
 
 from __future__ import annotations
@@ -22,8 +24,12 @@ def _default_data_dir() -> Path:
     return Path(base) / "ranpilot"
 
 
+_TOKEN = dict(default=None, min_length=16)
+
+
 class Settings(BaseSettings):
-    """Where ranpilot keeps its data, which LLM it may use, and its seeds."""
+    """Where ranpilot keeps its data, which LLM it may use, its seeds, and the secrets and
+    allow-list that guard the O-RAN interfaces (`ranpilot.oran`)."""
 
     model_config = SettingsConfigDict(env_prefix="RANPILOT_", toml_file="ranpilot.toml", extra="forbid")
 
@@ -32,6 +38,13 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
     seed: int = Field(default=0, description="Seed of the simulated network.")
+    a1_token: SecretStr | None = Field(**_TOKEN, description="Bearer token the A1-P service requires; unset = "
+                                       "no authentication, allowed on loopback only.")
+    e2_token: SecretStr | None = Field(**_TOKEN, description="Token an xApp sends first on a TCP connection to "
+                                       "the E2 node server; unset = none, allowed on loopback only.")
+    a1_notification_allowlist: list[str] = Field(
+        default_factory=list, description="Where the A1-P service may POST policy status: scheme://host:port[/path] "
+        "entries, matched exactly (host and port) and under the path; empty = no callbacks.")
 
     @classmethod
     def settings_customise_sources(

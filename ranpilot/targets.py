@@ -1,6 +1,12 @@
 """The TS 28.312 target vocabulary, defined once for every room: each target's name, unit,
 direction, the kind of object it is measured on, its threshold context, the standard's
-definition and how ranpilot's network measures it; and the conditions a target may carry.
+definition, what its specialised TS 28.312 schema allows, and how ranpilot's network measures
+it; and the conditions a target may carry.
+
+TS 28.312 defines the ratio targets (WeakRSRPRatio, LowSINRRatio, LowDLRANUEThptRatio,
+HighDLPrbLoadRatio) as shares of *cells*. Shares of *UEs* are useful too (coverage of users,
+cell-edge users), so ranpilot exposes them under names of its own (`...UEShare`), marked
+`standard=False`: they travel as generic ExpectationTargets.
 
 The intent model, the parser, the planner, the verifier, the simulator's KPIs and the reports
 all read this registry; none of them spells a target name of its own.
@@ -26,6 +32,9 @@ class Target(StrEnum):
     RAN_ENERGY_EFFICIENCY = "RANEnergyEfficiency"
     DL_THPT_PER_UE = "DlThptPerUE"
     DL_LATENCY = "DlLatency"
+    LOW_DL_THPT_UE_SHARE = "LowDLThptUEShare"
+    WEAK_RSRP_UE_SHARE = "WeakRSRPUEShare"
+    LOW_SINR_UE_SHARE = "LowSINRUEShare"
 
 
 @dataclass(frozen=True)
@@ -40,15 +49,22 @@ class Threshold:
 
 @dataclass(frozen=True)
 class TargetSpec:
-    """One target: what it means and how ranpilot measures it."""
+    """One target: what it means, how TS 28.312 writes it, and how ranpilot measures it.
+
+    `scope`: radio targets are about cells (RadioNetworkExpectation), service targets about a
+    slice's UEs (RadioServiceExpectation). `counts`: what a ratio is a share of. `standard`: a
+    TS 28.312 target with a specialised schema, which allows one condition (`spec_condition`,
+    the way that is better) and one value."""
 
     target: Target
     unit: str
     higher_is_better: bool
-    scope: Literal["radio", "service"]  # radio: cells (RadioNetworkExpectation); service: a slice's UEs
+    scope: Literal["radio", "service"]
     definition: str
     measurement: str
     threshold: Threshold | None = None
+    counts: Literal["cells", "ues"] | None = None
+    standard: bool = True
 
     @property
     def name(self) -> str:
@@ -61,46 +77,60 @@ class TargetSpec:
     @property
     def per_ue(self) -> bool:
         """Whether it is measured over UEs, so that a slice can narrow it."""
-        return self.scope == "service" or self.target in PER_UE_RADIO
+        return self.scope == "service" or self.counts == "ues"
 
-
-PER_UE_RADIO = {Target.LOW_DL_RAN_UE_THPT_RATIO, Target.WEAK_RSRP_RATIO, Target.LOW_SINR_RATIO}
+    @property
+    def spec_condition(self) -> Condition:
+        """The one condition the specialised TS 28.312 schema allows: the way that is better."""
+        return Condition.IS_GREATER_THAN if self.higher_is_better else Condition.IS_LESS_THAN
 
 TARGETS: dict[Target, TargetSpec] = {spec.target: spec for spec in (
     TargetSpec(Target.AVE_DL_RAN_UE_THPT, "Mbit/s", True, "radio",
-               "Average downlink UE throughput in the RAN.",
+               "Average downlink UE throughput in the RAN (TS 28.554).",
                "Mean downlink throughput of the UEs served by the scope's cells."),
     TargetSpec(Target.LOW_DL_RAN_UE_THPT_RATIO, "%", False, "radio",
-               "Ratio of UEs whose downlink throughput is below a threshold.",
-               "Share of the scope's UEs below the threshold (default: KpiThresholds.low_thp_mbps).",
-               Threshold("LowDLRANUEThptThreshold", "Mbit/s", "low_thp_mbps")),
+               "Share of cells whose average downlink UE throughput is below a threshold.",
+               "Share of the scope's cells serving UEs whose mean UE throughput is below the threshold.",
+               Threshold("LowDLRANUEThptThreshold", "Mbit/s", "low_thp_mbps"), counts="cells"),
     TargetSpec(Target.WEAK_RSRP_RATIO, "%", False, "radio",
-               "Ratio of weak RSRP: coverage below a threshold.",
-               "Share of the scope's UEs whose serving-cell RSRP is below the threshold.",
-               Threshold("WeakRSRPThreshold", "dBm", "weak_rsrp_dbm")),
+               "Share of cells with downlink weak RSRP (below a threshold).",
+               "Share of the scope's cells serving UEs whose mean serving RSRP is below the threshold.",
+               Threshold("WeakRSRPThreshold", "dBm", "weak_rsrp_dbm"), counts="cells"),
     TargetSpec(Target.LOW_SINR_RATIO, "%", False, "radio",
-               "Ratio of low SINR: interference-limited samples below a threshold.",
-               "Share of the scope's UEs whose downlink SINR is below the threshold.",
-               Threshold("LowSINRThreshold", "dB", "low_sinr_db")),
+               "Share of cells with low SINR (below a threshold).",
+               "Share of the scope's cells serving UEs whose mean downlink SINR is below the threshold.",
+               Threshold("LowSINRThreshold", "dB", "low_sinr_db"), counts="cells"),
     TargetSpec(Target.AVE_DL_PRB_LOAD, "%", False, "radio",
                "Average downlink PRB load.",
                "Mean PRB utilisation of the scope's awake cells."),
     TargetSpec(Target.HIGH_DL_PRB_LOAD_RATIO, "%", False, "radio",
-               "Ratio of cells whose downlink PRB load is above a threshold.",
+               "Share of cells whose downlink PRB load is above a threshold.",
                "Share of the scope's awake cells above the threshold.",
-               Threshold("HighDLPrbLoadThreshold", "%", "high_prb_load_pct")),
+               Threshold("HighDLPrbLoadThreshold", "%", "high_prb_load_pct"), counts="cells"),
     TargetSpec(Target.RAN_ENERGY_CONSUMPTION, "kW", False, "radio",
-               "Energy consumed by the RAN.",
-               "Input power of the scope's cells (EARTH model) at the current operating point."),
+               "Energy consumed by the RAN (ECNG-RAN, TS 28.554), here per hour of operation (kWh/h).",
+               "Input power of the scope's cells (EARTH model) at the current operating point: kWh per hour."),
     TargetSpec(Target.RAN_ENERGY_EFFICIENCY, "bit/J", True, "radio",
-               "Delivered data volume per unit of energy.",
+               "Delivered data volume per unit of energy (EE MN,DV, TS 28.554).",
                "Downlink bits per second delivered in the scope over its input power."),
     TargetSpec(Target.DL_THPT_PER_UE, "Mbit/s", True, "service",
-               "Downlink throughput per UE of a service.",
+               "Downlink throughput per UE of a service (dlThptPerUE, TS 28.541).",
                "Mean downlink throughput of the slice's UEs."),
     TargetSpec(Target.DL_LATENCY, "ms", False, "service",
                "Downlink latency of a service.",
                "Mean file delay of the slice's bursty UEs."),
+    TargetSpec(Target.LOW_DL_THPT_UE_SHARE, "%", False, "radio",
+               "ranpilot: share of UEs whose downlink throughput is below a threshold (cell-edge users).",
+               "Share of the scope's UEs below the threshold.",
+               Threshold("LowDLRANUEThptThreshold", "Mbit/s", "low_thp_mbps"), counts="ues", standard=False),
+    TargetSpec(Target.WEAK_RSRP_UE_SHARE, "%", False, "radio",
+               "ranpilot: share of UEs in weak coverage (serving RSRP below a threshold).",
+               "Share of the scope's UEs whose serving RSRP is below the threshold.",
+               Threshold("WeakRSRPThreshold", "dBm", "weak_rsrp_dbm"), counts="ues", standard=False),
+    TargetSpec(Target.LOW_SINR_UE_SHARE, "%", False, "radio",
+               "ranpilot: share of UEs at low SINR (below a threshold).",
+               "Share of the scope's UEs whose downlink SINR is below the threshold.",
+               Threshold("LowSINRThreshold", "dB", "low_sinr_db"), counts="ues", standard=False),
 )}
 
 #: Targets measured on the network as a whole, in report order.

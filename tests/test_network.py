@@ -167,7 +167,7 @@ def test_cli_net_show_json(tmp_path):
     data = json.loads(result.output)
     assert data["time_s"] == 2.0
     assert len(data["cells"]) == 21 and sum(c["num_ues"] for c in data["cells"]) == 42
-    for name in ("AveDLRANUEThpt", "WeakRSRPRatio", "RANEnergyConsumption"):
+    for name in ("AveDLRANUEThpt", "WeakRSRPUEShare", "RANEnergyConsumption"):
         assert name in data["network"]
     assert "DRB.UEThpDl" in data["cells"][0]["measurements"]
 

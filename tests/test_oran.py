@@ -2,9 +2,7 @@
 RC control end to end over real HTTP on localhost."""
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -21,7 +19,7 @@ from ranpilot.oran.messages import (
     decode, encode,
 )
 from ranpilot.settings import Settings
-from tests.a1_helpers import serving, wait_status
+from tests.a1_helpers import notification_sink, serving, wait_status
 
 BASE = "/A1-P/v2/policytypes"
 
@@ -59,44 +57,32 @@ def a1_server(tmp_path):
         yield stack, url
 
 
-def test_a1_policy_to_rc_controls_end_to_end(a1_server):
-    stack, url = a1_server
-    received = []
-
-    class Sink(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    sink = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
-    stack.runtime.step(3)
-    assert stack.xapp.last_indication is not None  # KPIs arrive over E2
-    before = stack.runtime.node.network.configuration()
-    with httpx.Client(base_url=url) as client:
-        assert "ORAN_SliceSLATarget_1.0.0" in client.get(BASE).json()
-        policy = {"scope": {"sliceId": {"sst": 2}}, "sliceSlaObjectives": {"maxDlLatency": 10}}
-        put = client.put(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1", json=policy,
-                         params={"notificationDestination": f"http://127.0.0.1:{sink.server_address[1]}/notify"})
-        assert put.status_code == 201 and put.headers["Location"].endswith("/policies/urllc-1")
-        status = wait_status(client, f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1/status")
-        assert status["enforceStatus"] == "ENFORCED" and status["fulfilmentStatus"] == "FULFILLED"
-        after = stack.runtime.node.network.configuration()
-        assert not after.equals(before)  # RC controls reached the E2 node
-        assert stack.runtime.messages >= 3
-        deadline = time.time() + 10
-        while not received and time.time() < deadline:
-            time.sleep(0.1)
-        assert received and received[0]["policyId"] == "urllc-1" and received[0]["enforceStatus"] == "ENFORCED"
-        again = client.put(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1", json=policy)
-        assert again.status_code == 200
-        assert client.delete(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1").status_code == 204
-        assert client.get(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1").status_code == 404
-    sink.shutdown()
+def test_a1_policy_to_rc_controls_end_to_end(tmp_path):
+    with notification_sink() as (sink, received):
+        settings = Settings(data_dir=tmp_path, a1_notification_allowlist=[sink])
+        stack = ranpilot_stack(Network(NetworkConfig(num_ues=210), seed=1), settings, with_knowledge=False)
+        stack.runtime.step(3)
+        assert stack.xapp.last_indication is not None  # KPIs arrive over E2
+        before = stack.runtime.node.network.configuration()
+        with serving(stack.app) as url, httpx.Client(base_url=url) as client:
+            assert "ORAN_SliceSLATarget_1.0.0" in client.get(BASE).json()
+            policy = {"scope": {"sliceId": {"sst": 2}}, "sliceSlaObjectives": {"maxDlLatency": 10}}
+            put = client.put(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1", json=policy,
+                             params={"notificationDestination": f"{sink}/notify"})
+            assert put.status_code == 201 and put.headers["Location"].endswith("/policies/urllc-1")
+            status = wait_status(client, f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1/status")
+            assert status["enforceStatus"] == "ENFORCED" and status["fulfilmentStatus"] == "FULFILLED"
+            after = stack.runtime.node.network.configuration()
+            assert not after.equals(before)  # RC controls reached the E2 node
+            assert stack.runtime.messages >= 3
+            deadline = time.time() + 10
+            while not received and time.time() < deadline:
+                time.sleep(0.1)
+            assert received and received[0]["policyId"] == "urllc-1" and received[0]["enforceStatus"] == "ENFORCED"
+            again = client.put(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1", json=policy)
+            assert again.status_code == 200
+            assert client.delete(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1").status_code == 204
+            assert client.get(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1").status_code == 404
 
 
 def test_a1_rejects_bad_policies_and_unsafe_intents_change_nothing(a1_server):

@@ -7,10 +7,11 @@ import re
 import numpy as np
 import pytest
 
+from ranpilot import live
+from ranpilot.live import LiveNetworkError
 from ranpilot.network import Mobility, Network, NetworkConfig, SetCellSleep
-from ranpilot.network.live import (
-    LiveNetworkError, SavedNetworkError, live_path, load_live, load_network, save_network,
-)
+from ranpilot.network.live import SavedNetworkError, load_network, save_network
+from ranpilot.settings import Settings
 
 MOVING = NetworkConfig(num_ues=126, mobility=Mobility.RANDOM_WAYPOINT, ue_speed_kmh=60.0, fading_subbands=4)
 
@@ -116,14 +117,17 @@ def test_strings_that_would_load_as_floats_are_refused(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_live_network_is_json_and_a_bad_one_says_how_to_reset(tmp_path):
-    net = load_live(tmp_path, NetworkConfig(num_ues=126), seed=2)
-    path = live_path(tmp_path)
-    assert path.name == "live.json" and load_live(tmp_path).state.equals(net.state)
-    path.write_text(json.dumps({"schema": "ranpilot.network/2"}))
-    with pytest.raises(LiveNetworkError) as err:
-        load_live(tmp_path)
-    assert str(err.value).count("`ranpilot net reset`") == 1
-    path.write_text("{")
-    with pytest.raises(LiveNetworkError, match="`ranpilot net reset` starts a new network"):
-        load_live(tmp_path)
+def test_live_network_is_json_in_the_audit_database_and_a_bad_one_says_how_to_reset(tmp_path):
+    settings = Settings(data_dir=tmp_path, seed=2)
+    audit = live.open_audit(settings)
+    net = Network(NetworkConfig(num_ues=126), seed=2)
+    with live.changing(audit, settings, replace=net):
+        pass
+    assert json.loads(audit.read_network())["schema"] == "ranpilot.network/1"
+    with live.reading(audit, settings) as loaded:
+        assert loaded.state.equals(net.state)
+    for text in (json.dumps({"schema": "ranpilot.network/2"}), "{", "[" * 100_000):
+        audit.write_network(text)
+        with pytest.raises(LiveNetworkError) as err, live.reading(audit, settings):
+            pass
+        assert str(err.value).count("`ranpilot net reset` starts a new network") == 1 and audit.path in str(err.value)

@@ -15,7 +15,11 @@ from ranpilot.agents.context import AgentContext
 from ranpilot.agents.state import AgentOutput, AgentState, Outcome, RoundRecord
 from ranpilot.intents import fulfilment as ff
 from ranpilot.knowledge import QueryError, retrieve
-from ranpilot.network import ActionError, apply_actions
+from ranpilot.intents.goals import ConfigChange
+from ranpilot.intents.inventory import Inventory, checked
+from ranpilot.intents.ts28312 import goals_of, to_intent, understanding_of
+from ranpilot.network import Action, ActionError, RanConfiguration, apply_actions
+from ranpilot.network.action_table import CELL_KINDS, setter
 from ranpilot.network.view import NetworkView
 from ranpilot.planning.situation import first_unmet
 from ranpilot.planning.strategies import run_strategy
@@ -23,24 +27,50 @@ from ranpilot.policies import Proposal
 
 
 def parse_intent(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
-    """A parse given by the caller (a TS 28.312 intent, or its rejection) stands; plain language
-    goes to the planner."""
-    if state.get("parse") is not None:
-        return {"intent": state["parse"].intent}
+    """Plain language goes to the planner; a TS 28.312 intent given by the caller is read as goals.
+    Either way the goals are checked against this network's cells and slices. A refusal the
+    caller already made (an invalid intent) stands."""
     ctx = runtime.context
-    result = ctx.planner.parse(state["text"], ctx.areas, ctx.verifier.pack)
-    return {"parse": result, "intent": result.intent}
+    if state.get("parse") is not None:
+        return {"intent": None}
+    inventory = Inventory.of(ctx.network.config, ctx.areas)
+    given = state.get("intent")
+    if given is not None:
+        understanding = checked(understanding_of(given), inventory)
+        return {"parse": understanding, "intent": given if understanding.status == "parsed" else None}
+    understanding = ctx.planner.parse(state["text"], inventory, ctx.verifier.pack)
+    return {"parse": understanding, "intent": to_intent(understanding) if understanding.status == "parsed" else None}
 
 
-def route_parsed(state: AgentState) -> Literal["retrieve", "report"]:
-    return "retrieve" if state["intent"] is not None else "report"
+def route_parsed(state: AgentState) -> Literal["retrieve", "configure", "report"]:
+    status = state["parse"].status
+    return "retrieve" if status == "parsed" else "configure" if status == "config" else "report"
+
+
+def configure(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    """A direct configuration request becomes a proposal for the verifier (never a KPI target),
+    inside the operator's scope and, when it names one, its time window."""
+    net, understanding = runtime.context.network, state["parse"]
+    update = {"round": 1, "step_scale": 1.0, "verdict": None, "approval": None, "outcome": None, "outcome_detail": "",
+              "kpis_before": net.observe().network, "baselines": {}, "passages": [], "choice": None, "tool_uses": [],
+              "focus": None, "proposal": None}
+    outside = sorted({c.cell for c in understanding.changes} - set(state["scope_cells"]))
+    if outside:
+        return {**update, "outcome": Outcome.OUT_OF_SCOPE, "outcome_detail": f"cells {outside}"}
+    window = understanding.window
+    if window and not ff.within(net.time_of_day_h, window):
+        return {**update, "outcome": Outcome.OUTSIDE_WINDOW,
+                "outcome_detail": f"it is {net.time_of_day_h:05.2f} h, outside {window[0]}-{window[1]}; nothing was changed"}
+    actions = change_actions(understanding.changes, net.configuration(), [s.name for s in net.config.slices])
+    return {**update, "proposal": Proposal(actions=actions,
+                                           rationale=f"operator request: {understanding.text[:120]}")}
 
 
 def retrieve_clauses(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
     if ctx.store is None:
         return {"passages": []}
-    targets = " ".join(t.targetName for e in state["intent"].intentExpectations for t in e.expectationTargets)
+    targets = " ".join(g.target.value for _, g in goals_of(state["intent"]))
     try:
         return {"passages": retrieve(f"{state['text']} {targets}", ctx.passages_k, store=ctx.store)}
     except QueryError:
@@ -49,11 +79,10 @@ def retrieve_clauses(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
 
 def baseline(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     net, intent = runtime.context.network, state["intent"]
-    named = {c for e in intent.intentExpectations if ff.names_cells(e) for c in ff.scope_of(e, net.num_cells)[0]}
-    outside = sorted(named - set(state["scope_cells"]))
+    outside = sorted(ff.named_cells(intent) - set(state["scope_cells"]))
     update = {"baselines": ff.baselines(intent, net), "kpis_before": net.observe().network, "round": 0,
               "step_scale": 1.0, "verdict": None, "approval": None, "outcome": None, "outcome_detail": ""}
-    window = ff.time_window(intent)
+    window = state["parse"].window or ff.time_window(intent)
     if outside:
         update.update(outcome=Outcome.OUT_OF_SCOPE, outcome_detail=f"cells {outside} are outside the operator's scope")
     elif window and not ff.within(net.time_of_day_h, window):
@@ -78,7 +107,7 @@ def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     choice = ctx.planner.choose(s, state["passages"])
     result = run_strategy(choice, s)
     actions = within_scope(result.actions, ctx.network, set(state["scope_cells"]))
-    proposal = Proposal(intent_id=state["intent"].id, actions=actions,
+    proposal = Proposal(actions=actions,
                         rationale=f"round {state['round'] + 1}: {choice.strategy} for {s.target}") if actions else None
     return {"choice": choice, "tool_uses": result.tool_uses, "focus": s.target, "proposal": proposal,
             "round": state["round"] + 1}
@@ -99,14 +128,25 @@ def within_scope(actions: list, network: NetworkView, allowed: set[int]) -> list
     return kept
 
 
+def change_actions(changes: list[ConfigChange], conf: RanConfiguration, slices: list[str]) -> list[Action]:
+    """The actions that make each requested change: a value as given, a delta from today's value."""
+    actions = []
+    for c in changes:
+        field = getattr(conf, CELL_KINDS[c.parameter].field)
+        current = field[c.cell, slices.index(c.slice)] if c.slice is not None else field[c.cell]
+        value = c.value if c.value is not None else float(current) + c.delta
+        actions.append(setter(c.parameter, c.cell, bool(value) if c.parameter == "asleep" else value, c.slice))
+    return actions
+
+
 def route_planned(state: AgentState) -> Literal["verify", "report"]:
     return "verify" if state["proposal"] is not None else "report"
 
 
 def verify(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
-    checks = ff.target_checks(state["intent"], state["baselines"], ctx.network.num_cells)
-    verdict = ctx.verifier.verify(state["proposal"], ctx.network, checks)
+    checks = ff.target_checks(state["intent"], state["baselines"]) if state["intent"] is not None else []
+    verdict = ctx.verifier.verify(state["proposal"], ctx.network, checks, owner=state.get("owner"))
     record = RoundRecord(round=state["round"], target=state["focus"], choice=state["choice"],
                          tool_uses=state["tool_uses"], proposal_id=verdict.proposal.proposal_id,
                          verdict_status=verdict.status, violations=verdict.violations)
@@ -116,11 +156,11 @@ def verify(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
 
 def route_verdict(state: AgentState, runtime: Runtime[AgentContext]) -> Literal["apply", "ask_approval", "plan", "report"]:
     status = state["verdict"].status
-    if status == "approved":
+    if status == "approved" and state["intent"] is not None:
         return "apply"
-    if status == "needs_approval":
+    if status in ("approved", "needs_approval"):  # a direct configuration change always asks first
         return "ask_approval"
-    return "plan" if state["round"] < runtime.context.max_rounds else "report"
+    return "plan" if state["intent"] is not None and state["round"] < runtime.context.max_rounds else "report"
 
 
 def ask_approval(state: AgentState) -> dict:
@@ -138,7 +178,7 @@ def route_approval(state: AgentState) -> Literal["apply", "report"]:
 def apply(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
     approver = "operator" if state["approval"] == "approved" else None
-    result = ctx.verifier.apply_verified(state["verdict"], ctx.network, approved_by=approver)
+    result = ctx.verifier.apply_verified(state["verdict"], ctx.network, approved_by=approver, owner=state.get("owner"))
     scale = state["step_scale"] * (0.5 if result.status == "rolled_back" else 1.0)
     update = {"applied": [result], "step_scale": scale}
     if result.status == "refused":
@@ -147,7 +187,7 @@ def apply(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
 
 
 def route_applied(state: AgentState) -> Literal["evaluate", "report"]:
-    return "report" if state["applied"][-1].status == "refused" else "evaluate"
+    return "report" if state["applied"][-1].status == "refused" or state["intent"] is None else "evaluate"
 
 
 def evaluate(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
@@ -161,10 +201,11 @@ def route_evaluated(state: AgentState, runtime: Runtime[AgentContext]) -> Litera
 
 
 def report(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
-    intent, net = state["intent"], runtime.context.network
+    intent, net, parse = state["intent"], runtime.context.network, state["parse"]
+    if parse.status == "config":
+        return {"report": None, **configured(state)}
     if intent is None:
-        return {"report": None, "outcome": Outcome.NOT_PARSED,
-                "outcome_detail": f"{state['parse'].status}: {state['parse'].reason}"}
+        return {"report": None, "outcome": Outcome.NOT_PARSED, "outcome_detail": f"{parse.status}: {parse.message}"}
     outcome = state["outcome"]
     if outcome == Outcome.REFUSED:
         return {"report": ff.report(intent, net, state["baselines"])}
@@ -174,8 +215,21 @@ def report(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
         return {"report": ff.report(intent, net, state["baselines"], feasible=False, infeasibility=state["outcome_detail"])}
     final = ff.report(intent, net, state["baselines"])
     applied = sum(1 for a in state["applied"] if a.status == "applied")
-    return {"report": final, "outcome": final_outcome(state, final.fulfilmentStatus.value == "FULFILLED", runtime.context),
+    return {"report": final, "outcome": final_outcome(state, final.fulfilled, runtime.context),
             "outcome_detail": f"after {state['round']} round(s), {applied} change set(s) applied"}
+
+
+def configured(state: AgentState) -> dict:
+    """How a direct configuration request ended."""
+    if state["outcome"] is not None:
+        return {}
+    if state["approval"] == "rejected":
+        return {"outcome": Outcome.OPERATOR_REJECTED}
+    if state["verdict"] is not None and state["verdict"].status == "rejected":
+        return {"outcome": Outcome.VERIFIER_REJECTED, "outcome_detail": "; ".join(
+            f"{v.rule_id} on {v.object}: {v.message}" for v in state["verdict"].violations)}
+    applied = state["applied"] and state["applied"][-1].status == "applied"
+    return {"outcome": Outcome.CONFIGURED if applied else Outcome.NO_ACTION}
 
 
 def final_outcome(state: AgentState, fulfilled: bool, ctx: AgentContext) -> Outcome:
@@ -190,7 +244,7 @@ def final_outcome(state: AgentState, fulfilled: bool, ctx: AgentContext) -> Outc
 
 def build_graph(checkpointer=None):
     g = StateGraph(AgentState, context_schema=AgentContext, output_schema=AgentOutput)
-    for name, node in (("parse_intent", parse_intent), ("retrieve", retrieve_clauses), ("baseline", baseline),
+    for name, node in (("parse_intent", parse_intent), ("configure", configure), ("retrieve", retrieve_clauses), ("baseline", baseline),
                        ("plan", plan), ("verify", verify), ("ask_approval", ask_approval),
                        ("apply", apply), ("evaluate", evaluate), ("report", report)):
         g.add_node(name, node)
@@ -199,6 +253,7 @@ def build_graph(checkpointer=None):
     g.add_edge("retrieve", "baseline")
     g.add_conditional_edges("baseline", route_baseline)
     g.add_conditional_edges("plan", route_planned)
+    g.add_conditional_edges("configure", route_planned)
     g.add_conditional_edges("verify", route_verdict)
     g.add_conditional_edges("ask_approval", route_approval)
     g.add_conditional_edges("apply", route_applied)

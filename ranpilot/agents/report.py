@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ranpilot.agents.runner import RunResult
+from ranpilot.intents.ts28312 import goals_of
 from ranpilot.targets import RADIO_TARGETS
 
 
@@ -15,17 +16,16 @@ MAX_ACTIONS_SHOWN = 6
 def print_run(result: RunResult, console: Console | None = None) -> None:
     console = console or Console()
     console.print(f"[bold]thread[/bold] {result.thread_id}  planner: {result.planner}")
-    if result.intent is None:
-        parse = result.parse
-        console.print(f"[yellow]{parse.status}[/yellow]: {parse.reason}" if parse else result.outcome)
+    parse = result.parse
+    if parse is not None and parse.status in ("clarify", "rejected"):
+        console.print(f"[yellow]{parse.status}[/yellow] ({parse.reason}): {parse.message}", highlight=False)
         return
-    console.print("[bold]Intent[/bold] " + result.intent.userLabel)
-    for e in result.intent.intentExpectations:
-        for t in e.expectationTargets:
-            ctx = ", ".join(f"{c.contextAttribute}={c.contextValueRange}" for c in t.targetContexts)
-            console.print(f"  {e.expectationId}: {e.expectationVerb} {e.expectationObject.objectType} "
-                          f"{e.expectationObject.objectInstance}: {t.targetName} {t.targetCondition.value} "
-                          f"{t.targetValueRange} {ctx}", highlight=False)
+    if result.intent is not None:
+        console.print(f"[bold]Intent[/bold] {result.intent.id}: {result.intent.userLabel or ''}", highlight=False)
+        for exp_id, goal in goals_of(result.intent):
+            console.print(f"  {exp_id}: {goal.verb} {goal.describe()}", highlight=False)
+    elif parse is not None and parse.status == "config":
+        console.print("[bold]Configuration request[/bold] " + parse.text, highlight=False)
     if result.passages:
         console.print("[bold]Cited clauses[/bold]")
         for p in result.passages:
@@ -34,7 +34,8 @@ def print_run(result: RunResult, console: Console | None = None) -> None:
     for r in result.rounds:
         tools = ", ".join(u.tool for u in r.tool_uses) or "no tool"
         viol = f" ({'; '.join(f'{v.rule_id} on {v.object}' for v in r.violations)})" if r.violations else ""
-        console.print(f"[bold]Round {r.round}[/bold] {r.target}: {r.choice.strategy} ({tools}) -> {r.verdict_status}{viol}"
+        what = f"{r.target}: {r.choice.strategy} ({tools})" if r.choice else "requested change"
+        console.print(f"[bold]Round {r.round}[/bold] {what} -> {r.verdict_status}{viol}"
                       f"{' -> applied' if r.proposal_id in applied else ''}", highlight=False)
     if result.verdict is not None:
         console.print("[bold]Last proposal[/bold]")
@@ -50,13 +51,14 @@ def print_run(result: RunResult, console: Console | None = None) -> None:
         kpis.add_row(name, f"{result.kpis_before.get(name, float('nan')):.4g}", f"{result.kpis_after.get(name, float('nan')):.4g}")
     console.print(kpis)
     if result.report is not None:
-        table = Table(title=f"IntentReport: {result.report.fulfilmentStatus.value}")
+        report = result.report
+        table = Table(title=f"IntentReport: {'FULFILLED' if report.fulfilled else 'NOT_FULFILLED'}")
         for column in ("expectation", "target", "baseline", "achieved", "status"):
             table.add_column(column)
-        for e in result.report.expectationFulfilmentResults:
-            for t in e.targetFulfilmentResults:
-                table.add_row(e.expectationId, t.targetName, _num(t.baselineValue), _num(t.targetAchievedValue),
-                              t.targetFulfilmentStatus.value)
+        for exp_id, t in report.targets():
+            baseline = result.baselines.get(f"{exp_id}.{t.targetName}")
+            table.add_row(exp_id, t.targetName, _num(baseline), _num(t.targetAchievedValue),
+                          t.targetFulfilmentInfo.fulfilmentStatus.value)
         console.print(table)
     console.print(f"[bold]Outcome[/bold]: {result.outcome}")
 

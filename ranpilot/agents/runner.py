@@ -7,6 +7,8 @@ import sqlite3
 import time
 import typing
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Literal
@@ -19,15 +21,36 @@ from pydantic import BaseModel
 from ranpilot.agents.context import AgentContext
 from ranpilot.agents.graph import build_graph
 from ranpilot.agents.state import AgentOutput, Outcome, RoundRecord
-from ranpilot.intents.model import Intent, IntentInputError, IntentReport, read_request
-from ranpilot.intents.parser import ParseResult
+from ranpilot.intents.goals import Understanding
+from ranpilot.intents.model import Intent, IntentInputError, IntentReport
+from ranpilot.intents.ts28312 import read_request
 from ranpilot.network.view import NetworkView
 from ranpilot.planning.planner import Planner
 from ranpilot.knowledge import KnowledgeStore, Passage, ensure_notes
 from ranpilot.network.live import SavedNetworkError, load_network, save_network
 from ranpilot.policies import ApplyResult, AuditLog, PolicyPack, Proposal, Verdict, Verifier, load_pack
+from ranpilot.errors import sqlite_error
+from ranpilot.inputs import check_thread_id
 from ranpilot.policies.audit import audit_path
 from ranpilot.settings import Settings
+
+
+class Checkpoints(SqliteSaver):
+    """LangGraph's SQLite checkpointer, whose SQLite failures (a corrupt file above all) are
+    StateErrors naming the file and how to start a new store, not a traceback mid-run."""
+
+    def __init__(self, path: Path, serde: JsonPlusSerializer):
+        super().__init__(sqlite3.connect(path, check_same_thread=False), serde=serde)
+        self.path = path
+
+    @contextmanager
+    def cursor(self, transaction: bool = True) -> Iterator[sqlite3.Cursor]:
+        try:
+            with super().cursor(transaction) as cur:
+                yield cur
+        except sqlite3.Error as exc:
+            raise sqlite_error(exc, self.path, "checkpoint store", f"delete {self.path} to start a new "
+                               "checkpoint store (runs awaiting approval are lost)") from exc
 
 
 class RunError(RuntimeError):
@@ -43,7 +66,7 @@ class RunResult(BaseModel):
     outcome: str
     outcome_kind: Outcome | None = None
     planner: str
-    parse: ParseResult | None = None
+    parse: Understanding | None = None
     intent: Intent | None = None
     passages: list[Passage] = []
     rounds: list[RoundRecord] = []
@@ -75,7 +98,7 @@ def checkpoint_types(*roots: type) -> list[tuple[str, str]]:
     return [(t.__module__, t.__name__) for t in seen]
 
 
-CHECKPOINT_TYPES = checkpoint_types(ParseResult, Intent, Passage, RoundRecord, Outcome, Proposal, Verdict, ApplyResult,
+CHECKPOINT_TYPES = checkpoint_types(Understanding, Intent, Passage, RoundRecord, Outcome, Proposal, Verdict, ApplyResult,
                                     IntentReport)
 
 
@@ -86,8 +109,8 @@ class AgentRunner:
                  with_knowledge: bool = True, max_rounds: int = 4):
         self.root = Path(settings.data_dir) / "agent"
         (self.root / "networks").mkdir(parents=True, exist_ok=True)
-        self.checkpoints = SqliteSaver(sqlite3.connect(self.root / "checkpoints.sqlite", check_same_thread=False),
-                                       serde=JsonPlusSerializer(allowed_msgpack_modules=CHECKPOINT_TYPES))
+        self.checkpoints = Checkpoints(self.root / "checkpoints.sqlite",
+                                       JsonPlusSerializer(allowed_msgpack_modules=CHECKPOINT_TYPES))
         self.graph = build_graph(self.checkpointer)
         self.verifier = Verifier(pack or load_pack(), AuditLog(audit_path(settings.data_dir)))
         self.planner = planner
@@ -100,23 +123,34 @@ class AgentRunner:
     def checkpointer(self) -> SqliteSaver:
         return self.checkpoints
 
+    @property
+    def audit(self) -> AuditLog:
+        """The audit log the verifier writes (and the CLI keeps its live network in)."""
+        return self.verifier.audit
+
     def run(self, request: str | Intent, network: NetworkView, thread_id: str | None = None,
-            scope_cells: list[int] | None = None, areas: dict[str, list[int]] | None = None) -> RunResult:
+            scope_cells: list[int] | None = None, areas: dict[str, list[int]] | None = None,
+            owner: str | None = None) -> RunResult:
         """Carry an operator's request through the graph: plain language, or a TS 28.312 intent
-        (an `Intent`, or a JSON object as text; an invalid one is a rejected parse)."""
+        (an `Intent`, or a JSON object as text; an invalid one is a rejected parse).
+
+        `owner` is who the verifier holds responsible for the run's changes (its conflict rule
+        lets an owner reverse only its own): by default the run itself, from its thread, never
+        from the request; a caller that re-runs one standing intent passes one owner for all its
+        runs (the xApp: `a1:<policy_instance_id>`)."""
         thread_id = thread_id or f"run-{uuid.uuid4().hex[:8]}"
         if self.graph.get_state(self._config(thread_id)).values:
             raise RunError(f"thread {thread_id} exists already; use `ranpilot run --thread {thread_id}` to see it")
         scope = list(range(network.num_cells)) if scope_cells is None else sorted(scope_cells)
         context = self._context(network, areas or {})
-        text = request.userLabel if isinstance(request, Intent) else request
-        payload = {"text": text, "scope_cells": scope}
+        text = (request.userLabel or request.id) if isinstance(request, Intent) else request
+        payload = {"text": text, "scope_cells": scope, "owner": owner or f"run:{thread_id}:{uuid.uuid4().hex[:8]}"}
         try:
             intent = read_request(request) if isinstance(request, str) else request
             if isinstance(intent, Intent):
-                payload["parse"] = ParseResult(text=text, status="parsed", intent=intent)
+                payload["intent"] = intent
         except IntentInputError as exc:
-            payload["parse"] = ParseResult(text=text, status="rejected", reason=str(exc))
+            payload["parse"] = Understanding(text=text[:200], status="rejected", reason="invalid_intent", message=str(exc))
         return self._drive(payload, thread_id, context, network.observe().network)
 
     def resume(self, thread_id: str, answer: Literal["approved", "rejected"], network: NetworkView | None = None) -> RunResult:
@@ -167,7 +201,9 @@ class AgentRunner:
 
     @staticmethod
     def _config(thread_id: str) -> dict:
-        return {"configurable": {"thread_id": thread_id}}
+        """The graph config of a thread; every call with a thread id passes here, so an id that
+        could name a file outside the data dir (`../../x`) is refused before any is touched."""
+        return {"configurable": {"thread_id": check_thread_id(thread_id)}}
 
     def _network_path(self, thread_id: str) -> Path:
         return self.root / "networks" / f"{thread_id}.json"

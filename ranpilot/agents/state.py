@@ -11,7 +11,7 @@ from typing import Annotated, Literal, TypedDict
 from pydantic import BaseModel
 
 from ranpilot.intents.model import Intent, IntentReport
-from ranpilot.intents.parser import ParseResult
+from ranpilot.intents.goals import Understanding
 from ranpilot.knowledge.query import Passage
 from ranpilot.planning.situation import StrategyChoice, ToolUse
 from ranpilot.policies import ApplyResult, Proposal, Verdict, Violation
@@ -22,6 +22,7 @@ class Outcome(str, Enum):
     """Why a run ended."""
 
     FULFILLED = "fulfilled"
+    CONFIGURED = "configured: the requested change was verified, approved and applied"
     ROUND_LIMIT = "not fulfilled within the round limit"
     NO_ACTION = "not fulfilled: no further action found"
     VERIFIER_REJECTED = "not fulfilled: the verifier rejected every remaining proposal"
@@ -36,8 +37,8 @@ class RoundRecord(BaseModel):
     """What one planning round did, for the report."""
 
     round: int
-    target: Target
-    choice: StrategyChoice
+    target: Target | None  # None for a direct configuration request
+    choice: StrategyChoice | None
     tool_uses: list[ToolUse]
     proposal_id: str
     verdict_status: Literal["approved", "rejected", "needs_approval"]
@@ -49,11 +50,14 @@ class AgentState(TypedDict, total=False):
     """The operator's words, as given."""
     scope_cells: list[int]
     """Cells the operator allows the agent to touch: injected by the caller, never by a model."""
-    parse: ParseResult
-    """The parser's outcome (or the caller's, for an intent given as TS 28.312): a structured
-    intent, a clarification question, or a rejection."""
+    owner: str
+    """Who the verifier holds responsible for this run's changes: set by the runner from the
+    thread (or by its trusted caller), never from the request."""
+    parse: Understanding
+    """What the request asks for (goals, configuration changes), or the question or refusal it
+    calls for; for a TS 28.312 intent given by the caller, its goals as read."""
     intent: Intent | None
-    """The structured TS 28.312 intent once parsed."""
+    """The TS 28.312 intent: given by the caller, or written from the parsed goals."""
     passages: list[Passage]
     """3GPP clauses retrieved to ground and cite the plan."""
     baselines: dict[str, float | None]
@@ -91,7 +95,7 @@ class AgentState(TypedDict, total=False):
 class AgentOutput(TypedDict):
     """What a finished (or paused) run hands back: the graph's output schema."""
 
-    parse: ParseResult
+    parse: Understanding
     intent: Intent | None
     passages: list[Passage]
     baselines: dict[str, float | None]

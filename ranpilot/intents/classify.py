@@ -1,8 +1,8 @@
 """Which TS 28.312 target each clause of an intent is about.
 
 MiniLM similarity to exemplars we wrote (`exemplars.yaml`), nudged by units and keywords; cell
-numbers are left out of the embedding, since they are scope, not a KPI. A clause without a
-subject ('... and below 10 Mbps') keeps the previous clause's target.
+numbers are left out of the embedding, since they are scope, not a KPI. (A clause without a
+subject, '... and below 10 Mbps', keeps the previous clause's target: see `clauses.py`.)
 """
 
 from __future__ import annotations
@@ -20,15 +20,21 @@ from ranpilot.knowledge.embeddings import embed
 
 EXEMPLARS = Path(__file__).with_name("exemplars.yaml")
 MIN_SCORE = 0.30
-UNIT_HINTS = {"Mbit/s": {Target.AVE_DL_RAN_UE_THPT: 0.12, Target.LOW_DL_RAN_UE_THPT_RATIO: 0.08, Target.DL_THPT_PER_UE: 0.12},
+UNIT_HINTS = {"Mbit/s": {Target.AVE_DL_RAN_UE_THPT: 0.12, Target.LOW_DL_THPT_UE_SHARE: 0.08, Target.DL_THPT_PER_UE: 0.12},
               "ms": {Target.DL_LATENCY: 0.3}, "kW": {Target.RAN_ENERGY_CONSUMPTION: 0.3}, "bit/J": {Target.RAN_ENERGY_EFFICIENCY: 0.3}}
 KEYWORD_HINTS = [
+    (re.compile(r"\b(?:users?|ues?|subscribers|devices)\s+(?:\w+\s+)?(?:below|under|beneath|with less than|<)\s*[\d.]+\s*mbit/s|"
+                r"percentile|\b(?:bottom|worst|lowest|slowest)\s+[\d.]+%", re.I), Target.LOW_DL_THPT_UE_SHARE, 0.35),
+    (re.compile(r"\b(?:hot|overloaded|congested|busy)\s+cells\b|\bcells\b[^.;]{0,30}\b(?:run(?:ning)?\s+hot|overloaded|congested|"
+                r"loaded (?:above|over|beyond)|(?:above|over|beyond)\s+[\d.]+\s*%\s+(?:prb\s+)?(?:load|util))", re.I),
+     Target.HIGH_DL_PRB_LOAD_RATIO, 0.35),
+    (re.compile(r"\b(?:weak(?:ly)?|poor(?:ly)?|badly) cover(?:ed|age)\b", re.I), Target.WEAK_RSRP_UE_SHARE, 0.3),
     (re.compile(r"\b(average|mean)\b[^.]{0,30}\b(throughput|speed|data rate)\b", re.I), Target.AVE_DL_RAN_UE_THPT, 0.2),
-    (re.compile(r"\bcell[- ]edge|\bedge (users|throughput|rates?|speeds?)\b|\bworst users|\bevery user|\ball users\b", re.I), Target.LOW_DL_RAN_UE_THPT_RATIO, 0.2),
+    (re.compile(r"\bcell[- ]edge|\bedge (users|throughput|rates?|speeds?)\b|\bworst users|\bevery user|\ball users\b", re.I), Target.LOW_DL_THPT_UE_SHARE, 0.2),
     (re.compile(r"\befficien", re.I), Target.RAN_ENERGY_EFFICIENCY, 0.25),
-    (re.compile(r"\b(energy|power consumption|power draw|electricity|kwh)\b", re.I), Target.RAN_ENERGY_CONSUMPTION, 0.15),
-    (re.compile(r"\b(coverage|covered|rsrp|weak signal)\b", re.I), Target.WEAK_RSRP_RATIO, 0.2),
-    (re.compile(r"\b(sinr|interference)\b", re.I), Target.LOW_SINR_RATIO, 0.2),
+    (re.compile(r"\b(energy(?! efficien)|power consumption|power draw|electricity|kwh)\b", re.I), Target.RAN_ENERGY_CONSUMPTION, 0.15),
+    (re.compile(r"\b(coverage|covered|rsrp|weak signal)\b", re.I), Target.WEAK_RSRP_UE_SHARE, 0.2),
+    (re.compile(r"\b(sinr|interference)\b", re.I), Target.LOW_SINR_UE_SHARE, 0.2),
     (re.compile(r"\b(latency|delay)\b", re.I), Target.DL_LATENCY, 0.25),
     (re.compile(r"\b(overloaded|congested) cells\b|\bcells (above|over) \d+\s*%", re.I), Target.HIGH_DL_PRB_LOAD_RATIO, 0.2),
     (re.compile(r"\b(prb|resource block|utili[sz]ation|load)\b", re.I), Target.AVE_DL_PRB_LOAD, 0.1),
@@ -45,6 +51,8 @@ def exemplar_matrix() -> tuple[list[str], np.ndarray]:
 
 def classify(clauses: list[str]) -> list[tuple[str | None, float]]:
     """Best target per clause with its score (None below MIN_SCORE)."""
+    if not clauses:
+        return []
     labels, vectors = exemplar_matrix()
     sims = embed([ex.CELLS_RE.sub(" ", c) for c in clauses]) @ vectors.T
     out = []
@@ -60,16 +68,4 @@ def classify(clauses: list[str]) -> list[tuple[str | None, float]]:
                 scores[target] += bonus
         best = max(scores, key=scores.get)
         out.append((best if scores[best] >= MIN_SCORE else None, scores[best]))
-    return out
-
-
-SUBJECTLESS = re.compile(r"^(above|below|under|over|at least|at most|less|more|no more|no less)\b", re.I)
-
-
-def inherit_subjects(clauses: list[str], labelled: list[tuple[str | None, float]]) -> list[tuple[str | None, float]]:
-    """'above 50 Mbps and below 10 Mbps': a clause without a subject keeps the previous target."""
-    out = list(labelled)
-    for i in range(1, len(clauses)):
-        if SUBJECTLESS.match(clauses[i]) and out[i - 1][0] is not None:
-            out[i] = out[i - 1]
     return out

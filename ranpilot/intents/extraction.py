@@ -1,5 +1,5 @@
-"""Deterministic extraction from operator text: quantities with units, comparison words,
-cells, slices, named areas, time windows and priority."""
+"""Deterministic extraction from (canonical, see `normalize.py`) operator text: quantities with
+units, comparison words, direction verbs, cells, slices and named areas."""
 
 from __future__ import annotations
 
@@ -8,32 +8,40 @@ from dataclasses import dataclass
 
 from ranpilot.targets import Condition
 
-NUMBER = r"(-?\d+(?:\.\d+)?)"
-UNIT_RE = re.compile(
-    NUMBER + r"\s*(gbps|gbit/s|mbps|mbit/s|mb/s|kbps|kbit/s|ms|milliseconds?|%|percent|per cent|dbm|kw|w\b|watts?|bit/j|degrees?|db\b)",
-    re.I,
-)
-BETWEEN_RE = re.compile(r"between\s+" + NUMBER + r"\s*(?:\w+/?\w*)?\s+and\s+" + NUMBER, re.I)
+NUMBER = r"(?<![\w.#])(-?\d+(?:\.\d+)?)"  # not part of a word or of a cell token ('cells#3_4')
+UNIT_RE = re.compile(NUMBER + r"\s*(mbit/s|ms|%|dbm|kw|bit/j|degrees?|deg\b|°|db\b)", re.I)
+BETWEEN_RE = re.compile(r"between\s+" + NUMBER + r"\s*(?:%|[\w/]+)?\s+and\s+" + NUMBER, re.I)
 BY_PERCENT_RE = re.compile(
-    r"(?:\bby\s+(?:at least\s+|about\s+|around\s+)?|\b(?:save|cut|reduce|lower|trim|shave|raise|increase|boost)\s+"
-    r"(?:about\s+|around\s+|roughly\s+)?)" + NUMBER + r"\s*(?:%|percent|per cent)", re.I)
-CELLS_RE = re.compile(r"\bcells?\s+((?:\d+\s*(?:,|and|to|-|–)?\s*)+)", re.I)
+    r"(?:\bby\s+(?:at least\s+|about\s+|around\s+|roughly\s+)?|\b(?:save|cut|reduce|lower|trim|shave|raise|increase|boost)\s+"
+    r"(?:about\s+|around\s+|roughly\s+)?)([+-]?\d+(?:\.\d+)?)\s*%", re.I)
+CELL_ID = r"\d+\b(?!\.\d)(?!:\d|\s*(?:am\b|pm\b|[ap]\.m|h\b|o'clock|%|mbit/s|ms\b|kw\b|bit/j|dbm?\b|deg|°|s\b|seconds?|w\b|kbps|mbps|gbps))"
+CELL_LIST = re.compile(r"\bcells?(?:\s+(?:ids?|numbers?|numbered|no\.?|#))?\s*(" + CELL_ID +
+                       r"(?:\s*(?:,\s*and|,|and|&|or|to|through|thru|-)\s*" + CELL_ID + r")*)", re.I)
+CELLS_RE = re.compile(r"\bcells?#([\d_]+)", re.I)
 SLICE_RE = re.compile(r"\b(urllc|embb|mmtc|miot)\b", re.I)
-PRIORITY_RE = re.compile(r"\bpriority\s*(?:of\s*)?(\d{1,3})\b", re.I)
-CLOCK_RE = re.compile(r"(?:between|from)\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm|h)?\s+(?:and|to|until)\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm|h)?", re.I)
 USER_SHARE_RE = re.compile(NUMBER + r"\s*(?:%|percent|per cent)\s+of\s+(?:the\s+|all\s+)?(?:\w+\s+)?"
                            r"(?:users|ues|subscribers|devices|customers)\b(.{0,40})", re.I)
-SHARE_SERVED = re.compile(r"^\W*(?:\w+\s+){0,3}?(above|over|at least|more than|covered|get|gets|receive|see more|enjoy|with good)\b", re.I)
+SHARE_SERVED = re.compile(r"^\W*(?:\w+\s+){0,3}?(above|over|at least|more than|covered|get|gets|receive|see|sees|enjoy|with good|"
+                          r"have good|has good|experience good|or more|stay above|keep good)\b", re.I)
+SHARE_SERVED_BEFORE = re.compile(r"(?:coverage|covered|good \w+|service)\s+(?:for|to|of)\s+(?:at least\s+)?$", re.I)
+SHARE_WORST = re.compile(r"(?:bottom|worst|lowest|weakest|poorest|slowest)\s+$", re.I)
 SLICE_NAMES = {"urllc": "URLLC", "embb": "eMBB", "mmtc": "mMTC", "miot": "mMTC"}
-PLACE_WORDS = ("stadium", "station", "airport", "downtown", "mall", "campus", "arena", "harbour", "harbor", "centre", "center")
+PLACE_WORDS = ("stadium", "station", "airport", "downtown", "mall", "campus", "arena", "harbour", "harbor", "centre", "center",
+               "port", "hospital", "beach", "zone", "town", "fairground", "hall", "park", "square", "university", "school",
+               "market", "district", "village", "plaza", "terminal", "venue", "factory", "suburbs?", "city", "neighbou?rhood",
+               "museum", "zoo", "seafront", "waterfront", "docks?", "marina", "racetrack", "showground", "exhibition")
 
 GE_WORDS = r"at least|no less than|not below|not fall below|never below|minimum of|min\.?|>=|≥|or more|or above"
-GT_WORDS = r"above|over|more than|greater than|exceeds?|higher than|beyond|>"
+GT_WORDS = r"above|over|more than|greater than|exceed\w*|higher than|beyond|surpass\w*|top|>"
 LE_WORDS = r"at most|no more than|not exceed|not to exceed|up to|maximum of|max\.?|<=|≤|not above|or less|or below|within|cap(?:ped)? at"
-LT_WORDS = r"below|under|less than|lower than|fewer than|<"
-RAISE_VERBS = r"raise|increase|boost|lift|push|bring up|grow"
-BETTER_VERBS = r"improve|enhance|better|fix|optimi[sz]e"
-CUT_VERBS = r"cut|reduce|lower|decrease|save|drop|shrink|trim|bring down|minimi[sz]e"
+LT_WORDS = r"below|under|less than|lower than|fewer than|beneath|<"
+NEGATION = r"(?:\b(?:not|never|no)\s+|n't\s+|\bnot?\s+be\s+)"
+RAISE_VERBS = (r"rais\w*|increas\w*|boost\w*|lift\w*|push\w*|bring up|grow\w*|maximi[sz]\w*|as (?:high|much|fast) as (?:possible|you can|we can)|"
+               r"as much \w+(?: \w+)? as (?:possible|you can|we can)")
+BETTER_VERBS = r"improv\w*|enhanc\w*|better|fix|optimi[sz]\w*"
+CUT_VERBS = (r"cut|cuts|cutting|reduc\w*|lower|lowers|lowering|decreas\w*|sav(?:e|es|ing)|drop\w*|shrink\w*|trim\w*|bring down|"
+             r"minimi[sz]\w*|"
+             r"as (?:low|little|short) as (?:possible|you can|we can)")
 
 
 @dataclass(frozen=True)
@@ -43,36 +51,19 @@ class Quantity:
     start: int
 
 
-def canonical_unit(raw: str, value: float) -> tuple[float, str]:
+UNITS = {"mbit/s": "Mbit/s", "ms": "ms", "%": "%", "dbm": "dBm", "kw": "kW", "bit/j": "bit/J", "db": "dB"}
+
+
+def canonical_unit(raw: str) -> str:
+    """The unit's canonical name; the text was already converted to the targets' units."""
     u = raw.lower().strip()
-    if u in ("gbps", "gbit/s"):
-        return value * 1000.0, "Mbit/s"
-    if u in ("mbps", "mbit/s", "mb/s"):
-        return value, "Mbit/s"
-    if u in ("kbps", "kbit/s"):
-        return value / 1000.0, "Mbit/s"
-    if u.startswith("ms") or u.startswith("millisecond"):
-        return value, "ms"
-    if u in ("%", "percent", "per cent"):
-        return value, "%"
-    if u == "dbm":
-        return value, "dBm"
-    if u == "kw":
-        return value, "kW"
-    if u in ("w", "watt", "watts"):
-        return value / 1000.0, "kW"
-    if u == "bit/j":
-        return value, "bit/J"
-    if u.startswith("degree"):
-        return value, "deg"
-    return value, "dB"
+    return UNITS.get(u, "deg")
 
 
 def quantities(text: str) -> list[Quantity]:
     out = []
     for m in UNIT_RE.finditer(text):
-        value, unit = canonical_unit(m.group(2), float(m.group(1)))
-        out.append(Quantity(value, unit, m.start()))
+        out.append(Quantity(float(m.group(1)), canonical_unit(m.group(2)), m.start()))
     return out
 
 
@@ -82,16 +73,25 @@ def user_share(text: str) -> tuple[float, bool] | None:
     m = USER_SHARE_RE.search(text)
     if m is None:
         return None
-    return float(m.group(1)), SHARE_SERVED.search(m.group(2)) is not None
+    before = text[:m.start()]
+    if SHARE_WORST.search(before):
+        return float(m.group(1)), False  # 'the worst 5% of users': the poorly served themselves
+    return float(m.group(1)), bool(SHARE_SERVED.search(m.group(2)) or SHARE_SERVED_BEFORE.search(before))
 
 
 def comparison(text: str) -> Condition | None:
-    """The comparison the text states, from explicit words first, then from verbs."""
+    """The comparison the text states: explicit bounds first ('at least', 'no more than'), then a
+    negated comparative ('must never exceed', "doesn't fall below"), then a plain one, then verbs."""
     t = text.lower()
     if BETWEEN_RE.search(t):
         return Condition.IS_WITHIN_RANGE
-    for words, condition in ((GE_WORDS, Condition.IS_EQUAL_TO_OR_GREATER_THAN), (LE_WORDS, Condition.IS_EQUAL_TO_OR_LESS_THAN),
-                             (GT_WORDS, Condition.IS_GREATER_THAN), (LT_WORDS, Condition.IS_LESS_THAN)):
+    for words, condition in ((GE_WORDS, Condition.IS_EQUAL_TO_OR_GREATER_THAN), (LE_WORDS, Condition.IS_EQUAL_TO_OR_LESS_THAN)):
+        if re.search(rf"(?:^|\s|\b)(?:{words})(?:\b|\s|$)", t):
+            return condition
+    for words, condition in ((GT_WORDS, Condition.IS_EQUAL_TO_OR_LESS_THAN), (LT_WORDS, Condition.IS_EQUAL_TO_OR_GREATER_THAN)):
+        if re.search(rf"{NEGATION}(?:\w+\s+){{0,2}}?(?:{words})(?:\b|\s|$)", t):
+            return condition
+    for words, condition in ((GT_WORDS, Condition.IS_GREATER_THAN), (LT_WORDS, Condition.IS_LESS_THAN)):
         if re.search(rf"(?:^|\s|\b)(?:{words})(?:\b|\s|$)", t):
             return condition
     if re.search(rf"\b(?:{RAISE_VERBS})\b", t):
@@ -114,61 +114,54 @@ def direction_verb(text: str, higher_is_better: bool = True) -> int:
     return 0
 
 
+def tokenize_cells(text: str) -> str:
+    """Each list of cell ids as one token, 'cells 3, 4 and 7' / 'cells 2 through 5' -> 'cells#3_4_7' /
+    'cells#2_3_4_5', so that splitting the text into clauses cannot cut a list and no number
+    reader takes a cell id for a quantity ('cell 3 to 50%' names cell 3, not cells 3 to 50)."""
+    def token(m: re.Match) -> str:
+        body, ids = m.group(1), []
+        for a, b in re.findall(r"(\d+)\s*(?:-|to|through|thru)\s*(\d+)", body, re.I):
+            ids.extend(range(int(a), int(b) + 1))
+        body = re.sub(r"\d+\s*(?:-|to|through|thru)\s*\d+", " ", body, flags=re.I)
+        ids.extend(int(n) for n in re.findall(r"\d+", body))
+        return "cells#" + "_".join(str(i) for i in sorted(set(ids)))
+
+    return CELL_LIST.sub(token, text)
+
+
 def cells(text: str) -> list[int]:
-    """Explicit cell ids: 'cell 3', 'cells 3, 4 and 7', 'cells 2-5' / 'cells 2 to 5'."""
-    out: list[int] = []
-    text = UNIT_RE.sub(" <quantity> ", text)  # 'cell 3 to 50%' names cell 3, not cells 3..50
-    for m in CELLS_RE.finditer(text):
-        body = m.group(1)
-        for a, b in re.findall(r"(\d+)\s*(?:-|–|to)\s*(\d+)", body):
-            out.extend(range(int(a), int(b) + 1))
-        body = re.sub(r"\d+\s*(?:-|–|to)\s*\d+", " ", body)
-        out.extend(int(n) for n in re.findall(r"\d+", body))
-    return sorted(set(out))
+    """The cell ids a (tokenized) text names."""
+    return sorted({int(n) for m in CELLS_RE.finditer(text) for n in m.group(1).split("_") if n})
 
 
 def slices(text: str) -> list[str]:
     return sorted({SLICE_NAMES[m.lower()] for m in SLICE_RE.findall(text)})
 
 
+NAMED_SLICE = re.compile(r"\b([a-z][\w-]*?)(?:\s+network)?[\s-]+(?:slice|tier)\b|\bslice\s+(?:called\s+|named\s+)?['\"]?([a-z][\w-]*)",
+                         re.I)
+NOT_A_NAME = {"the", "a", "an", "this", "that", "each", "every", "any", "one", "our", "its", "their", "my", "which", "same",
+              "low-latency", "latency", "critical", "broadband", "iot", "service", "network", "per", "for", "of", "in", "on",
+              "whole", "other", "given", "specific", "new", "default", "and", "or", "to", "is", "with", "all", "slice", "tier"}
+BAD_CELL = re.compile(r"\bcells?\s+(?:#|no\.?\s*|number\s+)?(-\s*\d+|\d+\.\d+)", re.I)
+
+
+def unknown_slices(text: str) -> list[str]:
+    """Slice names the text uses that are not eMBB, URLLC or mMTC ('the gold slice', 'premium tier')."""
+    names = [(a or b) for a, b in NAMED_SLICE.findall(text)]
+    return [n for n in names if n.lower() not in SLICE_NAMES and n.lower() not in NOT_A_NAME]
+
+
+def bad_cell_ids(text: str) -> list[str]:
+    """Cell numbers no network has: negative or fractional ('cell -1', 'cell 4.5')."""
+    return [m.replace(" ", "") for m in BAD_CELL.findall(text)]
+
+
 def areas(text: str, known: dict[str, list[int]]) -> tuple[list[str], list[str]]:
     """(known area names mentioned, unknown place words mentioned)."""
     t = text.lower()
     found = [name for name in known if re.search(rf"\b{re.escape(name.lower())}\b", t)]
-    unknown = [w for w in PLACE_WORDS if re.search(rf"\b{w}\b", t) and not any(w in f.lower() for f in found)]
+    for name in found:
+        t = re.sub(rf"\b{re.escape(name.lower())}\b", " ", t)
+    unknown = [w for w in PLACE_WORDS if re.search(rf"\b{w}\b", t)]
     return found, unknown
-
-
-def time_window(text: str) -> tuple[str, str] | None:
-    t = text.lower()
-    m = CLOCK_RE.search(t)
-    if m:
-        return _clock(m.group(1), m.group(2), m.group(3)), _clock(m.group(4), m.group(5), m.group(6))
-    if re.search(r"\b(?:at night|overnight|night[- ]?time|during the night|nights)\b", t):
-        return "22:00", "06:00"
-    if re.search(r"\b(?:during the day|daytime|day[- ]?time|business hours|working hours)\b", t):
-        return "08:00", "20:00"
-    return None
-
-
-def _clock(hour: str, minute: str | None, suffix: str | None) -> str:
-    h = int(hour) % 24
-    if suffix and suffix.lower() == "pm" and h < 12:
-        h += 12
-    if suffix and suffix.lower() == "am" and h == 12:
-        h = 0
-    return f"{h:02d}:{int(minute or 0):02d}"
-
-
-def priority(text: str) -> int | None:
-    t = text.lower()
-    m = PRIORITY_RE.search(t)
-    if m:
-        return max(1, min(100, int(m.group(1))))
-    if re.search(r"\b(?:urgent|critical|top priority)\b", t):
-        return 90
-    if re.search(r"\bhigh[- ]priority\b", t):
-        return 80
-    if re.search(r"\blow[- ]priority\b", t):
-        return 20
-    return None

@@ -1,92 +1,57 @@
-"""From an intent to numbers: each target's scope and goal on the network, and the IntentReport."""
+"""From an intent to numbers on a network: each goal's value now and at the start, what the
+verifier checks on the dry run, and the TS 28.312 IntentReport."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
+from ranpilot.intents.goals import Goal
 from ranpilot.intents.model import (
-    ExpectationReport, ExpectationTarget, FeasibilityCheckReport, FulfilmentStatus, Intent, IntentExpectation,
-    IntentReport, TargetReport,
+    ExpectationFulfilmentResult, FulfilmentInfo, FulfilmentStatus, Intent, IntentConflictReport,
+    IntentFeasibilityCheckReport, IntentFulfilmentReport, IntentReport, ReportExtension, TargetFulfilmentResult,
 )
-from ranpilot.network import Network
+from ranpilot.intents.ts28312 import NETWORK_DN, daily_window, goals_of
+from ranpilot.network.view import NetworkView
 from ranpilot.policies import TargetCheck
-from ranpilot.targets import condition_holds, spec
+from ranpilot.targets import condition_holds
 
-RELATIVE = "changeRelativeToBaselinePct"
-
-
-def scope_of(e: IntentExpectation, all_cells: int) -> tuple[list[int], str | None]:
-    """(cells, slice) an expectation is about; cells default to every cell."""
-    obj = e.expectationObject
-    cells = list(range(all_cells))
-    if obj.objectType == "NRCellDU":
-        cells = sorted(int(c) for c in obj.objectInstance)
-    for ctx in obj.objectContexts:
-        if ctx.contextAttribute == "cells":
-            cells = sorted(int(float(c)) for c in ctx.contextValueRange)
-    slice_ = obj.objectInstance[0] if obj.objectType == "NetworkSlice" else None
-    return cells, slice_
+Baselines = dict[str, float | None]
 
 
-def names_cells(e: IntentExpectation) -> bool:
-    """Whether the expectation names cells (rather than the whole network in the operator's scope)."""
-    obj = e.expectationObject
-    return obj.objectType == "NRCellDU" or any(c.contextAttribute == "cells" for c in obj.objectContexts)
+def key(exp_id: str, goal: Goal) -> str:
+    return f"{exp_id}.{goal.target.value}"
 
 
-def threshold_of(t: ExpectationTarget) -> float | None:
-    """The target's TS 28.312 threshold context (e.g. LowDLRANUEThptThreshold), if it has one."""
-    threshold = spec(t.targetName).threshold
-    ctx = t.context(threshold.context) if threshold else None
-    return float(ctx.contextValueRange[0]) if ctx else None
+def measure(net: NetworkView, goal: Goal) -> float | None:
+    return net.target_value(goal.target, goal.cells, goal.slice, goal.threshold)
 
 
-def key(e: IntentExpectation, t: ExpectationTarget) -> str:
-    return f"{e.expectationId}.{t.targetName}"
+def baselines(intent: Intent, net: NetworkView) -> Baselines:
+    return {key(e, g): measure(net, g) for e, g in goals_of(intent)}
 
 
-def measure(net: Network, e: IntentExpectation, t: ExpectationTarget) -> float | None:
-    cells, slice_ = scope_of(e, net.num_cells)
-    return net.target_value(t.targetName, cells, slice_, threshold_of(t))
+def met(goal: Goal, value: float | None, baseline: float | None) -> bool:
+    return value is not None and condition_holds(goal.condition(), value, goal.values(baseline))
 
 
-def baselines(intent: Intent, net: Network) -> dict[str, float | None]:
-    return {key(e, t): measure(net, e, t) for e in intent.intentExpectations for t in e.expectationTargets}
-
-
-def goal(t: ExpectationTarget, baseline: float | None) -> list[float]:
-    """Absolute goal values: a baseline-relative target becomes baseline x (1 + pct / 100)."""
-    relative = t.context(RELATIVE)
-    if relative is None:
-        return list(t.targetValueRange)
-    if baseline is None:
-        return [float("nan")]
-    return [baseline * (1.0 + float(relative.contextValueRange[0]) / 100.0)]
-
-
-def target_checks(intent: Intent, base: dict[str, float | None], all_cells: int) -> list[TargetCheck]:
+def target_checks(intent: Intent, base: Baselines) -> list[TargetCheck]:
     """The intent as the verifier checks it on the dry run."""
-    checks = []
-    for e in intent.intentExpectations:
-        cells, slice_ = scope_of(e, all_cells)
-        for t in e.expectationTargets:
-            checks.append(TargetCheck(target=t.targetName, condition=t.targetCondition, values=goal(t, base[key(e, t)]),
-                                      cells=cells, slice=slice_, threshold=threshold_of(t),
-                                      ensure=e.expectationVerb == "ENSURE"))
-    return checks
+    return [TargetCheck(target=g.target, condition=g.condition(), values=g.values(base[key(e, g)]), cells=g.cells,
+                        slice=g.slice, threshold=g.threshold, ensure=g.verb == "ENSURE")
+            for e, g in goals_of(intent)]
 
 
-def unmet(intent: Intent, net: Network, base: dict[str, float | None]) -> list[tuple[IntentExpectation, ExpectationTarget]]:
-    out = []
-    for e in intent.intentExpectations:
-        for t in e.expectationTargets:
-            value = measure(net, e, t)
-            if value is None or not condition_holds(t.targetCondition, value, goal(t, base[key(e, t)])):
-                out.append((e, t))
-    return out
+def unmet(intent: Intent, net: NetworkView, base: Baselines) -> list[tuple[str, Goal]]:
+    return [(e, g) for e, g in goals_of(intent) if not met(g, measure(net, g), base[key(e, g)])]
+
+
+def named_cells(intent: Intent) -> set[int]:
+    """Every cell the intent's goals name (not the whole network they default to)."""
+    return {c for _, g in goals_of(intent) for c in g.cells or []}
 
 
 def time_window(intent: Intent) -> tuple[str, str] | None:
-    ctx = next((c for c in intent.intentContexts if c.contextAttribute == "timeWindow"), None)
-    return (str(ctx.contextValueRange[0]), str(ctx.contextValueRange[1])) if ctx else None
+    return daily_window(intent)
 
 
 def within(hour: float, window: tuple[str, str]) -> bool:
@@ -95,26 +60,39 @@ def within(hour: float, window: tuple[str, str]) -> bool:
     return start <= hour < end if start < end else hour >= start or hour < end
 
 
-def report(intent: Intent, net: Network, base: dict[str, float | None], feasible: bool = True,
-           infeasibility: str = "", conflicts: list | None = None, state_name: str | None = None) -> IntentReport:
+def _info(ok: bool, state: str | None = None, reasons: list[str] | None = None) -> FulfilmentInfo:
+    if ok:
+        return FulfilmentInfo(fulfilmentStatus=FulfilmentStatus.FULFILLED)
+    return FulfilmentInfo(fulfilmentStatus=FulfilmentStatus.NOT_FULFILLED, notFullfilledState=state,
+                          notFulfilledReasons=reasons or None)
+
+
+def report(intent: Intent, net: NetworkView, base: Baselines, feasible: bool = True, infeasibility: str = "",
+           conflicts: list[IntentConflictReport] | None = None, state_name: str | None = None) -> IntentReport:
+    """The IntentReport of the live network now: FULFILLED only when every goal holds on it."""
+    state = state_name or ("COMPLIANT" if feasible else "TERMINATED")
+    by_expectation: dict[str, list[TargetFulfilmentResult]] = {}
+    for e, g in goals_of(intent):
+        value = measure(net, g)
+        ok = met(g, value, base[key(e, g)])
+        why = None if ok else [f"{g.describe()}: {'no value' if value is None else f'{value:.4g}'}"]
+        by_expectation.setdefault(e, []).append(TargetFulfilmentResult(
+            targetName=g.target.value, targetFulfilmentInfo=_info(ok, state, why), targetAchievedValue=value))
     results = []
-    for e in intent.intentExpectations:
-        targets = []
-        for t in e.expectationTargets:
-            value = measure(net, e, t)
-            met = value is not None and condition_holds(t.targetCondition, value, goal(t, base[key(e, t)]))
-            targets.append(TargetReport(targetName=t.targetName, targetAchievedValue=value, baselineValue=base[key(e, t)],
-                                        targetFulfilmentStatus=FulfilmentStatus.FULFILLED if met else FulfilmentStatus.NOT_FULFILLED))
-        done = all(r.targetFulfilmentStatus == FulfilmentStatus.FULFILLED for r in targets)
-        results.append(ExpectationReport(expectationId=e.expectationId, targetFulfilmentResults=targets,
-                                         expectationFulfilmentStatus=FulfilmentStatus.FULFILLED if done else FulfilmentStatus.NOT_FULFILLED))
-    fulfilled = all(r.expectationFulfilmentStatus == FulfilmentStatus.FULFILLED for r in results)
+    for e, targets in by_expectation.items():
+        ok = all(t.targetFulfilmentInfo.fulfilmentStatus == FulfilmentStatus.FULFILLED for t in targets)
+        results.append(ExpectationFulfilmentResult(expectaitonId=e, expectationFulfilmentInfo=_info(ok, state),
+                                                   targetFulfilmentResult=targets))
+    fulfilled = all(r.expectationFulfilmentInfo.fulfilmentStatus == FulfilmentStatus.FULFILLED for r in results)
+    reasons = [r for t in (t for rs in by_expectation.values() for t in rs)
+               for r in t.targetFulfilmentInfo.notFulfilledReasons or []]
     return IntentReport(
-        intentId=intent.id,
-        fulfilmentStatus=FulfilmentStatus.FULFILLED if fulfilled else FulfilmentStatus.NOT_FULFILLED,
-        notFulfilledState=None if fulfilled else (state_name or ("COMPLIANT" if feasible else "TERMINATED")),
-        expectationFulfilmentResults=results,
-        intentConflictReports=conflicts or [],
-        intentFeasibilityCheckReport=FeasibilityCheckReport(
-            feasibilityCheckType="FEASIBLE" if feasible else "INFEASIBLE", infeasibilityReason=infeasibility),
+        id=f"report-{intent.id}", intentReference=f"{NETWORK_DN},IntentHandlingFunction=ranpilot,Intent={intent.id}",
+        lastUpdatedTime=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        intentFulfilmentReport=IntentFulfilmentReport(intentFulfilmentInfo=_info(fulfilled, state, reasons),
+                                                      expectationFulfilmentResult=results),
+        intentConflictReports=conflicts or None,
+        intentFeasibilityCheckReport=IntentFeasibilityCheckReport(
+            feasibilityCheckResult="FEASIBLE" if feasible else "INFEASIBLE", infeasibilityReason=infeasibility or None),
+        ranpilotExtension=ReportExtension(baselines=base),
     )

@@ -1,66 +1,99 @@
-"""TS 28.312 (Rel-18) intent model as pydantic classes; JSON uses the standard attribute names."""
+"""TS 28.312 (Rel-18, with Rel-19's CellContext) Intent and IntentReport as pydantic classes.
+
+JSON uses the standard attribute names and shapes, including the specification's own spellings
+(`expectaitonId`, `notFullfilledState`). What the standard cannot say (a value that is not an
+integer, a change relative to today, a daily time window, ranpilot's per-UE share targets'
+exact meaning) travels in one extension object, `ranpilotExtension`; a peer that ignores it still
+reads a valid intent. `ts28312.py` converts between these classes and ranpilot's `Goal`s.
+"""
 
 from __future__ import annotations
 
 import uuid
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
-from ranpilot.targets import Condition, Target
+from ranpilot.intents.goals import Bound
+from ranpilot.targets import Condition
+
+ValueRange = float | int | str | bool | list[Any] | dict[str, Any]
+
 
 class _Model(BaseModel):
+    """Unknown fields are errors; fields left unset (None) are not written."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @model_serializer(mode="wrap")
+    def _without_none(self, handler):
+        return {k: v for k, v in handler(self).items() if v is not None}
 
 
 class Context(_Model):
-    """A condition on an attribute (time window, threshold, baseline-relative change, area)."""
-
     contextAttribute: str
     contextCondition: Condition
-    contextValueRange: list[float | str]
+    contextValueRange: ValueRange
 
 
 class ExpectationTarget(_Model):
-    targetName: Target
+    targetName: str
     targetCondition: Condition
-    targetValueRange: list[float] = Field(min_length=1, max_length=2)
-    targetContexts: list[Context] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _range(self) -> ExpectationTarget:
-        ranged = self.targetCondition in (Condition.IS_WITHIN_RANGE, Condition.IS_OUTSIDE_RANGE)
-        if ranged and (len(self.targetValueRange) != 2 or self.targetValueRange[0] > self.targetValueRange[1]):
-            raise ValueError("targetValueRange: a range condition needs [low, high] with low <= high")
-        return self
+    targetValueRange: ValueRange | None = None
+    targetContexts: list[Context] | None = None
 
     def context(self, attribute: str) -> Context | None:
-        return next((c for c in self.targetContexts if c.contextAttribute == attribute), None)
+        return next((c for c in self.targetContexts or [] if c.contextAttribute == attribute), None)
 
 
 class ExpectationObject(_Model):
-    objectType: Literal["RAN_SubNetwork", "NRCellDU", "NetworkSlice"]
-    objectInstance: list[str] = Field(description="Cell ids ('3'), slice names ('URLLC') or ['all'].")
-    objectContexts: list[Context] = Field(default_factory=list)
+    objectType: Literal["RAN_SubNetwork", "Radio_Service"]
+    objectInstance: str = Field(description="DN, e.g. 'SubNetwork=ranpilot' or 'SubNetwork=ranpilot,NetworkSlice=URLLC'.")
+    objectContexts: list[Context] | None = None
 
 
 class IntentExpectation(_Model):
     expectationId: str
-    expectationVerb: Literal["DELIVER", "ENSURE"]
+    expectationVerb: Literal["DELIVER", "ENSURE"] | None = None
     expectationObject: ExpectationObject
     expectationTargets: list[ExpectationTarget] = Field(min_length=1)
-    expectationContexts: list[Context] = Field(default_factory=list)
+    expectationContexts: list[Context] | None = None
+
+
+class GoalExtension(_Model):
+    """The exact goal behind one expectation target (see `ranpilot.intents.goals.Goal`)."""
+
+    expectationId: str
+    targetName: str
+    bound: Bound
+    value: float | None = None
+    range: list[float] | None = None
+    changePct: float | None = None
+    strict: bool = False
+    threshold: float | None = None
+
+
+class RanpilotExtension(_Model):
+    """ranpilot's additions to a TS 28.312 intent, in one clearly named object."""
+
+    version: Literal[1] = 1
+    goals: list[GoalExtension] = []
+    dailyWindow: list[str] | None = Field(default=None, description="['HH:MM', 'HH:MM'], may wrap midnight.")
 
 
 class Intent(_Model):
-    id: str = Field(default_factory=lambda: f"intent-{uuid.uuid4().hex[:8]}")
-    userLabel: str
+    id: str = Field(default_factory=lambda: f"intent-{uuid.uuid4().hex[:8]}", max_length=128)
+    userLabel: str | None = None
     intentExpectations: list[IntentExpectation] = Field(min_length=1)
-    intentContexts: list[Context] = Field(default_factory=list)
-    contextSelectivity: Literal["ALL_OF", "ANY_OF"] = "ALL_OF"
+    intentContexts: list[Context] | None = None
+    contextSelectivity: Literal["ALL_OF", "ONE_OF", "ANY_OF"] | None = None
+    intentAdminState: Literal["ACTIVATED", "DEACTIVATED"] | None = None
     intentPriority: int = Field(default=50, ge=1, le=100)
-    observationPeriod: int = Field(default=60, ge=1, description="Seconds over which fulfilment is observed.")
+    intentPreemptionCapability: Literal["TRUE", "FALSE"] | None = None
+    observationPeriod: int | None = Field(default=None, ge=1)
+    intentReportReference: str | None = None
+    ranpilotExtension: RanpilotExtension | None = None
 
 
 class FulfilmentStatus(str, Enum):
@@ -68,51 +101,74 @@ class FulfilmentStatus(str, Enum):
     NOT_FULFILLED = "NOT_FULFILLED"
 
 
-class TargetReport(_Model):
-    targetName: Target
-    targetAchievedValue: float | None
-    targetFulfilmentStatus: FulfilmentStatus
-    baselineValue: float | None = None
+NotFulfilledState = Literal["ACKNOWLEDGED", "COMPLIANT", "DEGRADED", "SUSPENDED", "TERMINATED", "FULFILMENTFAILED"]
 
 
-class ExpectationReport(_Model):
-    expectationId: str
-    expectationFulfilmentStatus: FulfilmentStatus
-    targetFulfilmentResults: list[TargetReport]
+class FulfilmentInfo(_Model):
+    fulfilmentStatus: FulfilmentStatus
+    notFullfilledState: NotFulfilledState | None = None
+    notFulfilledReasons: list[str] | None = None
+
+
+class TargetFulfilmentResult(_Model):
+    targetName: str
+    targetFulfilmentInfo: FulfilmentInfo
+    targetAchievedValue: float | None = None
+
+
+class ExpectationFulfilmentResult(_Model):
+    expectaitonId: str
+    expectationFulfilmentInfo: FulfilmentInfo
+    targetFulfilmentResult: list[TargetFulfilmentResult]
+
+
+class IntentFulfilmentReport(_Model):
+    intentFulfilmentInfo: FulfilmentInfo
+    expectationFulfilmentResult: list[ExpectationFulfilmentResult]
 
 
 class IntentConflictReport(_Model):
-    conflictingIntentId: str
+    conflictId: str
     conflictType: Literal["INTENT_CONFLICT", "EXPECTATION_CONFLICT", "TARGET_CONFLICT"]
-    recommendedSolution: str
+    conflictingIntent: str | None = None
+    conflictingExpectation: str | None = None
+    conflictingTarget: str | None = None
 
 
-class FeasibilityCheckReport(_Model):
-    feasibilityCheckType: Literal["FEASIBLE", "INFEASIBLE"]
-    infeasibilityReason: str = ""
+class IntentFeasibilityCheckReport(_Model):
+    feasibilityCheckResult: Literal["FEASIBLE", "INFEASIBLE"]
+    infeasibilityReason: str | None = None
+
+
+class ReportExtension(_Model):
+    """ranpilot's additions to an IntentReport: each target's value when the intent started."""
+
+    version: Literal[1] = 1
+    baselines: dict[str, float | None] = Field(default_factory=dict, description="Keyed 'expectationId.targetName'.")
 
 
 class IntentReport(_Model):
-    intentId: str
-    fulfilmentStatus: FulfilmentStatus
-    notFulfilledState: Literal["ACKNOWLEDGED", "COMPLIANT", "DEGRADED", "SUSPENDED", "TERMINATED"] | None = None
-    expectationFulfilmentResults: list[ExpectationReport]
-    intentConflictReports: list[IntentConflictReport] = Field(default_factory=list)
-    intentFeasibilityCheckReport: FeasibilityCheckReport
+    id: str
+    intentReference: str
+    lastUpdatedTime: str
+    intentFulfilmentReport: IntentFulfilmentReport
+    intentConflictReports: list[IntentConflictReport] | None = None
+    intentFeasibilityCheckReport: IntentFeasibilityCheckReport
+    ranpilotExtension: ReportExtension | None = None
+
+    @property
+    def fulfilled(self) -> bool:
+        return self.intentFulfilmentReport.intentFulfilmentInfo.fulfilmentStatus == FulfilmentStatus.FULFILLED
+
+    @property
+    def not_fulfilled_state(self) -> str | None:
+        return self.intentFulfilmentReport.intentFulfilmentInfo.notFullfilledState
+
+    def targets(self) -> list[tuple[str, TargetFulfilmentResult]]:
+        """(expectation id, target result) for every target, in order."""
+        return [(e.expectaitonId, t) for e in self.intentFulfilmentReport.expectationFulfilmentResult
+                for t in e.targetFulfilmentResult]
 
 
 class IntentInputError(ValueError):
-    """A TS 28.312 intent given as JSON that does not validate."""
-
-
-def read_request(value: str | dict) -> str | Intent:
-    """What an operator hands over: plain language, or a TS 28.312 intent as a JSON object (a dict,
-    or text that is one). Raises IntentInputError naming the field for an invalid intent."""
-    try:
-        if isinstance(value, dict):
-            return Intent.model_validate(value)
-        if value.lstrip().startswith("{"):
-            return Intent.model_validate_json(value)
-    except ValidationError as exc:
-        raise IntentInputError(f"invalid TS 28.312 intent: {exc}") from exc
-    return value
+    """A TS 28.312 intent given as JSON that does not validate or that ranpilot cannot pursue."""

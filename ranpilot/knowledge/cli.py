@@ -24,27 +24,31 @@ err = Console(stderr=True)
 
 def open_store() -> KnowledgeStore:
     from ranpilot.knowledge.embeddings import ModelMissing
-    from ranpilot.knowledge.store import KnowledgeStore, StoreMismatch
+    from ranpilot.knowledge.store import KnowledgeStore, StoreCorrupt, StoreMismatch
 
     try:
         return KnowledgeStore(load_settings().data_dir)
-    except (StoreMismatch, ModelMissing) as exc:
-        err.print(f"[red]error:[/red] {exc}")
+    except (StoreMismatch, ModelMissing, StoreCorrupt) as exc:
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
 
 
 @app.command("ingest")
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files (.md, .txt, .docx) or directories.")],
-    rebuild: Annotated[bool, typer.Option(help="Delete the store first (e.g. after a model change).")] = False,
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files (.md, .txt, .docx) or directories.")] = None,
+    rebuild: Annotated[bool, typer.Option(help="Delete the store first (after a model change, or when it is "
+                                               "corrupt); the shipped notes are added back.")] = False,
 ) -> None:
     """Add specifications to the store; unchanged files are skipped, changed ones replaced."""
-    if rebuild:
-        from ranpilot.knowledge.store import wipe
+    if not paths and not rebuild:
+        raise typer.BadParameter("give PATH... (or --rebuild alone: a new store with the shipped notes)")
+    from ranpilot.knowledge import NOTES_DIR
+    from ranpilot.knowledge.store import wipe
 
+    if rebuild:
         wipe(load_settings().data_dir)
     store = open_store()
-    report = store.ingest(paths, progress=True)
+    report = store.ingest([*([NOTES_DIR] if rebuild else []), *(paths or [])], progress=True)
     for source, count in report.added.items():
         console.print(f"added {count} passages from {source}")
     for source in report.unchanged:

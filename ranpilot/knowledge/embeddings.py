@@ -7,6 +7,7 @@ Hugging Face hub offline, so nothing is downloaded at run time.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,11 +47,29 @@ def load_model():
     return SentenceTransformer(str(model_dir()), device="cpu")
 
 
+SMALL_BATCH = 16  # up to this many texts, one thread: torch's worker threads spin on a busy machine
+
+
+@contextmanager
+def torch_threads(n: int):
+    """Run the block with `n` intra-op threads, then restore the previous setting."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def embed(texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
-    """L2-normalised embeddings, shape (len(texts), 384), float32."""
-    vectors = load_model().encode(
-        texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=progress, convert_to_numpy=True
-    )
+    """L2-normalised embeddings, shape (len(texts), 384), float32. A few texts (a query, the
+    clauses of an intent) run on one thread; batches use every core."""
+    model = load_model()
+    with torch_threads(1) if len(texts) <= SMALL_BATCH else nullcontext():
+        vectors = model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=progress,
+                               convert_to_numpy=True)
     return vectors.astype(np.float32)
 
 

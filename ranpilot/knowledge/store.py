@@ -19,8 +19,10 @@ import bm25s
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
 from rich.progress import track
 
+from ranpilot.errors import StateError
 from ranpilot.knowledge.chunking import Chunk, chunk_document
 from ranpilot.knowledge.embeddings import DIMENSION, MODEL_NAME, MiniLMEmbedding, embed
 from ranpilot.knowledge.readers import UnreadableFile, read_source
@@ -32,6 +34,10 @@ META_FIELDS = ("spec", "release", "version", "clause", "title", "source", "headi
 
 class StoreMismatch(RuntimeError):
     """The store on disk was built with another embedding model or dimension."""
+
+
+class StoreCorrupt(StateError):
+    """The store on disk cannot be read (chromadb's database is corrupt or missing parts)."""
 
 
 @dataclass
@@ -73,21 +79,29 @@ class KnowledgeStore:
     def __init__(self, data_dir: Path):
         self.path = Path(data_dir) / "knowledge"
         self.path.mkdir(parents=True, exist_ok=True)
-        client = chromadb.PersistentClient(
-            path=str(self.path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
-        )
         try:
-            self.collection = client.get_or_create_collection(
-                COLLECTION,
-                embedding_function=MiniLMEmbedding(),
-                configuration={"hnsw": {"space": "cosine"}},
-                metadata={"embedding_model": MODEL_NAME, "embedding_dim": DIMENSION},
-            )
+            self.collection = self._open_collection()
+        except ChromaError as exc:
+            raise StoreCorrupt(f"the knowledge store {self.path} cannot be read ({type(exc).__name__}: {exc}); "
+                               "rebuild it with `ranpilot kb ingest --rebuild [PATH...]`") from exc
         except ValueError as exc:
             raise StoreMismatch(f"{self.path}: {exc}. Rebuild the store with `ranpilot kb ingest --rebuild`.") from exc
         self._check_model()
         self._lexical: LexicalIndex | None = None
         self._lexical_revision: str | None = None
+
+    def _open_collection(self):
+        """The chromadb collection of this store, created on first use; chromadb raises its own
+        errors (ChromaError) for a database it cannot read."""
+        client = chromadb.PersistentClient(
+            path=str(self.path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+        )
+        return client.get_or_create_collection(
+            COLLECTION,
+            embedding_function=MiniLMEmbedding(),
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedding_model": MODEL_NAME, "embedding_dim": DIMENSION},
+        )
 
     def _check_model(self) -> None:
         meta = self.collection.metadata or {}

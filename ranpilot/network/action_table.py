@@ -89,6 +89,8 @@ def setter(parameter: str, cell: int, value: float, slice: str | None = None) ->
     """The action that sets `parameter` of `cell` (and `slice`, for per-slice parameters) to `value`."""
     kind = CELL_KINDS[parameter]
     where = {"slice": slice} if kind.per_slice else {}
+    if kind.action.model_fields[kind.value].annotation is bool:
+        value = bool(value)  # a Change holds every value as a float; actions take a flag as a bool
     return kind.action(cell=cell, **where, **{kind.value: value})
 
 

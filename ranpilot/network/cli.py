@@ -1,4 +1,5 @@
-"""`ranpilot net ...`: look at the simulated network."""
+"""`ranpilot net ...`: look at the simulated network; and `build_network`, which the other
+commands use for a new network from --config/--seed (the live one is in `ranpilot.live`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ranpilot import live
+from ranpilot.errors import InputError, reported
 from ranpilot.network.config import load_config
-from ranpilot.network.live import LiveNetworkError, load_live, save_live
 from ranpilot.network.kpis import Observation
 from ranpilot.targets import RADIO_TARGETS
 from ranpilot.network.simulator import Network
@@ -23,22 +25,20 @@ ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="NetworkC
 
 
 def build_network(config: Path | None, seed: int | None) -> Network:
-    """A new network from a config file (or defaults) and seed (or the settings' seed)."""
+    """A new network from a config file (or defaults) and seed (or the settings' seed);
+    InputError naming the file for a config that cannot be read or is invalid."""
     try:
         cfg = load_config(config)
+    except InputError:
+        raise
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--config") from exc
+        raise InputError(f"--config {exc}") from exc
     return Network(cfg, seed=load_settings().seed if seed is None else seed)
 
 
-def live_network() -> Network:
-    """The CLI's live network (created from the settings' seed on first use)."""
-    settings = load_settings()
-    try:
-        return load_live(settings.data_dir, seed=settings.seed)
-    except LiveNetworkError as exc:
-        Console(stderr=True).print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from exc
+def fresh_network(config: Path | None, seed: int | None) -> Network | None:
+    """A new network when --config or --seed is given, else None: the live one is meant."""
+    return build_network(config, seed) if (config is not None or seed is not None) else None
 
 
 @app.command("show")
@@ -49,16 +49,28 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Print the live network's configuration and KPIs (or, with --config/--seed, a new one's)."""
-    fresh = config is not None or seed is not None
-    net = build_network(config, seed) if fresh else live_network()
-    net.step(steps)
-    if steps and not fresh:
-        save_live(load_settings().data_dir, net)
-    obs = net.observe()
+    with reported():
+        obs = observe(fresh_network(config, seed), steps)
     if as_json:
         print(obs.model_dump_json(indent=2))
     else:
         print_observation(obs)
+
+
+def observe(net: Network | None, steps: int) -> Observation:
+    """`net`'s KPIs (or the live network's) after `steps` steps. Stepping the live network
+    changes it: that holds its lock and saves it; only looking at it just reads it."""
+    if net is not None:
+        net.step(steps)
+        return net.observe()
+    settings = load_settings()
+    audit = live.open_audit(settings)
+    if not steps:
+        with live.reading(audit, settings) as net:
+            return net.observe()
+    with live.exclusive(settings), live.changing(audit, settings) as net:
+        net.step(steps)
+    return net.observe()
 
 
 @app.command("reset")
@@ -67,8 +79,11 @@ def reset(
     seed: Annotated[Optional[int], typer.Option(help="Network seed (default: settings).")] = None,
 ) -> None:
     """Replace the live network with a new one from --config and --seed."""
-    net = build_network(config, seed)
-    save_live(load_settings().data_dir, net)
+    settings = load_settings()
+    with reported():
+        net = build_network(config, seed)
+        with live.exclusive(settings), live.changing(live.open_audit(settings), settings, replace=net):
+            pass
     console.print(f"live network reset: {net.num_cells} cells, {net.config.num_ues} UEs, seed {net.seed}")
 
 

@@ -12,6 +12,13 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ranpilot.inputs import read_text, summary
+
+# Bounds on a network's size, so that a config file cannot ask for more memory than a host has:
+# the simulator holds float arrays per UE-cell link and fading subband (20 million: 160 MB each).
+MAX_UES = 20_000
+MAX_UE_LINKS = 20_000_000
+
 
 class Scenario(str, Enum):
     """TR 38.901 deployment scenario used for path loss and LoS probability."""
@@ -97,7 +104,7 @@ class NetworkConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    num_rings: int = Field(default=1, ge=0, le=4, description="Hex rings: 1 -> 7 sites, 2 -> 19.")
+    num_rings: int = Field(default=1, ge=0, le=4, description="Hex rings: 1 -> 7 sites, 2 -> 19, at most 4 (61).")
     sectors_per_site: int = Field(default=3, ge=1, le=6)
     isd_m: float = Field(default=500.0, gt=0.0)
     scenario: Scenario = Scenario.UMA
@@ -123,7 +130,9 @@ class NetworkConfig(BaseModel):
     shadowing: bool = True
     fading_subbands: int = Field(default=0, ge=0, le=64, description="0 disables Rayleigh fading.")
     handover_hysteresis_db: float = Field(default=2.0, ge=0.0)
-    num_ues: int = Field(default=210, ge=1)
+    num_ues: int = Field(default=210, ge=1, le=MAX_UES, description=(
+        f"UEs in the network, at most {MAX_UES:,} (the 57-cell benchmark network has 2,850), and at most "
+        f"{MAX_UE_LINKS:,} UE-cell links counting fading subbands: the simulator holds arrays of that size."))
     hotspots: tuple[Hotspot, ...] = ()
     mobility: Mobility = Mobility.STATIC
     ue_speed_kmh: float = Field(default=3.0, ge=0.0, le=500.0)
@@ -146,6 +155,9 @@ class NetworkConfig(BaseModel):
             raise ValueError("slices: min_prb_ratio must sum to at most 1")
         if sum(h.ue_fraction for h in self.hotspots) > 1.0 + 1e-9:
             raise ValueError("hotspots: ue_fraction must sum to at most 1")
+        links = self.num_ues * self.num_cells * max(1, self.fading_subbands)
+        if links > MAX_UE_LINKS:
+            raise ValueError(f"num_ues x cells x fading_subbands is {links:,}; at most {MAX_UE_LINKS:,}")
         return self
 
     @property
@@ -162,17 +174,16 @@ class NetworkConfig(BaseModel):
 
 
 def load_config(path: str | Path | None) -> NetworkConfig:
-    """Read a NetworkConfig from a YAML or JSON file (None gives the defaults).
-
-    Raises ValueError naming the file and the offending field."""
+    """Read a NetworkConfig from a YAML or JSON file (None gives the defaults): UTF-8, at most
+    `ranpilot.inputs.MAX_FILE_BYTES`. Raises ValueError naming the file and the offending field."""
     if path is None:
         return NetworkConfig()
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: cannot read network config: {exc}") from exc
+        data = yaml.safe_load(read_text(path, "network config")) or {}
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise ValueError(f"{path}: cannot read network config: {type(exc).__name__}: {exc}") from exc
     try:
         return NetworkConfig.model_validate(data)
     except ValidationError as exc:
-        raise ValueError(f"{path}: invalid network config:\n{exc}") from exc
+        raise ValueError(f"{path}: invalid network config: {summary(exc)}") from exc

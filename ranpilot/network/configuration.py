@@ -2,7 +2,8 @@
 both derived from the action table (`ranpilot.network.action_table`).
 
 `Network.apply` uses `apply_actions` with hardware range checks; the verifier uses it without
-them to see what a proposal *asks for* (say 80 dBm) and name the policy rule it breaks.
+them to see what a proposal *asks for* (say 80 dBm) and name the policy rule it breaks. Both
+judge a batch by the configuration it ends in, never by the order of its actions.
 """
 
 from __future__ import annotations
@@ -80,43 +81,47 @@ def apply_actions(
 ) -> RanConfiguration:
     """A new configuration with the actions applied in order; `conf` is not modified.
 
-    Raises ActionError naming the field for an unknown cell or slice, an inconsistent batch,
-    or (with check_ranges) a value outside the radio's hardware range."""
+    Raises ActionError naming the field for an unknown cell or slice, a non-finite value, or a
+    final configuration that breaks a field's invariant or (with check_ranges) the radio's
+    hardware range. Ranges and invariants are judged on the batch's final configuration, naming
+    the action that last wrote the offending value: the order of a batch never changes whether
+    it is valid (`[80 dBm, 46 dBm]` on one cell is 46 dBm, as `[46, 80]` is 80 dBm)."""
     new = conf.copy()
+    written: dict[tuple, tuple[ActionKind, str]] = {}  # (field, cell[, slice]) -> (kind, the field that wrote it)
     for index, action in enumerate(actions):
         where = f"actions[{index}]"
         kind = kind_of(type(action))
         if kind is None:
             raise ActionError(f"{where}.type", f"unknown action {type(action).__name__}")
         apply = _apply_vector if kind.vector else _apply_cell
-        apply(new, kind, action, where, cfg, check_ranges)
+        for key, field in apply(new, kind, action, where, cfg):
+            written[(kind.field, *key)] = (kind, field)
+    _check_final(new, written, cfg, check_ranges)
     return new
 
 
-def _apply_vector(c: RanConfiguration, kind: ActionKind, action: Action, where: str, cfg: NetworkConfig,
-                  check: bool) -> None:
-    """Set the field of every cell: one value per cell, each in range."""
+def _apply_vector(c: RanConfiguration, kind: ActionKind, action: Action, where: str, cfg: NetworkConfig) -> list:
+    """Set the field of every cell (one finite value per cell); returns each (cell,) written and its field name."""
     target, values = getattr(c, kind.field), np.asarray(getattr(action, kind.value), dtype=float)
     field = f"{where}.{kind.value}"
     if values.shape != target.shape:
         raise ActionError(field, f"expected {len(target)} values, got {len(values)}")
     for cell, value in enumerate(values):
-        _check_value(kind, f"{field}[{cell}]", value, cfg, check)
+        _check_finite(kind, f"{field}[{cell}]", value)
     target[:] = values
+    return [((cell,), f"{field}[{cell}]") for cell in range(len(values))]
 
 
-def _apply_cell(c: RanConfiguration, kind: ActionKind, action: Action, where: str, cfg: NetworkConfig,
-                check: bool) -> None:
-    """Set one cell's (or one cell's slice's) value, then check the field's invariant."""
+def _apply_cell(c: RanConfiguration, kind: ActionKind, action: Action, where: str, cfg: NetworkConfig) -> list:
+    """Set one cell's (or one cell's slice's) value; returns the (cell[, slice]) written and its field name."""
     target, cell, field = getattr(c, kind.field), action.cell, f"{where}.{kind.value}"
     if not 0 <= cell < len(target):
         raise ActionError(f"{where}.cell", f"unknown cell {cell}; cells are 0..{len(target) - 1}")
-    index = (cell, _slice_index(action.slice, f"{where}.slice", cfg)) if kind.per_slice else cell
+    index = (cell, _slice_index(action.slice, f"{where}.slice", cfg)) if kind.per_slice else (cell,)
     value = getattr(action, kind.value)
-    _check_value(kind, field, value, cfg, check)
+    _check_finite(kind, field, value)
     target[index] = value
-    if kind.invariant is not None:
-        kind.invariant(target, cell, field)
+    return [(index, field)]
 
 
 def _slice_index(name: str, field: str, cfg: NetworkConfig) -> int:
@@ -126,12 +131,21 @@ def _slice_index(name: str, field: str, cfg: NetworkConfig) -> int:
     return names.index(name)
 
 
-def _check_value(kind: ActionKind, field: str, value: float, cfg: NetworkConfig, check: bool) -> None:
-    """Values with a hardware range must be finite numbers, and (with `check`) within the range."""
-    if kind.limits is None:
-        return
-    if not np.isfinite(value):
+def _check_finite(kind: ActionKind, field: str, value: float) -> None:
+    """Values with a hardware range must be finite numbers (whatever a later action writes)."""
+    if kind.limits is not None and not np.isfinite(value):
         raise ActionError(field, f"{value} is not a finite number")
-    lo, hi = kind.limits(cfg)
-    if check and not lo <= value <= hi:
-        raise ActionError(field, f"{value} outside [{lo}, {hi}]")
+
+
+def _check_final(c: RanConfiguration, written: dict, cfg: NetworkConfig, check_ranges: bool) -> None:
+    """Every written value within its hardware range (with `check_ranges`), then every written
+    field's invariant, on the final configuration."""
+    for (name, *index), (kind, field) in written.items():
+        value = getattr(c, name)[tuple(index)]
+        if check_ranges and kind.limits is not None:
+            lo, hi = kind.limits(cfg)
+            if not lo <= value <= hi:
+                raise ActionError(field, f"{value:g} outside [{lo:g}, {hi:g}]")
+    for (name, cell, *_), (kind, field) in reversed(written.items()):  # name the latest writer
+        if kind.invariant is not None:
+            kind.invariant(getattr(c, name), cell, field)

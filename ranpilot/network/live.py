@@ -1,11 +1,10 @@
 """Saved networks: `save_network` / `load_network` write and read a network's exact state
-(the agent keeps one per thread for approvals). The CLI's live network is one of them, kept in
-the data dir between commands, so that `ranpilot run`, `verify` and `net show` see one network
-whose changes (and the verifier's history of them) persist, like a real RAN's.
-`ranpilot net reset` replaces it.
+(the agent keeps one per thread for approvals); `network_to_text` / `network_from_text` give the
+same JSON as text, which is how the CLI keeps its live network in the audit database
+(`ranpilot.live`).
 
-Files are plain JSON, never a format whose loading can run code (a file planted in the data
-dir must not be able to execute anything); other formats and versions are refused, not migrated."""
+Saved networks are plain JSON, never a format whose loading can run code (a file planted in the
+data dir must not be able to execute anything); other formats and versions are refused, not migrated."""
 
 from __future__ import annotations
 
@@ -26,43 +25,52 @@ RESET_HINT = "`ranpilot net reset` starts a new network"
 _NON_FINITE = ("nan", "inf", "-inf")  # how NetState.to_json writes non-finite floats, used for `extra` too
 
 
-class LiveNetworkError(RuntimeError):
-    """The saved live network cannot be read."""
-
-
 class SavedNetworkError(ValueError):
     """A saved network file is missing, corrupt or from an incompatible version."""
 
 
-def save_network(path: Path, network: Network, **extra) -> None:
-    """Write a network (config, seed, exact state) and any JSON-able extra data, atomically.
+def network_to_text(network: Network, **extra) -> str:
+    """A network (config, seed, exact state) and any JSON-able extra data as JSON text.
     Uses only `config`, `seed` and `snapshot()`, so E2-controlled networks can be saved too.
     Non-finite floats in `extra` (e.g. the NaN KPI of an empty cell) are written as NetState
     writes them, the strings "nan", "inf", "-inf"; those strings themselves are refused in
     `extra`, since they would load as floats."""
-    text = json.dumps({"schema": SCHEMA, "config": network.config.model_dump(mode="json"), "seed": network.seed,
+    return json.dumps({"schema": SCHEMA, "config": network.config.model_dump(mode="json"), "seed": network.seed,
                        "state": network.snapshot().state.to_json(), "extra": _encode(extra)}, allow_nan=False)
-    _write_atomic(Path(path), text)
 
 
-def load_network(path: Path) -> tuple[Network, dict]:
-    """The network saved at `path` and the extra data saved with it; SavedNetworkError naming the
-    file for anything that is not a network saved in this format."""
+def network_from_text(text: str, source: str) -> tuple[Network, dict]:
+    """The network in `text` and its extra data; SavedNetworkError naming `source` for anything
+    that is not a network saved in this format (nested too deep for the parser included)."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        _check_schema(path, data)
+        data = json.loads(text)
+        _check_schema(source, data)
         if not isinstance(data["seed"], int) or not isinstance(data["extra"], dict):
             raise TypeError("the seed must be an integer and the extra data an object")
         network = Network.from_state(NetworkConfig.model_validate(data["config"]), data["seed"],
                                      NetState.from_json(data["state"]))
     except SavedNetworkError:
         raise
-    except (OSError, KeyError, TypeError, ValueError, ValidationError) as exc:  # incl. Unicode/JSONDecodeError
-        raise SavedNetworkError(f"cannot read the saved network {path}: {type(exc).__name__}: {exc}") from exc
+    except (KeyError, TypeError, ValueError, ValidationError, RecursionError) as exc:  # incl. JSONDecodeError
+        raise SavedNetworkError(f"cannot read the saved network {source}: {type(exc).__name__}: {exc}") from exc
     return network, _decode(data["extra"])
 
 
-def _check_schema(path: Path, data) -> None:
+def save_network(path: Path, network: Network, **extra) -> None:
+    """Write `network_to_text` to `path` atomically."""
+    _write_atomic(Path(path), network_to_text(network, **extra))
+
+
+def load_network(path: Path) -> tuple[Network, dict]:
+    """The network saved at `path` and the extra data saved with it (SavedNetworkError naming the file)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SavedNetworkError(f"cannot read the saved network {path}: {type(exc).__name__}: {exc}") from exc
+    return network_from_text(text, str(path))
+
+
+def _check_schema(path: Path | str, data) -> None:
     """Refuse any format but this one (no migrations): its layout or meaning may differ."""
     if not isinstance(data, dict):
         raise TypeError(f"expected a JSON object, found {type(data).__name__}")
@@ -110,28 +118,3 @@ def _decode(value):
     if isinstance(value, list):
         return [_decode(v) for v in value]
     return value
-
-
-def live_path(data_dir: Path) -> Path:
-    return Path(data_dir) / "network" / "live.json"
-
-
-def load_live(data_dir: Path, config: NetworkConfig | None = None, seed: int = 0) -> Network:
-    """The saved live network, or a new one from `config` and `seed` (saved at once)."""
-    path = live_path(data_dir)
-    if not path.exists():
-        return reset_live(data_dir, config or NetworkConfig(), seed)
-    try:
-        return load_network(path)[0]
-    except SavedNetworkError as exc:
-        raise LiveNetworkError(str(exc) if RESET_HINT in str(exc) else f"{exc}; {RESET_HINT}") from exc
-
-
-def save_live(data_dir: Path, network: Network) -> None:
-    save_network(live_path(data_dir), network)
-
-
-def reset_live(data_dir: Path, config: NetworkConfig, seed: int) -> Network:
-    network = Network(config, seed=seed)
-    save_live(data_dir, network)
-    return network

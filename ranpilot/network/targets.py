@@ -45,12 +45,18 @@ def target_value(
     match target.target:
         case Target.AVE_DL_RAN_UE_THPT | Target.DL_THPT_PER_UE:
             return float(thp_mbps.mean()) if ues.any() else None
-        case Target.LOW_DL_RAN_UE_THPT_RATIO:
+        case Target.LOW_DL_THPT_UE_SHARE:
             return pct(thp_mbps < threshold)
-        case Target.WEAK_RSRP_RATIO:
+        case Target.WEAK_RSRP_UE_SHARE:
             return pct(r.rsrp_dbm[ues] < threshold)
-        case Target.LOW_SINR_RATIO:
+        case Target.LOW_SINR_UE_SHARE:
             return pct(r.sinr_db[ues] < threshold)
+        case Target.LOW_DL_RAN_UE_THPT_RATIO:
+            return share_of_cells_below(r.thp_bps / 1e6, r.serving, ues, in_scope, threshold)
+        case Target.WEAK_RSRP_RATIO:
+            return share_of_cells_below(r.rsrp_dbm, r.serving, ues, in_scope, threshold)
+        case Target.LOW_SINR_RATIO:
+            return share_of_cells_below(r.sinr_db, r.serving, ues, in_scope, threshold)
         case Target.AVE_DL_PRB_LOAD:
             return float(100.0 * r.cell_load[awake].mean()) if awake.any() else 0.0
         case Target.HIGH_DL_PRB_LOAD_RATIO:
@@ -61,6 +67,17 @@ def target_value(
             return float(r.thp_bps[in_scope[r.serving]].sum() / power_w) if power_w > 0 else 0.0
         case Target.DL_LATENCY:
             return _mean_latency(r.latency_ms[ues])
+
+
+def share_of_cells_below(values: np.ndarray, serving: np.ndarray, ues: np.ndarray, in_scope: np.ndarray,
+                         threshold: float) -> float:
+    """TS 28.312 cell ratios: the percentage of the scope's cells whose mean per-UE value (over
+    the UEs in `ues` they serve) is below the threshold; cells serving no such UE do not count."""
+    n_cells = len(in_scope)
+    counts = np.bincount(serving[ues], minlength=n_cells)
+    sums = np.bincount(serving[ues], weights=values[ues], minlength=n_cells)
+    counted = in_scope & (counts > 0)
+    return pct(sums[counted] / counts[counted] < threshold)
 
 
 def _mean_latency(latency: np.ndarray) -> float | None:

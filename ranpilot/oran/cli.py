@@ -1,4 +1,7 @@
-"""`ranpilot xapp run`, `ranpilot xapp e2 serve` and `ranpilot xapp a1 serve`."""
+"""`ranpilot xapp run`, `ranpilot xapp e2 serve` and `ranpilot xapp a1 serve`.
+
+Both servers listen on 127.0.0.1 by default; with `RANPILOT_E2_TOKEN` / `RANPILOT_A1_TOKEN` set
+they require it from every client (and only then may they listen on other addresses)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from ranpilot.network.cli import ConfigOption, build_network
+from ranpilot.oran.auth import InsecureBind, check_bind
 from ranpilot.oran.e2.node import SimulatedE2Node
 from ranpilot.oran.e2.server import E2NodeServer
 from ranpilot.oran.remote import RemoteRuntime
@@ -77,7 +81,9 @@ def transport_for(e2: str | None, rmr_port: int | None):
     from ranpilot.oran.osc import OscUnavailable, RmrTransport
 
     try:
-        return TcpTransport(*parse_address(e2)) if e2 else RmrTransport(rmr_port=rmr_port) if rmr_port else None
+        if e2:
+            return TcpTransport(*parse_address(e2), token=load_settings().e2_token)
+        return RmrTransport(rmr_port=rmr_port) if rmr_port else None
     except (E2ConnectionLost, OscUnavailable) as exc:
         raise typer.BadParameter(str(exc), param_hint="--e2" if e2 else "--rmr-port") from exc
 
@@ -116,9 +122,14 @@ def e2_serve(
     config: ConfigOption = None,
     seed: Annotated[Optional[int], typer.Option()] = None,
 ) -> None:
-    """Serve the simulated E2 node over TCP (one JSON message a line) until interrupted."""
-    server = E2NodeServer(SimulatedE2Node(build_network(config, seed)), host, port,
-                          tick_s=tick_ms / 1000 if tick_ms else None)
+    """Serve the simulated E2 node over TCP (one JSON message a line) until interrupted; with
+    RANPILOT_E2_TOKEN set, each client's first line must carry it."""
+    network = build_network(config, seed)
+    try:
+        server = E2NodeServer(SimulatedE2Node(network), host, port, tick_s=tick_ms / 1000 if tick_ms else None,
+                              token=load_settings().e2_token)
+    except (InsecureBind, OSError) as exc:  # no token beyond loopback, or the address is taken
+        raise typer.BadParameter(str(exc), param_hint="--host" if isinstance(exc, InsecureBind) else "--port") from exc
     print(f"E2 node {server.node.meid} listening on {server.address[0]}:{server.address[1]}", flush=True)
     server.start()
     try:
@@ -136,10 +147,16 @@ def serve(
     config: ConfigOption = None,
     seed: Annotated[Optional[int], typer.Option()] = None,
 ) -> None:
-    """Serve A1-P v2 under /A1-P/v2, enforcing policies with the ranpilot xApp."""
+    """Serve A1-P v2 under /A1-P/v2, enforcing policies with the ranpilot xApp; with
+    RANPILOT_A1_TOKEN set, every request needs `Authorization: Bearer <token>`."""
     import uvicorn
 
     from ranpilot.oran.hosting import ranpilot_stack
 
-    stack = ranpilot_stack(build_network(config, seed), load_settings())
+    settings = load_settings()
+    try:
+        check_bind(host, settings.a1_token, "A1-P service", "RANPILOT_A1_TOKEN")
+    except InsecureBind as exc:
+        raise typer.BadParameter(str(exc), param_hint="--host") from exc
+    stack = ranpilot_stack(build_network(config, seed), settings)
     uvicorn.run(stack.app, host=host, port=port, log_level="info")

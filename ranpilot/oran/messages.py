@@ -15,6 +15,8 @@
 | 40011 | RP_SIM_STEP_RESP | `SimStepResponse` |
 | 40020 | RP_TWIN_REQ | `TwinRequest`: ranpilot extension, ask a simulated node for its digital-twin state |
 | 40021 | RP_TWIN_RESP | `TwinState`: network config, seed and exact state, to build the xApp's twin |
+| 40030 | RP_AUTH_REQ | `AuthRequest`: ranpilot extension, the token a TCP client sends first (`e2.server`) |
+| 40031 | RP_AUTH_RESP | `AuthResponse`: accepted, or refused with a cause (the node then closes the connection) |
 
 `encode` / `decode` give the wire form: {"mtype": int, "payload": {...}}.
 """
@@ -29,6 +31,7 @@ RIC_INDICATION, RIC_CONTROL_REQ, RIC_CONTROL_ACK, RIC_CONTROL_FAILURE = 12050, 1
 RIC_SUB_REQ, RIC_SUB_RESP, RIC_SUB_FAILURE = 12010, 12011, 12012
 A1_POLICY_REQ, A1_POLICY_RESP = 20010, 20011
 SIM_STEP_REQ, SIM_STEP_RESP, TWIN_REQ, TWIN_RESP = 40010, 40011, 40020, 40021
+AUTH_REQ, AUTH_RESP = 40030, 40031
 KPM_RAN_FUNCTION, RC_RAN_FUNCTION = 2, 3
 
 
@@ -197,11 +200,26 @@ class TwinState(_Msg):
     state: dict[str, Any] = Field(description="NetState.to_json(): arrays as {dtype, shape, data}")
 
 
+class AuthRequest(_Msg):
+    """The first line a client sends to an E2 node server that has a token (`RANPILOT_E2_TOKEN`)."""
+
+    token: str = Field(max_length=4096)
+
+
+class AuthResponse(_Msg):
+    """The node's answer to an AuthRequest, or to a first line that is not one (refused: the
+    node closes the connection without acting on it)."""
+
+    accepted: bool
+    cause: str = ""
+
+
 MESSAGE_TYPES: dict[int, type[BaseModel]] = {
     RIC_INDICATION: KpmIndication, RIC_CONTROL_REQ: RcControlRequest, RIC_CONTROL_ACK: RcControlAck,
     RIC_CONTROL_FAILURE: RcControlFailure, A1_POLICY_REQ: A1PolicyRequest, A1_POLICY_RESP: A1PolicyResponse,
     RIC_SUB_REQ: SubscriptionRequest, RIC_SUB_RESP: SubscriptionResponse, RIC_SUB_FAILURE: SubscriptionFailure,
     SIM_STEP_REQ: SimStepRequest, SIM_STEP_RESP: SimStepResponse, TWIN_REQ: TwinRequest, TWIN_RESP: TwinState,
+    AUTH_REQ: AuthRequest, AUTH_RESP: AuthResponse,
 }
 MTYPE_OF = {model: mtype for mtype, model in MESSAGE_TYPES.items()}
 

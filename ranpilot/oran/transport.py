@@ -4,7 +4,8 @@
 unasked (KPM indications, A1 policy requests) in `incoming` for the runtime to deliver on its
 own thread, so an xApp may send controls from inside its callbacks. Carriers: `TcpTransport`
 (line-framed JSON, `wire`) here, and `RmrTransport` (`ranpilot.oran.osc`, the O-RAN SC
-framework's RMR). A lost carrier fails every pending and later request with `E2ConnectionLost`.
+framework's RMR). A lost carrier fails every pending and later request with `E2ConnectionLost`,
+and so does a node that refuses the connection (AuthResponse not accepted), with its cause.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import socket
 import threading
 from concurrent.futures import Future, TimeoutError as FutureTimeout
 
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 
-from ranpilot.oran.messages import A1PolicyRequest, KpmIndication
+from ranpilot.oran.messages import A1PolicyRequest, AuthRequest, AuthResponse, KpmIndication
 from ranpilot.oran.wire import FrameError, StreamPeer, read_frame
 
 
@@ -71,7 +72,9 @@ class Transport:
         raise NotImplementedError
 
     def _received(self, message: BaseModel, xid: str) -> None:
-        if isinstance(message, (KpmIndication, A1PolicyRequest)):
+        if isinstance(message, AuthResponse) and not message.accepted:  # the node closes the connection
+            self._fail(f"the E2 node at {self.address} refused the connection: {message.cause}")
+        elif isinstance(message, (KpmIndication, A1PolicyRequest)):
             self.incoming.put(message)
         elif (future := self._pending.get(xid)) is not None:
             future.set_result(message)
@@ -86,15 +89,21 @@ class Transport:
 
 
 class TcpTransport(Transport):
-    """To an `E2NodeServer` (`ranpilot xapp e2 serve`) at host:port."""
+    """To an `E2NodeServer` (`ranpilot xapp e2 serve`) at host:port. With `token` (the node's
+    `RANPILOT_E2_TOKEN`), every connection (and reconnection) first sends an AuthRequest with it;
+    a refusal raises E2ConnectionLost with the node's cause."""
 
-    def __init__(self, host: str, port: int, timeout_s: float = 30.0):
+    def __init__(self, host: str, port: int, timeout_s: float = 30.0, token: SecretStr | str | None = None):
         super().__init__(f"{host}:{port}", timeout_s)
         self._host, self._port = host, port
+        self._token = SecretStr(token) if isinstance(token, str) else token
         self._connect()
 
     def reopen(self) -> None:
+        """Close the old socket and wait for its reader to finish (so its report of the loss cannot
+        land on the new connection), then connect again."""
         self._close_socket()
+        self._reader.join(self.timeout_s)
         with self._lock:
             self.lost, self._pending = None, {}
         self._connect()
@@ -111,7 +120,18 @@ class TcpTransport(Transport):
             raise E2ConnectionLost(self.lost) from exc
         sock.settimeout(None)
         self._sock, self._peer = sock, StreamPeer(sock.makefile("wb"))
-        threading.Thread(target=self._read, args=(sock,), name=f"e2-client-{self.address}", daemon=True).start()
+        self._reader = threading.Thread(target=self._read, args=(sock,), name=f"e2-client-{self.address}", daemon=True)
+        self._reader.start()
+        if self._token is not None:
+            self._authenticate()
+
+    def _authenticate(self) -> None:
+        """Send the token as the connection's first line; E2ConnectionLost if the node refuses it."""
+        try:
+            self.request(AuthRequest(token=self._token.get_secret_value()))
+        except E2ConnectionLost:
+            self._close_socket()
+            raise
 
     def _close_socket(self) -> None:
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ranpilot.intents.parser import ParseResult, parse_intent
+from ranpilot.intents.goals import Understanding
+from ranpilot.intents.inventory import Inventory
+from ranpilot.intents.parser import understand
 from ranpilot.knowledge.query import Passage
 from ranpilot.planning.situation import Situation, StrategyChoice
 from ranpilot.planning.strategies import DEFAULT_STRATEGY
@@ -12,8 +14,8 @@ from ranpilot.policies import PolicyPack
 class EmbeddedPlanner:
     name = "embedded"
 
-    def parse(self, text: str, areas: dict[str, list[int]], pack: PolicyPack) -> ParseResult:
-        return parse_intent(text, areas, pack)
+    def parse(self, text: str, inventory: Inventory, pack: PolicyPack) -> Understanding:
+        return understand(text, inventory, pack)
 
     def choose(self, situation: Situation, passages: list[Passage]) -> StrategyChoice:
         strategy = DEFAULT_STRATEGY[situation.target]

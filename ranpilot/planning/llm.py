@@ -1,7 +1,9 @@
 """The LLM planner: any OpenAI-compatible endpoint through LangChain's `ChatOpenAI`.
 
-Parsing asks for structured output (the JSON schema of the parse envelope) and allows one repair
-round on invalid output. Planning binds one tool per strategy and requires a call: the model picks
+Parsing asks for structured output (the JSON schema of ranpilot's `Understanding`: goals, changes,
+or a question or refusal) and allows one repair round on invalid output; text about safety is
+refused before the model sees it, and what the model returns passes the same inventory and
+plausibility checks as the embedded parser's output. Planning binds one tool per strategy and requires a call: the model picks
 the strategy and may narrow its cells. ranpilot then runs the strategy on inputs built from network
 observations, within the operator's scope from the graph state, so model output can never widen it.
 """
@@ -16,8 +18,9 @@ from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel, ValidationError, model_validator
 
-from ranpilot.intents.model import Intent
-from ranpilot.intents.parser import ParseResult
+from ranpilot.intents.goals import ConfigChange, Goal, Reason, Status, Understanding
+from ranpilot.intents.inventory import Inventory, checked
+from ranpilot.intents.safety import safety_problem
 from ranpilot.knowledge.query import Passage
 from ranpilot.planning.embedded import EmbeddedPlanner
 from ranpilot.planning.situation import Situation, StrategyChoice
@@ -29,11 +32,17 @@ from ranpilot.targets import TARGETS
 
 EXCERPT_CHARS = 300
 PARSE_PROMPT = (
-    "You turn a radio network operator's request into a 3GPP TS 28.312 intent. Answer with JSON only, "
-    "matching the schema. status is 'parsed' with an intent, 'clarify' with a question in reason, or "
-    "'rejected' with the reason (unsafe, out of domain, contradictory). objectType NRCellDU with cell ids, "
-    "NetworkSlice with slice names, or RAN_SubNetwork with ['all']. A change relative to today goes in "
-    "targetContexts as changeRelativeToBaselinePct. Targets (name, unit, meaning):\n"
+    "You read a radio network operator's request and say what it asks for, as JSON matching the schema. "
+    "status: 'parsed' (goals), 'config' (direct parameter changes on cells: power, tilt, CIO, sleep, a slice's "
+    "PRB share, p-Max; never turn those into goals), 'clarify' (ask first: reason vague, unknown_cell, "
+    "unknown_slice, unknown_area, contradiction, missing_value; the question in message), or 'rejected' "
+    "(reason unsafe_value, invalid_value, unsupported_kpi, out_of_domain; why in message). One goal per clause "
+    "the operator said. A goal: target; bound min, max or range; exactly one of value (absolute, in the "
+    "target's unit), range [low, high], or change_pct (relative to today: 'cut by 10%' is -10; a guard "
+    "'without hurting X' is 0; 'improve X' with no amount is 0 with strict true); threshold for share targets "
+    "when given; cells (null: whole network); slice; verb ENSURE for keep/maintain/ensure/never/without, "
+    "else DELIVER. window ['HH:MM', 'HH:MM'] when the request holds at certain times ('at night' is "
+    "22:00-06:00). Targets (name, unit, meaning):\n"
     + "\n".join(f"- {t.name} ({t.unit}): {t.definition}" for t in TARGETS.values())
 )
 PLAN_PROMPT = ("You plan actions on a radio network. "
@@ -45,17 +54,15 @@ class LlmError(RuntimeError):
 
 
 class ParseEnvelope(BaseModel):
-    """The model's answer to a parse request: an intent, a clarifying question or a rejection."""
+    """The model's answer to a parse request: `Understanding` without the text."""
 
-    status: Literal["parsed", "clarify", "rejected"]
-    intent: Intent | None = None
-    reason: str | None = None
-
-    @model_validator(mode="after")
-    def _intent_only_when_parsed(self) -> ParseEnvelope:
-        if (self.status == "parsed") != (self.intent is not None):
-            raise ValueError("status 'parsed' needs an intent; 'clarify' and 'rejected' take none")
-        return self
+    status: Status
+    reason: Reason | None = None
+    message: str | None = None
+    goals: list[Goal] = []
+    changes: list[ConfigChange] = []
+    window: tuple[str, str] | None = None
+    priority: int | None = None
 
 
 class StrategyArgs(BaseModel):
@@ -86,19 +93,23 @@ class LlmPlanner:
         self._chooser = chat.bind_tools(STRATEGY_TOOLS, tool_choice="required")
         self.base_url, self.fallback = base_url, fallback
 
-    def parse(self, text: str, areas: dict[str, list[int]], pack: PolicyPack) -> ParseResult:
-        """An intent, a question or a rejection; invalid output gets one repair round."""
-        messages = [SystemMessage(parse_prompt(areas, pack)), HumanMessage(text)]
+    def parse(self, text: str, inventory: Inventory, pack: PolicyPack) -> Understanding:
+        """Goals, changes, a question or a refusal; invalid output gets one repair round. Text about
+        safety never reaches the model, and its answer passes the embedded parser's checks."""
+        problem = safety_problem(text, pack)
+        if problem:
+            status, reason, message = problem
+            return Understanding(text=text, status=status, reason=reason, message=message)
+        messages = [SystemMessage(parse_prompt(inventory, pack)), HumanMessage(text)]
         for _ in range(2):
             out = self._invoke(self._parser, messages)
             if out is None:
-                return self.fallback.parse(text, areas, pack)
+                return self.fallback.parse(text, inventory, pack)
             error = out["parsing_error"]
             if error is None:
                 try:
-                    envelope = ParseEnvelope.model_validate(out["parsed"])
-                    return ParseResult(text=text, status=envelope.status, intent=envelope.intent,
-                                       reason=envelope.reason)
+                    return checked(Understanding(text=text, **ParseEnvelope.model_validate(out["parsed"]).model_dump()),
+                                   inventory)
                 except ValidationError as exc:
                     error = exc
             messages += [out["raw"], HumanMessage(f"That output is invalid: {error}. Return corrected JSON only.")]
@@ -132,11 +143,12 @@ class LlmPlanner:
             raise LlmError(f"the LLM endpoint {self.base_url} answered HTTP {exc.status_code}: {exc.message}") from exc
 
 
-def parse_prompt(areas: dict[str, list[int]], pack: PolicyPack) -> str:
-    """The parse instructions with the named areas and the pack's transmit power limits, so that the
-    model rejects the same unsafe requests as the embedded parser (step limits are the verifier's)."""
+def parse_prompt(inventory: Inventory, pack: PolicyPack) -> str:
+    """The parse instructions with the network's inventory and the pack's transmit power limits, so
+    that the model asks and refuses as the embedded parser does (step limits are the verifier's)."""
     limits = ", ".join(f"{r.bs_class.value} {r.max_dbm:g} dBm" for r in pack.rules if isinstance(r, TxPowerLimit))
-    return (f"{PARSE_PROMPT}\nNamed areas (cell ids): {areas or 'none'}.\nReject as unsafe a request to transmit "
+    return (f"{PARSE_PROMPT}\nThe network: {inventory.describe_cells()}; slices {', '.join(inventory.slices)}; "
+            f"named areas (cell ids) {inventory.areas or 'none'}.\nReject as unsafe_value a request to transmit "
             f"above the power limit of a cell's class ({limits}; policy pack {pack.name}) or to switch off every cell.")
 
 

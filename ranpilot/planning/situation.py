@@ -91,9 +91,9 @@ def first_unmet(intent: Intent, network: NetworkView, baselines: dict[str, float
     pending = ff.unmet(intent, network, baselines)
     if not pending:
         return None
-    e, t = pending[0]
-    cells, slice_ = ff.scope_of(e, network.num_cells)
+    e, goal = pending[0]
+    cells = goal.cells if goal.cells is not None else range(network.num_cells)
     allowed = set(scope_cells)
-    return Situation(network=network, target=t.targetName, goal=ff.goal(t, baselines[ff.key(e, t)])[0],
-                     cells=[c for c in cells if c in allowed], slice=slice_, threshold=ff.threshold_of(t), pack=pack,
+    return Situation(network=network, target=goal.target, goal=goal.values(baselines[ff.key(e, goal)])[0],
+                     cells=[c for c in cells if c in allowed], slice=goal.slice, threshold=goal.threshold, pack=pack,
                      step_scale=step_scale)

@@ -37,6 +37,8 @@ DEFAULT_STRATEGY: dict[Target, str] = {
     Target.AVE_DL_RAN_UE_THPT: "balance_load_with_cio", Target.AVE_DL_PRB_LOAD: "balance_load_with_cio",
     Target.HIGH_DL_PRB_LOAD_RATIO: "balance_load_with_cio", Target.WEAK_RSRP_RATIO: "improve_coverage_with_tilt",
     Target.DL_THPT_PER_UE: "allocate_slice_prbs", Target.DL_LATENCY: "allocate_slice_prbs",
+    Target.LOW_DL_THPT_UE_SHARE: "proportional_fair_power", Target.LOW_SINR_UE_SHARE: "proportional_fair_power",
+    Target.WEAK_RSRP_UE_SHARE: "improve_coverage_with_tilt",
 }
 
 

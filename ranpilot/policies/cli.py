@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,12 +11,14 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from ranpilot.network import parse_actions
-from ranpilot.network.cli import ConfigOption, build_network, live_network
-from ranpilot.policies.audit import AuditLog, audit_path
+from ranpilot import live
+from ranpilot.errors import ExitCode, InputError, reported
+from ranpilot.inputs import MAX_PROPOSAL_ACTIONS, check_cells, parse_cells, read_json, summary
+from ranpilot.network import ActionError, Network, apply_actions, parse_actions
+from ranpilot.network.cli import ConfigOption, fresh_network
 from ranpilot.policies.pack import PackError, PolicyPack, load_pack
 from ranpilot.policies.verifier import Proposal, Verdict, Verifier
-from ranpilot.settings import load_settings
+from ranpilot.settings import Settings, load_settings
 
 app = typer.Typer(help="Policy packs: validate and explain rules.", no_args_is_help=True)
 console = Console()
@@ -55,34 +56,71 @@ def explain(rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. step.powe
     print(yaml.safe_dump(rule.model_dump(mode="json"), sort_keys=False).strip())
 
 
+VERDICT_EXIT = {"approved": ExitCode.OK, "needs_approval": ExitCode.NEEDS_APPROVAL, "rejected": ExitCode.REJECTED}
+
+
 def verify(
     actions: Annotated[Path, typer.Option("--actions", help="JSON list of actions, or a proposal object.")],
     pack: PackOption = None,
     config: ConfigOption = None,
     seed: Annotated[Optional[int], typer.Option()] = None,
+    cells: Annotated[Optional[str], typer.Option(help="Operator scope, e.g. 0,1,2: a proposal changing any "
+                                                 "other cell is refused as bad input.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Run the verifier on the live network (with its change history) and print the verdict; nothing is applied."""
-    proposal = read_proposal(actions)
-    network = build_network(config, seed) if (config or seed is not None) else live_network()
-    audit = AuditLog(audit_path(load_settings().data_dir))
-    verdict = Verifier(open_pack(pack), audit).verify(proposal, network)
+    """Run the verifier on the live network (with its change history) and print the verdict; nothing
+    is applied. Exit 0 approved, 5 needs approval, 3 rejected, 2 bad input or out of scope."""
+    settings = load_settings()
+    with reported():
+        proposal = read_proposal(actions)
+        scope = parse_cells(cells) if cells is not None else None
+        verifier, network = open_verifier(open_pack(pack), fresh_network(config, seed), settings)
+        if scope is not None:
+            check_scope(proposal, network, check_cells(scope, network.num_cells))
+        verdict = verifier.verify(proposal, network)
     if as_json:
         print(verdict.model_dump_json(indent=2))
     else:
         print_verdict(verdict)
-    if verdict.status == "rejected":
-        raise typer.Exit(3)
+    if VERDICT_EXIT[verdict.status]:
+        raise typer.Exit(VERDICT_EXIT[verdict.status])
+
+
+def open_verifier(pack: PolicyPack, network: Network | None, settings: Settings) -> tuple[Verifier, Network]:
+    """A verifier over the audit log, and `network` or the live one: the live network and the
+    change history the verifier reads are one committed state."""
+    audit = live.open_audit(settings)
+    if network is not None:
+        return Verifier(pack, audit), network
+    with live.reading(audit, settings) as network:
+        return Verifier(pack, audit), network
 
 
 def read_proposal(path: Path) -> Proposal:
+    """The proposal in a JSON file (bounded in size and depth), at most MAX_PROPOSAL_ACTIONS actions."""
+    data = read_json(path, "--actions")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, list):
-            return Proposal(actions=parse_actions(data))
-        return Proposal.model_validate(data)
-    except (OSError, json.JSONDecodeError, ValidationError) as exc:
-        raise typer.BadParameter(f"{path}: {exc}", param_hint="--actions") from exc
+        proposal = Proposal(actions=parse_actions(data)) if isinstance(data, list) else Proposal.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(f"--actions {path}: {summary(exc)}") from exc
+    if len(proposal.actions) > MAX_PROPOSAL_ACTIONS:
+        raise InputError(f"--actions {path}: {len(proposal.actions)} actions; "
+                         f"at most {MAX_PROPOSAL_ACTIONS} a proposal")
+    return proposal
+
+
+def check_scope(proposal: Proposal, network: Network, scope: list[int]) -> None:
+    """InputError naming the cells outside `scope` that the proposal would change (an action that
+    cannot apply counts by the cell it names; the verifier rejects it anyway)."""
+    conf, cfg = network.configuration(), network.config
+    try:
+        changed = {c.cell for c in conf.changes(apply_actions(conf, proposal.actions, cfg, check_ranges=False),
+                                                [s.name for s in cfg.slices])}
+    except ActionError:
+        changed = {a.cell for a in proposal.actions if hasattr(a, "cell")}
+    outside = sorted(changed - set(scope))
+    if outside:
+        raise InputError(f"the proposal changes cells {outside}, outside the operator's scope --cells {scope}")
 
 
 def print_verdict(verdict: Verdict) -> None:

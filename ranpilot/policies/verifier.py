@@ -4,6 +4,11 @@
 paired dry run on two digital twins (one with the change, one without, same random stream, so
 the KPI deltas isolate the change); `apply_verified` applies an approved verdict atomically,
 watches the KPIs for a confirm period and rolls back on regression (a confirmed commit).
+
+Who proposes (the *owner*: a run, an A1 policy instance, one manual proposal) is told to the
+verifier by the code that calls it, never read from the proposal, so a proposal cannot pass as
+another intent's to slip past the conflict rule. What it remembers (applied changes, drift
+windows) is rebuilt from the audit log (`ranpilot.policies.ledger`), so every process agrees.
 """
 
 from __future__ import annotations
@@ -12,13 +17,14 @@ import hashlib
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ranpilot.network import Action, ActionError, RanConfiguration, apply_actions
 from ranpilot.network.view import NetworkView
 from ranpilot.policies.audit import AuditLog
 from ranpilot.policies.checks import AppliedChange, StaticContext, Violation, static_violations
 from ranpilot.policies.expectations import TargetCheck
+from ranpilot.policies.ledger import DriftWindow, drift_windows_from, history_from, window_at
 from ranpilot.targets import RADIO_TARGETS, condition_holds, shortfall
 from ranpilot.policies.guardrails import DryRun, dry_run_violations
 from ranpilot.policies.pack import Mode, PolicyPack, Severity
@@ -27,10 +33,12 @@ Status = Literal["approved", "rejected", "needs_approval"]
 
 
 class Proposal(BaseModel):
-    """Actions an agent (or a person) wants on the network, on behalf of an intent."""
+    """Actions an agent (or a person) wants on the network. It names no owner (the verifier is
+    told who proposes by its caller) and refuses unknown keys; its actions are strictly typed."""
 
-    proposal_id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
-    intent_id: str = "manual"
+    model_config = ConfigDict(extra="forbid")
+
+    proposal_id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], min_length=1)
     actions: list[Action]
     rationale: str = ""
 
@@ -46,6 +54,7 @@ class Verdict(BaseModel):
     marked by their `mode`); only enforce-mode ones decide the status."""
 
     proposal: Proposal
+    owner: str  # who proposed it, as the verifier's caller said
     status: Status
     violations: list[Violation]
     kpi_deltas: dict[str, KpiDelta]
@@ -68,11 +77,16 @@ class ApplyResult(BaseModel):
 
 
 class NotApproved(RuntimeError):
-    """The verdict does not allow applying (rejected, or approval still pending)."""
+    """The verdict does not allow applying (rejected, approval still pending, or given to another owner)."""
 
 
 class StaleVerdict(RuntimeError):
     """The network's configuration changed since the verdict was given: verify again."""
+
+
+def manual_owner() -> str:
+    """A fresh owner for a proposal no run stands behind: every manual proposal is its own."""
+    return f"manual:{uuid.uuid4().hex[:12]}"
 
 
 def fingerprint(conf: RanConfiguration) -> str:
@@ -83,28 +97,36 @@ def fingerprint(conf: RanConfiguration) -> str:
 
 
 class Verifier:
-    """Holds the pack, the audit log and the ledger of applied changes (for rate limits and conflicts)."""
+    """Holds the pack, the audit log, the applied changes (for rate limits and conflicts) and each
+    network's drift window (for the guardrails' drift budgets), the last two rebuilt from the log."""
 
     def __init__(self, pack: PolicyPack, audit: AuditLog | None = None, dry_run: bool = True):
         self.pack = pack
         self.dry_run = dry_run
         self.audit = audit or AuditLog(":memory:")
-        self.history: list[AppliedChange] = _history_from(self.audit)
+        self.history: list[AppliedChange] = history_from(self.audit)
+        self.drift: dict[str, DriftWindow] = drift_windows_from(self.audit)
 
-    def verify(self, proposal: Proposal, network: NetworkView, expectations: list[TargetCheck] = ()) -> Verdict:
+    def verify(self, proposal: Proposal, network: NetworkView, expectations: list[TargetCheck] = (),
+               owner: str | None = None) -> Verdict:
+        """The verdict on `proposal` for `owner`, the identity trusted code vouches for (an agent
+        run, an A1 policy instance); without one, the proposal is its own owner."""
+        owner = owner or manual_owner()
         before = network.configuration()
-        self.audit.append("proposal", proposal.intent_id, proposal.proposal_id, network.time_s, proposal.model_dump(mode="json"))
-        violations, deltas, predicted, unmet = self._check(proposal, network, before, list(expectations))
+        self.audit.append("proposal", owner, proposal.proposal_id, network.time_s, proposal.model_dump(mode="json"))
+        violations, deltas, predicted, unmet = self._check(proposal, network, before, list(expectations), owner)
         verdict = Verdict(
-            proposal=proposal, status=_status(violations), violations=violations, kpi_deltas=deltas,
+            proposal=proposal, owner=owner, status=_status(violations), violations=violations, kpi_deltas=deltas,
             unmet_expectations=unmet, predicted=predicted, config_fingerprint=fingerprint(before),
             verified_at_s=network.time_s,
         )
-        self.audit.append("verdict", proposal.intent_id, proposal.proposal_id, network.time_s,
-                          verdict.model_dump(mode="json", exclude={"proposal"}))
+        window = self.drift.get(network.network_id)
+        self.audit.append("verdict", owner, proposal.proposal_id, network.time_s,
+                          {**verdict.model_dump(mode="json", exclude={"proposal"}),
+                           **(window.record(network.network_id) if window and window.reference else {})})
         return verdict
 
-    def _check(self, proposal, network, before, expectations):
+    def _check(self, proposal, network, before, expectations, owner):
         cfg = network.config
         try:
             requested = apply_actions(before, proposal.actions, cfg, check_ranges=False)
@@ -112,7 +134,7 @@ class Verifier:
             return [_invalid("action.invalid", exc, "ranpilot action schema")], {}, {}, []
         changes = before.changes(requested, [s.name for s in cfg.slices])
         history = [h for h in self.history if h.network_id == network.network_id]  # this network's changes only
-        ctx = StaticContext(before, requested, changes, network, history, proposal.intent_id)
+        ctx = StaticContext(before, requested, changes, network, history, owner)
         violations = static_violations(self.pack, ctx)
         twin = network.clone()
         try:
@@ -132,47 +154,57 @@ class Verifier:
         return violations, deltas, run.predicted.network, _unmet(expectations, run)
 
     def _dry_run(self, network: NetworkView, twin: NetworkView) -> DryRun:
-        """Step a no-change twin and the changed `twin` alike (same random stream) and compare."""
+        """Step a no-change twin and the changed `twin` alike (same random stream) and compare;
+        the no-change twin also opens the network's drift window when none is in force."""
         baseline = network.clone()
         baseline.step(self.pack.dry_run_steps)
         twin.step(self.pack.dry_run_steps)
+        observed = baseline.observe()
+        window = window_at(self.drift.get(network.network_id), network.time_s, self.pack.drift_window_s,
+                           observed.network, self.pack.drift_kpis())
+        self.drift[network.network_id] = window
         return DryRun(
-            baseline=baseline.observe(), predicted=twin.observe(), baseline_radio=baseline.radio(),
+            baseline=observed, predicted=twin.observe(), baseline_radio=baseline.radio(),
             predicted_radio=twin.radio(), twin=twin, reference=baseline,
             newly_asleep=twin.configuration().asleep & ~network.configuration().asleep,
-            weak_rsrp_dbm=network.config.thresholds.weak_rsrp_dbm,
+            weak_rsrp_dbm=network.config.thresholds.weak_rsrp_dbm, drift_references=window.reference,
         )
 
-    def apply_verified(self, verdict: Verdict, network: NetworkView, approved_by: str | None = None) -> ApplyResult:
+    def apply_verified(self, verdict: Verdict, network: NetworkView, approved_by: str | None = None,
+                       owner: str | None = None) -> ApplyResult:
         """Apply atomically, watch `confirm_steps`, roll back on regression. Raises NotApproved
-        or StaleVerdict without touching the network; a change the network refuses (for example
+        (also when the trusted caller's `owner` is not the one the verdict was given to) or
+        StaleVerdict without touching the network; a change the network refuses (for example
         an E2 node that answers a control failure, or is unreachable) comes back `refused`."""
         if verdict.status == "rejected" or (verdict.status == "needs_approval" and not approved_by):
             raise NotApproved(f"proposal {verdict.proposal.proposal_id} is {verdict.status}")
+        if owner is not None and owner != verdict.owner:
+            raise NotApproved(f"proposal {verdict.proposal.proposal_id} was verified for {verdict.owner}, not {owner}")
         before = network.configuration()
         if fingerprint(before) != verdict.config_fingerprint:
             raise StaleVerdict("the network configuration changed since verification; verify again")
         kpis_before = network.observe().network
-        p = verdict.proposal
+        p, owner = verdict.proposal, verdict.owner
         try:
             network.apply(p.actions)
         except ActionError as exc:
-            self.audit.append("refused", p.intent_id, p.proposal_id, network.time_s, {"reason": str(exc)})
+            self.audit.append("refused", owner, p.proposal_id, network.time_s, {"reason": str(exc)})
             return ApplyResult(proposal_id=p.proposal_id, status="refused", reasons=[str(exc)], kpis_before=kpis_before, kpis_after=kpis_before)
         changes = before.changes(network.configuration(), [s.name for s in network.config.slices])
         applied_at = network.time_s
-        self.audit.append("apply", p.intent_id, p.proposal_id, applied_at, {
+        self.audit.append("apply", owner, p.proposal_id, applied_at, {
             "approved_by": approved_by, "network_id": network.network_id, "changes": [c.__dict__ for c in changes]})
         network.step(self.pack.confirm_steps)
         kpis_after = network.observe().network
         reasons = self._regressions(verdict, kpis_before, kpis_after)
         if reasons:
             network.set_configuration(before)
-            self.audit.append("rollback", p.intent_id, p.proposal_id, network.time_s, {"reasons": reasons})
+            self.audit.append("rollback", owner, p.proposal_id, network.time_s, {"reasons": reasons})
             return ApplyResult(proposal_id=p.proposal_id, status="rolled_back", reasons=reasons, kpis_before=kpis_before, kpis_after=kpis_after)
         self.history += [AppliedChange(time_s=applied_at, cell=c.cell, parameter=c.parameter, direction=c.direction,
-                                       intent_id=p.intent_id, network_id=network.network_id) for c in changes]
-        self.audit.append("confirm", p.intent_id, p.proposal_id, network.time_s, {"kpis": kpis_after})
+                                       owner=owner, proposal_id=p.proposal_id, network_id=network.network_id)
+                         for c in changes]
+        self.audit.append("confirm", owner, p.proposal_id, network.time_s, {"kpis": kpis_after})
         return ApplyResult(proposal_id=p.proposal_id, status="applied", reasons=[], kpis_before=kpis_before, kpis_after=kpis_after)
 
     def _regressions(self, verdict: Verdict, before: dict[str, float], after: dict[str, float]) -> list[str]:
@@ -230,14 +262,3 @@ def _broken_ensures(expectations: list[TargetCheck], run: DryRun) -> list[Violat
                 message=f"{e.target} would be {with_ if with_ is None else f'{with_:.4g}'} against {without:.4g} "
                         f"without the change, further from {e.condition.value} {[round(v, 4) for v in e.values]}"))
     return out
-
-
-def _history_from(audit: AuditLog) -> list[AppliedChange]:
-    rolled_back = {e.proposal_id for e in audit.events(kind="rollback")}
-    return [
-        AppliedChange(time_s=e.sim_time_s, cell=c["cell"], parameter=c["parameter"],
-                      direction=int((c["after"] > c["before"]) - (c["after"] < c["before"])), intent_id=e.intent_id,
-                      network_id=e.payload["network_id"])
-        for e in audit.events(kind="apply") if e.proposal_id not in rolled_back
-        for c in e.payload["changes"]
-    ]

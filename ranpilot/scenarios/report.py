@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from ranpilot.targets import Target
 from ranpilot.scenarios.runner import ScenarioResult  # noqa: E402
 
-PLOTTED = (Target.AVE_DL_RAN_UE_THPT, Target.LOW_DL_RAN_UE_THPT_RATIO, Target.WEAK_RSRP_RATIO, Target.RAN_ENERGY_CONSUMPTION)
+PLOTTED = (Target.AVE_DL_RAN_UE_THPT, Target.LOW_DL_THPT_UE_SHARE, Target.WEAK_RSRP_UE_SHARE, Target.RAN_ENERGY_CONSUMPTION)
 
 
 def write_report(result: ScenarioResult, directory: Path) -> Path:

@@ -60,9 +60,11 @@ def run_scenario(scenario: Scenario, data_dir: Path | None = None, with_knowledg
                 for net in (agent, static, optimizer):
                     apply_event(net, item.event)
             for item in (i for i in scenario.intents if i.at == step):
-                result = runner.run(item.text, agent, f"{scenario.name}-{item.id}", scenario.scope_cells, scenario.areas)
+                owner = f"scenario:{scenario.name}:{item.id}"  # the verifier's conflicts name owners, not intent ids
+                result = runner.run(item.text, agent, f"{scenario.name}-{item.id}", scenario.scope_cells, scenario.areas,
+                                    owner=owner)
                 if result.intent is not None:
-                    priorities[result.intent.id] = result.intent.intentPriority
+                    priorities[owner] = result.intent.intentPriority
                 result = answer_approval(runner, item, result, priorities)
                 records.append(IntentRecord(id=item.id, at_step=step, time_s=agent.time_s, result=result))
                 optimize_only(optimizer, result, scenario, runner.verifier.pack)
@@ -156,7 +158,7 @@ def check(e, series: dict, records: list[IntentRecord], beams: BeamTrackingResul
                      passed=ok, observed=f"verdicts {statuses or ['none']}, rules {sorted(rules)}")
     assert isinstance(e, OutcomeExpectation)
     observed = {"parse": r.parse.status if r.parse else None,
-                "report": r.report.fulfilmentStatus.value if r.report else None,
+                "report": ("FULFILLED" if r.report.fulfilled else "NOT_FULFILLED") if r.report else None,
                 "applied": any(a.status == "applied" for a in r.applied)}
     wanted = {k: v for k, v in (("parse", e.parse), ("report", e.report), ("applied", e.applied)) if v is not None}
     ok = all(observed[k] == v for k, v in wanted.items())

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from pydantic import ValidationError
+
+from ranpilot.errors import InputError, reported
+from ranpilot.inputs import read_json, summary
 
 app = typer.Typer(help="Wireless model tools and optimizers.", no_args_is_help=True)
 
@@ -38,12 +40,12 @@ def run(
         tool = get_tool(name)
     except KeyError as exc:
         raise typer.BadParameter(str(exc.args[0]), param_hint="NAME") from exc
-    try:
-        text = input_path.read_text(encoding="utf-8") if input_path else sys.stdin.read()
-        arguments = json.loads(text)
-        result = tool.call(arguments)
-    except (OSError, json.JSONDecodeError, ValidationError) as exc:
-        raise typer.BadParameter(str(exc), param_hint="--input") from exc
+    with reported():
+        arguments = read_json(input_path, "--input")
+        try:
+            result = tool.call(arguments)
+        except ValidationError as exc:
+            raise InputError(f"--input: {summary(exc)}") from exc
     print(result.model_dump_json(indent=2))
     if result.status not in ("optimal", "ok"):
         raise typer.Exit(3)

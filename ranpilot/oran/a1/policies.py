@@ -8,7 +8,8 @@ ranpilot_EnergySaving_1.0.0 and ranpilot_Intent_1.0.0 (a TS 28.312 intent, or pl
 
 from __future__ import annotations
 
-from ranpilot.intents.model import Intent, read_request
+from ranpilot.intents.model import Intent
+from ranpilot.intents.ts28312 import read_request
 
 _CELLS = {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 1}
 STATUS_SCHEMA = {
@@ -60,6 +61,10 @@ POLICY_TYPES: dict[str, dict] = {
     },
 }
 SLICES_BY_SST = {1: "eMBB", 2: "URLLC", 3: "mMTC"}
+# The types the ranpilot xApp turns into intents; the others are validated and stored only.
+ENFORCED_TYPES = ("ORAN_SliceSLATarget_1.0.0", "ORAN_LoadBalancing_1.0.0", "ranpilot_EnergySaving_1.0.0",
+                  "ranpilot_Intent_1.0.0")
+NOT_ACTED_ON = {"enforceStatus": "NOT_ENFORCED", "enforceReason": "not yet acted on"}
 
 
 def _cells(ids: list[int] | None) -> str:

@@ -4,42 +4,150 @@ GET  /A1-P/v2/policytypes                                  -> ["type id", ...]
 GET  /A1-P/v2/policytypes/{typeId}                         -> {"policySchema", "statusSchema"}
 GET  /A1-P/v2/policytypes/{typeId}/policies                -> ["policy id", ...]
 PUT  /A1-P/v2/policytypes/{typeId}/policies/{policyId}     -> 201 + Location (created) | 200 (updated)
-                                                              | 400 application/problem+json (schema)
+                                                              | 400 application/problem+json
 GET  /A1-P/v2/policytypes/{typeId}/policies/{policyId}     -> the policy object
 DELETE .../{policyId}                                      -> 204
 GET  .../{policyId}/status                                 -> {"enforceStatus", "enforceReason", ...}
-An instance is validated against its type's schema before it is stored, then handed to the
-xApps (A1_POLICY_REQ) after the response is sent; its status follows the IntentReport, and is
-POSTed to `?notificationDestination=URL` when given.
+plus the approvals of the changes the xApp proposes (`approvals`, under /ranpilot/approvals).
+
+With a token (`RANPILOT_A1_TOKEN`) every route needs `Authorization: Bearer <token>` (401
+otherwise). A PUT is checked whole before anything is stored (`validation`: the policy id, finite
+JSON, the type's schema, cells of this network, a notificationDestination on the allow-list);
+policies persist in the data dir (`store`) and are handed to the xApps again when the service
+starts. An instance goes to the xApps (A1_POLICY_REQ) after the response is sent; its status
+follows the IntentReport, and is POSTed to `?notificationDestination=URL` when given.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Callable
 
 import httpx
-import jsonschema
-from fastapi import BackgroundTasks, FastAPI, Request
+from fastapi import BackgroundTasks, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import SecretStr
 
-from ranpilot.oran.a1.policies import POLICY_TYPES, STATUS_SCHEMA
+from ranpilot.oran.a1.approvals import approvals_router
+from ranpilot.oran.a1.policies import NOT_ACTED_ON, POLICY_TYPES, STATUS_SCHEMA
+from ranpilot.oran.a1.store import PolicyStore
+from ranpilot.oran.a1.validation import (
+    PolicyError, check_body, check_destination, check_policy_id, checked_allowlist, read_body,
+)
+from ranpilot.oran.auth import token_matches
 from ranpilot.oran.messages import A1PolicyRequest, A1PolicyResponse
+from ranpilot.settings import Settings
 
 PREFIX = "/A1-P/v2"
+log = logging.getLogger(__name__)
 
 
-def problem(status: int, title: str, detail: str) -> JSONResponse:
+@dataclass
+class A1Backend:
+    """What the service acts through: A1 routing to the xApps, a policy's status, the number of
+    cells of the network the xApps act on, and (optionally) the xApp's pending approvals."""
+
+    handle: Callable[[A1PolicyRequest], A1PolicyResponse]
+    status_of: Callable[[str], dict]
+    num_cells: int
+    pending: Callable[[], list[dict]] | None = None
+    answer: Callable[[str, str], dict] | None = None
+
+
+class _Unauthorized(Exception):
+    """No valid bearer token on a request to a service that has one."""
+
+
+def problem(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"title": title, "status": status, "detail": detail}, status_code=status,
-                        media_type="application/problem+json")
+                        media_type="application/problem+json", headers=headers)
 
 
-def create_app(handle: Callable[[A1PolicyRequest], A1PolicyResponse], status_of: Callable[[str], dict]) -> FastAPI:
-    """`handle` routes A1 operations to the xApps; `status_of(policy_id)` reports enforcement."""
-    app = FastAPI(title="ranpilot A1-P", version="2.0")
-    policies: dict[str, dict[str, dict]] = {t: {} for t in POLICY_TYPES}
+def create_app(backend: A1Backend, settings: Settings) -> FastAPI:
+    """The service for `backend`; token, notification allow-list and data dir from `settings`."""
+    store = PolicyStore(settings.data_dir / "a1" / "policies.json")
+    allowlist = checked_allowlist(settings.a1_notification_allowlist)
+    deliver = _deliverer(backend, store)
 
-    def known(type_id: str) -> JSONResponse | None:
-        return None if type_id in POLICY_TYPES else problem(404, "Not Found", f"no policy type {type_id}")
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        """Hand the stored policies to the xApps again (in the background), so they stay in force."""
+        if stored := store.items():
+            threading.Thread(target=_redeliver, args=(stored, deliver), name="a1-redeliver", daemon=True).start()
+        yield
+
+    app = FastAPI(title="ranpilot A1-P", version="2.0", lifespan=lifespan, dependencies=_bearer(settings.a1_token))
+    app.add_exception_handler(_Unauthorized, lambda request, exc: problem(
+        401, "Unauthorized", "a valid `Authorization: Bearer <token>` header is required",
+        {"WWW-Authenticate": "Bearer"}))
+    _policy_routes(app, backend, store, allowlist, deliver)
+    if backend.pending is not None and backend.answer is not None:
+        def answered(policy_id: str) -> None:
+            if (type_id := store.type_of(policy_id)) is not None:
+                store.set_status(type_id, policy_id, backend.status_of(policy_id))
+
+        app.include_router(approvals_router(backend.pending, backend.answer, answered, problem))
+    return app
+
+
+def _bearer(token: SecretStr | None) -> list:
+    """The dependency every route gets with a token (`Authorization: Bearer <token>`, compared in
+    constant time); none without one, as for the in-process paths."""
+    if token is None:
+        return []
+    scheme = HTTPBearer(auto_error=False, description="RANPILOT_A1_TOKEN")
+
+    def authorized(credentials: HTTPAuthorizationCredentials | None = Depends(scheme)) -> None:
+        if credentials is None or not token_matches(token, credentials.credentials):
+            raise _Unauthorized()
+
+    return [Depends(authorized)]
+
+
+def _deliverer(backend: A1Backend, store: PolicyStore) -> Callable[[A1PolicyRequest, str | None], None]:
+    """deliver(request, destination): hand a policy to the xApps, record its status, and POST that
+    status to `destination` (already checked against the allow-list), if given."""
+
+    def deliver(request: A1PolicyRequest, destination: str | None) -> None:
+        reply = backend.handle(request)
+        pid = request.policy_instance_id
+        status = backend.status_of(pid) if reply.status == "OK" else {
+            "enforceStatus": "NOT_ENFORCED", "enforceReason": reply.reason}
+        store.set_status(request.policy_type_id, pid, status)
+        if destination:
+            try:
+                httpx.post(destination, json={"policyId": pid, **status}, timeout=5.0, follow_redirects=False)
+            except httpx.HTTPError:
+                pass  # the status stays readable with GET .../status
+
+    return deliver
+
+
+def _redeliver(stored: list[tuple[str, str, dict]], deliver: Callable[[A1PolicyRequest, str | None], None]) -> None:
+    """Deliver each stored policy as a CREATE; one that fails is logged and the rest still go."""
+    for type_id, policy_id, body in stored:
+        try:
+            deliver(A1PolicyRequest(operation="CREATE", policy_type_id=type_id, policy_instance_id=policy_id,
+                                    payload=body), None)
+        except Exception:  # noqa: BLE001 (a background thread: nobody else would see it)
+            log.exception("A1: re-delivering policy %s after a restart failed", policy_id)
+
+
+def _policy_routes(app: FastAPI, backend: A1Backend, store: PolicyStore, allowlist: list[str],
+                   deliver: Callable[[A1PolicyRequest, str | None], None]) -> None:
+    """The A1-P v2 policy type and policy instance routes."""
+
+    def known(type_id: str, policy_id: str | None = None) -> JSONResponse | None:
+        """404 for an unknown type, or (given a policy id) an unknown policy of a known type."""
+        if type_id not in POLICY_TYPES:
+            return problem(404, "Not Found", f"no policy type {type_id}")
+        if policy_id is not None and store.body(type_id, policy_id) is None:
+            return problem(404, "Not Found", f"no policy {policy_id}")
+        return None
 
     @app.get(PREFIX + "/policytypes")
     def list_types() -> list[str]:
@@ -51,61 +159,48 @@ def create_app(handle: Callable[[A1PolicyRequest], A1PolicyResponse], status_of:
 
     @app.get(PREFIX + "/policytypes/{type_id}/policies")
     def list_policies(type_id: str):
-        return known(type_id) or sorted(policies[type_id])
+        return known(type_id) or store.ids(type_id)
 
     @app.put(PREFIX + "/policytypes/{type_id}/policies/{policy_id}")
     async def put_policy(type_id: str, policy_id: str, request: Request, background: BackgroundTasks,
                          notificationDestination: str | None = None):  # noqa: N803 (A1-P parameter name)
+        """Create or update a policy: checked whole (400 naming the field, nothing stored), stored,
+        then handed to the xApps after the response."""
         if (missing := known(type_id)) is not None:
             return missing
         try:
-            body = await request.json()
-            jsonschema.validate(body, POLICY_TYPES[type_id])
-        except ValueError as exc:
-            return problem(400, "Bad Request", f"body is not JSON: {exc}")
-        except jsonschema.ValidationError as exc:
-            where = "/".join(map(str, exc.absolute_path)) or "(root)"
-            return problem(400, "Bad Request", f"policy does not match {type_id} at {where}: {exc.message}")
-        created = policy_id not in policies[type_id]
-        policies[type_id][policy_id] = body
+            check_policy_id(policy_id)
+            if notificationDestination is not None:
+                check_destination(notificationDestination, allowlist)
+            body = read_body(await request.body())
+            check_body(type_id, body, backend.num_cells)
+        except PolicyError as exc:
+            return problem(400, "Bad Request", str(exc))
+        created = store.put(type_id, policy_id, body)
         operation = "CREATE" if created else "UPDATE"
-        background.add_task(enforce, A1PolicyRequest(operation=operation, policy_type_id=type_id,
+        background.add_task(deliver, A1PolicyRequest(operation=operation, policy_type_id=type_id,
                                                      policy_instance_id=policy_id, payload=body), notificationDestination)
         headers = {"Location": f"{PREFIX}/policytypes/{type_id}/policies/{policy_id}"} if created else {}
         return JSONResponse(body, status_code=201 if created else 200, headers=headers)
 
     @app.get(PREFIX + "/policytypes/{type_id}/policies/{policy_id}")
     def get_policy(type_id: str, policy_id: str):
-        if (missing := known(type_id)) is not None:
-            return missing
-        body = policies[type_id].get(policy_id)
-        return body if body is not None else problem(404, "Not Found", f"no policy {policy_id}")
+        return known(type_id, policy_id) or store.body(type_id, policy_id)
 
     @app.delete(PREFIX + "/policytypes/{type_id}/policies/{policy_id}")
     def delete_policy(type_id: str, policy_id: str):
         if (missing := known(type_id)) is not None:
             return missing
-        if policies[type_id].pop(policy_id, None) is None:
+        if not store.delete(type_id, policy_id):
             return problem(404, "Not Found", f"no policy {policy_id}")
-        handle(A1PolicyRequest(operation="DELETE", policy_type_id=type_id, policy_instance_id=policy_id))
+        backend.handle(A1PolicyRequest(operation="DELETE", policy_type_id=type_id, policy_instance_id=policy_id))
         return Response(status_code=204)
 
     @app.get(PREFIX + "/policytypes/{type_id}/policies/{policy_id}/status")
     def get_status(type_id: str, policy_id: str):
-        if (missing := known(type_id)) is not None:
+        """The xApp's live status; the stored one until the xApp has acted on the policy (e.g. just
+        after a restart)."""
+        if (missing := known(type_id, policy_id)) is not None:
             return missing
-        if policy_id not in policies[type_id]:
-            return problem(404, "Not Found", f"no policy {policy_id}")
-        return status_of(policy_id)
-
-    def enforce(request: A1PolicyRequest, destination: str | None) -> None:
-        reply = handle(request)
-        if destination:
-            status = status_of(request.policy_instance_id) if reply.status == "OK" else {
-                "enforceStatus": "NOT_ENFORCED", "enforceReason": reply.reason}
-            try:
-                httpx.post(destination, json={"policyId": request.policy_instance_id, **status}, timeout=5.0)
-            except httpx.HTTPError:
-                pass  # the status stays readable with GET .../status
-
-    return app
+        live = backend.status_of(policy_id)
+        return store.status(type_id, policy_id) if live == NOT_ACTED_ON else live

@@ -1,14 +1,21 @@
 """A simulated E2 node (one per simulated RAN, meid `gnb-sim-1`): E2SM-KPM subscriptions and
 indications from the network's KPIs, E2SM-RC control requests applied atomically, answered
 with an acknowledgement or a failure with its cause. `RC_CODECS` is the RC half of the action
-table (`ranpilot.network.action_table`): both directions of the RC encoding derive from it."""
+table (`ranpilot.network.action_table`): both directions of the RC encoding derive from it.
+
+The node enforces the radio's hardware limits itself, whoever sends the control (the verifier
+sits in the xApp, not here): `Network.apply` refuses transmit power, p-Max and tilt outside their
+hardware ranges, non-finite values, unknown cells and slices, and a batch that would put every cell
+to sleep; the CIO and PRB ratios keep their RC ranges. The failure's cause names the RC field
+(`actions[i].txPowerDbm`), the value and the limit, and nothing of the request is applied."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from ranpilot.network import (
     Action, ActionError, Network, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower, SetUePMax,
@@ -22,6 +29,7 @@ from ranpilot.oran.messages import (
 CELL_MEASUREMENTS = ("DRB.UEThpDl", "RRU.PrbUsedDl", "RRU.PrbAvailDl", "RRU.PrbTotDl", "DRB.RlcSduDelayDl",
                      "L1M.SS-RSRP", "PEE.AvgPower")
 UE_MEASUREMENTS = ("DRB.UEThpDl", "L1M.SS-RSRP", "CQI", "SINR")
+_ACTION_FIELD = re.compile(r"actions\[(?P<index>\d+)\]\.(?P<name>\w+)")
 
 
 class SubscriptionError(ValueError):
@@ -79,11 +87,32 @@ class SimulatedE2Node:
         if request.meid != self.meid:
             return RcControlFailure(request_id=request.request_id, cause=f"unknown meid {request.meid!r}")
         try:
-            actions = [network_action(a, self.network) for a in request.actions]
+            actions = [_network_action_at(i, a, self.network) for i, a in enumerate(request.actions)]
             self.network.apply(actions)
-        except (ActionError, ValueError) as exc:
+        except ActionError as exc:
+            return RcControlFailure(request_id=request.request_id, cause=str(_in_rc_terms(exc, request)))
+        except ValueError as exc:
             return RcControlFailure(request_id=request.request_id, cause=str(exc))
         return RcControlAck(request_id=request.request_id)
+
+
+def _network_action_at(index: int, control: BaseModel, network: Network) -> Action:
+    """`network_action` of the request's control at `index`, an ActionError's field placed there."""
+    try:
+        return network_action(control, network)
+    except ActionError as exc:
+        raise ActionError(f"actions[{index}].{exc.field}", exc.message) from None
+
+
+def _in_rc_terms(exc: ActionError, request: RcControlRequest) -> ActionError:
+    """The error with its field named as the client sent it: `actions[2].tx_power_dbm` (the network
+    action's attribute) becomes `actions[2].txPowerDbm` (the RC control's field)."""
+    match = _ACTION_FIELD.fullmatch(exc.field)
+    if match is None:
+        return exc
+    control = request.actions[int(match["index"])]
+    fields = RC_CODECS[_BY_CONTROL[type(control)]].fields if type(control) in _BY_CONTROL else {}
+    return ActionError(f"actions[{match['index']}].{fields.get(match['name'], match['name'])}", exc.message)
 
 
 @dataclass(frozen=True)
@@ -117,8 +146,13 @@ def network_action(control: BaseModel, network: Network) -> Action:
         raise ValueError(f"unknown control action {type(control).__name__}")
     action = _BY_CONTROL[type(control)]
     names = {s.sst: s.name for s in network.config.slices}
-    return action(**{name: _from_rc(action, name, getattr(control, rc_name), names)
-                     for name, rc_name in RC_CODECS[action].fields.items()})
+    try:
+        return action(**{name: _from_rc(action, name, getattr(control, rc_name), names)
+                         for name, rc_name in RC_CODECS[action].fields.items()})
+    except ValidationError as exc:  # a value outside the action's own range (CIO, PRB ratio, cell id)
+        error = exc.errors()[0]
+        raise ActionError(str(error["loc"][0]) if error["loc"] else "control",
+                          f"{error['input']!r}: {error['msg']}") from None
 
 
 def control_actions(actions: list[Action], network: Network) -> list[BaseModel]:
@@ -138,7 +172,7 @@ def _from_rc(action: type[Action], name: str, value, slice_names: dict[int, str]
     """One action attribute from its RC field's value."""
     if name == "slice":
         if value not in slice_names:
-            raise ValueError(f"no slice with sst {value}; slices: {slice_names}")
+            raise ActionError("slice", f"no slice with sst {value}; slices: {slice_names}")
         return slice_names[value]
     scale = RC_CODECS[action].scale
     return value / scale if name == kind_of(action).value and scale != 1.0 else value

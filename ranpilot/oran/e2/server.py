@@ -5,6 +5,11 @@ node answers is `NodeService`'s. A connection can drop at any moment without lea
 half-configured: a request is acted on only once its whole line has arrived, and a control then
 applies all of its actions or none. A dropped connection's subscriptions end with it.
 
+With a token (`RANPILOT_E2_TOKEN`), the first line a client sends must be an AuthRequest
+(mtype 40030) carrying it; the node answers an AuthResponse (40031), and on anything else (another
+message, a wrong token, a malformed line, nothing within `AUTH_TIMEOUT_S`) closes the connection
+without acting. Without a token the server listens on loopback only (`ranpilot.oran.auth`).
+
 Example:
     >>> from ranpilot.network import Network, NetworkConfig
     >>> server = E2NodeServer(SimulatedE2Node(Network(NetworkConfig(num_ues=21))), port=0)
@@ -18,23 +23,33 @@ import socket
 import socketserver
 import threading
 
+from pydantic import SecretStr
+
+from ranpilot.oran.auth import check_bind, token_matches
 from ranpilot.oran.e2.node import SimulatedE2Node
 from ranpilot.oran.e2.service import NodeService
-from ranpilot.oran.messages import RIC_CONTROL_REQ, RIC_SUB_REQ, RcControlFailure, SubscriptionFailure
-from ranpilot.oran.wire import FrameError, StreamPeer, read_frame
+from ranpilot.oran.messages import (
+    RIC_CONTROL_REQ, RIC_SUB_REQ, AuthRequest, AuthResponse, RcControlFailure, SubscriptionFailure,
+)
+from ranpilot.oran.wire import Frame, FrameError, StreamPeer, read_frame
 
 log = logging.getLogger(__name__)
+AUTH_TIMEOUT_S = 10.0  # how long a connection may stay open before it authenticates
 
 
 class E2NodeServer(socketserver.ThreadingTCPServer):
-    """Serves one simulated E2 node; `tick_s` makes its clock run on its own (one step per tick)."""
+    """Serves one simulated E2 node; `tick_s` makes its clock run on its own (one step per tick);
+    with `token`, clients must authenticate first. Raises InsecureBind for a non-loopback host
+    without a token."""
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, node: SimulatedE2Node, host: str = "127.0.0.1", port: int = 0, tick_s: float | None = None):
+    def __init__(self, node: SimulatedE2Node, host: str = "127.0.0.1", port: int = 0, tick_s: float | None = None,
+                 token: SecretStr | None = None):
+        check_bind(host, token, "E2 node server", "RANPILOT_E2_TOKEN")
         super().__init__((host, port), _Connection)
-        self.service, self.tick_s = NodeService(node), tick_s
+        self.service, self.tick_s, self.token = NodeService(node), tick_s, token
         self.connections: set[socket.socket] = set()  # open client sockets, dropped when the server closes
         self._stopped = threading.Event()
 
@@ -76,23 +91,69 @@ class _Connection(socketserver.StreamRequestHandler):
         peer = StreamPeer(self.wfile)
         self.server.connections.add(self.connection)
         try:
-            while True:
-                try:
-                    frame = read_frame(self.rfile)
-                except FrameError as exc:  # a malformed line: say so, keep the connection
-                    log.warning("E2 node: %s", exc)
-                    self._answer_bad(peer, exc)
-                    continue
-                if frame is None:  # closed, or cut mid-line: a partial request is never acted on
-                    return
-                reply = self.server.service.handle(peer, frame.message)
-                if reply is not None:
-                    peer.send(reply, frame.xid)
-        except OSError:
+            if self._first_line_authenticates(peer):
+                self._serve(peer)
+        except OSError:  # dropped, or silent past AUTH_TIMEOUT_S (socket.timeout is an OSError)
             return
         finally:
             self.server.connections.discard(self.connection)
             self.server.service.forget(peer)
+
+    def _first_line_authenticates(self, peer: StreamPeer) -> bool:
+        """Without a token, True; with one, whether the first line is an AuthRequest carrying it."""
+        if self.server.token is None:
+            return True
+        self.connection.settimeout(AUTH_TIMEOUT_S)
+        try:
+            frame = read_frame(self.rfile)
+        except FrameError as exc:
+            return self._refuse(peer, exc.xid, f"authentication required; the first line is malformed: {exc}")
+        if frame is None:
+            return False
+        self.connection.settimeout(None)
+        return self._authenticate(peer, frame)
+
+    def _serve(self, peer: StreamPeer) -> None:
+        """Answer requests until the connection ends."""
+        while True:
+            try:
+                frame = read_frame(self.rfile)
+            except FrameError as exc:  # a malformed line: say so, keep the connection
+                log.warning("E2 node: %s", exc)
+                self._answer_bad(peer, exc)
+                continue
+            if frame is None:  # closed, or cut mid-line: a partial request is never acted on
+                return
+            if isinstance(frame.message, AuthRequest):  # answered even by a node without a token
+                if not self._authenticate(peer, frame):
+                    return
+                continue
+            reply = self.server.service.handle(peer, frame.message)
+            if reply is not None:
+                peer.send(reply, frame.xid)
+
+    def _authenticate(self, peer: StreamPeer, frame: Frame) -> bool:
+        """Answer a frame that must authenticate the connection; False: the connection closes."""
+        if not isinstance(frame.message, AuthRequest):
+            return self._refuse(peer, frame.xid, "authentication required: send an AuthRequest (mtype 40030) "
+                                "with the token first")
+        if not token_matches(self.server.token, frame.message.token):
+            return self._refuse(peer, frame.xid, "wrong token")
+        peer.send(AuthResponse(accepted=True), frame.xid)
+        return True
+
+    def _refuse(self, peer: StreamPeer, xid: str, cause: str) -> bool:
+        """Tell the client why (paired with its request) and close; False. What the client sent
+        after is read and dropped unacted (briefly), since closing with unread input would reset
+        the connection and could discard the answer before the client reads it."""
+        log.warning("E2 node: refused a connection from %s: %s", self.client_address[0], cause)
+        peer.send(AuthResponse(accepted=False, cause=cause), xid)
+        self.connection.shutdown(socket.SHUT_WR)
+        self.connection.settimeout(1.0)
+        for _ in range(64):
+            if not self.connection.recv(4096):
+                break
+        return False
 
     @staticmethod
     def _answer_bad(peer: StreamPeer, exc: FrameError) -> None:

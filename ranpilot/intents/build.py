@@ -1,0 +1,117 @@
+"""One clause and its classified target to a `Goal`: value, bound, relative change, threshold,
+share of users or of cells, verb; or the question or refusal the clause calls for."""
+
+from __future__ import annotations
+
+import re
+
+from ranpilot.intents import extraction as ex
+from ranpilot.intents.goals import Goal
+from ranpilot.intents.inventory import Problem
+from ranpilot.policies.pack import PolicyPack
+from ranpilot.targets import THROUGHPUT_TARGETS, Condition, Target, spec
+
+GUARD_WORDS = r"keep\w*|maintain\w*|preserv\w*|protect\w*|without \w+ing|without (?:any )?\w+ (?:loss|drop|degradation|hit)"
+GUARD_CLAUSE = re.compile(r"(keeping|maintaining|preserving|protecting|without \w+ing)\b", re.I)  # after 'while'
+ENSURE_WORDS = re.compile(rf"\b({GUARD_WORDS}|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|never|must not|"
+                          r"mustn't|should not|shouldn't|do not|don't|doesn't|does not)\b", re.I)
+EDGE_DEFAULT_PCT = 5.0  # 'cell edge' read as the worst 5% of users
+CELL_SHARE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+|our\s+)?(?:[\w']+\s+)?cells\b|\bcells?\s+(?:with|whose|that|where)\b|"
+                        r"\b(?:low-?\w+|weak(?:ly)? covered|poorly covered|overloaded|hot)\s+cells\b", re.I)
+UE_SHARE_OF = {Target.LOW_DL_RAN_UE_THPT_RATIO: Target.LOW_DL_THPT_UE_SHARE, Target.WEAK_RSRP_RATIO: Target.WEAK_RSRP_UE_SHARE,
+               Target.LOW_SINR_RATIO: Target.LOW_SINR_UE_SHARE}
+CELL_SHARE_OF = {ue: cell for cell, ue in UE_SHARE_OF.items()}
+
+EDGE_WORDS = re.compile(r"\bedge\b|percentile|\b(?:worst|bottom|weakest|slowest|poorest|every|each)\b|\ball (?:the )?users\b|"
+                        r"\b(?:users?|ues?)\s+(?:\w+\s+)?(?:below|under|beneath)\b", re.I)
+COUNTS_CELLS = re.compile(r"\b(?:hot|overload\w*|congest\w*|busy)\b|\bcells?\b[^.;]{0,25}\b(?:above|over|beyond|exceed\w*)\s+"
+                          r"[\d.]+\s*%|\b(?:share|number|fraction|percentage|count) of\b|\bof (?:the |all )?(?:\w+ )?cells\b", re.I)
+LOAD_LEVEL = re.compile(r"\s*(?:evoba|revo|dnoyeb|gnideecxe|>)\b")  # reversed: a load level follows 'above', 'over'...
+
+Scope = tuple[list[int] | None, list[str]]  # cells (None = all), slices
+
+
+def share_kind(target: Target, clause: str) -> Target:
+    """A share target counts cells when the clause says so ('10% of cells with weak coverage'),
+    otherwise users."""
+    if CELL_SHARE.search(clause):
+        return CELL_SHARE_OF.get(target, target)
+    return UE_SHARE_OF.get(target, target)
+
+
+def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack) -> Goal | Problem:
+    """The goal a clause states about `target` over `scope`, or the question or refusal it calls for."""
+    target, (cells, slices) = Target(target), scope
+    qs = ex.quantities(clause)
+    share = ex.user_share(clause)
+    if share and not 0 <= share[0] <= 100:
+        return "rejected", "invalid_value", f"{share[0]:g}% of users is not a share: it must lie within 0-100%"
+    if share and target in THROUGHPUT_TARGETS and any(q.unit == "Mbit/s" for q in qs):
+        target = Target.LOW_DL_THPT_UE_SHARE  # '90% of users above 10 Mbps': at most 10% below it
+    if target in THROUGHPUT_TARGETS and CELL_SHARE.search(clause) and any(q.unit == "%" for q in qs) and any(
+            q.unit == "Mbit/s" for q in qs):
+        target = Target.LOW_DL_RAN_UE_THPT_RATIO  # '20% of cells below 6 Mbps': a share of cells
+    if target == Target.LOW_DL_THPT_UE_SHARE and not (share or EDGE_WORDS.search(clause) or any(q.unit == "%" for q in qs)):
+        target = Target.AVE_DL_RAN_UE_THPT  # 'throughput above 15 Mbps' counts no users
+    target = share_kind(target, clause)
+    if target == Target.HIGH_DL_PRB_LOAD_RATIO and not COUNTS_CELLS.search(clause):
+        target = Target.AVE_DL_PRB_LOAD  # 'PRB load under 65% for the stadium cells' counts no cells
+    if slices and (target == Target.AVE_DL_RAN_UE_THPT
+                   or (target == Target.LOW_DL_THPT_UE_SHARE and not any(q.unit == "%" for q in qs))):
+        target = Target.DL_THPT_PER_UE
+    s = spec(target)
+    common = {"target": target, "cells": cells, "slice": slices[0] if slices and s.per_ue else None,
+              "verb": "ENSURE" if ENSURE_WORDS.search(clause) else "DELIVER"}
+    pcts = [q.value for q in qs if q.unit == "%"]
+    direction = ex.direction_verb(clause, s.higher_is_better)
+    relative = ex.BY_PERCENT_RE.search(clause)
+    signed = relative is not None and relative.group(1)[0] in "+-"
+    if relative and (not s.is_ratio or signed or (len(pcts) == 1 and direction)):
+        # 'by -50%' (halve, down to half of today's) carries its sign; 'cut by 10%' takes the verb's
+        change = float(relative.group(1)) if signed else abs(float(relative.group(1))) * (1 if direction >= 0 else -1)
+        return Goal(**common, bound="min" if change > 0 else "max", change_pct=change)
+    threshold = None
+    if s.is_ratio:
+        value, threshold = ratio_value(target, clause, qs, pcts, pack)
+        if share and share[1] and value == share[0]:
+            value = 100.0 - share[0]  # the ratio counts the poorly served users
+    else:  # percentages of a load target are values, not ratios
+        matching = [q.value for q in qs if q.unit == s.unit]
+        value = matching[0] if matching else None
+    between = ex.BETWEEN_RE.search(clause)
+    if between:
+        low, high = sorted((float(between.group(1)), float(between.group(2))))
+        return Goal(**common, bound="range", range=(low, high), threshold=threshold)
+    guard = GUARD_CLAUSE.match(clause) is not None
+    if value is None and (guard or direction):
+        # 'without hurting latency', 'while keeping throughput': no worse than today.
+        # 'cut transmit power at night': strictly better than today, by an unstated amount.
+        bound = ("min" if s.higher_is_better else "max") if guard else ("min" if direction > 0 else "max")
+        return Goal(**common, bound=bound, change_pct=0.0, strict=not guard, threshold=threshold)
+    if value is None:
+        where = f" on cells {cells}" if cells else ""
+        return "clarify", "missing_value", f"what value should {target.value} reach{where}? Give a number in {s.unit}."
+    condition = ex.comparison(clause)
+    if condition in (None, Condition.IS_WITHIN_RANGE) or s.is_ratio:
+        bound = "min" if s.higher_is_better else "max"
+    else:
+        bound = "min" if condition in (Condition.IS_GREATER_THAN, Condition.IS_EQUAL_TO_OR_GREATER_THAN) else "max"
+    return Goal(**common, bound=bound, value=value, threshold=threshold)
+
+
+def ratio_value(target: Target, clause: str, qs: list[ex.Quantity], pcts: list[float],
+                pack: PolicyPack) -> tuple[float | None, float | None]:
+    """(ratio in %, threshold) for ratio targets: 'fewer than 5% of users below 2 Mbps'. A
+    percent threshold (cells above 80% load) is read only from a pair of percentages."""
+    threshold_unit = spec(target).threshold.unit
+    thresholds = [q.value for q in qs if q.unit == threshold_unit and threshold_unit != "%"]
+    if target == Target.HIGH_DL_PRB_LOAD_RATIO and len(pcts) >= 2:
+        loads = [q.value for q in qs if q.unit == "%" and LOAD_LEVEL.match(clause[:q.start][::-1])]
+        level = loads[0] if loads else pcts[1]
+        return next(p for p in pcts if p != level), level
+    value = pcts[0] if pcts else None
+    if value is None and target in (Target.LOW_DL_THPT_UE_SHARE, Target.LOW_DL_RAN_UE_THPT_RATIO) and thresholds:
+        value = EDGE_DEFAULT_PCT
+    if value is None and re.search(rf"\b({GUARD_WORDS})\b", clause, re.I):
+        value = pack.kpi_max(target)  # 'keep coverage': the pack's guardrail limit
+    return value, (thresholds[0] if thresholds else None)

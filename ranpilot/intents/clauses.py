@@ -1,0 +1,113 @@
+"""A request cut into the things it asks for (clauses), and where each applies (scope).
+
+The text is cut at every conjunction and punctuation mark. A piece that states something (a KPI,
+a quantity, a comparison, a relative change, a parameter to set) is a clause of its own; a piece
+that only names a scope ("At the stadium, ...", "..., cells 3-5") before the first clause or after
+the last is said for the whole request; any other piece joins the clause before it. A clause
+that names cells, an area, the whole network or a slice has that scope, for itself only; one
+that names none gets the request's scope, and a clause that points back ("keep *it* under
+25 Mbps", "... and below 10 Mbps") takes the previous clause's target and scope.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ranpilot.intents import extraction as ex
+
+BREAKS = re.compile(r"\s*;\s*|\.\s+(?=\S)|\s*\n\s*|:\s+|,?\s+\b(?:but(?: also)?|while|whilst|and also|as well as|plus|also|yet|"
+                    r"whereas|meanwhile|then|and then|as long as|so long as|provided(?: that)?|on condition that|"
+                    r"given that)\b\s+|,?\s+(?=without\b)|\s*,\s*|\s+\band\b\s+|\s+&\s+|\s+-\s+", re.I)
+LEADING = re.compile(r"^(?:(?:and|but|while|whilst|also|then|yet|so|plus|or)\b[\s,]*)+", re.I)
+LIST_NUMBER = re.compile(r"(?:^|(?<=[\s;,]))\(?\d\)\s*")
+BETWEEN_AND = re.compile(r"(\bbetween\s+-?[\d.]+(?:\s*[^\s\d]+)?)\s+and\s+(?=-?\d)", re.I)
+COMPARATOR_START = re.compile(r"^(?:above|below|under|over|at least|at most|less|more|no more|no less|not (?:above|below|"
+                              r"over|under|more|less)|never|>|<|≥|≤)", re.I)
+KPI_WORDS = re.compile(r"\b(thr?o?u?g?h?put|thruput|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|latncy|delays?|"
+                       r"energy|enrgy|power|electricity|kwh|kw|watts?|coverage|covrage|covered|rsrp|signal|sinr|interference|"
+                       r"loads?|prbs?|resources?|util\w*|congest\w*|overload\w*|hot|efficien\w*|edge|slow|sleep|asleep|awake|wake|"
+                       r"\w*activat\w*|back on|power\w* (?:down|up)|(?:switch|turn)\w* (?:\w+ )?(?:off|on)|tilt\w*|cio|p-?max|offset|bits per joule)\b", re.I)
+STATES = re.compile(r"\bby\s+[+-]?\d|\d\s*(?:%|mbit/s|ms\b|kw\b|bit/j|dbm?\b)|\b(?:better|improve\w*|optimi[sz]\w*|"
+                    r"enhance\w*|maximi[sz]\w*|minimi[sz]\w*)\b", re.I)
+POINTS_BACK = re.compile(r"\b(?:it|them|that|this|its|their)\b", re.I)
+NETWORK_WIDE = re.compile(r"\b(?:network[- ]wide|(?:the |our )?(?:whole|entire) network|across the network|all (?:the )?cells|"
+                          r"every(?:where| cell)|all sites|of the network|the network's cells)\b", re.I)
+
+Cells = list[int] | None
+
+
+@dataclass
+class Clause:
+    """One thing asked, with the scope it names itself (`named`: it names cells, an area or the
+    whole network) and whether it points back at the previous clause."""
+
+    text: str
+    cells: Cells = None
+    named: bool = False
+    slices: list[str] = field(default_factory=list)
+    points_back: bool = False
+
+
+def states_something(piece: str) -> bool:
+    return bool(KPI_WORDS.search(piece) or COMPARATOR_START.match(piece) or STATES.search(piece))
+
+
+def split(text: str) -> tuple[list[str], list[str]]:
+    """(clauses, scope pieces said for the whole request)."""
+    text = BETWEEN_AND.sub(r"\1 <and> ", LIST_NUMBER.sub(" ", text))
+    pieces = [LEADING.sub("", p.strip(" ,.!?")).replace("<and>", "and") for p in BREAKS.split(text)]
+    clauses: list[str] = []
+    request: list[str] = []
+    trailing = False
+    for piece in filter(None, pieces):
+        if states_something(piece):
+            if trailing:  # a scope piece between two clauses belongs to the one before
+                clauses[-1] = f"{clauses[-1]}, {request.pop()}"
+                trailing = False
+            clauses.append(piece)
+        elif clauses and names_scope(piece) and names_cells(clauses[-1]):
+            clauses[-1] = f"{clauses[-1]} and {piece}"  # 'at the stadium and on cell 20': one scope, extended
+        elif not clauses or names_scope(piece):
+            request.append(piece)
+            trailing = bool(clauses)
+        else:
+            clauses[-1] = f"{clauses[-1]} {piece}"
+    return clauses, request
+
+
+def names_cells(piece: str) -> bool:
+    return bool(ex.CELLS_RE.search(piece) or any(re.search(rf"\b{w}\b", piece, re.I) for w in ex.PLACE_WORDS))
+
+
+def names_scope(piece: str) -> bool:
+    return bool(ex.CELLS_RE.search(piece) or NETWORK_WIDE.search(piece) or ex.SLICE_RE.search(piece)
+                or re.search(r"\b(?:area|cells)\b", piece, re.I) or any(re.search(rf"\b{w}\b", piece, re.I)
+                                                                          for w in ex.PLACE_WORDS))
+
+
+def scope_of(text: str, areas: dict[str, list[int]]) -> tuple[Cells, bool, list[str]]:
+    """(cells, whether the text names a scope of cells, slices) of one piece of text."""
+    ids = set(ex.cells(text))
+    for name in ex.areas(text, areas)[0]:
+        ids |= set(areas[name])
+    named = bool(ids) or bool(NETWORK_WIDE.search(text))
+    return (sorted(ids) or None), named, ex.slices(text)
+
+
+def clauses_of(text: str, areas: dict[str, list[int]]) -> list[Clause]:
+    """The clauses of a (canonical) request, each with the scope it applies to."""
+    parts, request = split(text)
+    request_cells, _, request_slices = scope_of(" ".join(request), areas)
+    out: list[Clause] = []
+    for part in parts:
+        cells, named, slices = scope_of(part, areas)
+        own_kpi = KPI_WORDS.search(re.sub(r"\b(?:sleep|asleep|awake|wake)\b", "", part, flags=re.I))
+        back = bool(out) and not ex.SLICE_RE.search(part) and not own_kpi and (
+            COMPARATOR_START.match(part) is not None or POINTS_BACK.search(part) is not None)
+        if back and not named:
+            cells, named, slices = out[-1].cells, out[-1].named, out[-1].slices
+        elif not named:
+            cells = request_cells
+        out.append(Clause(part, cells, named, slices or ([] if back else request_slices), back))
+    return out

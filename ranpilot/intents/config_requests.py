@@ -1,0 +1,100 @@
+"""Direct configuration requests ("raise tx power on cell 2 by 3 dB", "put cell 7 to sleep", "set the
+CIO of cell 1 to 3 dB", "tilt cell 4 down 2 degrees", "give URLLC 30% of the PRBs in cell 5"): their
+own kind of request, never a KPI target. Each names a parameter, the cells, and a value or a move."""
+
+from __future__ import annotations
+
+import re
+
+from ranpilot.intents import extraction as ex
+from ranpilot.intents.goals import ConfigChange
+
+NUM = ex.NUMBER
+DOWN = r"lower|reduce|decrease|cut|drop|turn down|bring down|dial down|back off|reduc\w*"
+UP = r"raise|increase|boost|lift|turn up|bring up|push up|bump|crank up|up"
+SLEEP = re.compile(r"\b(?:to sleep|asleep|into sleep|sleep mode|off|down|deactivat\w*|offline)\b|\bsleep\b", re.I)
+WAKE = re.compile(r"\b(?:wake\w*(?: up)?|awake|switch(?:ed)? (?:\w+ )?on|turn(?:ed)? (?:\w+ )?on|re-?activat\w*|activate|"
+                  r"bring (?:\w+ )?back|out of sleep|power(?:ed)? (?:\w+ )?up|back on)\b", re.I)
+SLEEP_VERB = re.compile(r"\b(?:put|send|switch|turn|shut|power|sleep|deactivate|take|let|keep)\b", re.I)
+PARAMETERS = (
+    ("ue_p_max_dbm", re.compile(r"\bp-?max\b|\bue max(?:imum)? (?:uplink )?power\b", re.I), "dBm"),
+    ("cio_db", re.compile(r"\bcio\b|\bcell individual offset\b|\bhandover offset\b", re.I), "dB"),
+    ("tilt_deg", re.compile(r"\b(?:down|up)?-?tilt\w*\b|\bantenna\b", re.I), "deg"),
+    ("tx_power_dbm", re.compile(r"\b(?:tx|transmit\w*|transmission|output|cell|dl|downlink)? ?power\b|\btransmit\b", re.I), "dB"),
+)
+PRB_WORDS = re.compile(r"\b(?:prbs?|resource blocks?|radio resources?)\b", re.I)
+PRB_SETTING = re.compile(r"\b(?:min(?:imum)?\.?|reserve\w*|give|guarantee\w*|set|share|ratio|allocat\w*|dedicate\w*|"
+                         r"raise|increase|lower|decrease|reduce|cut)\b", re.I)
+
+
+def config_changes(clause: str, cells: list[int] | None) -> list[ConfigChange]:
+    """The configuration changes a clause asks for on `cells` (its scope), or [] when it asks for none."""
+    if not cells:
+        return []
+    share = _prb_share(clause)
+    if share is not None:
+        slice_, kind, number = share
+        return [ConfigChange(parameter="min_prb_ratio", cell=c, slice=slice_, **{kind: number}) for c in cells]
+    sleep = _sleep(clause)
+    if sleep is not None:
+        return [ConfigChange(parameter="asleep", cell=c, value=sleep) for c in cells]
+    for parameter, words, unit in PARAMETERS:
+        if words.search(clause):
+            move = _move(clause, parameter, unit)
+            if move is not None:
+                kind, number = move
+                return [ConfigChange(parameter=parameter, cell=c, **{kind: number}) for c in cells]
+    return []
+
+
+def _prb_share(clause: str) -> tuple[str, str, float] | None:
+    """(slice, 'value' | 'delta', ratio 0-1) for a slice's PRB share: 'reserve 20% of PRBs for URLLC',
+    'min PRB ratio 0.1 for eMBB', 'raise the PRB share of mMTC by 5 percentage points'."""
+    slices = ex.slices(clause)
+    if len(slices) != 1 or not PRB_WORDS.search(clause) or not PRB_SETTING.search(clause):
+        return None
+    t = clause.lower()
+    points = re.search(NUM + r"\s*(?:percentage points?|pp\b|points?)", t)
+    pct = re.search(NUM + r"\s*%", t)
+    bare = re.search(r"(?:ratio|share|to|by|of)\s+(?:\w+\s+){0,6}?" + NUM + r"(?![\d.]|\s*(?:%|[a-z]+/|db|ms\b|kw\b))", t)
+    number = float(points.group(1)) / 100 if points else float(pct.group(1)) / 100 if pct else (
+        float(bare.group(1)) if bare and float(bare.group(1)) <= 1 else None)
+    if number is None:
+        return None
+    if re.search(r"\bby\s+[+-]?\d", t) or points:
+        sign = -1 if re.search(rf"\b(?:{DOWN})\b", t) else 1
+        return slices[0], "delta", sign * abs(number)
+    return slices[0], "value", number
+
+
+def _sleep(clause: str) -> float | None:
+    """1 for 'put cell 7 to sleep' / 'switch cell 7 off', 0 for 'wake cell 7 up', else None."""
+    if any(words.search(clause) for _, words, _ in PARAMETERS) and re.search(r"\d\s*(?:dbm?|deg|degrees?|°)", clause, re.I):
+        return None
+    if WAKE.search(clause):
+        return 0.0
+    if SLEEP_VERB.search(clause) and SLEEP.search(clause):
+        return 1.0
+    return None
+
+
+def _move(clause: str, parameter: str, unit: str) -> tuple[str, float] | None:
+    """('value', x) for 'set ... to x', ('delta', +-x) for 'raise/lower ... by x', in the parameter's unit."""
+    t = clause.lower()
+    number = re.search(NUM + r"\s*(?:dbm|db|deg\w*|°)", t)
+    if number is None:
+        return None
+    x = float(number.group(1))
+    by = re.search(r"\bby\s+" + NUM, t) or re.search(r"(?:^|\s)[+-]\s*\d", t)
+    if parameter == "tilt_deg":
+        if re.search(r"\bdown|\bdowntilt", t):
+            return ("delta", abs(x)) if by or not re.search(r"\bto\s+" + NUM, t) else ("value", x)
+        if re.search(r"\bup\b|\buptilt", t):
+            return ("delta", -abs(x)) if by or not re.search(r"\bto\s+" + NUM, t) else ("value", x)
+    if re.search(rf"\b(?:{DOWN})\b", t) and (by or "dbm" not in t):
+        return "delta", -abs(x)
+    if re.search(rf"\b(?:{UP})\b", t) and (by or "dbm" not in t):
+        return "delta", abs(x)
+    if re.search(r"(?:^|\s)\+\s*" + NUM.replace("-?", ""), t):
+        return "delta", abs(x)
+    return "value", x

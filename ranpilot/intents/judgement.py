@@ -1,0 +1,92 @@
+"""Problems a request as a whole can have, and which one is reported when there are several.
+
+The labelling contract (benchmarks/data/intents/LABELS.md) fixes the order: a request with a
+clause that is not about the network is out of domain even when another clause has an unsafe
+value; an unknown cell is reported before a contradiction, and so on."""
+
+from __future__ import annotations
+
+import re
+
+from ranpilot.intents import extraction as ex
+from ranpilot.intents.clauses import BREAKS, KPI_WORDS, names_scope
+from ranpilot.intents.goals import ConfigChange, Goal
+from ranpilot.intents.inventory import Inventory, Problem
+from ranpilot.intents.safety import UNSUPPORTED
+
+ORDER = ("safety_override", "out_of_domain", "unsafe_value", "invalid_value", "unsupported_kpi", "unknown_cell",
+         "unknown_slice", "unknown_area", "contradiction", "vague", "missing_value")
+IMPROVE_WORDS = re.compile(r"\b(?:better|improve\w*|optimi[sz]\w*|fix|enhance\w*|tune|target|goal|network|radio|cells?|"
+                           r"slice|users?|ues?|traffic|kpis?|performance|quality|sites?|decided|determined|confirmed|tbd|tbc|later|pending)\b",
+                           re.I)
+
+
+def first(problems: list[Problem | None]) -> Problem | None:
+    """The problem the contract reports first, or None."""
+    found = [p for p in problems if p]
+    return min(found, key=lambda p: ORDER.index(p[1]) if p[1] in ORDER else -1) if found else None
+
+
+def out_of_domain(text: str) -> Problem | None:
+    """A piece of at least three words that says nothing about the network ('write me a haiku',
+    'book me a taxi to the office')."""
+    for piece in BREAKS.split(text):
+        words = re.findall(r"[a-z']+", piece.lower())
+        if len(words) >= 3 and not (KPI_WORDS.search(piece) or IMPROVE_WORDS.search(piece) or names_scope(piece)
+                                    or UNSUPPORTED.search(piece) or re.search(r"\d", piece)):
+            return "rejected", "out_of_domain", f"out of domain: {piece.strip()!r} is not about the radio network"
+    return None
+
+
+def vague(clause: str) -> bool:
+    """'make the network better': no KPI named and no quantity to pin one down."""
+    return not KPI_WORDS.search(clause) and not ex.quantities(clause) and not ex.BY_PERCENT_RE.search(clause)
+
+
+def scope_problems(text: str, inventory: Inventory) -> list[Problem]:
+    """Cells, slices and areas the text names that the network does not have."""
+    problems: list[Problem] = []
+    bad = ex.bad_cell_ids(text) + [str(c) for c in ex.cells(text) if not 0 <= c < inventory.num_cells]
+    if bad:
+        problems.append(("clarify", "unknown_cell", f"cell {bad[0]} does not exist: {inventory.describe_cells()}. "
+                         "Which cells did you mean?"))
+    strange = ex.unknown_slices(text)
+    if strange:
+        problems.append(("clarify", "unknown_slice", f"there is no slice {strange[0]!r}; the slices are "
+                         f"{', '.join(inventory.slices)}. Which one did you mean?"))
+    unknown = ex.areas(text, inventory.areas)[1]
+    if unknown:
+        known = f"; known areas: {', '.join(inventory.areas)}" if inventory.areas else ""
+        problems.append(("clarify", "unknown_area", f"which cells make up the {unknown[0]}? Name them "
+                         f"('cells 3, 4 and 5') or define the area{known}"))
+    return problems
+
+
+def contradiction(goals: list[Goal], changes: list[ConfigChange]) -> Problem | None:
+    """Two goals on the same target and scope that cannot both hold (absolute ranges that do not
+    meet, or different changes relative to today), or two different changes of one parameter."""
+    allowed: dict[tuple, tuple[float, float, Goal]] = {}
+    relative: dict[tuple, Goal] = {}
+    for goal in goals:
+        key = (goal.target, tuple(goal.cells or ()), goal.slice, goal.threshold)
+        if goal.relative:
+            old = relative.setdefault(key, goal)
+            if (old.change_pct, old.bound) != (goal.change_pct, goal.bound):
+                return _both(old, goal)
+            continue
+        lo, hi = goal.range or ((goal.value, float("inf")) if goal.bound == "min" else (float("-inf"), goal.value))
+        old_lo, old_hi, old = allowed.get(key, (lo, hi, goal))
+        lo, hi = max(lo, old_lo), min(hi, old_hi)
+        if lo > hi:
+            return _both(old, goal)
+        allowed[key] = (lo, hi, goal)
+    moves: dict[tuple, ConfigChange] = {}
+    for change in changes:
+        old = moves.setdefault((change.parameter, change.cell, change.slice), change)
+        if (old.value, old.delta) != (change.value, change.delta):
+            return "clarify", "contradiction", f"cell {change.cell}: two different {change.parameter} changes were asked"
+    return None
+
+
+def _both(old: Goal, new: Goal) -> Problem:
+    return "clarify", "contradiction", f"'{old.describe()}' and '{new.describe()}' cannot both hold: which one do you want?"

@@ -1,0 +1,169 @@
+"""Canonical form of an operator's text, computed before anything else reads it.
+
+Operators write the same quantity many ways: "twenty-five and a half milliseconds", "a quarter of
+the cells", "one in twenty users", "halve energy", "0.002 s", "60 kWh a day", "a 4–8 ms range".
+The readers downstream (`extraction`, `build`, `config_requests`) understand one form only:
+digits, percentages ("25%"), relative changes as "by N%" (signed when the words fix the
+direction: "by -50%"), ranges as "between X unit and Y unit", and each target's own unit
+(Mbit/s, ms, kW, bit/J) with the conversion factor from `pint`. The original text is kept by the
+caller for messages.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from text_to_num import alpha2digit
+
+from ranpilot.intents.extraction import tokenize_cells
+
+N = r"(?<![\w.#])(\d+(?:\.\d+)?)"  # an unsigned number, not part of a word or a cell token
+DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "eighth": 8, "tenth": 10,
+                "twentieth": 20, "hundredth": 100}
+FRACTION = re.compile(r"\b(a|an|one|\d+)\s+(halves|half|thirds?|quarters?|fifths?|sixths?|eighths?|tenths?|twentieths?|"
+                      r"hundredths?|(\d+)(?:st|nd|rd|th)s?)\b", re.I)
+ONE_IN = re.compile(r"\b(?:1|one|a)\s+(?:in|out of)\s+(?:every\s+)?(\d+)\b(\s+of\b)?", re.I)
+TODAY = (r"(?:today'?s?|now|the current(?: value| level)?|current(?: value| level)?|what it is(?: now| today)?|"
+         r"its current(?: value| level)?|the present(?: value| level)?)(?:\s+(?:value|level))?")
+MULTIPLES = {"twice": 2, "double": 2, "thrice": 3, "triple": 3}
+MULTIPLE = re.compile(r"\b(?:to\s+)?(twice|double|thrice|triple|(\d+(?:\.\d+)?)\s*(?:times|x))\s+(?:the\s+)?" + TODAY, re.I)
+VERB_CHANGES = (("halve", "cut by 50%"), ("double", "raise by 100%"), ("triple", "raise by 200%"),
+                ("quadruple", "raise by 300%"))
+
+# Units, by the text that names them, as pint understands them; each is converted to its target's unit.
+UNIT_ALIASES = (
+    (r"gbps|gbit/s|gbits?/s|gb/s|gigabits?(?: per second)?", "Gbit/s"),
+    (r"mbps|mbit/s|mbits?/s|mb/s|megabits?(?: per second)?(?!\s*per\s+joule)|mbits?(?!\s*/\s*j|\s*per\s+joule)", "Mbit/s"),
+    (r"kbps|kbit/s|kbits?/s|kb/s|kilobits?(?: per second)?(?!\s*per\s+joule)", "kbit/s"),
+    (r"gbits?/j|gigabits? per joule", "Gbit/J"),
+    (r"mbits?/j|mb/j|megabits? per joule|mbits? per joule", "Mbit/J"),
+    (r"kbits?/j|kb/j|kilobits? per joule|kbits? per joule", "kbit/J"),
+    (r"bits?/j|b/j|bits? per joule", "bit/J"),
+    (r"kwh (?:per|a|each|every) day|kwh/day|kwh/d|kwh daily", "kWh/day"),
+    (r"kwh (?:per|an|each|every) hour|kwh/h", "kW"),
+    (r"megawatts?|(?-i:MW)", "MW"),
+    (r"kilowatts?|kw", "kW"),
+    (r"watts?|w", "W"),
+    (r"milliseconds?|msecs?|millis|ms", "ms"),
+    (r"microseconds?|µs|μs|usecs?|us", "us"),
+    (r"seconds?|secs?|s", "s"),
+)
+UNIT_WORDS = "|".join(f"(?:{alias})" for alias, _ in UNIT_ALIASES)
+UNIT_RE = re.compile(N + r"\s*(" + UNIT_WORDS + r")(?![\w/])", re.I)
+TARGET_UNITS = ("Mbit/s", "ms", "kW", "bit/J")
+RANGE_UNIT = r"(\s*(?:%|(?:" + UNIT_WORDS + r")(?![\w/])))"
+RANGES = (
+    re.compile(r"\b(?:in|within|inside)\s+(?:a|the)\s+" + N + RANGE_UNIT + r"?\s*(?:-|to)\s*" + N + RANGE_UNIT +
+               r"\s+(?:range|band|window|interval|corridor)\b", re.I),
+    re.compile(r"\b(?:from|within)\s+" + N + RANGE_UNIT + r"?\s+to\s+" + N + RANGE_UNIT, re.I),
+    re.compile(r"\bbetween\s+" + N + RANGE_UNIT + r"?\s+and\s+" + N + RANGE_UNIT, re.I),
+    re.compile(N + RANGE_UNIT + r"?\s*-\s*" + N + RANGE_UNIT, re.I),
+    re.compile(N + r"()\s+to\s+" + N + RANGE_UNIT, re.I),
+)
+
+
+def canonical(text: str) -> str:
+    """The text with numbers, shares, relative changes, ranges and units in canonical form."""
+    t = symbols(text)
+    t = alpha2digit(t, "en", threshold=0)
+    t = tokenize_cells(t)
+    t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
+    t = relative(t)
+    t = fractions(t)
+    t = relative_shares(t)
+    t = ranges(t)
+    return units(t)
+
+
+ABBREVIATIONS = {r"t-?put|thruput|thp|thrpt": "throughput", r"enrgy|engy": "energy", r"util": "utilisation",
+                 r"eff": "efficiency", r"avg": "average", r"lat": "latency", r"covrage": "coverage", r"latncy": "latency"}
+
+
+def symbols(text: str) -> str:
+    """One spelling for dashes, comparison signs, percent words and common abbreviations ('tput')."""
+    t = re.sub(r"[–—−]", "-", text)
+    for short, word in ABBREVIATIONS.items():
+        t = re.sub(rf"\b(?:{short})\b", word, t, flags=re.I)
+    t = t.replace("≥", ">=").replace("≤", "<=")
+    t = re.sub(r"\s*\b(?:per ?cent|pct)\b", "%", t, flags=re.I)
+    t = re.sub(r"\bover(?=\s+(?:the\s+|all\s+|our\s+)?(?:whole|entire|network|cells?\b|\w+\s+(?:cells|area)\b))", "across", t,
+               flags=re.I)  # 'over the whole network' is a scope, not a comparison
+    return re.sub(r"\bby\s+(?:a\s+)?(?:factor of\s+)?(two|2)\b(?!\s*[%\w])", "by 100%", t)
+
+
+def _plus_fraction(m: re.Match) -> str:
+    return f"{int(m.group(1)) + (0.5 if m.group(3).lower() == 'half' else 0.25):g}"
+
+
+def _pct(x: float) -> str:
+    return f"{round(x, 2):g}%"
+
+
+def fractions(t: str) -> str:
+    """'a quarter' -> 25%, '2 thirds' -> 66.67%, 'one in 20' -> 5%, 'half' -> 50%."""
+    def frac(m: re.Match) -> str:
+        word, digits = m.group(2).lower(), m.group(3)
+        numerator = 1 if m.group(1).lower() in ("a", "an", "one") else int(m.group(1))
+        denominator = int(digits) if digits else DENOMINATORS[word.rstrip("s") if word != "halves" else word]
+        return _pct(100.0 * numerator / denominator)
+
+    t = FRACTION.sub(frac, t)
+    t = ONE_IN.sub(lambda m: _pct(100.0 / int(m.group(1))) + (m.group(2) or " of"), t)
+    return re.sub(r"\bhalf\b", "50%", t, flags=re.I)
+
+
+def relative(t: str) -> str:
+    """Relative changes as 'by N%': halve, double, triple, 'in half', '2 times today's'."""
+    t = re.sub(r"\bin half\b", "by half", t, flags=re.I)
+    t = MULTIPLE.sub(lambda m: f"by +{(float(m.group(2) or MULTIPLES[m.group(1).lower()]) - 1) * 100:g}%", t)
+    for verb, canon in VERB_CHANGES:
+        t = re.sub(rf"\b{verb}[sd]?\b(?!-)", canon, t, flags=re.I)
+    t = re.sub(r"\b(up|down)\s+(?:by\s+)?" + N + r"\s*%", lambda m: f"by {'+' if m.group(1).lower() == 'up' else '-'}"
+               f"{m.group(2)}%", t, flags=re.I)
+    return re.sub(r"(?<!\bby )(?<![\w.])\s*([+-])\s*" + N + r"\s*%", r" by \1\2%", t)
+
+
+def relative_shares(t: str) -> str:
+    """'down to 50% of today's' -> 'by -50%'; '(to) 33.33% of the current value' -> 'by -66.67%'."""
+    def share(m: re.Match) -> str:
+        return f"by {float(m.group(1)) - 100:+g}%"
+
+    return re.sub(r"\b(?:down\s+|up\s+)?to\s+" + N + r"%\s+of\s+" + TODAY, share, t, flags=re.I)
+
+
+def ranges(t: str) -> str:
+    """'in a 4-8 ms range', 'from 2 to 7 kW', 'within 60% to 75%', '17000-47000 kbps' -> 'between X unit and Y unit'."""
+    def between(m: re.Match) -> str:
+        low_unit, high_unit = (m.group(2) or "").strip().lower(), m.group(4).strip().lower()
+        if low_unit and low_unit != high_unit:
+            return m.group(0)  # '10% to 5 kW' is two quantities, not a range
+        return f"between {m.group(1)}{m.group(2) or m.group(4)} and {m.group(3)}{m.group(4)}"
+
+    for pattern in RANGES:
+        t = pattern.sub(between, t)
+    return t
+
+
+@lru_cache(maxsize=1)
+def _registry():
+    import pint
+
+    return pint.UnitRegistry()
+
+
+def units(t: str) -> str:
+    """Every quantity in its target's unit: '0.002 s' -> '2 ms', '60 kWh a day' -> '2.5 kW'."""
+    def convert(m: re.Match) -> str:
+        written = m.group(2)
+        unit = next(u for alias, u in UNIT_ALIASES if re.fullmatch(alias, written, re.I))
+        value = float(m.group(1))
+        if unit in TARGET_UNITS:
+            return f"{value:.10g} {unit}"
+        quantity = _registry().Quantity(value, unit)
+        for target in TARGET_UNITS:
+            if quantity.is_compatible_with(target):
+                return f"{round(quantity.to(target).magnitude, 9):.10g} {target}"
+        return m.group(0)
+
+    return UNIT_RE.sub(convert, t)
