@@ -20,7 +20,7 @@ from filelock import FileLock, Timeout
 
 from ranpilot.errors import StateError
 from ranpilot.network import Network, NetworkConfig
-from ranpilot.network.live import RESET_HINT, SavedNetworkError, load_network, network_from_text, network_to_text
+from ranpilot.network.live import RESET_HINT, SavedNetworkError, network_from_text, network_to_text
 from ranpilot.policies.audit import AuditLog, audit_path
 from ranpilot.settings import Settings
 
@@ -82,13 +82,11 @@ def reading(audit: AuditLog, settings: Settings) -> Iterator[Network]:
 
 
 def _read(audit: AuditLog, settings: Settings) -> Network:
-    """The saved live network; before the first save, the one earlier versions kept in
-    network/live.json (if any), else a new one from the settings' seed."""
+    """The saved live network, or before the first save a new one from the settings' seed."""
     text, source = audit.read_network(), f"(table live_network of {audit.path})"
     try:
         if text is not None:
             return network_from_text(text, source)[0]
-        legacy = Path(settings.data_dir) / "network" / "live.json"
-        return load_network(legacy)[0] if legacy.exists() else Network(NetworkConfig(), seed=settings.seed)
+        return Network(NetworkConfig(), seed=settings.seed)
     except SavedNetworkError as exc:
         raise LiveNetworkError(str(exc) if RESET_HINT in str(exc) else f"{exc}; {RESET_HINT}") from exc

@@ -89,8 +89,8 @@ def outcome_exits() -> dict[Outcome, ExitCode]:
     whether the intent is fulfilled)."""
     from ranpilot.agents.state import Outcome
 
-    rejected = {Outcome.VERIFIER_REJECTED, Outcome.OPERATOR_REJECTED, Outcome.REFUSED, Outcome.OUT_OF_SCOPE,
-                Outcome.NOT_PARSED}
+    rejected = {Outcome.VERIFIER_REJECTED, Outcome.CHANGE_REJECTED, Outcome.OPERATOR_REJECTED, Outcome.REFUSED,
+                Outcome.OUT_OF_SCOPE, Outcome.NOT_PARSED}
     return {kind: ExitCode.REJECTED if kind in rejected else ExitCode.OK for kind in Outcome}
 
 

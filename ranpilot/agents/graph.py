@@ -226,7 +226,7 @@ def configured(state: AgentState) -> dict:
     if state["approval"] == "rejected":
         return {"outcome": Outcome.OPERATOR_REJECTED}
     if state["verdict"] is not None and state["verdict"].status == "rejected":
-        return {"outcome": Outcome.VERIFIER_REJECTED, "outcome_detail": "; ".join(
+        return {"outcome": Outcome.CHANGE_REJECTED, "outcome_detail": "; ".join(
             f"{v.rule_id} on {v.object}: {v.message}" for v in state["verdict"].violations)}
     applied = state["applied"] and state["applied"][-1].status == "applied"
     return {"outcome": Outcome.CONFIGURED if applied else Outcome.NO_ACTION}

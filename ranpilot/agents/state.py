@@ -26,6 +26,7 @@ class Outcome(str, Enum):
     ROUND_LIMIT = "not fulfilled within the round limit"
     NO_ACTION = "not fulfilled: no further action found"
     VERIFIER_REJECTED = "not fulfilled: the verifier rejected every remaining proposal"
+    CHANGE_REJECTED = "rejected by the verifier: nothing was changed"
     OPERATOR_REJECTED = "the operator rejected the proposal"
     REFUSED = "refused by the network"
     OUT_OF_SCOPE = "rejected: cells outside the operator's scope"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
+from contextlib import contextmanager
 from typing import Any
 
 import cvxpy as cp
@@ -82,11 +85,30 @@ def per_item(value: float | list[float], n: int, field: str, positive: bool = Tr
     return np.array(a)
 
 
+@contextmanager
+def stdout_to_stderr():
+    """Send what native solver code prints on stdout (HiGHS prints a banner however it is
+    configured) to stderr, so that commands printing JSON on stdout stay parseable."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def solve(problem: cp.Problem, fallback: str | None = None, **kwargs) -> tuple[str, str, float]:
     """Solve and map the status: ('optimal', '', ms) or (status, reason, ms). Never raises.
 
     Only OPTIMAL is accepted. When the solver fails or is inaccurate, `fallback` (another
     solver) gets one try; infeasible and unbounded answers are final."""
+    with stdout_to_stderr():
+        return _solve(problem, fallback, **kwargs)
+
+
+def _solve(problem: cp.Problem, fallback: str | None = None, **kwargs) -> tuple[str, str, float]:
     start = time.perf_counter()
     try:
         problem.solve(**kwargs)
