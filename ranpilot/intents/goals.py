@@ -118,11 +118,10 @@ class ConfigChange(_Model):
         return self
 
 
-class Understanding(_Model):
-    """The parser's verdict on one request: goals to pursue, changes to make, a question to ask
-    (`clarify`) or a refusal (`rejected`), with the reason's kind and words."""
+class Reading(_Model):
+    """What a request asks for: goals to pursue, changes to make, a question to ask (`clarify`)
+    or a refusal (`rejected`), with the reason's kind and words. (An LLM parser answers this.)"""
 
-    text: str
     status: Status
     reason: Reason | None = None
     message: str | None = None
@@ -132,7 +131,7 @@ class Understanding(_Model):
     priority: int | None = Field(default=None, ge=1, le=100)
 
     @model_validator(mode="after")
-    def _consistent(self) -> Understanding:
+    def _consistent(self) -> Reading:
         if (self.status == "parsed") != bool(self.goals):
             raise ValueError("goals go with status 'parsed', and it needs at least one")
         if (self.status == "config") != bool(self.changes):
@@ -140,3 +139,9 @@ class Understanding(_Model):
         if (self.status in ("clarify", "rejected")) != (self.reason is not None):
             raise ValueError("a question or a refusal has a reason, and only they do")
         return self
+
+
+class Understanding(Reading):
+    """The parser's verdict on one request, with the request's text."""
+
+    text: str

@@ -18,7 +18,7 @@ from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel, ValidationError, model_validator
 
-from ranpilot.intents.goals import ConfigChange, Goal, Reason, Status, Understanding
+from ranpilot.intents.goals import Reading, Understanding
 from ranpilot.intents.inventory import Inventory, checked
 from ranpilot.intents.safety import safety_problem
 from ranpilot.knowledge.query import Passage
@@ -53,18 +53,6 @@ class LlmError(RuntimeError):
     """The LLM endpoint is unreachable, answers with an error, or keeps returning invalid output."""
 
 
-class ParseEnvelope(BaseModel):
-    """The model's answer to a parse request: `Understanding` without the text."""
-
-    status: Status
-    reason: Reason | None = None
-    message: str | None = None
-    goals: list[Goal] = []
-    changes: list[ConfigChange] = []
-    window: tuple[str, str] | None = None
-    priority: int | None = None
-
-
 class StrategyArgs(BaseModel):
     """A strategy tool's arguments: the cells to work on (fewer than in scope, or all) and why."""
 
@@ -74,7 +62,7 @@ class StrategyArgs(BaseModel):
 
 # A plain JSON schema rather than the pydantic class: with the class, the openai SDK validates the
 # reply itself and raises without the raw output, which the repair round needs.
-PARSE_SCHEMA = {"name": "intent_parse", "schema": ParseEnvelope.model_json_schema()}
+PARSE_SCHEMA = {"name": "intent_parse", "schema": Reading.model_json_schema()}
 STRATEGY_TOOLS = [{"type": "function", "function": {"name": name, "description": strategy.description,
                                                     "parameters": StrategyArgs.model_json_schema()}}
                   for name, strategy in STRATEGIES.items()]
@@ -108,7 +96,7 @@ class LlmPlanner:
             error = out["parsing_error"]
             if error is None:
                 try:
-                    return checked(Understanding(text=text, **ParseEnvelope.model_validate(out["parsed"]).model_dump()),
+                    return checked(Understanding(text=text, **Reading.model_validate(out["parsed"]).model_dump()),
                                    inventory)
                 except ValidationError as exc:
                     error = exc
