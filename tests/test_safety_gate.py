@@ -227,3 +227,16 @@ def test_ints_are_numbers_and_unknown_proposal_keys_are_refused():
     assert parse_actions([{"type": "set_tx_power", "cell": 1, "tx_power_dbm": 43}])[0].tx_power_dbm == 43.0
     with pytest.raises(ValidationError, match="priority"):
         Proposal.model_validate({"actions": [], "priority": "high"})
+
+
+def test_reusing_one_proposal_id_does_not_pass_the_rate_limit():
+    net, verifier = network(), Verifier(PACK)
+    for step in range(7):  # the pack allows 6 applied changes per cell per hour
+        proposal = Proposal.model_validate({"proposal_id": "p-1", "actions": [
+            {"type": "set_cio", "cell": 3, "cio_db": 1.0 if step % 2 else -1.0}]})
+        verdict = verifier.verify(proposal, net, owner="run:t-1")
+        if step == 6:
+            assert "rate.per_cell" in rules(verdict) and verdict.status == "rejected"
+        else:
+            assert verifier.apply_verified(verdict, net).status == "applied"
+        net.step(1)

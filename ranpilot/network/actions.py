@@ -34,9 +34,11 @@ def _integer(value: object) -> int:
 
 
 def _number(value: object) -> float:
-    """A quantity is an int or a float (numpy's too): never a bool or a string."""
+    """A quantity is a finite int or float (numpy's too): never a bool, a string, NaN or infinity."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise PydanticCustomError("float_type", "Input should be a number, not {kind}", {"kind": type(value).__name__})
+    if not np.isfinite(value):
+        raise PydanticCustomError("finite_number", "{value} is not a finite number", {"value": value})
     return float(value)
 
 

@@ -110,8 +110,10 @@ class Verifier:
     def verify(self, proposal: Proposal, network: NetworkView, expectations: list[TargetCheck] = (),
                owner: str | None = None) -> Verdict:
         """The verdict on `proposal` for `owner`, the identity trusted code vouches for (an agent
-        run, an A1 policy instance); without one, the proposal is its own owner."""
+        run, an A1 policy instance); without one, the proposal is its own owner. The verifier
+        gives every proposal a fresh id, whatever the input said: rate limits count proposals by it."""
         owner = owner or manual_owner()
+        proposal = proposal.model_copy(update={"proposal_id": uuid.uuid4().hex[:12]})
         before = network.configuration()
         self.audit.append("proposal", owner, proposal.proposal_id, network.time_s, proposal.model_dump(mode="json"))
         violations, deltas, predicted, unmet = self._check(proposal, network, before, list(expectations), owner)
