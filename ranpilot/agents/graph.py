@@ -18,7 +18,8 @@ from ranpilot.knowledge import QueryError, retrieve
 from ranpilot.intents.goals import ConfigChange
 from ranpilot.intents.inventory import Inventory, checked
 from ranpilot.intents.ts28312 import goals_of, to_intent, understanding_of
-from ranpilot.network import Action, ActionError, RanConfiguration, apply_actions
+from ranpilot.network import Action, ActionError, RanConfiguration
+from ranpilot.network.configuration import changed_cells
 from ranpilot.network.action_table import CELL_KINDS, setter
 from ranpilot.network.view import NetworkView
 from ranpilot.planning.situation import first_unmet
@@ -54,13 +55,9 @@ def configure(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     update = {"round": 1, "step_scale": 1.0, "verdict": None, "approval": None, "outcome": None, "outcome_detail": "",
               "kpis_before": net.observe().network, "baselines": {}, "passages": [], "choice": None, "tool_uses": [],
               "focus": None, "proposal": None}
-    outside = sorted({c.cell for c in understanding.changes} - set(state["scope_cells"]))
-    if outside:
-        return {**update, "outcome": Outcome.OUT_OF_SCOPE, "outcome_detail": f"cells {outside}"}
-    window = understanding.window
-    if window and not ff.within(net.time_of_day_h, window):
-        return {**update, "outcome": Outcome.OUTSIDE_WINDOW,
-                "outcome_detail": f"it is {net.time_of_day_h:05.2f} h, outside {window[0]}-{window[1]}; nothing was changed"}
+    not_now = not_here_or_now({c.cell for c in understanding.changes}, state, net)
+    if not_now:
+        return {**update, **not_now}
     actions = change_actions(understanding.changes, net.configuration(), [s.name for s in net.config.slices])
     return {**update, "proposal": Proposal(actions=actions,
                                            rationale=f"operator request: {understanding.text[:120]}")}
@@ -79,17 +76,22 @@ def retrieve_clauses(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
 
 def baseline(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     net, intent = runtime.context.network, state["intent"]
-    outside = sorted(ff.named_cells(intent) - set(state["scope_cells"]))
     update = {"baselines": ff.baselines(intent, net), "kpis_before": net.observe().network, "round": 0,
               "step_scale": 1.0, "verdict": None, "approval": None, "outcome": None, "outcome_detail": ""}
-    window = state["parse"].window or ff.time_window(intent)
+    return {**update, **not_here_or_now(ff.named_cells(intent), state, net)}
+
+
+def not_here_or_now(cells: set[int], state: AgentState, net: NetworkView) -> dict:
+    """The outcome that ends a request before anything is planned: cells outside the operator's
+    scope, or a time window (the parse's, for text and TS 28.312 intents alike) that is not now."""
+    outside = sorted(cells - set(state["scope_cells"]))
     if outside:
-        update.update(outcome=Outcome.OUT_OF_SCOPE, outcome_detail=f"cells {outside} are outside the operator's scope")
-    elif window and not ff.within(net.time_of_day_h, window):
-        update.update(outcome=Outcome.OUTSIDE_WINDOW,
-                      outcome_detail=f"it is {net.time_of_day_h:05.2f} h, outside the intent's time window "
-                                     f"{window[0]}-{window[1]}; nothing was changed")
-    return update
+        return {"outcome": Outcome.OUT_OF_SCOPE, "outcome_detail": f"cells {outside} are outside the operator's scope"}
+    window = state["parse"].window
+    if window and not ff.within(net.time_of_day_h, window):
+        return {"outcome": Outcome.OUTSIDE_WINDOW, "outcome_detail": f"it is {net.time_of_day_h:05.2f} h, outside the "
+                                                                     f"time window {window[0]}-{window[1]}; nothing was changed"}
+    return {}
 
 
 def route_baseline(state: AgentState) -> Literal["plan", "report"]:
@@ -116,11 +118,10 @@ def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
 def within_scope(actions: list, network: NetworkView, allowed: set[int]) -> list:
     """Only actions whose every changed cell is in the operator's scope (a power vector too)."""
     conf, cfg = network.configuration(), network.config
-    slices = [s.name for s in cfg.slices]
     kept = []
     for action in actions:
         try:
-            changed = {c.cell for c in conf.changes(apply_actions(conf, [action], cfg, check_ranges=False), slices)}
+            changed = changed_cells(conf, [action], cfg)
         except ActionError:
             changed = {getattr(action, "cell", -1)}  # malformed: kept only if its cell is in scope; the verifier rejects it
         if changed <= allowed:

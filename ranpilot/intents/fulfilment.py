@@ -10,7 +10,7 @@ from ranpilot.intents.model import (
     ExpectationFulfilmentResult, FulfilmentInfo, FulfilmentStatus, Intent, IntentConflictReport,
     IntentFeasibilityCheckReport, IntentFulfilmentReport, IntentReport, ReportExtension, TargetFulfilmentResult,
 )
-from ranpilot.intents.ts28312 import NETWORK_DN, daily_window, goals_of
+from ranpilot.intents.ts28312 import NETWORK_DN, goals_of
 from ranpilot.network.view import NetworkView
 from ranpilot.policies import TargetCheck
 from ranpilot.targets import condition_holds
@@ -48,10 +48,6 @@ def unmet(intent: Intent, net: NetworkView, base: Baselines) -> list[tuple[str, 
 def named_cells(intent: Intent) -> set[int]:
     """Every cell the intent's goals name (not the whole network they default to)."""
     return {c for _, g in goals_of(intent) for c in g.cells or []}
-
-
-def time_window(intent: Intent) -> tuple[str, str] | None:
-    return daily_window(intent)
 
 
 def within(hour: float, window: tuple[str, str]) -> bool:

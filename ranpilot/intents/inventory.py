@@ -25,8 +25,7 @@ class Inventory:
 
     @classmethod
     def of(cls, config: NetworkConfig, areas: dict[str, list[int]] | None = None) -> Inventory:
-        n_sites = 1 + 3 * config.num_rings * (config.num_rings + 1)
-        return cls(n_sites * config.sectors_per_site, tuple(s.name for s in config.slices), dict(areas or {}))
+        return cls(config.num_cells, tuple(s.name for s in config.slices), dict(areas or {}))
 
     def describe_cells(self) -> str:
         return f"cells are 0 to {self.num_cells - 1}"

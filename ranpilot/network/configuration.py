@@ -76,6 +76,13 @@ def action_for_change(change: Change) -> Action:
     return setter(change.parameter, change.cell, change.after, change.slice)
 
 
+def changed_cells(conf: RanConfiguration, actions: list[Action], cfg: NetworkConfig) -> set[int]:
+    """The cells whose configuration the actions would change (a power vector counts only the
+    cells whose power it moves); ActionError when the actions cannot apply."""
+    after = apply_actions(conf, actions, cfg, check_ranges=False)
+    return {c.cell for c in conf.changes(after, [s.name for s in cfg.slices])}
+
+
 def apply_actions(
     conf: RanConfiguration, actions: list[Action], cfg: NetworkConfig, check_ranges: bool = True
 ) -> RanConfiguration:

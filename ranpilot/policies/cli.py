@@ -14,7 +14,8 @@ from rich.table import Table
 from ranpilot import live
 from ranpilot.errors import ExitCode, InputError, reported
 from ranpilot.inputs import MAX_PROPOSAL_ACTIONS, check_cells, parse_cells, read_json, summary
-from ranpilot.network import ActionError, Network, apply_actions, parse_actions
+from ranpilot.network import ActionError, Network, parse_actions
+from ranpilot.network.configuration import changed_cells
 from ranpilot.network.cli import ConfigOption, fresh_network
 from ranpilot.policies.pack import PackError, PolicyPack, load_pack
 from ranpilot.policies.verifier import Proposal, Verdict, Verifier
@@ -112,10 +113,8 @@ def read_proposal(path: Path) -> Proposal:
 def check_scope(proposal: Proposal, network: Network, scope: list[int]) -> None:
     """InputError naming the cells outside `scope` that the proposal would change (an action that
     cannot apply counts by the cell it names; the verifier rejects it anyway)."""
-    conf, cfg = network.configuration(), network.config
     try:
-        changed = {c.cell for c in conf.changes(apply_actions(conf, proposal.actions, cfg, check_ranges=False),
-                                                [s.name for s in cfg.slices])}
+        changed = changed_cells(network.configuration(), proposal.actions, network.config)
     except ActionError:
         changed = {a.cell for a in proposal.actions if hasattr(a, "cell")}
     outside = sorted(changed - set(scope))
