@@ -18,6 +18,7 @@ import re
 
 from pydantic import ValidationError
 
+from ranpilot.inputs import summary
 from ranpilot.intents.goals import Goal, Understanding
 from ranpilot.intents.model import (
     Context, ExpectationObject, ExpectationTarget, GoalExtension, Intent, IntentExpectation, IntentInputError,
@@ -213,7 +214,7 @@ def read_request(value: str | dict) -> str | Intent:
         data = json.loads(value) if isinstance(value, str) else value
         intent = Intent.model_validate(data)
     except (ValueError, RecursionError) as exc:
-        message = exc.errors()[0] if isinstance(exc, ValidationError) else exc
+        message = summary(exc) if isinstance(exc, ValidationError) else exc
         raise IntentInputError(f"invalid TS 28.312 intent: {message}") from exc
     goals_of(intent)
     return intent
