@@ -13,11 +13,14 @@ from ranpilot.targets import THROUGHPUT_TARGETS, Condition, Target, spec
 
 GUARD_WORDS = r"keep\w*|maintain\w*|preserv\w*|protect\w*|without \w+ing|without (?:any )?\w+ (?:loss|drop|degradation|hit)"
 GUARD_CLAUSE = re.compile(r"(keeping|maintaining|preserving|protecting|without \w+ing)\b", re.I)  # after 'while'
-ENSURE_WORDS = re.compile(rf"\b({GUARD_WORDS}|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|never|must not|"
+ENSURE_WORDS = re.compile(rf"\b({GUARD_WORDS}|kept|held|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|never|must not|"
                           r"mustn't|should not|shouldn't|do not|don't|doesn't|does not)\b", re.I)
+GUARD_VERBS = re.compile(rf"\b({GUARD_WORDS}|kept|held|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|"
+                         r"(?:don't|do not|not|never|no) (?:hurt|harm|degrad|worsen|affect|impact|touch|increas|reduc|lower|rais)\w*)\b", re.I)
 EDGE_DEFAULT_PCT = 5.0  # 'cell edge' read as the worst 5% of users
 CELL_SHARE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+|our\s+)?(?:[\w']+\s+)?cells\b|\bcells?\s+(?:with|whose|that|where)\b|"
-                        r"\b(?:low-?\w+|weak(?:ly)? covered|poorly covered|overloaded|hot)\s+cells\b", re.I)
+                        r"\b(?:low-?\w+|weak(?:ly)?[- ]cover\w*|poor(?:ly)?[- ]cover\w*|bad[- ]coverage|low[- ]sinr|"
+                        r"overloaded|hot)\s+cells?\b|\bcells?\s+(?:ratio|share)\b", re.I)
 UE_SHARE_OF = {Target.LOW_DL_RAN_UE_THPT_RATIO: Target.LOW_DL_THPT_UE_SHARE, Target.WEAK_RSRP_RATIO: Target.WEAK_RSRP_UE_SHARE,
                Target.LOW_SINR_RATIO: Target.LOW_SINR_UE_SHARE}
 CELL_SHARE_OF = {ue: cell for cell, ue in UE_SHARE_OF.items()}
@@ -42,7 +45,8 @@ def share_kind(target: Target, clause: str) -> Target:
 def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack) -> Goal | Problem:
     """The goal a clause states about `target` over `scope`, or the question or refusal it calls for."""
     target, (cells, slices) = Target(target), scope
-    qs = ex.quantities(clause)
+    relative = ex.BY_PERCENT_RE.search(clause)
+    qs = [q for q in ex.quantities(clause) if not (relative and relative.start() <= q.start < relative.end())]
     share = ex.user_share(clause)
     if share and not 0 <= share[0] <= 100:
         return "rejected", "invalid_value", f"{share[0]:g}% of users is not a share: it must lie within 0-100%"
@@ -64,12 +68,12 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
               "verb": "ENSURE" if ENSURE_WORDS.search(clause) else "DELIVER"}
     pcts = [q.value for q in qs if q.unit == "%"]
     direction = ex.direction_verb(clause, s.higher_is_better)
-    relative = ex.BY_PERCENT_RE.search(clause)
     signed = relative is not None and relative.group(1)[0] in "+-"
-    if relative and (not s.is_ratio or signed or (len(pcts) == 1 and direction)):
+    if relative and (not s.is_ratio or signed or (not pcts and direction)):
         # 'by -50%' (halve, down to half of today's) carries its sign; 'cut by 10%' takes the verb's
         change = float(relative.group(1)) if signed else abs(float(relative.group(1))) * (1 if direction >= 0 else -1)
-        return Goal(**common, bound="min" if change > 0 else "max", change_pct=change)
+        threshold = ratio_value(target, clause, qs, pcts, pack)[1] if s.is_ratio else None
+        return Goal(**common, bound="min" if change > 0 else "max", change_pct=change, threshold=threshold)
     threshold = None
     if s.is_ratio:
         value, threshold = ratio_value(target, clause, qs, pcts, pack)
@@ -77,12 +81,12 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
             value = 100.0 - share[0]  # the ratio counts the poorly served users
     else:  # percentages of a load target are values, not ratios
         matching = [q.value for q in qs if q.unit == s.unit]
-        value = matching[0] if matching else None
+        value = matching[0] if matching else ex.bare_value(clause)
     between = ex.BETWEEN_RE.search(clause)
     if between:
         low, high = sorted((float(between.group(1)), float(between.group(2))))
         return Goal(**common, bound="range", range=(low, high), threshold=threshold)
-    guard = GUARD_CLAUSE.match(clause) is not None
+    guard = GUARD_CLAUSE.match(clause) is not None or (value is None and not direction and GUARD_VERBS.search(clause) is not None)
     if value is None and (guard or direction):
         # 'without hurting latency', 'while keeping throughput': no worse than today.
         # 'cut transmit power at night': strictly better than today, by an unstated amount.

@@ -18,7 +18,7 @@ from ranpilot.intents import extraction as ex
 
 BREAKS = re.compile(r"\s*;\s*|\.\s+(?=\S)|\s*\n\s*|:\s+|,?\s+\b(?:but(?: also)?|while|whilst|and also|as well as|plus|also|yet|"
                     r"whereas|meanwhile|then|and then|as long as|so long as|provided(?: that)?|on condition that|"
-                    r"given that)\b\s+|,?\s+(?=without\b)|\s*,\s*|\s+\band\b\s+|\s+&\s+|\s+-\s+", re.I)
+                    r"given that)\b\s+|,?\s+(?=without\b)|\s*,\s*|\s+\band\b\s+|\s+[&+]\s+|\s+-\s+", re.I)
 LEADING = re.compile(r"^(?:(?:and|but|while|whilst|also|then|yet|so|plus|or)\b[\s,]*)+", re.I)
 LIST_NUMBER = re.compile(r"(?:^|(?<=[\s;,]))\(?\d\)\s*")
 BETWEEN_AND = re.compile(r"(\bbetween\s+-?[\d.]+(?:\s*[^\s\d]+)?)\s+and\s+(?=-?\d)", re.I)
@@ -27,10 +27,15 @@ COMPARATOR_START = re.compile(r"^(?:above|below|under|over|at least|at most|less
 KPI_WORDS = re.compile(r"\b(thr?o?u?g?h?put|thruput|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|latncy|delays?|"
                        r"energy|enrgy|power|electricity|kwh|kw|watts?|coverage|covrage|covered|rsrp|signal|sinr|interference|"
                        r"loads?|prbs?|resources?|util\w*|congest\w*|overload\w*|hot|efficien\w*|edge|slow|sleep|asleep|awake|wake|"
-                       r"\w*activat\w*|back on|power\w* (?:down|up)|(?:switch|turn)\w* (?:\w+ )?(?:off|on)|tilt\w*|cio|p-?max|offset|bits per joule)\b", re.I)
-STATES = re.compile(r"\bby\s+[+-]?\d|\d\s*(?:%|mbit/s|ms\b|kw\b|bit/j|dbm?\b)|\b(?:better|improve\w*|optimi[sz]\w*|"
+                       r"\w*activat\w*|back on|power\w* (?:down|up)|(?:switch|turn)\w* (?:\S+ )?(?:off|on)|(?:up|down)?-?tilt\w*|cio|p-?max|offset|bits per joule)\b", re.I)
+STATES = re.compile(r"\bby\s+[+-]?\d|(?:\b(?:above|below|under|over|at least|at most|to)|[<>]=?)\s*-?\d|\d\s*(?:%|mbit/s|ms\b|kw\b|bit/j|dbm?\b)|\b(?:better|improve\w*|optimi[sz]\w*|"
                     r"enhance\w*|maximi[sz]\w*|minimi[sz]\w*)\b", re.I)
 POINTS_BACK = re.compile(r"\b(?:it|them|that|this|its|their)\b", re.I)
+SCOPE_BACK = re.compile(r"\b(?:there|those cells|these cells|(?:the )?same(?: cells| area| ones)?|in those|in these)\b", re.I)
+CONTINUES = re.compile(r"^(?:which|i\.e\.?|ie|meaning|that is|measured|expressed|counted|defined|where (?:a|the))\b", re.I)
+HEADING = re.compile(r"(?:^|(?<=[.;\n]))\s*([^.;:\n]{1,80}?)\s*:\s+(?=\S)")
+LEADING_SCOPE = re.compile(r"^((?:on|in|at|for|across|within)\s+(?:the\s+)?(?:cells#[\d_]+|[\w-]+\s+(?:cells|area)))\s+(?=[a-z])",
+                           re.I)
 NETWORK_WIDE = re.compile(r"\b(?:network[- ]wide|(?:the |our )?(?:whole|entire) network|across the network|all (?:the )?cells|"
                           r"every(?:where| cell)|all sites|of the network|the network's cells)\b", re.I)
 
@@ -61,7 +66,9 @@ def split(text: str) -> tuple[list[str], list[str]]:
     request: list[str] = []
     trailing = False
     for piece in filter(None, pieces):
-        if states_something(piece):
+        if clauses and CONTINUES.match(piece):
+            clauses[-1] = f"{clauses[-1]}, {piece}"
+        elif states_something(piece):
             if trailing:  # a scope piece between two clauses belongs to the one before
                 clauses[-1] = f"{clauses[-1]}, {request.pop()}"
                 trailing = False
@@ -96,18 +103,48 @@ def scope_of(text: str, areas: dict[str, list[int]]) -> tuple[Cells, bool, list[
 
 
 def clauses_of(text: str, areas: dict[str, list[int]]) -> list[Clause]:
-    """The clauses of a (canonical) request, each with the scope it applies to."""
-    parts, request = split(text)
-    request_cells, _, request_slices = scope_of(" ".join(request), areas)
+    """The clauses of a (canonical) request, each with the scope it applies to. A heading
+    ('Downtown: ...', 'URLLC @ airport: ...; eMBB @ airport: ...', 'improve the cell edge in
+    downtown: ...') scopes what follows it, up to the next heading, and is not a clause itself."""
     out: list[Clause] = []
-    for part in parts:
-        cells, named, slices = scope_of(part, areas)
-        own_kpi = KPI_WORDS.search(re.sub(r"\b(?:sleep|asleep|awake|wake)\b", "", part, flags=re.I))
-        back = bool(out) and not ex.SLICE_RE.search(part) and not own_kpi and (
-            COMPARATOR_START.match(part) is not None or POINTS_BACK.search(part) is not None)
-        if back and not named:
-            cells, named, slices = out[-1].cells, out[-1].named, out[-1].slices
-        elif not named:
-            cells = request_cells
-        out.append(Clause(part, cells, named, slices or ([] if back else request_slices), back))
+    for heading, body in headed(text):
+        parts, request = split(body)
+        if heading is None and parts and (lead := LEADING_SCOPE.match(parts[0])):
+            request.append(lead.group(1))  # 'On cells 9-11 get ... without ...': said for the whole request
+        request_cells, _, request_slices = scope_of(" ".join(request if heading is None else [heading, *request]), areas)
+        for part in parts:
+            out.append(_clause(part, areas, out[-1] if out else None, request_cells, request_slices))
     return out
+
+
+def headed(text: str) -> list[tuple[str | None, str]]:
+    """(heading or None, the text it heads)."""
+    marks = [m for m in HEADING.finditer(text) if _is_heading(m.group(1), text[m.end():])]
+    if not marks:
+        return [(None, text)]
+    pieces = [(None, text[:marks[0].start()])] if text[:marks[0].start()].strip(" .;") else []
+    for m, nxt in zip(marks, [*marks[1:], None]):
+        pieces.append((m.group(1), text[m.end(): nxt.start() if nxt else len(text)]))
+    return pieces
+
+
+def _is_heading(head: str, rest: str) -> bool:
+    if ex.quantities(head) or ex.BY_PERCENT_RE.search(head) or not re.search(r"[a-z]", rest, re.I):
+        return False
+    if not states_something(head):
+        return names_scope(head)
+    return bool(ex.quantities(rest) or ex.BY_PERCENT_RE.search(rest))
+
+
+def _clause(part: str, areas: dict[str, list[int]], previous: Clause | None, request_cells: Cells,
+            request_slices: list[str]) -> Clause:
+    cells, named, slices = scope_of(part, areas)
+    own_kpi = KPI_WORDS.search(re.sub(r"\b(?:sleep|asleep|awake|wake)\b", "", part, flags=re.I))
+    back = previous is not None and not ex.SLICE_RE.search(part) and not own_kpi and (
+        COMPARATOR_START.match(part) is not None or POINTS_BACK.search(part) is not None)
+    if previous is not None and not named and (back or SCOPE_BACK.search(part)):
+        cells, named = previous.cells, previous.named
+        slices = slices or (previous.slices if back else [])
+    elif not named:
+        cells = request_cells
+    return Clause(part, cells, named, slices or ([] if back else request_slices), back)

@@ -22,16 +22,18 @@ PARAMETERS = (
     ("tilt_deg", re.compile(r"\b(?:down|up)?-?tilt\w*\b|\bantenna\b", re.I), "deg"),
     ("tx_power_dbm", re.compile(r"\b(?:tx|transmit\w*|transmission|output|cell|dl|downlink)? ?power\b|\btransmit\b", re.I), "dB"),
 )
-PRB_WORDS = re.compile(r"\b(?:prbs?|resource blocks?|radio resources?)\b", re.I)
-PRB_SETTING = re.compile(r"\b(?:min(?:imum)?\.?|reserve\w*|give|guarantee\w*|set|share|ratio|allocat\w*|dedicate\w*|"
+PRB_WORDS = re.compile(r"\b(?:prbs?|resource blocks?|(?:radio )?resources?|capacity|bandwidth)\b", re.I)
+PRB_SETTING = re.compile(r"\b(?:min(?:imum)?\.?|reserve\w*|give|gets?|receives?|guarantee\w*|set|share|ratio|allocat\w*|dedicate\w*|"
+                         r"earmark\w*|assign\w*|allot\w*|"
                          r"raise|increase|lower|decrease|reduce|cut)\b", re.I)
 
 
-def config_changes(clause: str, cells: list[int] | None) -> list[ConfigChange]:
-    """The configuration changes a clause asks for on `cells` (its scope), or [] when it asks for none."""
+def config_changes(clause: str, cells: list[int] | None, slices: list[str] = ()) -> list[ConfigChange]:
+    """The configuration changes a clause asks for on `cells` and `slices` (its scope), or [] when
+    it asks for none."""
     if not cells:
         return []
-    share = _prb_share(clause)
+    share = _prb_share(clause, list(slices))
     if share is not None:
         slice_, kind, number = share
         return [ConfigChange(parameter="min_prb_ratio", cell=c, slice=slice_, **{kind: number}) for c in cells]
@@ -47,10 +49,10 @@ def config_changes(clause: str, cells: list[int] | None) -> list[ConfigChange]:
     return []
 
 
-def _prb_share(clause: str) -> tuple[str, str, float] | None:
+def _prb_share(clause: str, scope_slices: list[str]) -> tuple[str, str, float] | None:
     """(slice, 'value' | 'delta', ratio 0-1) for a slice's PRB share: 'reserve 20% of PRBs for URLLC',
     'min PRB ratio 0.1 for eMBB', 'raise the PRB share of mMTC by 5 percentage points'."""
-    slices = ex.slices(clause)
+    slices = ex.slices(clause) or scope_slices
     if len(slices) != 1 or not PRB_WORDS.search(clause) or not PRB_SETTING.search(clause):
         return None
     t = clause.lower()
@@ -87,6 +89,8 @@ def _move(clause: str, parameter: str, unit: str) -> tuple[str, float] | None:
     x = float(number.group(1))
     by = re.search(r"\bby\s+" + NUM, t) or re.search(r"(?:^|\s)[+-]\s*\d", t)
     if parameter == "tilt_deg":
+        if re.search(r"\b(?:lower|drop)\w*\s+(?:\w+\s+)?antenna|\bantenna\w*\s+(?:\w+\s+){0,3}?lower", t):
+            return "delta", abs(x)  # a lowered antenna points further down
         if re.search(r"\bdown|\bdowntilt", t):
             return ("delta", abs(x)) if by or not re.search(r"\bto\s+" + NUM, t) else ("value", x)
         if re.search(r"\bup\b|\buptilt", t):

@@ -16,13 +16,14 @@ BY_PERCENT_RE = re.compile(
     r"(?:about\s+|around\s+|roughly\s+)?)([+-]?\d+(?:\.\d+)?)\s*%", re.I)
 CELL_ID = r"\d+\b(?!\.\d)(?!:\d|\s*(?:am\b|pm\b|[ap]\.m|h\b|o'clock|%|mbit/s|ms\b|kw\b|bit/j|dbm?\b|deg|°|s\b|seconds?|w\b|kbps|mbps|gbps))"
 CELL_LIST = re.compile(r"\bcells?(?:\s+(?:ids?|numbers?|numbered|no\.?|#))?\s*(" + CELL_ID +
-                       r"(?:\s*(?:,\s*and|,|and|&|or|to|through|thru|-)\s*" + CELL_ID + r")*)", re.I)
+                       r"(?:\s*(?:,\s*and|,|and|&|or|to|through|thru|until|till|\.\.|-)\s*" + CELL_ID + r")*)", re.I)
 CELLS_RE = re.compile(r"\bcells?#([\d_]+)", re.I)
 SLICE_RE = re.compile(r"\b(urllc|embb|mmtc|miot)\b", re.I)
-USER_SHARE_RE = re.compile(NUMBER + r"\s*(?:%|percent|per cent)\s+of\s+(?:the\s+|all\s+)?(?:\w+\s+)?"
-                           r"(?:users|ues|subscribers|devices|customers)\b(.{0,40})", re.I)
-SHARE_SERVED = re.compile(r"^\W*(?:\w+\s+){0,3}?(above|over|at least|more than|covered|get|gets|receive|see|sees|enjoy|with good|"
-                          r"have good|has good|experience good|or more|stay above|keep good)\b", re.I)
+USER_SHARE_RE = re.compile(NUMBER + r"\s*(?:%|percent|per cent)\s+of\s+(?:the\s+|all\s+|our\s+)?(?:\w+\s+)?"
+                           r"(?:users|ues|subscribers|devices|customers|clients|people|passengers|travell?ers|visitors|fans|"
+                           r"spectators|attendees|guests|handsets|phones|terminals)\b(.{0,40})", re.I)
+SHARE_SERVED = re.compile(r"^\W*(?:\w+\s+){0,4}?(above|over|at least|more than|covered|get|gets|receive|see|sees|enjoy|good|"
+                          r"or more|stay above)\b", re.I)
 SHARE_SERVED_BEFORE = re.compile(r"(?:coverage|covered|good \w+|service)\s+(?:for|to|of)\s+(?:at least\s+)?$", re.I)
 SHARE_WORST = re.compile(r"(?:bottom|worst|lowest|weakest|poorest|slowest)\s+$", re.I)
 SLICE_NAMES = {"urllc": "URLLC", "embb": "eMBB", "mmtc": "mMTC", "miot": "mMTC"}
@@ -65,6 +66,17 @@ def quantities(text: str) -> list[Quantity]:
     for m in UNIT_RE.finditer(text):
         out.append(Quantity(float(m.group(1)), canonical_unit(m.group(2)), m.start()))
     return out
+
+
+BARE_VALUE = re.compile(r"(?:\b(?:above|below|under|over|at least|at most|to|than|of|beyond)|[<>]=?|=)\s*" + NUMBER +
+                        r"(?![\d.]|\s*(?:%|[a-z]+/|mbit|ms\b|kw\b|dbm?\b|deg|°|x\b|times|cells?\b|users?\b|ues?\b))", re.I)
+
+
+def bare_value(text: str) -> float | None:
+    """A number compared without a unit ('keep it above 40', 'throughput above 30'): read in the
+    target's own unit, as the labelling contract says values are given."""
+    m = BARE_VALUE.search(text)
+    return float(m.group(1)) if m else None
 
 
 def user_share(text: str) -> tuple[float, bool] | None:
@@ -114,15 +126,18 @@ def direction_verb(text: str, higher_is_better: bool = True) -> int:
     return 0
 
 
+RANGE_WORD = r"(?:-|to|through|thru|until|till|\.\.)"
+
+
 def tokenize_cells(text: str) -> str:
     """Each list of cell ids as one token, 'cells 3, 4 and 7' / 'cells 2 through 5' -> 'cells#3_4_7' /
     'cells#2_3_4_5', so that splitting the text into clauses cannot cut a list and no number
     reader takes a cell id for a quantity ('cell 3 to 50%' names cell 3, not cells 3 to 50)."""
     def token(m: re.Match) -> str:
         body, ids = m.group(1), []
-        for a, b in re.findall(r"(\d+)\s*(?:-|to|through|thru)\s*(\d+)", body, re.I):
+        for a, b in re.findall(rf"(\d+)\s*{RANGE_WORD}\s*(\d+)", body, re.I):
             ids.extend(range(int(a), int(b) + 1))
-        body = re.sub(r"\d+\s*(?:-|to|through|thru)\s*\d+", " ", body, flags=re.I)
+        body = re.sub(rf"\d+\s*{RANGE_WORD}\s*\d+", " ", body, flags=re.I)
         ids.extend(int(n) for n in re.findall(r"\d+", body))
         return "cells#" + "_".join(str(i) for i in sorted(set(ids)))
 

@@ -16,9 +16,11 @@ from ranpilot.intents.safety import UNSUPPORTED
 
 ORDER = ("safety_override", "out_of_domain", "unsafe_value", "invalid_value", "unsupported_kpi", "unknown_cell",
          "unknown_slice", "unknown_area", "contradiction", "vague", "missing_value")
-IMPROVE_WORDS = re.compile(r"\b(?:better|improve\w*|optimi[sz]\w*|fix|enhance\w*|tune|target|goal|network|radio|cells?|"
-                           r"slice|users?|ues?|traffic|kpis?|performance|quality|sites?|decided|determined|confirmed|tbd|tbc|later|pending)\b",
-                           re.I)
+OTHER_REQUEST = re.compile(
+    r"^\W*(?:(?:please|pls|kindly|hey|hi|hello|ok|now|also|and)\W+)*(?:(?:could|can|would|will) (?:you|u)\s+(?:please\s+)?|"
+    r"i (?:want|need|would like) (?:you )?to\s+)?(?:write|draft|compose|book|order|buy|send|e-?mail|reset|translate|tell|"
+    r"summari[sz]e|remind|find|play|sing|recommend|explain|give me|get me|what(?:'s| is| are| was)|who|where|when|how much|"
+    r"how many|how do)\b", re.I)
 
 
 def first(problems: list[Problem | None]) -> Problem | None:
@@ -28,12 +30,13 @@ def first(problems: list[Problem | None]) -> Problem | None:
 
 
 def out_of_domain(text: str) -> Problem | None:
-    """A piece of at least three words that says nothing about the network ('write me a haiku',
-    'book me a taxi to the office')."""
+    """A piece that asks for something other than the network ('write me a haiku', 'book me a
+    taxi to the office', "what's the weather"). Courtesy and context around a network request
+    ('for the sake of our visitors', 'thank you very much') are not requests of their own."""
     for piece in BREAKS.split(text):
         words = re.findall(r"[a-z']+", piece.lower())
-        if len(words) >= 3 and not (KPI_WORDS.search(piece) or IMPROVE_WORDS.search(piece) or names_scope(piece)
-                                    or UNSUPPORTED.search(piece) or re.search(r"\d", piece)):
+        if len(words) >= 2 and OTHER_REQUEST.match(piece) and not (
+                KPI_WORDS.search(piece) or ex.quantities(piece) or ex.CELLS_RE.search(piece) or UNSUPPORTED.search(piece)):
             return "rejected", "out_of_domain", f"out of domain: {piece.strip()!r} is not about the radio network"
     return None
 

@@ -33,9 +33,10 @@ VERB_CHANGES = (("halve", "cut by 50%"), ("double", "raise by 100%"), ("triple",
 
 # Units, by the text that names them, as pint understands them; each is converted to its target's unit.
 UNIT_ALIASES = (
-    (r"gbps|gbit/s|gbits?/s|gb/s|gigabits?(?: per second)?", "Gbit/s"),
-    (r"mbps|mbit/s|mbits?/s|mb/s|megabits?(?: per second)?(?!\s*per\s+joule)|mbits?(?!\s*/\s*j|\s*per\s+joule)", "Mbit/s"),
-    (r"kbps|kbit/s|kbits?/s|kb/s|kilobits?(?: per second)?(?!\s*per\s+joule)", "kbit/s"),
+    (r"gbps|gbit/s|gbits?/s|gb/s|gigabits?/s|gigabits?(?: per second)?", "Gbit/s"),
+    (r"mbps|mbit/s|mbits?/s|mb/s|megabits?/s|megabits?(?: per second)?(?!\s*per\s+joule)|mbits?(?!\s*/\s*j|\s*per\s+joule)",
+     "Mbit/s"),
+    (r"kbps|kbit/s|kbits?/s|kb/s|kilobits?/s|kilobits?(?: per second)?(?!\s*per\s+joule)", "kbit/s"),
     (r"gbits?/j|gigabits? per joule", "Gbit/J"),
     (r"mbits?/j|mb/j|megabits? per joule|mbits? per joule", "Mbit/J"),
     (r"kbits?/j|kb/j|kilobits? per joule|kbits? per joule", "kbit/J"),
@@ -76,15 +77,25 @@ def canonical(text: str) -> str:
     return units(t)
 
 
-ABBREVIATIONS = {r"t-?put|thruput|thp|thrpt": "throughput", r"enrgy|engy": "energy", r"util": "utilisation",
-                 r"eff": "efficiency", r"avg": "average", r"lat": "latency", r"covrage": "coverage", r"latncy": "latency"}
+ABBREVIATIONS = {r"t-?put|thruput|thp|thrpt|througput|throughtput|thoughput": "throughput", r"enrgy|engy|enery": "energy",
+                 r"util": "utilisation", r"eff": "efficiency", r"ee": "energy efficiency", r"avg": "average", r"lat": "latency",
+                 r"covrage|coverge": "coverage", r"latncy|latecy|latancy": "latency", r"pwr": "power", r"w/o": "without",
+                 r"prio": "priority"}
 
 
 def symbols(text: str) -> str:
     """One spelling for dashes, comparison signs, percent words and common abbreviations ('tput')."""
     t = re.sub(r"[–—−]", "-", text)
     for short, word in ABBREVIATIONS.items():
-        t = re.sub(rf"\b(?:{short})\b", word, t, flags=re.I)
+        t = re.sub(rf"(?<![\w/])(?:{short})(?![\w/])", word, t, flags=re.I)
+    t = re.sub(r"\b(more|less|fewer|higher|lower|greater|better|worse|rather)\s+then\b", r"\1 than", t, flags=re.I)
+    t = re.sub(r"(?<![\d,.])(\d{1,3})((?:,\d{3})+)(?![\d,])", lambda m: m.group(1) + m.group(2).replace(",", ""), t)
+    t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
+    t = re.sub(r"\bc(\d{1,3})\b", r"cell \1", t)  # 'c20': cell 20
+    t = re.sub(r"\b(cio|tilt|power)\s+(on|of|for|at)\s+(\d{1,3})\b(?!\s*(?:%|db|deg|°|m|w\b|k))", r"\1 \2 cell \3", t, flags=re.I)
+    t = re.sub(r"\bdecibels?\b", "dB", t, flags=re.I)
+    t = re.sub(r"(bits?|bytes?)\s+(?:per|a)\s+second\b", r"\1/s", t, flags=re.I)
+    t = re.sub(r"\b(?:to|at)\s+(?:none|nil|zero)\b(?!\s*(?:%|[a-z]+/|mbit|ms\b|kw\b|db))", "to 0%", t, flags=re.I)
     t = t.replace("≥", ">=").replace("≤", "<=")
     t = re.sub(r"\s*\b(?:per ?cent|pct)\b", "%", t, flags=re.I)
     t = re.sub(r"\bover(?=\s+(?:the\s+|all\s+|our\s+)?(?:whole|entire|network|cells?\b|\w+\s+(?:cells|area)\b))", "across", t,
@@ -113,8 +124,24 @@ def fractions(t: str) -> str:
     return re.sub(r"\bhalf\b", "50%", t, flags=re.I)
 
 
+CHANGE_VERB = r"cut|reduce|lower|decrease|trim|shave|drop|raise|increase|boost|grow|lift|improve"
+NOT_A_CHANGE = re.compile(r"\b(?:to|below|under|above|over|at|than|of|within|from|between|is|are)\b|[<>=]", re.I)
+NOW = r"(?:currently|right now|rn|at the moment|at present)"
+STATED_TODAY = re.compile(rf"\b{NOW}\s+(?:is\s+|at\s+|around\s+|about\s+)?~?\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?|"
+                          rf"~\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?\s+{NOW}\b", re.I)
+
+
 def relative(t: str) -> str:
-    """Relative changes as 'by N%': halve, double, triple, 'in half', '2 times today's'."""
+    """Relative changes as 'by N%': halve, double, triple, 'in half', '2 times today's', 'cut energy
+    25%', '↑20%'. A value stated as today's ('currently ~25', '~85% rn') is context, not a goal."""
+    t = STATED_TODAY.sub(" ", t)
+    t = re.sub(r"↑\s*", "up ", re.sub(r"↓\s*", "down ", t))
+    t = re.sub(r"\b(\d+)(?:st|nd|rd|th|%)?[- ]?(?:ile|percentile)\b", r"bottom \1% of users", t, flags=re.I)
+
+    def by(m: re.Match) -> str:
+        return m.group(0) if NOT_A_CHANGE.search(m.group(2)) else f"{m.group(1)} {m.group(2)}by {m.group(3)}"
+
+    t = re.sub(rf"\b({CHANGE_VERB})\s+((?:[\w'#-]+\s+){{1,4}}?)({N}\s*%)(?!\s*(?:of|or)\b)", by, t, flags=re.I)
     t = re.sub(r"\bin half\b", "by half", t, flags=re.I)
     t = MULTIPLE.sub(lambda m: f"by +{(float(m.group(2) or MULTIPLES[m.group(1).lower()]) - 1) * 100:g}%", t)
     for verb, canon in VERB_CHANGES:

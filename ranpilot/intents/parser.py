@@ -19,7 +19,7 @@ import unicodedata
 from ranpilot.intents import schedule
 from ranpilot.intents.build import build_goal
 from ranpilot.intents.classify import classify
-from ranpilot.intents.clauses import Clause, clauses_of
+from ranpilot.intents.clauses import Clause, clauses_of, names_scope
 from ranpilot.intents.config_requests import config_changes
 from ranpilot.intents.goals import ConfigChange, Goal, Understanding
 from ranpilot.intents.inventory import Inventory, Problem, change_problem, goal_problem
@@ -70,7 +70,7 @@ def _no(text: str, problem: Problem) -> Understanding:
 
 
 def _changes(clauses: list[Clause]) -> list[ConfigChange]:
-    return [c for clause in clauses for c in config_changes(clause.text, clause.cells)]
+    return [c for clause in clauses for c in config_changes(clause.text, clause.cells, clause.slices)]
 
 
 def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyPack, problems: list) -> list[Goal]:
@@ -80,10 +80,12 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     for clause, (target, _) in zip(clauses, labelled):
         targets.append(targets[-1] if clause.points_back and targets and targets[-1] else target)
     if all(target is None for target in targets):
-        problems.append(("clarify", "vague", WHICH_KPI) if RAN_WORDS.search(text) or UNSUPPORTED.search(text) else
+        about_network = RAN_WORDS.search(text) or UNSUPPORTED.search(text) or any(c.named or c.slices for c in clauses)
+        problems.append(("clarify", "vague", WHICH_KPI) if about_network or names_scope(text) else
                         ("rejected", "out_of_domain", "out of domain: this is not about the radio network"))
         return []
     goals: list[Goal] = []
+    unpinned: list[tuple[tuple, Problem]] = []
     for clause, target in zip(clauses, targets):
         if vague(clause.text):
             problems.append(("clarify", "vague", WHICH_KPI))
@@ -91,9 +93,15 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
         if target is None:
             continue
         built = build_goal(target, clause.text, (clause.cells, clause.slices), pack)
-        if isinstance(built, tuple):
+        if isinstance(built, tuple) and built[1] == "missing_value":
+            unpinned.append(((target, tuple(clause.cells or ())), built))
+        elif isinstance(built, tuple):
             problems.append(built)
-            continue
-        problems.append(goal_problem(built, inventory))
-        goals.append(built)
+        else:
+            problems.append(goal_problem(built, inventory))
+            goals.append(built)
+    # 'The power bill is too high. Reduce energy by 10%': a clause without a value about a KPI and
+    # scope another clause pins down is context, not a second goal.
+    pinned = {(g.target, tuple(g.cells or ())) for g in goals}
+    problems += [problem for key, problem in unpinned if key not in pinned]
     return goals

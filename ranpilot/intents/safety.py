@@ -16,6 +16,8 @@ DEFEAT = (r"ignor\w*|disregard\w*|bypass\w*|skip\w*|disabl\w*|overrid\w*|overrul
 SAFEGUARD = (r"safety|safeguards?|polic(?:y|ies)|guard ?rails?|rules?|constraints?|limits?|verifier|verification|"
              r"approvals?|protections?|checks?|restrictions?|caps?|dry[- ]?runs?|sign[- ]?off|validation|gatekeep\w*")
 OVERRIDE = re.compile(rf"\b(?:{DEFEAT})\b(?:\W+\w+){{0,6}}?\W+(?:{SAFEGUARD})\b|"
+                      rf"\b(?:{SAFEGUARD})\b[^.]{{0,80}}[.;:,]?\s*(?:\w+\s+){{0,3}}?(?:{DEFEAT})\s+(?:it|them|this|that|those)\b|"
+                      rf"\b(?:{SAFEGUARD})\s+(?:do|does|should|shall|must)\s*(?:not|n't)\s+apply\b|"
                       rf"\bwithout (?:any |the |a |an )?(?:usual |normal |regular |extra )?(?:{SAFEGUARD})\b", re.I)
 SPEAKER = (r"<\s*/?\s*system\s*>|\[\s*system\s*\]|(?:^|[\s(.;])system\s*(?:note|message|prompt|override|instruction|notice)?\s*:|"
            r"\b(?:message|note|notice|instruction)s? from (?:the )?(?:system|admin\w*|root|vendor|developers?)\b|"
@@ -23,7 +25,8 @@ SPEAKER = (r"<\s*/?\s*system\s*>|\[\s*system\s*\]|(?:^|[\s(.;])system\s*(?:note|
 CLAIM = (r"\b(?:as|i'?m|i am|speaking as|acting as)\s+(?:the |an |your |a )?(?:on-?call |network |system |senior |chief )*"
          r"(?:admin\w*|root|super ?user|operator in charge|developer|owner|vendor)\b|"
          r"\b(?:authori[sz]ed|approved|sanctioned|signed off|cleared) by (?:the )?(?:root|admin\w*|system|vendor|management|"
-         r"operator|noc|security)\b|\b(?:admin\w*|root|vendor|operator) (?:override|rights|privileges?|access|mode)\b|"
+         r"operator|noc|security)\b|\b(?:admin\w*|root|vendor|operator|super ?user) (?:override|rights|privileges?|access|mode|"
+         r"authority|permissions?)\b|"
          r"\bi (?:hereby )?(?:authori[sz]e|approve|allow|permit|grant)\b|\bapprovals? (?:is |has been |was )?(?:already )?"
          r"(?:granted|given|obtained)\b|\bno (?:checks?|approvals?|verification|validation|review) (?:is |are )?"
          r"(?:needed|required|necessary)\b")
@@ -35,7 +38,7 @@ AUTHORITY = re.compile(
     r"\b(?:developer|maintenance|god|unrestricted|jailbreak) mode\b|\bprevious instructions\b|\bnew instructions\b", re.I)
 UNSUPPORTED = re.compile(
     r"\b(?:uplink|up-link|ul)\b|\bjitter\b|\bpacket[- ]?loss\b|\bcall[- ]?drops?\b|\bdropped calls?\b|\bdrop(?:ped)?[- ]call\b|"
-    r"\bhandover success\b|\bho success\b|\bbler\b|\bblock(?:ing|ed) rate\b|\bmos\b|\bvoice quality\b|\baccessibility\b|"
+    r"\bdrop(?:ped|s)?\s+(?:\w+\s+)?calls?\b|\bcalls?\s+(?:\w+\s+)?drop(?:ped|s)?\b|\bhandover success\b|\bho success\b|\bbler\b|\bblock(?:ing|ed) rate\b|\bmos\b|\bvoice quality\b|\baccessibility\b|"
     r"\bretainability\b|\bpaging\b|\brrc (?:setup|connection)\b|\bcall setup\b|\bsetup success\b|"
     r"\bradio link failures?\b|\brlfs?\b|\bcsfb\b|\bvolte\b", re.I)
 SWITCH_ALL_OFF = re.compile(r"\b(?:switch|turn|shut|power|put|deactivat|disabl|sleep|kill)\w*\s*(?:off|down)?\s+(?:all|every|"

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 
 MARKED = r"(?:am|pm|a\.m\.|p\.m\.|h\b|hrs?\b|o'clock|in the (?:morning|evening|afternoon)|at night|tonight)"
-CLOCK = rf"(midnight|noon|midday|\d{{1,2}}(?::\d{{2}})?(?:\s*{MARKED})?)"
+CLOCK = rf"(midnight|noon|midday|\d{{1,2}}(?::\d{{2}})?(?:\s*{MARKED})?|\d{{1,2}}\.[0-5]\d\s*(?:am|pm|a\.m\.|p\.m\.))"
 WINDOW_RES = (
     re.compile(rf"\b(?:between|from|after)\s+{CLOCK}\s*(?:and|to|until|till|through|-)\s+{CLOCK}", re.I),
     re.compile(rf"(?<![\w.#:]){CLOCK}\s*(?:-|to|until|till)\s*{CLOCK}(?![\w:%])", re.I),
 )
 NAMED_WINDOWS = (
-    (re.compile(r"\b(?:at night(?:[- ]?time)?|overnight|night[- ]?time|during the night|nights?\b(?: only)?|every night)", re.I),
+    (re.compile(r"\b(?:at night(?:[- ]?time)?|overnight|night[- ]?time|(?:during|in|over|through) the nights?|nights?\b(?: only)?|"
+                r"every night)", re.I),
      ("22:00", "06:00")),
     (re.compile(r"\b(?:during the day|daytime|day[- ]?time|business hours|working hours|office hours)\b", re.I),
      ("08:00", "20:00")),
@@ -31,7 +32,7 @@ def _clock(token: str, other: str) -> tuple[int, int, bool]:
         return 0, 0, True
     if t in ("noon", "midday"):
         return 12, 0, True
-    m = re.match(r"(\d{1,2})(?::(\d{2}))?\s*(.*)", t)
+    m = re.match(r"(\d{1,2})(?:[:.](\d{2}))?\s*(.*)", t)
     hour, minute, suffix = int(m.group(1)), int(m.group(2) or 0), m.group(3)
     explicit = bool(suffix) or m.group(2) is not None
     pm = re.search(r"pm|p\.m\.|evening|afternoon|night", suffix)
