@@ -1,5 +1,6 @@
 """Run the ranpilot agent xApp inside ricxappframe's RMRXapp against a simulated E2 node in this
-process, and print one JSON summary. Two ways to carry the messages:
+process, with a stand-in for the O-RAN SC A1 mediator that writes and reads A1 messages exactly as
+ric-plt-a1's Go code does (`a1_helpers`), and print one JSON summary. Two ways to carry them:
 - stub (default): RMR's C binding replaced by a stub, messages looped back in Python;
 - --real-rmr: RMR's C library (librmr_si.so) with a static route table, the node on its own
   RMR port: a true RMR loopback.
@@ -44,14 +45,41 @@ def stub_rmr_c_binding() -> None:
     sys.modules["ricxappframe.rmr.rmrclib.rmrclib"] = binding
 
 
+class Mediator:
+    """The A1 mediator's side of RMR: the policies it stores, A1_POLICY_REQ bytes built as its Go
+    code builds them, A1_POLICY_RESP and A1_POLICY_QUERY read as its Go code reads them (a query
+    is answered with a CREATE per stored instance of the type, as rmr.go does)."""
+
+    def __init__(self, send_raw):
+        self.send_raw, self.policies, self.replies, self.queries = send_raw, {}, [], []
+
+    def send_policy(self, type_id, instance_id, body, operation):
+        from a1_helpers import mediator_policy_message
+
+        self.send_raw(20010, mediator_policy_message(type_id, instance_id, body, operation))
+
+    def receive(self, mtype, payload) -> bool:
+        """Handle an A1 message from the xApp; False for anything else."""
+        from a1_helpers import mediator_reads_query, mediator_reads_response
+
+        if mtype == 20011:
+            type_id, instance_id, handler, status = mediator_reads_response(payload)
+            self.replies.append({"policy_type_id": type_id, "policy_instance_id": instance_id, "status": status})
+        elif mtype == 20012:
+            type_id = mediator_reads_query(payload)
+            self.queries.append(type_id)
+            for instance_id, body in self.policies.get(type_id, {}).items():
+                self.send_policy(type_id, instance_id, body, "CREATE")
+        return mtype in (20011, 20012)
+
+
 class Loopback:
-    """RMR's routing, reduced to: requests go to the node service, replies and indications come back."""
+    """RMR's routing, reduced to: requests go to the node service (A1 ones to the mediator),
+    replies and indications come back."""
 
     def __init__(self, service):
-        self.service, self.inbox, self.a1_replies = service, queue.Queue(), []
-
-    def inject(self, message):  # as the A1 mediator would send it
-        self.send(message, "a1-mediator-1")
+        self.service, self.inbox = service, queue.Queue()
+        self.mediator = Mediator(lambda mtype, payload: self.inbox.put((mtype, payload, b"")))
 
     def send(self, message, xid=""):  # the node service's peer: indications and replies to the xApp
         from ranpilot.oran.messages import encode
@@ -60,14 +88,13 @@ class Loopback:
         self.inbox.put((wire["mtype"], json.dumps(wire["payload"]).encode(), xid.encode()))
 
     def rmr_send_msg(self, _mrc, sbuf):
-        from ranpilot.oran.messages import A1PolicyResponse, decode
+        from ranpilot.oran.messages import decode
 
         c = sbuf.contents
-        message = decode({"mtype": c.mtype, "payload": json.loads(c.payload)})
-        if isinstance(message, A1PolicyResponse):
-            self.a1_replies.append(message.model_dump())
-        elif (reply := self.service.handle(self, message)) is not None:
-            self.send(reply, c.xaction.decode())
+        if not self.mediator.receive(c.mtype, c.payload):
+            message = decode({"mtype": c.mtype, "payload": json.loads(c.payload)})
+            if (reply := self.service.handle(self, message)) is not None:
+                self.send(reply, c.xaction.decode())
         c.state = 0
         return sbuf
 
@@ -87,7 +114,8 @@ class RmrNode:
     def __init__(self, service, port: int):
         from ricxappframe.rmr import rmr
 
-        self.rmr, self.service, self.a1_replies = rmr, service, []
+        self.rmr, self.service = rmr, service
+        self.mediator = Mediator(self._send_raw)
         self.mrc = rmr.rmr_init(str(port).encode(), rmr.RMR_MAX_RCV_BYTES, rmr.RMRFL_MTCALL)
         while rmr.rmr_ready(self.mrc) == 0:
             time.sleep(0.1)
@@ -97,33 +125,33 @@ class RmrNode:
         from ranpilot.oran.messages import encode
 
         wire = encode(message)
-        payload = json.dumps(wire["payload"]).encode()
-        sbuf = self.rmr.rmr_alloc_msg(self.mrc, len(payload), payload=payload, mtype=wire["mtype"],
+        self._send_raw(wire["mtype"], json.dumps(wire["payload"]).encode(), xid)
+
+    def _send_raw(self, mtype, payload, xid=""):
+        sbuf = self.rmr.rmr_alloc_msg(self.mrc, len(payload), payload=payload, mtype=mtype,
                                       fixed_transaction_id=xid.encode() or None, gen_transaction_id=not xid)
         self.rmr.rmr_free_msg(self.rmr.rmr_send_msg(self.mrc, sbuf))
-
-    inject = send
 
     def _serve(self):
         from ricxappframe.rmr import helpers
 
-        from ranpilot.oran.messages import A1PolicyResponse, decode
+        from ranpilot.oran.messages import decode
 
         while True:
             for summary, sbuf in helpers.rmr_rcvall_msgs_raw(self.mrc, timeout=100):
-                message = decode({"mtype": summary[self.rmr.RMR_MS_MSG_TYPE],
-                                  "payload": json.loads(summary[self.rmr.RMR_MS_PAYLOAD])})
+                mtype, payload = summary[self.rmr.RMR_MS_MSG_TYPE], summary[self.rmr.RMR_MS_PAYLOAD]
                 self.rmr.rmr_free_msg(sbuf)
-                if isinstance(message, A1PolicyResponse):
-                    self.a1_replies.append(message.model_dump())
-                elif (reply := self.service.handle(self, message)) is not None:
+                if self.mediator.receive(mtype, payload):
+                    continue
+                message = decode({"mtype": mtype, "payload": json.loads(payload)})
+                if (reply := self.service.handle(self, message)) is not None:
                     self.send(reply, summary[self.rmr.RMR_MS_TRN_ID].decode().rstrip("\0"))
 
 
 def route_table(path: Path, xapp_port: int, node_port: int) -> None:
     """Static RMR routes: requests to the node, replies and indications (and A1) to the xApp."""
-    to_node = (12010, 12040, 40010, 40020, 20011)
-    to_xapp = (12011, 12012, 12041, 12042, 12050, 40011, 40021, 20010)
+    to_node = (12010, 12040, 34010, 34020, 20011, 20012)
+    to_xapp = (12011, 12012, 12041, 12042, 12050, 34011, 34021, 20010)
     rows = [f"rte|{m}|127.0.0.1:{node_port}" for m in to_node] + [f"rte|{m}|127.0.0.1:{xapp_port}" for m in to_xapp]
     path.write_text("newrt|start\n" + "\n".join(rows) + "\nnewrt|end\n")
 
@@ -140,7 +168,7 @@ def main(data_dir: str, real_rmr: bool) -> None:
     from ranpilot.oran.agent_xapp import RanpilotXApp
     from ranpilot.oran.e2.node import SimulatedE2Node
     from ranpilot.oran.e2.service import NodeService
-    from ranpilot.oran.messages import A1PolicyRequest, RcControlRequest, TxPower
+    from ranpilot.oran.messages import RcControlRequest, TxPower
     from ranpilot.oran.osc import RmrTransport
     from ranpilot.oran.remote import RemoteRuntime
     from ranpilot.settings import Settings
@@ -159,20 +187,26 @@ def main(data_dir: str, real_rmr: bool) -> None:
                             "rmr_torcv_msg": loop.rmr_torcv_msg}.items():
             patch.setattr(f"ricxappframe.rmr.rmr.{name}", value)
 
+    from a1_helpers import URLLC_SLA
+
+    # created at the mediator while the xApp was down: the xApp's start-up A1_POLICY_QUERY brings it
+    loop.mediator.policies[21101] = {"osc-1": URLLC_SLA}
     xapp = RanpilotXApp(AgentRunner(Settings(data_dir=data_dir), EmbeddedPlanner(), with_knowledge=False))
-    runtime = RemoteRuntime(RmrTransport(rmr_port=4560, wait_for_ready=real_rmr), [xapp])
-    runtime.step(2)
     before = node.network.configuration()
+    runtime = RemoteRuntime(RmrTransport(rmr_port=4560, wait_for_ready=real_rmr), [xapp])
     bad = runtime.send_control(RcControlRequest(meid=runtime.meid, request_id="bad", actions=[TxPower(cell=99, txPowerDbm=40)]))
-    policy = A1PolicyRequest(operation="CREATE", policy_type_id="ORAN_SliceSLATarget_1.0.0", policy_instance_id="osc-1",
-                             payload={"scope": {"sliceId": {"sst": 2}}, "sliceSlaObjectives": {"maxDlLatency": 10}})
-    loop.inject(policy)  # from the A1 mediator
-    runtime.poll(timeout_s=10)
+    deadline = time.time() + 30
+    while not xapp.results and time.time() < deadline:
+        runtime.step(1)  # delivers the mediator's answers to the query
+        time.sleep(0.05)
     status = xapp.status("osc-1")
+    changed = not node.network.configuration().equals(before)
+    loop.mediator.send_policy(21101, "osc-1", None, "DELETE")  # as the mediator sends a DELETE: payload ""
+    runtime.poll(timeout_s=10)
     print(json.dumps({"indication_cells": len(xapp.last_indication.measData) if xapp.last_indication else 0,
-                      "bad_cause": getattr(bad, "cause", ""), "a1_replies": loop.a1_replies,
-                      "fulfilment": status.get("fulfilmentStatus"), "node_changed": not node.network.configuration().equals(before),
-                      "twin_matches_node": runtime.network.state.equals(node.network.state)}))
+                      "bad_cause": getattr(bad, "cause", ""), "a1_replies": loop.mediator.replies,
+                      "a1_queries": loop.mediator.queries, "fulfilment": status.fulfilmentStatus,
+                      "node_changed": changed, "twin_matches_node": runtime.network.state.equals(node.network.state)}))
     runtime.close()
     patch.undo()
 

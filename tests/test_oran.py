@@ -19,9 +19,9 @@ from ranpilot.oran.messages import (
     decode, encode,
 )
 from ranpilot.settings import Settings
-from tests.a1_helpers import notification_sink, serving, wait_status
+from tests.a1_helpers import BASE, URLLC_SLA, cell, notification_sink, serving, wait_report
 
-BASE = "/A1-P/v2/policytypes"
+SLA = f"{BASE}/ORAN_SliceSLATarget_4.0.1/policies"
 
 
 def test_messages_round_trip_in_wire_form():
@@ -65,38 +65,40 @@ def test_a1_policy_to_rc_controls_end_to_end(tmp_path):
         assert stack.xapp.last_indication is not None  # KPIs arrive over E2
         before = stack.runtime.node.network.configuration()
         with serving(stack.app) as url, httpx.Client(base_url=url) as client:
-            assert "ORAN_SliceSLATarget_1.0.0" in client.get(BASE).json()
-            policy = {"scope": {"sliceId": {"sst": 2}}, "sliceSlaObjectives": {"maxDlLatency": 10}}
-            put = client.put(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1", json=policy,
-                             params={"notificationDestination": f"{sink}/notify"})
+            assert "ORAN_SliceSLATarget_4.0.1" in client.get(BASE).json()
+            put = client.put(f"{SLA}/urllc-1", json=URLLC_SLA, params={"notificationDestination": f"{sink}/notify"})
             assert put.status_code == 201 and put.headers["Location"].endswith("/policies/urllc-1")
-            status = wait_status(client, f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1/status")
-            assert status["enforceStatus"] == "ENFORCED" and status["fulfilmentStatus"] == "FULFILLED"
+            report = wait_report(client, "urllc-1")
+            assert report["enforceStatus"] == "ENFORCED" and report["fulfilmentStatus"] == "FULFILLED"
+            assert client.get(f"{SLA}/urllc-1/status").json() == {"enforceStatus": "ENFORCED"}
             after = stack.runtime.node.network.configuration()
             assert not after.equals(before)  # RC controls reached the E2 node
             assert stack.runtime.messages >= 3
             deadline = time.time() + 10
             while not received and time.time() < deadline:
                 time.sleep(0.1)
-            assert received and received[0]["policyId"] == "urllc-1" and received[0]["enforceStatus"] == "ENFORCED"
-            again = client.put(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1", json=policy)
+            assert received == [{"enforceStatus": "ENFORCED"}]  # the status object, nothing else
+            again = client.put(f"{SLA}/urllc-1", json=URLLC_SLA)
             assert again.status_code == 200
-            assert client.delete(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1").status_code == 204
-            assert client.get(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/urllc-1").status_code == 404
+            assert client.delete(f"{SLA}/urllc-1").status_code == 204
+            assert client.get(f"{SLA}/urllc-1").status_code == 404
 
 
 def test_a1_rejects_bad_policies_and_unsafe_intents_change_nothing(a1_server):
     stack, url = a1_server
     before = stack.runtime.node.network.configuration()
     with httpx.Client(base_url=url) as client:
-        bad = client.put(f"{BASE}/ORAN_LoadBalancing_1.0.0/policies/lb-1", json={"cellIdList": [1], "maxPrbLoadPct": 170})
+        overload = {"scope": {"cellId": cell(1)}, "lbResources": {"cellIdList": [cell(2)]},
+                    "lbObjectives": {"dlLbObjective": {"dlTargetPrbUsg": 170, "dlPrbUsgType": 1}}}
+        bad = client.put(f"{BASE}/ORAN_LoadBalancing_3.0.0/policies/lb-1", json=overload)
         assert bad.status_code == 400 and bad.headers["content-type"] == "application/problem+json"
-        assert "maxPrbLoadPct" in bad.json()["detail"]
+        assert "lbObjectives/dlLbObjective/dlTargetPrbUsg: does not match" in bad.json()["detail"]
         assert client.put(f"{BASE}/NOPE/policies/x", json={}).status_code == 404
         unsafe = client.put(f"{BASE}/ranpilot_Intent_1.0.0/policies/p-1", json={"text": "set every cell to 80 dBm"})
         assert unsafe.status_code == 201
-        status = wait_status(client, f"{BASE}/ranpilot_Intent_1.0.0/policies/p-1/status")
-        assert status["enforceStatus"] == "NOT_ENFORCED" and "80 dBm" in status["enforceReason"]
+        report = wait_report(client, "p-1")
+        assert (report["enforceStatus"], report["enforceReason"]) == ("NOT_ENFORCED", "OTHER_REASON")
+        assert "80 dBm" in report["detail"]
     assert stack.runtime.node.network.configuration().equals(before)
 
 
@@ -122,10 +124,9 @@ def test_xapp_reassures_an_intent_that_slips(tmp_path):
     from ranpilot.oran.messages import A1PolicyRequest
 
     stack = ranpilot_stack(Network(NetworkConfig(num_ues=210), seed=1), Settings(data_dir=tmp_path), with_knowledge=False)
-    request = A1PolicyRequest(operation="CREATE", policy_type_id="ORAN_SliceSLATarget_1.0.0", policy_instance_id="u1",
-                              payload={"scope": {"sliceId": {"sst": 2}}, "sliceSlaObjectives": {"maxDlLatency": 10}})
+    request = A1PolicyRequest(operation="CREATE", policy_type_id=21101, policy_instance_id="u1", payload=URLLC_SLA)
     assert stack.runtime.a1(request).status == "OK"
-    assert stack.xapp.status("u1")["fulfilmentStatus"] == "FULFILLED"
+    assert stack.xapp.status("u1").fulfilmentStatus == "FULFILLED"
     net = stack.runtime.node.network
     quotas = net.configuration().slice_quota.copy()
     net.traffic_surge(120, 60, 60, 0.5)  # the crowd arrives: URLLC latency slips
@@ -160,15 +161,14 @@ def test_xapp_run_hosts_the_agent_or_a_users_xapp_class(tmp_path, monkeypatch):
     (tmp_path / "my_xapps.py").write_text(USER_XAPP)
     monkeypatch.syspath_prepend(str(tmp_path))
     policies = tmp_path / "policies.json"
-    policies.write_text(json.dumps([{"operation": "CREATE", "policy_type_id": "ORAN_SliceSLATarget_1.0.0",
-                                     "policy_instance_id": "u1", "payload": {"scope": {"sliceId": {"sst": 2}},
-                                                                             "sliceSlaObjectives": {"maxDlLatency": 10}}}]))
+    policies.write_text(json.dumps([{"operation": "CREATE", "policy_type_id": "ORAN_SliceSLATarget_4.0.1",
+                                     "policy_instance_id": "u1", "payload": URLLC_SLA}]))
     cli = CliRunner()
     own = cli.invoke(app, ["xapp", "run", "--agent", "my_xapps:Counter", "--policies", str(policies), "--steps", "3"])
     assert own.exit_code == 0, own.output
-    assert "indication 4 at 4 s" in own.output and "A1 CREATE u1: ERROR this xApp handles no A1 policies" in own.output
+    assert "indication 4 at 4 s" in own.output and "A1 CREATE u1: ERROR" in own.output
     agent = cli.invoke(app, ["xapp", "run", "--policies", str(policies), "--steps", "2"])
     assert agent.exit_code == 0, agent.output
-    assert "A1 CREATE u1: OK; ENFORCED" in agent.output
+    assert "A1 CREATE u1: OK; ENFORCED (fulfilled" in agent.output
     bad = cli.invoke(app, ["xapp", "run", "--agent", "my_xapps:Nothing"])
     assert bad.exit_code == 2 and "Nothing" in bad.output

@@ -58,12 +58,12 @@ def exchange(address, *lines: bytes) -> list[dict]:
 
 
 def test_the_e2_node_acts_only_for_clients_that_send_the_token_first(server):
-    from ranpilot.oran.messages import AuthRequest
+    from ranpilot.oran.messages import AUTH_RESP, AuthRequest
 
     network = server.node.network
     before = network.configuration()
     (refused,) = exchange(server.address, line(ATTACK))  # no auth line: refused, closed, nothing applied
-    assert refused["mtype"] == 40031 and not refused["payload"]["accepted"]
+    assert refused["mtype"] == AUTH_RESP and not refused["payload"]["accepted"]
     assert "authentication required" in refused["payload"]["cause"]
     (wrong,) = exchange(server.address, line(AuthRequest(token="guess-0123456789abcdef")), line(ATTACK, "2"))
     assert wrong["payload"] == {"accepted": False, "cause": "wrong token"}

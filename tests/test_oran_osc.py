@@ -30,8 +30,11 @@ def run_loopback(tmp_path, *flags) -> dict:
 def check(summary: dict) -> None:
     assert summary["indication_cells"] == 21  # KPM indications reached the xApp through RMR callbacks
     assert "unknown cell 99" in summary["bad_cause"]  # RIC_CONTROL_FAILURE with its cause
-    (reply,) = summary["a1_replies"]  # A1_POLICY_REQ in, A1_POLICY_RESP out through rmr_send
-    assert reply["status"] == "OK" and reply["policy_instance_id"] == "osc-1"
+    # A1_POLICY_QUERY for every ranpilot type at start; the mediator's CREATE answer enforced, then its
+    # DELETE (payload ""); the A1_POLICY_RESPs read as the mediator's Go code reads them
+    assert summary["a1_queries"] == [21001, 21002, 21003, 21004, 21101, 21102, 21103, 21104, 21105, 21106, 21901]
+    assert summary["a1_replies"] == [{"policy_type_id": 21101, "policy_instance_id": "osc-1", "status": status}
+                                     for status in ("OK", "DELETED")]
     assert summary["fulfilment"] == "FULFILLED" and summary["node_changed"]  # RC controls reached the node
     assert summary["twin_matches_node"]
 

@@ -17,9 +17,7 @@ from ranpilot.oran.remote import RemoteRuntime
 from ranpilot.oran.transport import TcpTransport
 from ranpilot.oran.xapp import XApp
 from ranpilot.settings import Settings
-from tests.a1_helpers import serving, wait_status
-
-BASE = "/A1-P/v2/policytypes"
+from tests.a1_helpers import BASE, URLLC_SLA, serving, wait_report
 
 
 def start_node(tmp_path) -> tuple[subprocess.Popen, tuple[str, int]]:
@@ -120,10 +118,9 @@ def test_agent_xapp_enforces_an_a1_policy_on_a_node_in_another_process(node, tmp
     stack.runtime.step(2)
     assert stack.xapp.last_indication is not None  # KPM over TCP
     before = observer.network.configuration()
-    policy = {"scope": {"sliceId": {"sst": 2}}, "sliceSlaObjectives": {"maxDlLatency": 10}}
     with serving(stack.app) as url, httpx.Client(base_url=url, timeout=60) as client:
-        assert client.put(f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/remote-1", json=policy).status_code == 201
-        status = wait_status(client, f"{BASE}/ORAN_SliceSLATarget_1.0.0/policies/remote-1/status")
+        assert client.put(f"{BASE}/ORAN_SliceSLATarget_4.0.1/policies/remote-1", json=URLLC_SLA).status_code == 201
+        status = wait_report(client, "remote-1")
     assert status["enforceStatus"] == "ENFORCED" and status["fulfilmentStatus"] == "FULFILLED"
     observer.sync()
     assert not observer.network.configuration().equals(before)  # RC controls reached the other process
@@ -139,11 +136,10 @@ def test_when_the_node_goes_away_the_agent_reports_failure_and_nothing_escapes(t
     proc.wait(timeout=10)
     from ranpilot.oran.messages import A1PolicyRequest
 
-    request = A1PolicyRequest(operation="CREATE", policy_type_id="ORAN_SliceSLATarget_1.0.0", policy_instance_id="gone",
-                              payload={"scope": {"sliceId": {"sst": 2}}, "sliceSlaObjectives": {"maxDlLatency": 10}})
+    request = A1PolicyRequest(operation="CREATE", policy_type_id=21101, policy_instance_id="gone", payload=URLLC_SLA)
     reply = stack.runtime.a1(request)
     status = stack.xapp.status("gone")
-    assert status["enforceStatus"] == "NOT_ENFORCED" and "lost" in status["enforceReason"], (reply, status)
+    assert status.enforceStatus == "NOT_ENFORCED" and "lost" in status.detail, (reply, status)
 
 
 def test_a_free_running_node_pushes_indications_without_being_stepped():

@@ -179,9 +179,10 @@ def test_each_run_is_its_own_owner_and_an_a1_policy_one_owner_across_its_runs(tm
     again = runner.run("cut energy consumption by 10%", network(), thread_id="t-b")
     assert first.verdict.owner.startswith("run:t-a:") and again.verdict.owner.startswith("run:t-b:")
     stack = ranpilot_stack(network(), Settings(data_dir=tmp_path / "xapp"), with_knowledge=False)
-    policy = {"scope": {"sliceId": {"sst": 2}}, "sliceSlaObjectives": {"maxDlLatency": 10}}
+    policy = {"scope": {"sliceId": {"sst": 2, "plmnId": {"mcc": "001", "mnc": "01"}}},
+              "sliceSlaObjectives": {"maxDlPacketDelayPerUe": 10}}
     for operation in ("CREATE", "UPDATE"):  # re-runs of one policy instance: one owner
-        stack.xapp.on_a1_policy(A1PolicyRequest(operation=operation, policy_type_id="ORAN_SliceSLATarget_1.0.0",
+        stack.xapp.on_a1_policy(A1PolicyRequest(operation=operation, policy_type_id="ORAN_SliceSLATarget_4.0.1",
                                                 policy_instance_id="urllc-1", payload=policy))
     audit = stack.xapp.runner.verifier.audit
     assert audit.events(kind="apply") and {e.intent_id for e in audit.events()} == {"a1:urllc-1"}

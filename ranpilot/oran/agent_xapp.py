@@ -3,9 +3,12 @@ verified actions leave as E2SM-RC control requests. Between A1 operations the xA
 intents: on each KPM indication it re-checks them on the network and re-plans one that slipped
 (at most once every `reassure_every` indications per intent).
 
-A change the verifier sends for approval waits in `pending` (thread id -> policy id) until an
-operator answers it with `answer`, which resumes the agent's thread on this xApp's network (the
-A1 service exposes both under /ranpilot/approvals). A policy awaiting approval is not re-planned."""
+A1 policies arrive by integer type id (`a1.types`), are checked against their type's schema and
+the network's cells and slices, and are read into goals (`a1.policies`); a policy it cannot
+enforce is answered ERROR and reported NOT_ENFORCED with the standard reason (`status`). A change
+the verifier sends for approval waits in `pending` (thread id -> policy id) until an operator
+answers it with `answer`, which resumes the agent's thread on this xApp's network (the A1 service
+exposes both under /ranpilot/approvals). A policy awaiting approval is not re-planned."""
 
 from __future__ import annotations
 
@@ -18,7 +21,10 @@ from ranpilot.intents import fulfilment as ff
 from ranpilot.agents.runner import AgentRunner, RunResult
 from ranpilot.intents.model import Intent
 from ranpilot.oran.a1.approvals import APPROVALS_PATH
-from ranpilot.oran.a1.policies import NOT_ACTED_ON, intent_request
+from ranpilot.oran.a1.policies import Enforcement, IdentifierError, NotApplicable, check_identifiers, enforcement
+from ranpilot.oran.a1.status import PolicyReport, not_acted_on, not_enforced
+from ranpilot.oran.a1.types import TYPE_NAMES
+from ranpilot.oran.a1.validation import schema_problem
 from ranpilot.oran.messages import A1PolicyRequest, A1PolicyResponse, KpmIndication
 from ranpilot.oran.xapp import E2ControlledNetwork, Runtime, XApp
 
@@ -33,6 +39,8 @@ class RanpilotXApp(XApp):
         self.loop_ms: list[float] = []  # indication -> re-plan -> first RC control acknowledged
         self.run_ms: list[float] = []  # indication -> the whole re-run (rounds, confirm, observe)
         self.pending: dict[str, str] = {}  # thread id -> policy instance id, awaiting an operator's answer
+        self.refused: dict[str, PolicyReport] = {}  # policy instance id -> why it is not enforced
+        self._scopes: dict[str, list[int] | None] = {}  # policy instance id -> cells its runs may change
         self._since: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -48,38 +56,60 @@ class RanpilotXApp(XApp):
                 continue
             if ff.unmet(result.intent, self.runtime.network, result.baselines):
                 start = time.perf_counter()
-                network = self._act(pid, result.intent, "reassure")
+                network = self._act(pid, result.intent, "reassure", self._scopes.get(pid))
                 self.run_ms.append((time.perf_counter() - start) * 1e3)
                 if network.first_ack_at is not None:
                     self.loop_ms.append((network.first_ack_at - start) * 1e3)
             self._since[pid] = 0
 
     def on_a1_policy(self, request: A1PolicyRequest) -> A1PolicyResponse:
-        reply = dict(policy_type_id=request.policy_type_id, policy_instance_id=request.policy_instance_id,
-                     handler_id=self.name)
+        pid = request.policy_instance_id
+        reply = dict(policy_type_id=request.policy_type_id, policy_instance_id=pid, handler_id=self.name)
         if request.operation == "DELETE":
             with self._lock:
-                self.results.pop(request.policy_instance_id, None)
-                self._drop_pending(request.policy_instance_id)
+                self.results.pop(pid, None)
+                self.refused.pop(pid, None)
+                self._scopes.pop(pid, None)
+                self._drop_pending(pid)
             return A1PolicyResponse(**reply, status="DELETED")
-        if request.operation == "QUERY":
-            return A1PolicyResponse(**reply, status="OK")
-        try:
-            intent = intent_request(request.policy_type_id, request.payload)
-        except ValueError as exc:
-            return A1PolicyResponse(**reply, status="ERROR", reason=str(exc))
-        self._act(request.policy_instance_id, intent, request.operation.lower())
-        result = self.results[request.policy_instance_id]
-        ok = result.intent is not None
-        return A1PolicyResponse(**reply, status="OK" if ok else "ERROR", reason=result.outcome)
+        plan = self._plan(request)
+        with self._lock:
+            self.results.pop(pid, None)
+            self.refused.pop(pid, None)
+            if isinstance(plan, NotApplicable):  # supersedes what an earlier version of the policy awaited
+                self._drop_pending(pid)
+                self.refused[pid] = not_enforced(pid, plan.reason, plan.detail)
+                return A1PolicyResponse(**reply, status="ERROR")
+            self._scopes[pid] = plan.scope_cells
+        self._act(pid, plan.request, request.operation.lower(), plan.scope_cells)
+        return A1PolicyResponse(**reply, status="OK" if self.results[pid].intent is not None else "ERROR")
 
-    def _act(self, pid: str, request: str | Intent, why: str) -> E2ControlledNetwork:
-        """Run the agent for one intent over E2; the result lands in self.results[pid]."""
+    def _plan(self, request: A1PolicyRequest) -> Enforcement | NotApplicable:
+        """What to do with a policy: its type (by integer id), its body against the type's schema and
+        the network's cells and slices, then the goals it asks for."""
+        type_name = TYPE_NAMES.get(request.policy_type_id)
+        if type_name is None:
+            return NotApplicable("STATEMENT_NOT_APPLICABLE", f"unknown policy type id {request.policy_type_id}")
+        if (problem := schema_problem(type_name, request.payload)) is not None:
+            return NotApplicable("STATEMENT_NOT_APPLICABLE", ": ".join(problem))
+        network = self.runtime.network
+        try:
+            check_identifiers(request.payload, network.num_cells, network.config.slices)
+            return enforcement(type_name, request.payload, network)
+        except IdentifierError as exc:
+            return NotApplicable("SCOPE_NOT_APPLICABLE", str(exc))
+        except ValueError as exc:  # a ranpilot_Intent body that is not a valid TS 28.312 intent
+            return NotApplicable("STATEMENT_NOT_APPLICABLE", str(exc))
+
+    def _act(self, pid: str, request: str | Intent, why: str, scope_cells: list[int] | None) -> E2ControlledNetwork:
+        """Run the agent for one intent over E2, changing only `scope_cells` (None: any cell); the
+        result lands in self.results[pid]."""
         with self._lock:  # one intent at a time acts on the network
             network = E2ControlledNetwork(self.runtime, intent_id=pid)
             thread_id = f"a1-{pid}-{uuid.uuid4().hex[:8]}-{why}"  # unique across restarts (checkpoints persist)
             try:
-                self._record(pid, self.runner.run(request, network, thread_id=thread_id, owner=f"a1:{pid}"))
+                self._record(pid, self.runner.run(request, network, thread_id=thread_id, scope_cells=scope_cells,
+                                                  owner=f"a1:{pid}"))
             except ConnectionError as exc:  # the E2 node went away mid-run; each control was atomic
                 self._record(pid, RunResult(thread_id=thread_id, status="done", outcome=f"stopped: {exc}", planner=""))
             return network
@@ -105,7 +135,7 @@ class RanpilotXApp(XApp):
                 self._record(pid, self.runner.resume(thread_id, answer, network))
             finally:
                 self.pending.pop(thread_id, None)  # answered, or stale: either way no longer answerable
-        return {"thread": thread_id, "policyId": pid, "answer": answer, **self.status(pid)}
+        return {"thread": thread_id, "answer": answer, **self.status(pid).model_dump(exclude_none=True)}
 
     def _record(self, pid: str, result: RunResult) -> None:
         """A policy's latest run (the caller holds the lock): it supersedes any approval pending for it."""
@@ -119,15 +149,19 @@ class RanpilotXApp(XApp):
         for thread in [t for t, p in self.pending.items() if p == pid]:
             del self.pending[thread]
 
-    def status(self, policy_instance_id: str) -> dict:
-        """A1-P status of a policy instance: enforceStatus and reason, from the IntentReport."""
-        result = self.results.get(policy_instance_id)
+    def status(self, policy_instance_id: str) -> PolicyReport:
+        """The policy's standard status (ENFORCED when its IntentReport is fulfilled) and why."""
+        pid = policy_instance_id
+        if pid in self.refused:
+            return self.refused[pid]
+        result = self.results.get(pid)
         if result is None:
-            return dict(NOT_ACTED_ON)
+            return not_acted_on(pid)
         if result.status == "awaiting_approval":
-            return {"enforceStatus": "NOT_ENFORCED", "approvalThread": result.thread_id,
-                    "enforceReason": f"awaiting approval: POST {APPROVALS_PATH}/{result.thread_id}"}
+            report = not_enforced(pid, "OTHER_REASON", f"awaiting approval: POST {APPROVALS_PATH}/{result.thread_id}")
+            return report.model_copy(update={"approvalThread": result.thread_id})
         fulfilled = result.report is not None and result.report.fulfilled
-        return {"enforceStatus": "ENFORCED" if fulfilled else "NOT_ENFORCED", "enforceReason": result.outcome,
-                "fulfilmentStatus": "FULFILLED" if fulfilled else "NOT_FULFILLED",
-                "intentReport": json.loads(result.report.model_dump_json()) if result.report else None}
+        return PolicyReport(policyId=pid, enforceStatus="ENFORCED" if fulfilled else "NOT_ENFORCED",
+                            enforceReason=None if fulfilled else "OTHER_REASON", detail=result.outcome,
+                            fulfilmentStatus="FULFILLED" if fulfilled else "NOT_FULFILLED",
+                            intentReport=json.loads(result.report.model_dump_json()) if result.report else None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import json
 import threading
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -23,7 +24,13 @@ from ranpilot.oran.remote import RemoteRuntime
 from ranpilot.oran.transport import E2ConnectionLost, TcpTransport
 from ranpilot.oran.xapp import InProcessRuntime, XApp
 from ranpilot.oran.messages import A1PolicyRequest
+from ranpilot.oran.wire import WIRES
 from ranpilot.settings import load_settings
+
+WireName = Enum("WireName", {name: name for name in WIRES}, type=str)
+WireOption = Annotated[WireName, typer.Option(help=(
+    "How E2 messages travel: `json` (ranpilot's co-simulation protocol) or `asn1` (E2AP in aligned PER "
+    "with E2SM-KPM / E2SM-RC, as e2term forwards them); both ends must use the same."))]
 
 app = typer.Typer(help="O-RAN: the agent as an xApp (E2 KPM/RC, A1 policies).", no_args_is_help=True)
 a1_app = typer.Typer(help="The A1-P v2 policy service.", no_args_is_help=True)
@@ -51,6 +58,7 @@ def run(
                                               "default: a node in this process.")] = None,
     rmr_port: Annotated[Optional[int], typer.Option(help="Run inside the O-RAN SC framework on this RMR port "
                                                     "(extra `osc`); serves until interrupted.")] = None,
+    wire: WireOption = WireName.json,
     config: ConfigOption = None,
     seed: Annotated[Optional[int], typer.Option()] = None,
 ) -> None:
@@ -61,7 +69,7 @@ def run(
         requests = [A1PolicyRequest.model_validate(r) for r in json.loads(policies.read_text())] if policies else []
     except (OSError, json.JSONDecodeError, ValidationError) as exc:
         raise typer.BadParameter(f"{policies}: {exc}", param_hint="--policies") from exc
-    runtime, status = host(agent, transport_for(e2, rmr_port), config, seed)
+    runtime, status = host(agent, transport_for(e2, rmr_port, wire.value), config, seed, wire.value)
     if rmr_port:
         console.print(f"xApp on RMR port {rmr_port}: A1 policies and KPM indications arrive over RMR")
         while True:
@@ -69,35 +77,35 @@ def run(
     runtime.step(1)
     for request in requests:
         reply = runtime.a1(request)
-        outcome = "; {enforceStatus} ({enforceReason})".format(**status(request.policy_instance_id)) if status \
-            else f" {reply.reason}".rstrip()
+        outcome = "; {0.enforceStatus} ({0.detail})".format(status(request.policy_instance_id)) if status else ""
         console.print(f"A1 {request.operation} {request.policy_instance_id}: {reply.status}{outcome}", highlight=False)
     runtime.step(steps)
     console.print(f"{runtime.messages} messages exchanged; t = {runtime.network.time_s:g} s")
 
 
-def transport_for(e2: str | None, rmr_port: int | None):
+def transport_for(e2: str | None, rmr_port: int | None, wire: str = "json"):
     """The transport to a node elsewhere, or None for a node in this process."""
     from ranpilot.oran.osc import OscUnavailable, RmrTransport
 
     try:
         if e2:
-            return TcpTransport(*parse_address(e2), token=load_settings().e2_token)
-        return RmrTransport(rmr_port=rmr_port) if rmr_port else None
+            return TcpTransport(*parse_address(e2), token=load_settings().e2_token, wire=wire)
+        return RmrTransport(rmr_port=rmr_port, wire=wire) if rmr_port else None
     except (E2ConnectionLost, OscUnavailable) as exc:
         raise typer.BadParameter(str(exc), param_hint="--e2" if e2 else "--rmr-port") from exc
 
 
-def host(agent: str, transport, config: Path | None, seed: int | None):
+def host(agent: str, transport, config: Path | None, seed: int | None, wire: str = "json"):
     """(runtime, policy status function or None) hosting the named xApp."""
     network = None if transport else build_network(config, seed)
     if agent == "ranpilot":
         from ranpilot.oran.hosting import ranpilot_stack  # the agent: loaded when it is hosted
 
-        stack = ranpilot_stack(network, load_settings(), transport=transport)
+        stack = ranpilot_stack(network, load_settings(), transport=transport, wire=wire)
         return stack.runtime, stack.xapp.status
     xapp = load_xapp(agent)
-    return (RemoteRuntime(transport, [xapp]) if transport else InProcessRuntime(SimulatedE2Node(network), [xapp])), None
+    return (RemoteRuntime(transport, [xapp]) if transport else
+            InProcessRuntime(SimulatedE2Node(network), [xapp], wire)), None
 
 
 def load_xapp(spec: str) -> XApp:
@@ -119,15 +127,17 @@ def e2_serve(
     port: Annotated[int, typer.Option(min=0, max=65535, help="0: any free port (printed).")] = 36421,
     tick_ms: Annotated[Optional[int], typer.Option(min=1, help="Run the clock on its own, one step per tick; "
                                                    "default: step when an xApp asks (co-simulation).")] = None,
+    wire: WireOption = WireName.json,
     config: ConfigOption = None,
     seed: Annotated[Optional[int], typer.Option()] = None,
 ) -> None:
-    """Serve the simulated E2 node over TCP (one JSON message a line) until interrupted; with
-    RANPILOT_E2_TOKEN set, each client's first line must carry it."""
+    """Serve the simulated E2 node over TCP until interrupted (`--wire json`: one JSON message a
+    line; `--wire asn1`: E2AP PDUs in binary frames); with RANPILOT_E2_TOKEN set, each client's
+    first message must carry it."""
     network = build_network(config, seed)
     try:
         server = E2NodeServer(SimulatedE2Node(network), host, port, tick_s=tick_ms / 1000 if tick_ms else None,
-                              token=load_settings().e2_token)
+                              token=load_settings().e2_token, wire=wire.value)
     except (InsecureBind, OSError) as exc:  # no token beyond loopback, or the address is taken
         raise typer.BadParameter(str(exc), param_hint="--host" if isinstance(exc, InsecureBind) else "--port") from exc
     print(f"E2 node {server.node.meid} listening on {server.address[0]}:{server.address[1]}", flush=True)

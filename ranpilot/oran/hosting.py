@@ -30,13 +30,16 @@ class XAppStack:
 
 
 def ranpilot_stack(network: Network | None, settings: Settings, with_knowledge: bool = True,
-                   pack: PolicyPack | None = None, transport: Transport | None = None) -> XAppStack:
-    """Give either the network (an in-process node) or the transport to a node."""
+                   pack: PolicyPack | None = None, transport: Transport | None = None,
+                   wire: str = "json") -> XAppStack:
+    """Give either the network (an in-process node, its E2 messages crossing `wire`) or the
+    transport to a node (which carries its own wire)."""
     if (network is None) == (transport is None):
         raise ValueError("ranpilot_stack: give a network or a transport to an E2 node, not both")
     runner = AgentRunner(settings, EmbeddedPlanner(), pack, with_knowledge=with_knowledge)
     xapp = RanpilotXApp(runner)
-    runtime = RemoteRuntime(transport, [xapp]) if transport else InProcessRuntime(SimulatedE2Node(network), [xapp])
+    runtime = RemoteRuntime(transport, [xapp]) if transport else \
+        InProcessRuntime(SimulatedE2Node(network), [xapp], wire)
     backend = A1Backend(handle=runtime.a1, status_of=xapp.status, num_cells=runtime.network.num_cells,
-                        pending=xapp.approvals, answer=xapp.answer)
+                        pending=xapp.approvals, answer=xapp.answer, slices=runtime.network.config.slices)
     return XAppStack(runtime=runtime, xapp=xapp, app=create_app(backend, settings))

@@ -6,32 +6,45 @@
 | 12040 | RIC_CONTROL_REQ | `RcControlRequest` (E2SM-RC style 3 action 1 handover, style 2 action 6 slice PRB quota, ranpilot extensions for transmit power and cell sleep) |
 | 12041 | RIC_CONTROL_ACK | `RcControlAck` |
 | 12042 | RIC_CONTROL_FAILURE | `RcControlFailure` (with a cause) |
-| 20010 | A1_POLICY_REQ | `A1PolicyRequest` |
+| 20010 | A1_POLICY_REQ | `A1PolicyRequest` (the O-RAN SC A1 mediator <-> xApp contract) |
 | 20011 | A1_POLICY_RESP | `A1PolicyResponse` |
+| 20012 | A1_POLICY_QUERY | `A1PolicyQuery`: an xApp asks the mediator to send again the policies of a type |
 | 12010 | RIC_SUB_REQ | `SubscriptionRequest` (E2SM-KPM report subscription) |
 | 12011 | RIC_SUB_RESP | `SubscriptionResponse` |
 | 12012 | RIC_SUB_FAILURE | `SubscriptionFailure` (with a cause) |
-| 40010 | RP_SIM_STEP_REQ | `SimStepRequest`: ranpilot extension, advance a simulated node's clock (co-simulation) |
-| 40011 | RP_SIM_STEP_RESP | `SimStepResponse` |
-| 40020 | RP_TWIN_REQ | `TwinRequest`: ranpilot extension, ask a simulated node for its digital-twin state |
-| 40021 | RP_TWIN_RESP | `TwinState`: network config, seed and exact state, to build the xApp's twin |
-| 40030 | RP_AUTH_REQ | `AuthRequest`: ranpilot extension, the token a TCP client sends first (`e2.server`) |
-| 40031 | RP_AUTH_RESP | `AuthResponse`: accepted, or refused with a cause (the node then closes the connection) |
+| 34010 | RP_SIM_STEP_REQ | `SimStepRequest`: ranpilot extension, advance a simulated node's clock (co-simulation) |
+| 34011 | RP_SIM_STEP_RESP | `SimStepResponse` |
+| 34020 | RP_TWIN_REQ | `TwinRequest`: ranpilot extension, ask a simulated node for its digital-twin state |
+| 34021 | RP_TWIN_RESP | `TwinState`: network config, seed and exact state, to build the xApp's twin |
+| 34030 | RP_AUTH_REQ | `AuthRequest`: ranpilot extension, the token a TCP client sends first (`e2.server`) |
+| 34031 | RP_AUTH_RESP | `AuthResponse`: accepted, or refused with a cause (the node then closes the connection) |
+
+ranpilot's extensions sit in RMR's application range 30000-39999 (RIC_message_types.h), clear of
+the numbers it assigns there (30000-30004, 30010, 33001, 33002).
+
+A1 messages follow the ric-plt-a1 contract (`a1_xapp_contract_openapi.yaml`) exactly: an integer
+`policy_type_id` (ranpilot's type names map to integers in `ranpilot.oran.a1.types.TYPE_IDS`), no
+field beyond the contract's. Read leniently as the mediator's Go code writes them: `payload` as a
+JSON string (empty for DELETE) and `policy_type_id` as a decimal string; a type name is read as
+its integer id too (for `xapp run --policies` files).
 
 `encode` / `decode` give the wire form: {"mtype": int, "payload": {...}}.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from ranpilot.oran.a1.types import TYPE_IDS
 
 RIC_INDICATION, RIC_CONTROL_REQ, RIC_CONTROL_ACK, RIC_CONTROL_FAILURE = 12050, 12040, 12041, 12042
 RIC_SUB_REQ, RIC_SUB_RESP, RIC_SUB_FAILURE = 12010, 12011, 12012
-A1_POLICY_REQ, A1_POLICY_RESP = 20010, 20011
-SIM_STEP_REQ, SIM_STEP_RESP, TWIN_REQ, TWIN_RESP = 40010, 40011, 40020, 40021
-AUTH_REQ, AUTH_RESP = 40030, 40031
+A1_POLICY_REQ, A1_POLICY_RESP, A1_POLICY_QUERY = 20010, 20011, 20012
+SIM_STEP_REQ, SIM_STEP_RESP, TWIN_REQ, TWIN_RESP = 34010, 34011, 34020, 34021
+AUTH_REQ, AUTH_RESP = 34030, 34031
 KPM_RAN_FUNCTION, RC_RAN_FUNCTION = 2, 3
 
 
@@ -144,19 +157,45 @@ class RcControlFailure(_Msg):
     cause: str
 
 
+def _type_number(value: object) -> object:
+    """A policy type id as an integer: a decimal string (the mediator's Go code marshals a
+    map[string]string) or a ranpilot type name (through TYPE_IDS) is read as its number."""
+    if isinstance(value, str):
+        return int(value) if value.isdecimal() else TYPE_IDS.get(value, value)
+    return value
+
+
+def _json_object(value: object) -> object:
+    """A policy body as an object: the mediator sends it as a JSON string ("" for DELETE)."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value) if value.strip() else {}
+        except ValueError as exc:
+            raise ValueError(f"payload is a string that is not JSON: {exc}") from None
+    return value
+
+
+PolicyTypeId = Annotated[int, Field(ge=1, le=2**31 - 1, strict=True), BeforeValidator(_type_number)]
+
+
 class A1PolicyRequest(_Msg):
-    operation: Literal["CREATE", "UPDATE", "DELETE", "QUERY"]
-    policy_type_id: str
+    operation: Literal["CREATE", "UPDATE", "DELETE"]
+    policy_type_id: PolicyTypeId
     policy_instance_id: str
-    payload: dict[str, Any] = Field(default_factory=dict)
+    payload: Annotated[dict[str, Any], BeforeValidator(_json_object)]
 
 
 class A1PolicyResponse(_Msg):
-    policy_type_id: str
+    policy_type_id: PolicyTypeId
     policy_instance_id: str
     handler_id: str
     status: Literal["OK", "ERROR", "DELETED"]
-    reason: str = ""
+
+
+class A1PolicyQuery(_Msg):
+    """Sent by an xApp: the mediator answers with an A1_POLICY_REQ CREATE per instance of the type."""
+
+    policy_type_id: PolicyTypeId
 
 
 class SubscriptionRequest(_Msg):
@@ -217,6 +256,7 @@ class AuthResponse(_Msg):
 MESSAGE_TYPES: dict[int, type[BaseModel]] = {
     RIC_INDICATION: KpmIndication, RIC_CONTROL_REQ: RcControlRequest, RIC_CONTROL_ACK: RcControlAck,
     RIC_CONTROL_FAILURE: RcControlFailure, A1_POLICY_REQ: A1PolicyRequest, A1_POLICY_RESP: A1PolicyResponse,
+    A1_POLICY_QUERY: A1PolicyQuery,
     RIC_SUB_REQ: SubscriptionRequest, RIC_SUB_RESP: SubscriptionResponse, RIC_SUB_FAILURE: SubscriptionFailure,
     SIM_STEP_REQ: SimStepRequest, SIM_STEP_RESP: SimStepResponse, TWIN_REQ: TwinRequest, TWIN_RESP: TwinState,
     AUTH_REQ: AuthRequest, AUTH_RESP: AuthResponse,

@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from ranpilot.network import Network, NetworkConfig
 from ranpilot.network.simulator import Snapshot
 from ranpilot.network.state import NetState
+from ranpilot.oran.e2.asn1.e2sm_kpm import merge
 from ranpilot.oran.e2.node import SubscriptionError
 from ranpilot.oran.messages import (
     A1PolicyRequest, RcControlAck, RcControlFailure, RcControlRequest, SimStepRequest, SubscriptionRequest,
@@ -100,21 +101,25 @@ class RemoteRuntime(Runtime):
 
     def poll(self, timeout_s: float = 0.0) -> int:
         """Deliver what has arrived (waiting up to timeout_s for the first): indications to their
-        subscribers, A1 policy requests to the xApps (the answer goes back over the transport)."""
-        delivered = 0
+        subscribers, A1 policy requests to the xApps (the answer goes back over the transport).
+        On the asn1 wire a report arrives as one indication per measured object; the pieces of a
+        report that have arrived are delivered as one indication (`e2sm_kpm.merge`)."""
+        arrived: list[BaseModel] = []
         try:
-            message = self.transport.incoming.get(timeout=timeout_s) if timeout_s else \
-                self.transport.incoming.get_nowait()
+            arrived.append(self.transport.incoming.get(timeout=timeout_s) if timeout_s else
+                           self.transport.incoming.get_nowait())
             while True:
-                if isinstance(message, A1PolicyRequest):
-                    self.transport.send(self.a1(message))
-                else:
-                    self._stale = True  # the node measured a later state (a free-running node steps itself)
-                    self.deliver(message)
-                delivered += 1
-                message = self.transport.incoming.get_nowait()
+                arrived.append(self.transport.incoming.get_nowait())
         except queue.Empty:
-            return delivered
+            pass
+        messages = merge(arrived)
+        for message in messages:
+            if isinstance(message, A1PolicyRequest):
+                self.transport.send(self.a1(message))
+            else:
+                self._stale = True  # the node measured a later state (a free-running node steps itself)
+                self.deliver(message)
+        return len(messages)
 
     def close(self) -> None:
         self.transport.close()

@@ -3,7 +3,7 @@
 `Transport` pairs each request with its reply by transaction id, and queues what arrives
 unasked (KPM indications, A1 policy requests) in `incoming` for the runtime to deliver on its
 own thread, so an xApp may send controls from inside its callbacks. Carriers: `TcpTransport`
-(line-framed JSON, `wire`) here, and `RmrTransport` (`ranpilot.oran.osc`, the O-RAN SC
+(either wire of `ranpilot.oran.wire`: line-framed JSON, or E2AP in binary frames) here, and `RmrTransport` (`ranpilot.oran.osc`, the O-RAN SC
 framework's RMR). A lost carrier fails every pending and later request with `E2ConnectionLost`,
 and so does a node that refuses the connection (AuthResponse not accepted), with its cause.
 """
@@ -19,7 +19,7 @@ from concurrent.futures import Future, TimeoutError as FutureTimeout
 from pydantic import BaseModel, SecretStr
 
 from ranpilot.oran.messages import A1PolicyRequest, AuthRequest, AuthResponse, KpmIndication
-from ranpilot.oran.wire import FrameError, StreamPeer, read_frame
+from ranpilot.oran.wire import FrameError, StreamPeer, Wire, WireMismatch, make_wire
 
 
 class E2ConnectionLost(ConnectionError):
@@ -89,13 +89,15 @@ class Transport:
 
 
 class TcpTransport(Transport):
-    """To an `E2NodeServer` (`ranpilot xapp e2 serve`) at host:port. With `token` (the node's
-    `RANPILOT_E2_TOKEN`), every connection (and reconnection) first sends an AuthRequest with it;
-    a refusal raises E2ConnectionLost with the node's cause."""
+    """To an `E2NodeServer` (`ranpilot xapp e2 serve`) at host:port, speaking `wire` (`json` or
+    `asn1`, as the server does). With `token` (the node's `RANPILOT_E2_TOKEN`), every connection
+    (and reconnection) first sends an AuthRequest with it; a refusal raises E2ConnectionLost with
+    the node's cause."""
 
-    def __init__(self, host: str, port: int, timeout_s: float = 30.0, token: SecretStr | str | None = None):
+    def __init__(self, host: str, port: int, timeout_s: float = 30.0, token: SecretStr | str | None = None,
+                 wire: str = "json"):
         super().__init__(f"{host}:{port}", timeout_s)
-        self._host, self._port = host, port
+        self._host, self._port, self.wire = host, port, wire
         self._token = SecretStr(token) if isinstance(token, str) else token
         self._connect()
 
@@ -119,8 +121,10 @@ class TcpTransport(Transport):
             self._fail(f"cannot reach the E2 node at {self.address}: {exc}")
             raise E2ConnectionLost(self.lost) from exc
         sock.settimeout(None)
-        self._sock, self._peer = sock, StreamPeer(sock.makefile("wb"))
-        self._reader = threading.Thread(target=self._read, args=(sock,), name=f"e2-client-{self.address}", daemon=True)
+        wire = make_wire(self.wire)  # a new E2AP session with each connection
+        self._sock, self._peer = sock, StreamPeer(sock.makefile("wb"), wire)
+        self._reader = threading.Thread(target=self._read, args=(sock, wire), name=f"e2-client-{self.address}",
+                                        daemon=True)
         self._reader.start()
         if self._token is not None:
             self._authenticate()
@@ -143,18 +147,19 @@ class TcpTransport(Transport):
     def _send(self, message: BaseModel, xid: str) -> None:
         self._peer.send(message, xid)
 
-    def _read(self, sock: socket.socket) -> None:
+    def _read(self, sock: socket.socket, wire: Wire) -> None:
         stream = sock.makefile("rb")
         try:
             while True:
                 try:
-                    frame = read_frame(stream)
+                    frame = wire.read(stream)
                 except FrameError:  # a line we cannot read is dropped, as RMR drops an unroutable message
                     continue
                 if frame is None:
                     break
                 self._received(frame.message, frame.xid)
-        except OSError:
-            pass
+            why = ""
+        except OSError as exc:
+            why = f": {exc}" if isinstance(exc, WireMismatch) else ""
         if sock is self._sock:  # not a connection that reopen() already replaced
-            self._fail(f"E2 connection to {self.address} lost")
+            self._fail(f"E2 connection to {self.address} lost{why}")

@@ -3,8 +3,8 @@
 Write an xApp by subclassing `XApp` and overriding the callbacks; the runtime delivers
 RIC_INDICATION (12050) to `on_indication` and A1_POLICY_REQ (20010) to `on_a1_policy`, and
 gives the xApp `send_control` for RIC_CONTROL_REQ (12040), answered by 12041 / 12042.
-Two runtimes share `Runtime`: `InProcessRuntime` (the node in this process; messages still
-cross in their wire form) and `RemoteRuntime` (`ranpilot.oran.remote`: the node elsewhere, over
+Two runtimes share `Runtime`: `InProcessRuntime` (the node in this process; E2 messages still
+cross in their wire form, JSON or E2AP: `ranpilot.oran.wire`) and `RemoteRuntime` (`ranpilot.oran.remote`: the node elsewhere, over
 a transport: TCP, or RMR inside the O-RAN SC framework). xApps see the same callbacks and
 `runtime.network`, the network as the xApp may read it (the node's own, or a digital twin
 synced from the node).
@@ -22,10 +22,13 @@ from ranpilot.network import (
 )
 from ranpilot.network.evaluate import RadioResult
 from ranpilot.network.state import Topology
-from ranpilot.oran.e2.node import SimulatedE2Node, control_actions
+from ranpilot.oran.e2.asn1.e2sm_kpm import merge
+from ranpilot.oran.e2.node import SimulatedE2Node, SubscriptionError, control_actions
 from ranpilot.oran.messages import (
-    A1PolicyRequest, A1PolicyResponse, KpmIndication, RcControlAck, RcControlFailure, RcControlRequest, decode, encode,
+    A1PolicyRequest, A1PolicyResponse, KpmIndication, RcControlAck, RcControlFailure, RcControlRequest,
+    SubscriptionFailure, SubscriptionRequest, SubscriptionResponse, decode, encode,
 )
+from ranpilot.oran.wire import cross, make_wire
 
 
 class XApp:
@@ -42,7 +45,7 @@ class XApp:
     def on_a1_policy(self, request: A1PolicyRequest) -> A1PolicyResponse:
         """Called for every A1 policy operation; answer OK, ERROR or DELETED."""
         return A1PolicyResponse(policy_type_id=request.policy_type_id, policy_instance_id=request.policy_instance_id,
-                                handler_id=self.name, status="ERROR", reason="this xApp handles no A1 policies")
+                                handler_id=self.name, status="ERROR")  # this xApp handles no A1 policies
 
     def send_control(self, request: RcControlRequest) -> RcControlAck | RcControlFailure:
         return self.runtime.send_control(request)
@@ -94,11 +97,13 @@ class Runtime:
 
 
 class InProcessRuntime(Runtime):
-    """Hosts xApps against a simulated E2 node in one process."""
+    """Hosts xApps against a simulated E2 node in one process; E2 messages cross `wire` (`json`
+    or `asn1`) between the xApps' end and the node's."""
 
-    def __init__(self, node: SimulatedE2Node, xapps: list[XApp]):
+    def __init__(self, node: SimulatedE2Node, xapps: list[XApp], wire: str = "json"):
         super().__init__(xapps)
         self.node, self.meid = node, node.meid
+        self._ric, self._node_end = make_wire(wire), make_wire(wire, node.meid)
         self.start_xapps()
 
     @property
@@ -106,12 +111,22 @@ class InProcessRuntime(Runtime):
         return self.node.network
 
     def subscribe(self, xapp: XApp, report_period_ms: int, measurements: list[str], per_ue: bool = False) -> str:
-        sub = self.node.subscribe(report_period_ms, measurements, per_ue)
-        self._subscribers[sub.subscription_id] = xapp
-        return sub.subscription_id
+        [request] = cross(SubscriptionRequest(meid=self.meid, report_period_ms=report_period_ms,
+                                              measurements=measurements, per_ue=per_ue), self._ric, self._node_end, "s")
+        try:
+            sub = self.node.subscribe(request.report_period_ms, request.measurements, request.per_ue)
+            reply = SubscriptionResponse(subscription_id=sub.subscription_id)
+        except SubscriptionError as exc:
+            reply = SubscriptionFailure(cause=str(exc))
+        [reply] = cross(reply, self._node_end, self._ric, "s")
+        if isinstance(reply, SubscriptionFailure):
+            raise SubscriptionError(reply.cause)
+        self._subscribers[reply.subscription_id] = xapp
+        return reply.subscription_id
 
     def send_control(self, request: RcControlRequest) -> RcControlAck | RcControlFailure:
-        reply = decode(encode(self.node.control(decode(encode(request)))))
+        [received] = cross(request, self._ric, self._node_end, "c")
+        [reply] = cross(self.node.control(received), self._node_end, self._ric, "c")
         self.messages += 2
         return reply
 
@@ -119,7 +134,8 @@ class InProcessRuntime(Runtime):
         for _ in range(n):
             self.node.network.step()
             for indication in self.node.due_indications():
-                self.deliver(decode(encode(indication)))
+                for message in merge(cross(indication, self._node_end, self._ric)):
+                    self.deliver(message)
 
     def advance(self, n: int) -> None:
         self.node.network.step(n)

@@ -2,9 +2,12 @@
 in the data dir (`a1/policies.json`), rewritten atomically (temporary file, fsync, rename) on
 every change, so a crash leaves either the old file or the new one, never half of one.
 
+A policy id names one policy whatever its type: a PUT of an id that another type holds is a
+`PolicyIdTaken` (the service answers 409), so two policies never share a status.
+
 Example:
     >>> store = PolicyStore(Path("/tmp/a1/policies.json"))
-    >>> store.put("ORAN_LoadBalancing_1.0.0", "lb-1", {"cellIdList": [1], "maxPrbLoadPct": 70})
+    >>> store.put("ranpilot_Intent_1.0.0", "p-1", {"text": "cut energy consumption by 10%"})
     True
 """
 
@@ -16,13 +19,18 @@ import tempfile
 import threading
 from pathlib import Path
 
-from ranpilot.oran.a1.policies import NOT_ACTED_ON, POLICY_TYPES
+from ranpilot.oran.a1.status import not_acted_on
+from ranpilot.oran.a1.types import POLICY_TYPES
 
-VERSION = 1
+VERSION = 2  # 1: ranpilot's own shapes of the ORAN_* types and free-text status reasons
 
 
 class PolicyStoreError(RuntimeError):
     """The policy file cannot be read: the service does not start rather than forget policies."""
+
+
+class PolicyIdTaken(ValueError):
+    """The policy id belongs to a policy of another type."""
 
 
 class PolicyStore:
@@ -55,10 +63,14 @@ class PolicyStore:
             return [(t, pid, r["body"]) for t, records in self._records.items() for pid, r in sorted(records.items())]
 
     def put(self, type_id: str, policy_id: str, body: dict) -> bool:
-        """Store a policy (its status back to not yet acted on); True if it is new."""
+        """Store a policy (its status back to not yet acted on); True if it is new. PolicyIdTaken if
+        a policy of another type has the id."""
         with self._lock:
+            owner = next((t for t, records in self._records.items() if policy_id in records), type_id)
+            if owner != type_id:
+                raise PolicyIdTaken(f"policy {policy_id} exists already, of type {owner}")
             created = policy_id not in self._records[type_id]
-            self._records[type_id][policy_id] = {"body": body, "status": dict(NOT_ACTED_ON)}
+            self._records[type_id][policy_id] = {"body": body, "status": not_acted_on(policy_id).status().body()}
             self._save()
         return created
 
@@ -84,6 +96,9 @@ class PolicyStore:
     def _load(self, path: Path) -> None:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            if data["version"] != VERSION:
+                raise ValueError(f"version {data['version']} (this ranpilot reads version {VERSION}); "
+                                 "PUT the policies again in the standard types")
             for entry in data["policies"]:
                 if entry["type"] not in POLICY_TYPES:
                     raise KeyError(f"unknown policy type {entry['type']!r}")

@@ -1,6 +1,6 @@
 """What the A1-P service checks before it stores anything: the policy id, the body (JSON with
-finite numbers only, the type's schema, cells that exist on the network the service acts on, an
-intent the xApp can read) and the notification destination (on the operator's allow-list, so
+finite numbers only, the type's schema, cells, slices and PLMNs of the network the service acts
+on, a TS 28.312 intent the xApp can read) and the notification destination (on the operator's allow-list, so
 the service cannot be made to POST to arbitrary hosts). Each failure is a `PolicyError` naming
 the field, answered 400 with nothing stored."""
 
@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterator
+
 import httpx
 import jsonschema
 
-from ranpilot.oran.a1.policies import ENFORCED_TYPES, POLICY_TYPES, intent_request
+from ranpilot.intents.model import IntentInputError
+from ranpilot.intents.ts28312 import read_request
+from ranpilot.network.config import SliceSpec
+from ranpilot.oran.a1.policies import IdentifierError, check_identifiers
+from ranpilot.oran.a1.types import INTENT_TYPE, POLICY_TYPES
 
 POLICY_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _MAX_INT = 2**53  # beyond this an integer no longer survives the float arithmetic behind it
@@ -59,38 +63,31 @@ def _bounded_int(token: str) -> int:
     return value
 
 
-def check_body(type_id: str, body: object, num_cells: int) -> None:
-    """The type's JSON Schema, then every `cellIdList` against the network's cells, then (for the
-    types the xApp enforces) that the body reads as an intent (e.g. a known slice, a valid
-    TS 28.312 intent)."""
+def check_body(type_id: str, body: object, num_cells: int, slices: tuple[SliceSpec, ...]) -> None:
+    """The type's JSON Schema, then every cell, slice and PLMN against the network's, then (for
+    ranpilot_Intent) that the body reads as an intent (plain text, or a valid TS 28.312 intent)."""
+    problem = schema_problem(type_id, body)
+    if problem is not None:
+        raise PolicyError(*problem)
     try:
-        jsonschema.validate(body, POLICY_TYPES[type_id])
-    except jsonschema.ValidationError as exc:
-        where = "/".join(map(str, exc.absolute_path)) or "(root)"
-        raise PolicyError(where, f"does not match {type_id}: {exc.message}") from None
-    for where, cells in _cell_lists(body, ""):
-        unknown = [c for c in cells if c >= num_cells]
-        if unknown:
-            raise PolicyError(where, f"no cell {unknown[0]} on this network; cells are 0..{num_cells - 1}")
-    if type_id in ENFORCED_TYPES:
-        try:
-            intent_request(type_id, body)
-        except ValueError as exc:
-            raise PolicyError("(root)", str(exc)) from None
+        check_identifiers(body, num_cells, slices)
+        if type_id == INTENT_TYPE:
+            read_request(body["text"] if "text" in body else body["intent"])
+    except IdentifierError as exc:
+        raise PolicyError(exc.field, exc.reason) from None
+    except IntentInputError as exc:
+        raise PolicyError("(root)", str(exc)) from None
 
 
-def _cell_lists(value: object, path: str) -> Iterator[tuple[str, list[int]]]:
-    """(path, list) of every `cellIdList` in a body, however deep."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}/{key}" if path else key
-            if key == "cellIdList" and isinstance(item, list):
-                yield where, item
-            else:
-                yield from _cell_lists(item, where)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _cell_lists(item, f"{path}/{index}")
+def schema_problem(type_id: str, body: object) -> tuple[str, str] | None:
+    """(JSON path, reason) of the first way `body` breaks the type's schema; None if it is valid."""
+    schema = POLICY_TYPES[type_id]
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(body))
+    if error is None:
+        return None
+    while error.context:  # an anyOf / oneOf: name the branch's own problem (a bound, a missing field)
+        error = max(error.context, key=lambda e: len(e.absolute_path))
+    return "/".join(map(str, error.absolute_path)) or "(root)", f"does not match {type_id}: {error.message}"
 
 
 def check_destination(url: str, allowlist: list[str]) -> None:

@@ -1,7 +1,9 @@
 """A simulated E2 node (one per simulated RAN, meid `gnb-sim-1`): E2SM-KPM subscriptions and
-indications from the network's KPIs, E2SM-RC control requests applied atomically, answered
-with an acknowledgement or a failure with its cause. `RC_CODECS` is the RC half of the action
-table (`ranpilot.network.action_table`): both directions of the RC encoding derive from it.
+indications from the network's KPIs (names, units and levels as a real gNB reports them:
+`ranpilot.oran.e2.kpm`; node-level values under the key `meid` of `measData`), E2SM-RC control
+requests applied atomically, answered with an acknowledgement or a failure with its cause.
+`RC_CODECS` is the RC half of the action table (`ranpilot.network.action_table`): both
+directions of the RC encoding, in JSON and in E2SM-RC (`e2.asn1.e2sm_rc`), derive from it.
 
 The node enforces the radio's hardware limits itself, whoever sends the control (the verifier
 sits in the xApp, not here): `Network.apply` refuses transmit power, p-Max and tilt outside their
@@ -21,14 +23,12 @@ from ranpilot.network import (
     Action, ActionError, Network, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower, SetUePMax,
 )
 from ranpilot.network.action_table import kind_of, per_cell_actions
+from ranpilot.oran.e2 import kpm
 from ranpilot.oran.messages import (
     CellIndividualOffset, CellSleep, Handover, KpmIndication, RcControlAck, RcControlFailure, RcControlRequest,
     SlicePrbQuota, Tilt, TxPower, UeMeasurement, UePMax,
 )
 
-CELL_MEASUREMENTS = ("DRB.UEThpDl", "RRU.PrbUsedDl", "RRU.PrbAvailDl", "RRU.PrbTotDl", "DRB.RlcSduDelayDl",
-                     "L1M.SS-RSRP", "PEE.AvgPower")
-UE_MEASUREMENTS = ("DRB.UEThpDl", "L1M.SS-RSRP", "CQI", "SINR")
 _ACTION_FIELD = re.compile(r"actions\[(?P<index>\d+)\]\.(?P<name>\w+)")
 
 
@@ -50,11 +50,8 @@ class SimulatedE2Node:
         self.subscriptions: dict[str, Subscription] = {}
 
     def subscribe(self, report_period_ms: int, measurements: list[str], per_ue: bool = False) -> Subscription:
-        supported = set(CELL_MEASUREMENTS) | (set(UE_MEASUREMENTS) if per_ue else set())
-        unknown = sorted(set(measurements) - supported)
-        if unknown:
-            raise SubscriptionError(f"{self.meid} does not measure {unknown}; it offers {sorted(supported)} "
-                                    "(the simulator is downlink-only, so DRB.UEThpUl is not available)")
+        if (why := kpm.unknown_measurements(measurements, per_ue)) is not None:
+            raise SubscriptionError(f"{self.meid} {why}")
         sub = Subscription(report_period_ms=report_period_ms, measurements=measurements, per_ue=per_ue,
                            next_report_s=self.network.time_s)
         self.subscriptions[sub.subscription_id] = sub
@@ -70,17 +67,18 @@ class SimulatedE2Node:
         return out
 
     def indication(self, sub: Subscription) -> KpmIndication:
-        obs = self.network.observe()
-        cells = {str(c.cell): {m: c.measurements[m] for m in sub.measurements if m in c.measurements} for c in obs.cells}
+        cell_values, node_values = kpm.cell_values(self.network)
+        data = {str(c): _reported(values, sub.measurements) for c, values in cell_values.items()}
+        if node := _reported(node_values, sub.measurements):
+            data[self.meid] = node
         ues = []
         if sub.per_ue:
-            r = self.network.radio()
-            values = {"DRB.UEThpDl": r.thp_bps / 1e3, "L1M.SS-RSRP": r.rsrp_dbm, "CQI": r.cqi, "SINR": r.sinr_db}
-            ues = [UeMeasurement(ueId=u, servingCell=int(r.serving[u]),
-                                 measurements={m: float(values[m][u]) for m in sub.measurements if m in values})
-                   for u in range(len(r.serving))]
+            serving, values = kpm.ue_values(self.network, sub.measurements)
+            ues = [UeMeasurement(ueId=u, servingCell=int(serving[u]),
+                                 measurements={m: kpm.reported(m, float(v[u])) for m, v in values.items()})
+                   for u in range(len(serving))]
         return KpmIndication(meid=self.meid, subscription_id=sub.subscription_id, granulPeriod=sub.report_period_ms,
-                             collectStartTime=obs.time_s, measData=cells, ueMeasData=ues)
+                             collectStartTime=self.network.time_s, measData=data, ueMeasData=ues)
 
     def control(self, request: RcControlRequest) -> RcControlAck | RcControlFailure:
         """Apply all of a request's actions or none of them."""
@@ -94,6 +92,10 @@ class SimulatedE2Node:
         except ValueError as exc:
             return RcControlFailure(request_id=request.request_id, cause=str(exc))
         return RcControlAck(request_id=request.request_id)
+
+
+def _reported(values: dict[str, float], wanted: list[str]) -> dict[str, float]:
+    return {m: kpm.reported(m, values[m]) for m in wanted if m in values}
 
 
 def _network_action_at(index: int, control: BaseModel, network: Network) -> Action:

@@ -1,12 +1,13 @@
 """A simulated E2 node served over TCP, so xApps can run in other processes.
 
-Framing (`ranpilot.oran.wire`): one JSON object a line, {"mtype", "xid", "payload"}; what the
-node answers is `NodeService`'s. A connection can drop at any moment without leaving the network
+Framing (`ranpilot.oran.wire`): on the `json` wire (the default) one JSON object a line,
+{"mtype", "xid", "payload"}; on the `asn1` wire binary frames whose E2 messages are E2AP PDUs
+(each connection its own E2AP session). What the node answers is `NodeService`'s. A connection can drop at any moment without leaving the network
 half-configured: a request is acted on only once its whole line has arrived, and a control then
 applies all of its actions or none. A dropped connection's subscriptions end with it.
 
 With a token (`RANPILOT_E2_TOKEN`), the first line a client sends must be an AuthRequest
-(mtype 40030) carrying it; the node answers an AuthResponse (40031), and on anything else (another
+(mtype 34030) carrying it; the node answers an AuthResponse (34031), and on anything else (another
 message, a wrong token, a malformed line, nothing within `AUTH_TIMEOUT_S`) closes the connection
 without acting. Without a token the server listens on loopback only (`ranpilot.oran.auth`).
 
@@ -29,9 +30,9 @@ from ranpilot.oran.auth import check_bind, token_matches
 from ranpilot.oran.e2.node import SimulatedE2Node
 from ranpilot.oran.e2.service import NodeService
 from ranpilot.oran.messages import (
-    RIC_CONTROL_REQ, RIC_SUB_REQ, AuthRequest, AuthResponse, RcControlFailure, SubscriptionFailure,
+    AUTH_REQ, RIC_CONTROL_REQ, RIC_SUB_REQ, AuthRequest, AuthResponse, RcControlFailure, SubscriptionFailure,
 )
-from ranpilot.oran.wire import Frame, FrameError, StreamPeer, read_frame
+from ranpilot.oran.wire import Frame, FrameError, StreamPeer, WireMismatch, make_wire
 
 log = logging.getLogger(__name__)
 AUTH_TIMEOUT_S = 10.0  # how long a connection may stay open before it authenticates
@@ -39,15 +40,17 @@ AUTH_TIMEOUT_S = 10.0  # how long a connection may stay open before it authentic
 
 class E2NodeServer(socketserver.ThreadingTCPServer):
     """Serves one simulated E2 node; `tick_s` makes its clock run on its own (one step per tick);
-    with `token`, clients must authenticate first. Raises InsecureBind for a non-loopback host
-    without a token."""
+    with `token`, clients must authenticate first; `wire` is `json` or `asn1` (clients must speak
+    the same). Raises InsecureBind for a non-loopback host without a token, ValueError for another wire."""
 
     daemon_threads = True
     allow_reuse_address = True
 
     def __init__(self, node: SimulatedE2Node, host: str = "127.0.0.1", port: int = 0, tick_s: float | None = None,
-                 token: SecretStr | None = None):
+                 token: SecretStr | None = None, wire: str = "json"):
         check_bind(host, token, "E2 node server", "RANPILOT_E2_TOKEN")
+        make_wire(wire)  # refuse an unknown wire before listening
+        self.wire = wire
         super().__init__((host, port), _Connection)
         self.service, self.tick_s, self.token = NodeService(node), tick_s, token
         self.connections: set[socket.socket] = set()  # open client sockets, dropped when the server closes
@@ -88,11 +91,13 @@ class _Connection(socketserver.StreamRequestHandler):
     server: E2NodeServer
 
     def handle(self) -> None:
-        peer = StreamPeer(self.wfile)
+        peer = StreamPeer(self.wfile, make_wire(self.server.wire, self.server.node.meid))
         self.server.connections.add(self.connection)
         try:
             if self._first_line_authenticates(peer):
                 self._serve(peer)
+        except WireMismatch as exc:
+            log.warning("E2 node: connection from %s closed: %s", self.client_address[0], exc)
         except OSError:  # dropped, or silent past AUTH_TIMEOUT_S (socket.timeout is an OSError)
             return
         finally:
@@ -105,7 +110,7 @@ class _Connection(socketserver.StreamRequestHandler):
             return True
         self.connection.settimeout(AUTH_TIMEOUT_S)
         try:
-            frame = read_frame(self.rfile)
+            frame = peer.wire.read(self.rfile)
         except FrameError as exc:
             return self._refuse(peer, exc.xid, f"authentication required; the first line is malformed: {exc}")
         if frame is None:
@@ -117,7 +122,7 @@ class _Connection(socketserver.StreamRequestHandler):
         """Answer requests until the connection ends."""
         while True:
             try:
-                frame = read_frame(self.rfile)
+                frame = peer.wire.read(self.rfile)
             except FrameError as exc:  # a malformed line: say so, keep the connection
                 log.warning("E2 node: %s", exc)
                 self._answer_bad(peer, exc)
@@ -135,7 +140,7 @@ class _Connection(socketserver.StreamRequestHandler):
     def _authenticate(self, peer: StreamPeer, frame: Frame) -> bool:
         """Answer a frame that must authenticate the connection; False: the connection closes."""
         if not isinstance(frame.message, AuthRequest):
-            return self._refuse(peer, frame.xid, "authentication required: send an AuthRequest (mtype 40030) "
+            return self._refuse(peer, frame.xid, f"authentication required: send an AuthRequest (mtype {AUTH_REQ}) "
                                 "with the token first")
         if not token_matches(self.server.token, frame.message.token):
             return self._refuse(peer, frame.xid, "wrong token")
