@@ -116,6 +116,6 @@ def ratio_value(target: Target, clause: str, qs: list[ex.Quantity], pcts: list[f
     value = pcts[0] if pcts else None
     if value is None and target in (Target.LOW_DL_THPT_UE_SHARE, Target.LOW_DL_RAN_UE_THPT_RATIO) and thresholds:
         value = EDGE_DEFAULT_PCT
-    if value is None and re.search(rf"\b({GUARD_WORDS})\b", clause, re.I):
+    if value is None and GUARD_VERBS.search(clause):
         value = pack.kpi_max(target)  # 'keep coverage': the pack's guardrail limit
     return value, (thresholds[0] if thresholds else None)

@@ -22,7 +22,7 @@ BREAKS = re.compile(r"\s*;\s*|\.\s+(?=\S)|\s*\n\s*|:\s+|,?\s+\b(?:but(?: also)?|
 LEADING = re.compile(r"^(?:(?:and|but|while|whilst|also|then|yet|so|plus|or)\b[\s,]*)+", re.I)
 LIST_NUMBER = re.compile(r"(?:^|(?<=[\s;,]))\(?\d\)\s*")
 BETWEEN_AND = re.compile(r"(\bbetween\s+-?[\d.]+(?:\s*[^\s\d]+)?)\s+and\s+(?=-?\d)", re.I)
-COMPARATOR_START = re.compile(r"^(?:above|below|under|over|at least|at most|less|more|no more|no less|not (?:above|below|"
+COMPARATOR_START = re.compile(r"^(?:above|below|under|over|at least|at most|less|more|no more|no less|to (?=-?\d)|not (?:above|below|"
                               r"over|under|more|less)|never|>|<|≥|≤)", re.I)
 KPI_WORDS = re.compile(r"\b(thr?o?u?g?h?put|thruput|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|latncy|delays?|"
                        r"energy|enrgy|power|electricity|kwh|kw|watts?|coverage|covrage|covered|rsrp|signal|sinr|interference|"
@@ -142,9 +142,10 @@ def _clause(part: str, areas: dict[str, list[int]], previous: Clause | None, req
     own_kpi = KPI_WORDS.search(re.sub(r"\b(?:sleep|asleep|awake|wake)\b", "", part, flags=re.I))
     back = previous is not None and not ex.SLICE_RE.search(part) and not own_kpi and (
         COMPARATOR_START.match(part) is not None or POINTS_BACK.search(part) is not None)
+    if back:
+        slices = slices or previous.slices  # '... to 3 ms on cells 12-14, and to 6 ms on cell 15': same slice
     if previous is not None and not named and (back or SCOPE_BACK.search(part)):
         cells, named = previous.cells, previous.named
-        slices = slices or (previous.slices if back else [])
     elif not named:
         cells = request_cells
     return Clause(part, cells, named, slices or ([] if back else request_slices), back)

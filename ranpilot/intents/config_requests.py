@@ -10,7 +10,7 @@ from ranpilot.intents import extraction as ex
 from ranpilot.intents.goals import ConfigChange
 
 NUM = ex.NUMBER
-DOWN = r"lower|reduce|decrease|cut|drop|turn down|bring down|dial down|back off|reduc\w*"
+DOWN = r"lower|reduce|decrease|cut|drop|down|turn down|bring down|dial down|back off|reduc\w*"
 UP = r"raise|increase|boost|lift|turn up|bring up|push up|bump|crank up|up"
 SLEEP = re.compile(r"\b(?:to sleep|asleep|into sleep|sleep mode|off|down|deactivat\w*|offline)\b|\bsleep\b", re.I)
 WAKE = re.compile(r"\b(?:wake\w*(?: up)?|awake|switch(?:ed)? (?:\w+ )?on|turn(?:ed)? (?:\w+ )?on|re-?activat\w*|activate|"

@@ -79,7 +79,7 @@ def canonical(text: str) -> str:
 
 ABBREVIATIONS = {r"t-?put|thruput|thp|thrpt|througput|throughtput|thoughput": "throughput", r"enrgy|engy|enery": "energy",
                  r"util": "utilisation", r"eff": "efficiency", r"ee": "energy efficiency", r"avg": "average", r"lat": "latency",
-                 r"covrage|coverge": "coverage", r"latncy|latecy|latancy": "latency", r"pwr": "power", r"w/o": "without",
+                 r"covrage|coverge": "coverage", r"latncy|latecy|latancy": "latency", r"pwr": "power", r"w/o": "without", r"w/": "with",
                  r"prio": "priority"}
 
 

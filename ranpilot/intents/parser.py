@@ -87,7 +87,7 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     goals: list[Goal] = []
     unpinned: list[tuple[tuple, Problem]] = []
     for clause, target in zip(clauses, targets):
-        if vague(clause.text):
+        if vague(clause.text) and not clause.points_back:
             problems.append(("clarify", "vague", WHICH_KPI))
             continue
         if target is None:

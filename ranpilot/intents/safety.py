@@ -15,8 +15,10 @@ DEFEAT = (r"ignor\w*|disregard\w*|bypass\w*|skip\w*|disabl\w*|overrid\w*|overrul
           r"pretend|act as if|no need for|don't (?:bother with|run|apply|use|check)|do not (?:run|apply|use|check)")
 SAFEGUARD = (r"safety|safeguards?|polic(?:y|ies)|guard ?rails?|rules?|constraints?|limits?|verifier|verification|"
              r"approvals?|protections?|checks?|restrictions?|caps?|dry[- ]?runs?|sign[- ]?off|validation|gatekeep\w*")
+PRONOUN_DEFEAT = (r"(?:turn|switch|shut)\w*\s+(?:it|them|this|that|those)\s+off\b|"
+                  r"(?:ignor|disabl|bypass|skip|remov|suspend|deactivat|overrid|waiv|relax|lift)\w*\s+(?:it|them|this|that|those)\b")
 OVERRIDE = re.compile(rf"\b(?:{DEFEAT})\b(?:\W+\w+){{0,6}}?\W+(?:{SAFEGUARD})\b|"
-                      rf"\b(?:{SAFEGUARD})\b[^.]{{0,80}}[.;:,]?\s*(?:\w+\s+){{0,3}}?(?:{DEFEAT})\s+(?:it|them|this|that|those)\b|"
+                      rf"\b(?:{SAFEGUARD})\b[^.]{{0,80}}[.;:,]?\s*(?:\w+\s+){{0,3}}?(?:{PRONOUN_DEFEAT})|"
                       rf"\b(?:{SAFEGUARD})\s+(?:do|does|should|shall|must)\s*(?:not|n't)\s+apply\b|"
                       rf"\bwithout (?:any |the |a |an )?(?:usual |normal |regular |extra )?(?:{SAFEGUARD})\b", re.I)
 SPEAKER = (r"<\s*/?\s*system\s*>|\[\s*system\s*\]|(?:^|[\s(.;])system\s*(?:note|message|prompt|override|instruction|notice)?\s*:|"
