@@ -2152,7 +2152,7 @@ def _bad_cells(rng):
         return f"cell {rng.randint(0, 19)}.{rng.choice([5, 5, 2, 7])}"
     if kind == "range":
         lo = rng.randint(17, 20)
-        return f"cells {lo}{rng.choice(['-', ' to ', ' through '])}{lo + rng.randint(2, 6)}"
+        return f"cells {lo}{rng.choice(['-', ' to ', ' through '])}{lo + rng.randint(21 - lo, 6)}"  # ends past cell 20
     good = sorted(rng.sample(range(N_CELLS), rng.randint(1, 2)))
     return "cells " + ", ".join(map(str, good)) + f" and {rng.randint(21, 30)}"
 

@@ -1,6 +1,7 @@
 """Scoring an `Understanding` against a corpus label (benchmarks/data/intents/LABELS.md), field by
-field, and the corpus splits: generated template families by `intent_corpus.split` (train / test),
-free-style files by author (never tuned on).
+field, and the corpus parts: generated template families by `intent_corpus.split` (train / test),
+the first free-style files (freestyle_*.jsonl) and the ones written blind later (holdout_*.jsonl,
+never tuned on).
 
 Run for the misses of one part: .venv/bin/python benchmarks/intent_scoring.py train [N]
 """
@@ -26,9 +27,9 @@ FIELDS = ("status", "reason", "goals", "changes", "window", "priority")
 
 
 def load(part: str) -> list[dict]:
-    """'train' / 'test': generated families of that split; 'freestyle': every free-style file."""
-    if part == "freestyle":
-        return [row for path in sorted(DATA.glob("freestyle_*.jsonl")) for row in _rows(path)]
+    """'train' / 'test': generated families of that split; 'freestyle' / 'holdout': those files."""
+    if part in ("freestyle", "holdout"):
+        return [row for path in sorted(DATA.glob(f"{part}_*.jsonl")) for row in _rows(path)]
     return [row for row in _rows(DATA / "generated.jsonl") if split(row["family"]) == part]
 
 

@@ -33,6 +33,7 @@ KEYWORD_HINTS = [
     (re.compile(r"\bcell[- ]edge|\bedge (users|throughput|rates?|speeds?)\b|\bworst users|\bevery user|\ball users\b", re.I), Target.LOW_DL_THPT_UE_SHARE, 0.2),
     (re.compile(r"\befficien", re.I), Target.RAN_ENERGY_EFFICIENCY, 0.25),
     (re.compile(r"\b(energy(?! efficien)|power consumption|power draw|electricity|kwh)\b", re.I), Target.RAN_ENERGY_CONSUMPTION, 0.15),
+    (re.compile(r"\bconsum\w*|\bdraw\b|\bbill\b", re.I), Target.RAN_ENERGY_CONSUMPTION, 0.1),
     (re.compile(r"\b(coverage|covered|rsrp|weak signal)\b", re.I), Target.WEAK_RSRP_UE_SHARE, 0.2),
     (re.compile(r"\b(sinr|interference)\b", re.I), Target.LOW_SINR_UE_SHARE, 0.2),
     (re.compile(r"\b(latency|delay)\b", re.I), Target.DL_LATENCY, 0.25),

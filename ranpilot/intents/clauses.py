@@ -144,7 +144,7 @@ def _clause(part: str, areas: dict[str, list[int]], previous: Clause | None, req
         COMPARATOR_START.match(part) is not None or POINTS_BACK.search(part) is not None)
     if back:
         slices = slices or previous.slices  # '... to 3 ms on cells 12-14, and to 6 ms on cell 15': same slice
-    if previous is not None and not named and (back or SCOPE_BACK.search(part)):
+    if previous is not None and not named and (back or SCOPE_BACK.search(part) or POINTS_BACK.search(part)):
         cells, named = previous.cells, previous.named
     elif not named:
         cells = request_cells

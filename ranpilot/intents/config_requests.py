@@ -17,7 +17,8 @@ WAKE = re.compile(r"\b(?:wake\w*(?: up)?|awake|switch(?:ed)? (?:\w+ )?on|turn(?:
                   r"bring (?:\w+ )?back|out of sleep|power(?:ed)? (?:\w+ )?up|back on)\b", re.I)
 SLEEP_VERB = re.compile(r"\b(?:put|send|switch|turn|shut|power|sleep|deactivate|take|let|keep)\b", re.I)
 PARAMETERS = (
-    ("ue_p_max_dbm", re.compile(r"\bp-?max\b|\bue max(?:imum)? (?:uplink )?power\b", re.I), "dBm"),
+    ("ue_p_max_dbm", re.compile(r"\bp-?max\b|\b(?:ue|device|handset|terminal|phone)s?'?\s+(?:max(?:imum)?\s+)?"
+                                r"(?:uplink\s+|transmit\s+|tx\s+)?power\b", re.I), "dBm"),
     ("cio_db", re.compile(r"\bcio\b|\bcell individual offset\b|\bhandover offset\b", re.I), "dB"),
     ("tilt_deg", re.compile(r"\b(?:down|up)?-?tilt\w*\b|\bantenna\b", re.I), "deg"),
     ("tx_power_dbm", re.compile(r"\b(?:tx|transmit\w*|transmission|output|cell|dl|downlink)? ?power\b|\btransmit\b", re.I), "dB"),
@@ -75,9 +76,35 @@ def _sleep(clause: str) -> float | None:
         return None
     if WAKE.search(clause):
         return 0.0
+    if re.search(r"\bdown\s+to\s+-?\d", clause, re.I) and not re.search(r"\b(?:sleep|asleep|off)\b", clause, re.I):
+        return None  # 'power draw brought down to 8 kW' is a target, not a switch-off
     if SLEEP_VERB.search(clause) and SLEEP.search(clause):
         return 1.0
     return None
+
+
+TILT_NOUN = r"(?:electrical\s+|mechanical\s+)?(?:down-?)?tilt(?:\s+angle)?"
+
+
+def _tilt(t: str, x: float, by: bool) -> tuple[str, float]:
+    """A downtilt change in degrees: + points the antenna further down ('tilt down', 'lower the
+    antenna', 'increase the downtilt'), - points it up ('uptilt', 'reduce the downtilt');
+    '4° downtilt', 'downtilt 8 degrees', 'tilt to 6°' set the angle itself."""
+    if re.search(rf"\b(?:reduc|lower|decreas|cut|less)\w*\s+(?:the\s+|its\s+)?{TILT_NOUN}", t):
+        return "delta", -abs(x)
+    if re.search(rf"\b(?:increas|rais|add|more|extra)\w*\s+(?:the\s+|its\s+)?{TILT_NOUN}", t):
+        return "delta", abs(x)
+    if re.search(r"\b(?:lower|drop)\w*\s+(?:\w+\s+)?antenna|\bantenna\w*\s+(?:\w+\s+){0,3}?lower", t):
+        return "delta", abs(x)
+    setting = (re.search(NUM + rf"\s*(?:deg\w*|°)\s+(?:of\s+)?{TILT_NOUN}", t)
+               or re.search(rf"\b{TILT_NOUN}\s+(?:of\s+|at\s+|=\s*|:\s*)?" + NUM + r"\s*(?:deg|°)", t))
+    if setting or (not by and re.search(r"\bto\s+" + NUM, t)):
+        return "value", x
+    if re.search(r"\bup(?:wards?)?\b|\buptilt", t):
+        return "delta", -abs(x)
+    if re.search(r"\bdown(?:wards?)?\b|\bdowntilt", t):
+        return "delta", abs(x)
+    return ("delta", x) if by else ("value", x)
 
 
 def _move(clause: str, parameter: str, unit: str) -> tuple[str, float] | None:
@@ -89,12 +116,7 @@ def _move(clause: str, parameter: str, unit: str) -> tuple[str, float] | None:
     x = float(number.group(1))
     by = re.search(r"\bby\s+" + NUM, t) or re.search(r"(?:^|\s)[+-]\s*\d", t)
     if parameter == "tilt_deg":
-        if re.search(r"\b(?:lower|drop)\w*\s+(?:\w+\s+)?antenna|\bantenna\w*\s+(?:\w+\s+){0,3}?lower", t):
-            return "delta", abs(x)  # a lowered antenna points further down
-        if re.search(r"\bdown|\bdowntilt", t):
-            return ("delta", abs(x)) if by or not re.search(r"\bto\s+" + NUM, t) else ("value", x)
-        if re.search(r"\bup\b|\buptilt", t):
-            return ("delta", -abs(x)) if by or not re.search(r"\bto\s+" + NUM, t) else ("value", x)
+        return _tilt(t, x, by is not None)
     if re.search(rf"\b(?:{DOWN})\b", t) and (by or "dbm" not in t):
         return "delta", -abs(x)
     if re.search(rf"\b(?:{UP})\b", t) and (by or "dbm" not in t):

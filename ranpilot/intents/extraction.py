@@ -41,8 +41,13 @@ RAISE_VERBS = (r"rais\w*|increas\w*|boost\w*|lift\w*|push\w*|bring up|grow\w*|ma
                r"as much \w+(?: \w+)? as (?:possible|you can|we can)")
 BETTER_VERBS = r"improv\w*|enhanc\w*|better|fix|optimi[sz]\w*"
 CUT_VERBS = (r"cut|cuts|cutting|reduc\w*|lower|lowers|lowering|decreas\w*|sav(?:e|es|ing)|drop\w*|shrink\w*|trim\w*|bring down|"
+             r"eas(?:e|es|ing)|reliev\w*|lighten\w*|alleviat\w*|offload\w*|"
              r"minimi[sz]\w*|"
              r"as (?:low|little|short) as (?:possible|you can|we can)")
+
+
+RAISED_UP_TO = re.compile(r"\b(?:push\w*|brought|bring\w*|rais\w*|go(?:ne|es)?|went|climb\w*|increas\w*|boost\w*|lift\w*|"
+                          r"(?:be )?moved|mov\w*|driv\w*|drove|ramp\w*)\s+up\s+to\b")
 
 
 @dataclass(frozen=True)
@@ -94,14 +99,14 @@ def user_share(text: str) -> tuple[float, bool] | None:
 def comparison(text: str) -> Condition | None:
     """The comparison the text states: explicit bounds first ('at least', 'no more than'), then a
     negated comparative ('must never exceed', "doesn't fall below"), then a plain one, then verbs."""
-    t = text.lower()
+    t = RAISED_UP_TO.sub("raised to", text.lower())  # 'pushed up to 25 Mbps' is no upper bound
     if BETWEEN_RE.search(t):
         return Condition.IS_WITHIN_RANGE
     for words, condition in ((GE_WORDS, Condition.IS_EQUAL_TO_OR_GREATER_THAN), (LE_WORDS, Condition.IS_EQUAL_TO_OR_LESS_THAN)):
         if re.search(rf"(?:^|\s|\b)(?:{words})(?:\b|\s|$)", t):
             return condition
     for words, condition in ((GT_WORDS, Condition.IS_EQUAL_TO_OR_LESS_THAN), (LT_WORDS, Condition.IS_EQUAL_TO_OR_GREATER_THAN)):
-        if re.search(rf"{NEGATION}(?:\w+\s+){{0,2}}?(?:{words})(?:\b|\s|$)", t):
+        if re.search(rf"{NEGATION}(?:\w+\s+){{0,5}}?(?:{words})(?:\b|\s|$)", t):
             return condition
     for words, condition in ((GT_WORDS, Condition.IS_GREATER_THAN), (LT_WORDS, Condition.IS_LESS_THAN)):
         if re.search(rf"(?:^|\s|\b)(?:{words})(?:\b|\s|$)", t):

@@ -43,6 +43,8 @@ def goal_problem(goal: Goal, inventory: Inventory) -> Problem | None:
 
 
 def change_problem(change: ConfigChange, inventory: Inventory) -> Problem | None:
+    if change.parameter == "min_prb_ratio" and change.value is not None and not 0 <= change.value <= 1:
+        return "rejected", "invalid_value", f"a slice's PRB share is 0-100%; {change.value:.0%} is not"
     return scope_problem([change.cell], change.slice, inventory)
 
 

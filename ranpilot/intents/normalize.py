@@ -23,7 +23,7 @@ DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "quarter": 4, "fifth": 5, "s
                 "twentieth": 20, "hundredth": 100}
 FRACTION = re.compile(r"\b(a|an|one|\d+)\s+(halves|half|thirds?|quarters?|fifths?|sixths?|eighths?|tenths?|twentieths?|"
                       r"hundredths?|(\d+)(?:st|nd|rd|th)s?)\b", re.I)
-ONE_IN = re.compile(r"\b(?:1|one|a)\s+(?:in|out of)\s+(?:every\s+)?(\d+)\b(\s+of\b)?", re.I)
+ONE_IN = re.compile(r"\b(1|one|a|\d+)\s+(?:in|out of)\s+(?:every\s+|a\s+)?(\d+)\b(\s+of\b)?", re.I)
 TODAY = (r"(?:today'?s?|now|the current(?: value| level)?|current(?: value| level)?|what it is(?: now| today)?|"
          r"its current(?: value| level)?|the present(?: value| level)?)(?:\s+(?:value|level))?")
 MULTIPLES = {"twice": 2, "double": 2, "thrice": 3, "triple": 3}
@@ -100,7 +100,7 @@ def symbols(text: str) -> str:
     t = re.sub(r"\s*\b(?:per ?cent|pct)\b", "%", t, flags=re.I)
     t = re.sub(r"\bover(?=\s+(?:the\s+|all\s+|our\s+)?(?:whole|entire|network|cells?\b|\w+\s+(?:cells|area)\b))", "across", t,
                flags=re.I)  # 'over the whole network' is a scope, not a comparison
-    return re.sub(r"\bby\s+(?:a\s+)?(?:factor of\s+)?(two|2)\b(?!\s*[%\w])", "by 100%", t)
+    return re.sub(r"\bby\s+(?:a\s+)?(?:factor of\s+)?(two|2)\b(?!\s*[%\w°])", "by 100%", t)
 
 
 def _plus_fraction(m: re.Match) -> str:
@@ -120,8 +120,21 @@ def fractions(t: str) -> str:
         return _pct(100.0 * numerator / denominator)
 
     t = FRACTION.sub(frac, t)
-    t = ONE_IN.sub(lambda m: _pct(100.0 / int(m.group(1))) + (m.group(2) or " of"), t)
-    return re.sub(r"\bhalf\b", "50%", t, flags=re.I)
+    t = ONE_IN.sub(_one_in, t)
+    return signed_moves(re.sub(r"\bhalf\b", "50%", t, flags=re.I))
+
+
+def _one_in(m: re.Match) -> str:
+    """'one in twenty' -> 5%, '19 out of 20' -> 95% (followed by 'of' when it was not)."""
+    numerator = 1 if m.group(1).lower() in ("1", "one", "a") else int(m.group(1))
+    whole = int(m.group(2))
+    return m.group(0) if not 0 < numerator <= whole else _pct(100.0 * numerator / whole) + (m.group(3) or " of")
+
+
+def signed_moves(t: str) -> str:
+    """'up 5%' / 'down by 33.33%' -> 'by +5%' / 'by -33.33%' (also once fractions became percentages)."""
+    return re.sub(r"\b(up|down)\s+(?:by\s+)?" + N + r"\s*%", lambda m: f"by {'+' if m.group(1).lower() == 'up' else '-'}"
+                  f"{m.group(2)}%", t, flags=re.I)
 
 
 CHANGE_VERB = r"cut|reduce|lower|decrease|trim|shave|drop|raise|increase|boost|grow|lift|improve"
@@ -146,8 +159,7 @@ def relative(t: str) -> str:
     t = MULTIPLE.sub(lambda m: f"by +{(float(m.group(2) or MULTIPLES[m.group(1).lower()]) - 1) * 100:g}%", t)
     for verb, canon in VERB_CHANGES:
         t = re.sub(rf"\b{verb}[sd]?\b(?!-)", canon, t, flags=re.I)
-    t = re.sub(r"\b(up|down)\s+(?:by\s+)?" + N + r"\s*%", lambda m: f"by {'+' if m.group(1).lower() == 'up' else '-'}"
-               f"{m.group(2)}%", t, flags=re.I)
+    t = signed_moves(t)
     return re.sub(r"(?<!\bby )(?<![\w.])\s*([+-])\s*" + N + r"\s*%", r" by \1\2%", t)
 
 

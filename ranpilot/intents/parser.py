@@ -29,6 +29,8 @@ from ranpilot.intents.safety import UNSUPPORTED, safety_override, safety_problem
 from ranpilot.policies.pack import PolicyPack, load_pack
 
 MAX_TEXT_CHARS = 2000
+COMPLAINT = re.compile(r"\b(?:better|improv\w*|fix\w*|do something|optimi[sz]\w*|unhappy|complain\w*|slow|bad|issues?|"
+                       r"problems?|smooth\w*|sort (?:it|this|that) out|tun(?:e|ing)|perform\w*|quality|experience)\b", re.I)
 RAN_WORDS = re.compile(r"\b(cells?|network|throughput|latency|delay|coverage|energy|power|prb|load|slice|users?|ues?|sinr|rsrp|"
                        r"interference|signal|speed|mbps|mbit|tilt|handover|traffic|congest\w*|urllc|embb|mmtc)\b", re.I)
 WHICH_KPI = ("which KPI should change, and to what value? "
@@ -80,8 +82,9 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     for clause, (target, _) in zip(clauses, labelled):
         targets.append(targets[-1] if clause.points_back and targets and targets[-1] else target)
     if all(target is None for target in targets):
-        about_network = RAN_WORDS.search(text) or UNSUPPORTED.search(text) or any(c.named or c.slices for c in clauses)
-        problems.append(("clarify", "vague", WHICH_KPI) if about_network or names_scope(text) else
+        about_network = RAN_WORDS.search(text) or UNSUPPORTED.search(text) or names_scope(text) or any(
+            c.named or c.slices for c in clauses)
+        problems.append(("clarify", "vague", WHICH_KPI) if about_network or COMPLAINT.search(text) else
                         ("rejected", "out_of_domain", "out of domain: this is not about the radio network"))
         return []
     goals: list[Goal] = []

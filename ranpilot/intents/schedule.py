@@ -10,7 +10,7 @@ MARKED = r"(?:am|pm|a\.m\.|p\.m\.|h\b|hrs?\b|o'clock|in the (?:morning|evening|a
 CLOCK = rf"(midnight|noon|midday|\d{{1,2}}(?::\d{{2}})?(?:\s*{MARKED})?|\d{{1,2}}\.[0-5]\d\s*(?:am|pm|a\.m\.|p\.m\.))"
 WINDOW_RES = (
     re.compile(rf"\b(?:between|from|after)\s+{CLOCK}\s*(?:and|to|until|till|through|-)\s+{CLOCK}", re.I),
-    re.compile(rf"(?<![\w.#:]){CLOCK}\s*(?:-|to|until|till)\s*{CLOCK}(?![\w:%])", re.I),
+    re.compile(rf"(?<![\w.#:]){CLOCK}\s*(?:-|to|until|till)\s*{CLOCK}(?![\w%]|:\d)", re.I),
 )
 NAMED_WINDOWS = (
     (re.compile(r"\b(?:at night(?:[- ]?time)?|overnight|night[- ]?time|(?:during|in|over|through) the nights?|nights?\b(?: only)?|"
