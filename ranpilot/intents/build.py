@@ -13,7 +13,7 @@ from ranpilot.targets import THROUGHPUT_TARGETS, Condition, Target, spec
 
 GUARD_WORDS = r"keep\w*|maintain\w*|preserv\w*|protect\w*|without \w+ing|without (?:any )?\w+ (?:loss|drop|degradation|hit)"
 GUARD_CLAUSE = re.compile(r"(keeping|maintaining|preserving|protecting|without \w+ing)\b", re.I)  # after 'while'
-ENSURE_WORDS = re.compile(rf"\b({GUARD_WORDS}|kept|held|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|never|must not|"
+ENSURE_WORDS = re.compile(rf"\b({GUARD_WORDS}|kept|held|make sure|assur\w*|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|never|must not|"
                           r"mustn't|should not|shouldn't|do not|don't|doesn't|does not)\b", re.I)
 GUARD_VERBS = re.compile(rf"\b({GUARD_WORDS}|kept|held|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|"
                          r"(?:don't|do not|not|never|no) (?:hurt|harm|degrad|worsen|affect|impact|touch|increas|reduc|lower|rais)\w*)\b", re.I)
@@ -29,7 +29,7 @@ EDGE_WORDS = re.compile(r"\bedge\b|percentile|\b(?:worst|bottom|weakest|slowest|
                         r"\b(?:users?|ues?)\s+(?:\w+\s+)?(?:below|under|beneath)\b", re.I)
 COUNTS_CELLS = re.compile(r"\b(?:hot|overload\w*|congest\w*|busy)\b|\bcells?\b[^.;]{0,25}\b(?:above|over|beyond|exceed\w*)\s+"
                           r"[\d.]+\s*%|\b(?:share|number|fraction|percentage|count) of\b|\bof (?:the |all )?(?:\w+ )?cells\b", re.I)
-LOAD_LEVEL = re.compile(r"\s*(?:evoba|revo|dnoyeb|gnideecxe|>)\b")  # reversed: a load level follows 'above', 'over'...
+LOAD_LEVEL = re.compile(r"\s*(?:(?:evoba|revo|dnoyeb|gnideecxe)\b|=?>)")  # reversed: a load level follows 'above', 'over'...
 
 Scope = tuple[list[int] | None, list[str]]  # cells (None = all), slices
 

@@ -16,10 +16,11 @@ import yaml
 
 from ranpilot.targets import Target
 from ranpilot.intents import extraction as ex
-from ranpilot.knowledge.embeddings import embed
+from ranpilot.knowledge.embeddings import TORCH, embed
 
 EXEMPLARS = Path(__file__).with_name("exemplars.yaml")
 MIN_SCORE = 0.30
+CLASSIFIER_VARIANT = TORCH  # the embedding variant the exemplars and thresholds were tuned with
 UNIT_HINTS = {"Mbit/s": {Target.AVE_DL_RAN_UE_THPT: 0.12, Target.LOW_DL_THPT_UE_SHARE: 0.08, Target.DL_THPT_PER_UE: 0.12},
               "ms": {Target.DL_LATENCY: 0.3}, "kW": {Target.RAN_ENERGY_CONSUMPTION: 0.3}, "bit/J": {Target.RAN_ENERGY_EFFICIENCY: 0.3}}
 KEYWORD_HINTS = [
@@ -46,7 +47,7 @@ KEYWORD_HINTS = [
 def exemplar_matrix() -> tuple[list[str], np.ndarray]:
     data = yaml.safe_load(EXEMPLARS.read_text())
     labels = [target for target, texts in data.items() for _ in texts]
-    vectors = embed([t for texts in data.values() for t in texts])
+    vectors = embed([t for texts in data.values() for t in texts], variant=CLASSIFIER_VARIANT)
     return labels, vectors
 
 
@@ -55,7 +56,7 @@ def classify(clauses: list[str]) -> list[tuple[str | None, float]]:
     if not clauses:
         return []
     labels, vectors = exemplar_matrix()
-    sims = embed([ex.CELLS_RE.sub(" ", c) for c in clauses]) @ vectors.T
+    sims = embed([ex.CELLS_RE.sub(" ", c) for c in clauses], variant=CLASSIFIER_VARIANT) @ vectors.T
     out = []
     for clause, row in zip(clauses, sims):
         scores: dict[str, float] = {}

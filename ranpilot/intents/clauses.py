@@ -20,7 +20,7 @@ BREAKS = re.compile(r"\s*;\s*|\.\s+(?=\S)|\s*\n\s*|:\s+|,?\s+\b(?:but(?: also)?|
                     r"whereas|meanwhile|then|and then|as long as|so long as|provided(?: that)?|on condition that|"
                     r"given that)\b\s+|,?\s+(?=without\b)|\s*,\s*|\s+\band\b\s+|\s+[&+]\s+|\s+-\s+", re.I)
 LEADING = re.compile(r"^(?:(?:and|but|while|whilst|also|then|yet|so|plus|or)\b[\s,]*)+", re.I)
-LIST_NUMBER = re.compile(r"(?:^|(?<=[\s;,]))\(?\d\)\s*")
+LIST_NUMBER = re.compile(r"(?:^|(?<=[\s;,:]))(?:\(?\d\)|\[\d\]|\(?[a-e]\)|\d\.(?=\s))\s*")
 BETWEEN_AND = re.compile(r"(\bbetween\s+-?[\d.]+(?:\s*[^\s\d]+)?)\s+and\s+(?=-?\d)", re.I)
 COMPARATOR_START = re.compile(r"^(?:above|below|under|over|at least|at most|less|more|no more|no less|to (?=-?\d)|not (?:above|below|"
                               r"over|under|more|less)|never|>|<|≥|≤)", re.I)
@@ -60,7 +60,7 @@ def states_something(piece: str) -> bool:
 
 def split(text: str) -> tuple[list[str], list[str]]:
     """(clauses, scope pieces said for the whole request)."""
-    text = BETWEEN_AND.sub(r"\1 <and> ", LIST_NUMBER.sub(" ", text))
+    text = BETWEEN_AND.sub(r"\1 <and> ", LIST_NUMBER.sub("; ", text))
     pieces = [LEADING.sub("", p.strip(" ,.!?")).replace("<and>", "and") for p in BREAKS.split(text)]
     clauses: list[str] = []
     request: list[str] = []
@@ -119,12 +119,16 @@ def clauses_of(text: str, areas: dict[str, list[int]]) -> list[Clause]:
 
 def headed(text: str) -> list[tuple[str | None, str]]:
     """(heading or None, the text it heads)."""
+    text = LIST_NUMBER.sub("; ", text)
     marks = [m for m in HEADING.finditer(text) if _is_heading(m.group(1), text[m.end():])]
     if not marks:
         return [(None, text)]
     pieces = [(None, text[:marks[0].start()])] if text[:marks[0].start()].strip(" .;") else []
     for m, nxt in zip(marks, [*marks[1:], None]):
-        pieces.append((m.group(1), text[m.end(): nxt.start() if nxt else len(text)]))
+        body = text[m.end(): nxt.start() if nxt else len(text)]
+        if KPI_WORDS.search(m.group(1)) and not KPI_WORDS.search(split(body)[0][0] if split(body)[0] else body):
+            body = f"{m.group(1)} {body}"  # 'Energy efficiency on cells 0-2: raise it by 15%': the heading names the KPI
+        pieces.append((m.group(1), body))
     return pieces
 
 

@@ -54,7 +54,9 @@ def _prb_share(clause: str, scope_slices: list[str]) -> tuple[str, str, float] |
     """(slice, 'value' | 'delta', ratio 0-1) for a slice's PRB share: 'reserve 20% of PRBs for URLLC',
     'min PRB ratio 0.1 for eMBB', 'raise the PRB share of mMTC by 5 percentage points'."""
     slices = ex.slices(clause) or scope_slices
-    if len(slices) != 1 or not PRB_WORDS.search(clause) or not PRB_SETTING.search(clause):
+    bare_share = re.search(r"\d\s*%\s+(?:of\s+(?:the\s+)?)?(?:prbs?|resources?)\b", clause, re.I) and not re.search(
+        r"\bload|\butili", clause, re.I)  # 'urllc 20% prbs on cell 12'
+    if len(slices) != 1 or not PRB_WORDS.search(clause) or not (PRB_SETTING.search(clause) or bare_share):
         return None
     t = clause.lower()
     points = re.search(NUM + r"\s*(?:percentage points?|pp\b|points?)", t)
@@ -74,6 +76,8 @@ def _sleep(clause: str) -> float | None:
     """1 for 'put cell 7 to sleep' / 'switch cell 7 off', 0 for 'wake cell 7 up', else None."""
     if any(words.search(clause) for _, words, _ in PARAMETERS) and re.search(r"\d\s*(?:dbm?|deg|degrees?|°)", clause, re.I):
         return None
+    if re.search(r"\b(?:activat|enabl|engag|turn\w* on|switch\w* on)\w*\s+(?:the\s+)?(?:deep\s+|micro\s+)?sleep", clause, re.I):
+        return 1.0  # 'activate sleep mode on cell 19'
     if WAKE.search(clause):
         return 0.0
     if re.search(r"\bdown\s+to\s+-?\d", clause, re.I) and not re.search(r"\b(?:sleep|asleep|off)\b", clause, re.I):

@@ -16,13 +16,13 @@ BY_PERCENT_RE = re.compile(
     r"(?:about\s+|around\s+|roughly\s+)?)([+-]?\d+(?:\.\d+)?)\s*%", re.I)
 CELL_ID = r"\d+\b(?!\.\d)(?!:\d|\s*(?:am\b|pm\b|[ap]\.m|h\b|o'clock|%|mbit/s|ms\b|kw\b|bit/j|dbm?\b|deg|°|s\b|seconds?|w\b|kbps|mbps|gbps))"
 CELL_LIST = re.compile(r"\bcells?(?:\s+(?:ids?|numbers?|numbered|no\.?|#))?\s*(" + CELL_ID +
-                       r"(?:\s*(?:,\s*and|,|and|&|or|to|through|thru|until|till|\.\.|-)\s*" + CELL_ID + r")*)", re.I)
+                       r"(?:(?:\s*(?:,\s*and|,|and|&|or|to|through|thru|until|till|\.\.|-)\s*|\s+)" + CELL_ID + r")*)", re.I)
 CELLS_RE = re.compile(r"\bcells?#([\d_]+)", re.I)
 SLICE_RE = re.compile(r"\b(urllc|embb|mmtc|miot)\b", re.I)
 USER_SHARE_RE = re.compile(NUMBER + r"\s*(?:%|percent|per cent)\s+of\s+(?:the\s+|all\s+|our\s+)?(?:\w+\s+)?"
                            r"(?:users|ues|subscribers|devices|customers|clients|people|passengers|travell?ers|visitors|fans|"
                            r"spectators|attendees|guests|handsets|phones|terminals)\b(.{0,40})", re.I)
-SHARE_SERVED = re.compile(r"^\W*(?:\w+\s+){0,4}?(above|over|at least|more than|covered|get|gets|receive|see|sees|enjoy|good|"
+SHARE_SERVED = re.compile(r"^\W*(?:\S+\s+){0,5}?(above|over|at least|more than|covered|get|gets|receive|see|sees|enjoy|good|"
                           r"or more|stay above)\b", re.I)
 SHARE_SERVED_BEFORE = re.compile(r"(?:coverage|covered|good \w+|service)\s+(?:for|to|of)\s+(?:at least\s+)?$", re.I)
 SHARE_WORST = re.compile(r"(?:bottom|worst|lowest|weakest|poorest|slowest)\s+$", re.I)

@@ -78,7 +78,7 @@ def canonical(text: str) -> str:
 
 
 ABBREVIATIONS = {r"t-?put|thruput|thp|thrpt|througput|throughtput|thoughput": "throughput", r"enrgy|engy|enery": "energy",
-                 r"util": "utilisation", r"eff": "efficiency", r"ee": "energy efficiency", r"avg": "average", r"lat": "latency",
+                 r"util": "utilisation", r"thpt|tpt": "throughput", r"eff": "efficiency", r"ee": "energy efficiency", r"avg": "average", r"lat": "latency",
                  r"covrage|coverge": "coverage", r"latncy|latecy|latancy": "latency", r"pwr": "power", r"w/o": "without", r"w/": "with",
                  r"prio": "priority"}
 
@@ -95,7 +95,15 @@ def symbols(text: str) -> str:
     t = re.sub(r"\b(cio|tilt|power)\s+(on|of|for|at)\s+(\d{1,3})\b(?!\s*(?:%|db|deg|°|m|w\b|k))", r"\1 \2 cell \3", t, flags=re.I)
     t = re.sub(r"\bdecibels?\b", "dB", t, flags=re.I)
     t = re.sub(r"(bits?|bytes?)\s+(?:per|a)\s+second\b", r"\1/s", t, flags=re.I)
-    t = re.sub(r"\b(?:to|at)\s+(?:none|nil|zero)\b(?!\s*(?:%|[a-z]+/|mbit|ms\b|kw\b|db))", "to 0%", t, flags=re.I)
+    t = re.sub(r"\b(?:to|at|be|is|=)\s+(?:none|nil|zero)\b(?!\s*(?:%|[a-z]+/|mbit|ms\b|kw\b|db))", "to 0%", t, flags=re.I)
+    t = re.sub(r"\bno (cells?|users?|ues?)\s+(?=with|whose|has|have|having|below|under|above|over|in|at|running|overloaded)",
+               lambda m: f"0% of {m.group(1).rstrip('s')}s ", t, flags=re.I)  # 'no cell with weak coverage': none of them
+    t = re.sub(r"\s*(?:->|→)\s*(?=[+-]?\d)", " to ", t)
+    t = re.sub(r"\s*(?:->|→)\s*", ": ", t)  # 'Cells 0-2 → (1) ...': a heading
+    t = re.sub(r"(?<![\w.])[x×]\s*(\d+(?:\.\d+)?)\b(?!\s*%)", lambda m: f"by +{(float(m.group(1)) - 1) * 100:g}%", t)
+    t = re.sub(r"(\d)\+\s*(?=[a-z])", r"\1 or more ", t, flags=re.I)  # '30+ mbps'
+    t = re.sub(r"↑(?!\s*\d)", " raise ", t)
+    t = re.sub(r"↓(?!\s*\d)", " cut ", t)
     t = t.replace("≥", ">=").replace("≤", "<=")
     t = re.sub(r"\s*\b(?:per ?cent|pct)\b", "%", t, flags=re.I)
     t = re.sub(r"\bover(?=\s+(?:the\s+|all\s+|our\s+)?(?:whole|entire|network|cells?\b|\w+\s+(?:cells|area)\b))", "across", t,

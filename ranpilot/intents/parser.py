@@ -89,15 +89,18 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
         return []
     goals: list[Goal] = []
     unpinned: list[tuple[tuple, Problem]] = []
+    context = ""  # a clause without a value that the next one points back to ('share of ... -> get it under 10%')
     for clause, target in zip(clauses, targets):
         if vague(clause.text) and not clause.points_back:
             problems.append(("clarify", "vague", WHICH_KPI))
             continue
         if target is None:
             continue
-        built = build_goal(target, clause.text, (clause.cells, clause.slices), pack)
+        text, context = (f"{context} {clause.text}" if clause.points_back and context else clause.text), ""
+        built = build_goal(target, text, (clause.cells, clause.slices), pack)
         if isinstance(built, tuple) and built[1] == "missing_value":
             unpinned.append(((target, tuple(clause.cells or ())), built))
+            context = text
         elif isinstance(built, tuple):
             problems.append(built)
         else:

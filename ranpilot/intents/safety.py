@@ -14,7 +14,8 @@ DEFEAT = (r"ignor\w*|disregard\w*|bypass\w*|skip\w*|disabl\w*|overrid\w*|overrul
           r"remov\w*|relax\w*|waiv\w*|turn\w* off|switch\w* off|get around|work around|forget|neutrali[sz]e|"
           r"pretend|act as if|no need for|don't (?:bother with|run|apply|use|check|wait for)|do not (?:run|apply|use|check|wait for)|"
           r"without waiting for|no need to wait for|(?:never ?mind|forget about)")
-SAFEGUARD = (r"safety|safeguards?|polic(?:y|ies)|guard ?rails?|rules?|constraints?|limits?|verifier|verification|"
+SAFEGUARD = (r"safety|safeguards?|polic(?:y|ies)|guard ?rails?|rules?|constraints?|limits?|verifier|verification|verdicts?|"
+             r"rejections?|"
              r"approvals?|protections?|checks?|restrictions?|caps?|dry[- ]?runs?|sign[- ]?off|validation|gatekeep\w*")
 PRONOUN_DEFEAT = (r"(?:turn|switch|shut)\w*\s+(?:it|them|this|that|those)\s+off\b|"
                   r"(?:ignor|disabl|bypass|skip|remov|suspend|deactivat|overrid|waiv|relax|lift)\w*\s+(?:it|them|this|that|those)\b")
