@@ -8,12 +8,10 @@ Run: .venv/bin/python benchmarks/sweep.py
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ranpilot.scenarios.model import load_scenario
+from ranpilot.scenarios.model import SHIPPED_DIR, load_scenario
 from ranpilot.scenarios.sweep import sweep
 
-SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "night_energy_saving.yaml"
+SCENARIO = SHIPPED_DIR / "night_energy_saving.yaml"
 SEEDS = list(range(8))
 
 

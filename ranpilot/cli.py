@@ -10,6 +10,8 @@ import os
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from typing import Annotated  # noqa: E402
+
 import typer  # noqa: E402
 
 from ranpilot.agents import cli as agent_cli  # noqa: E402
@@ -19,9 +21,27 @@ from ranpilot.oran.cli import app as xapp_app  # noqa: E402
 from ranpilot.policies.cli import app as policy_app  # noqa: E402
 from ranpilot.policies.cli import verify  # noqa: E402
 from ranpilot.scenarios.cli import app as scenario_app  # noqa: E402
+from ranpilot.service.cli import serve  # noqa: E402
 from ranpilot.tools.cli import app as tool_app  # noqa: E402
 
 app = typer.Typer(help="ranpilot: operator intents in, verified RAN actions out.", no_args_is_help=True)
+
+
+def print_version(value: bool) -> None:
+    """`--version`: the installed package's version, then exit."""
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"ranpilot {version('ranpilot')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", callback=print_version, is_eager=True,
+                                               help="Print ranpilot's version and exit.")] = False) -> None:
+    """ranpilot: operator intents in, verified RAN actions out."""
+
+
 app.add_typer(net_app, name="net")
 app.add_typer(kb_app, name="kb")
 app.add_typer(policy_app, name="policy")
@@ -33,6 +53,7 @@ app.add_typer(agent_cli.intent_app, name="intent")
 app.command("run")(agent_cli.run)
 app.command("approve")(agent_cli.answer("approved"))
 app.command("reject")(agent_cli.answer("rejected"))
+app.command("serve")(serve)
 
 
 @app.command("demo")

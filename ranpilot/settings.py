@@ -7,6 +7,7 @@ Example `ranpilot.toml`:
     llm_base_url = "http://localhost:8000/v1"
     llm_model = "qwen2.5-7b-instruct"
     a1_token = "a-long-random-shared-secret"
+    service_url = "http://127.0.0.1:8750"
     a1_notification_allowlist = ["https://smo.example.net:8443"]
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -38,10 +40,18 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
     seed: int = Field(default=0, description="Seed of the simulated network.")
+    embedding_backend: Literal["onnx-int8", "torch"] = Field(
+        default="onnx-int8", description="How new knowledge stores embed: int8 ONNX (several times faster ingest) "
+        "or the float torch model. A store keeps the variant it was built with for its queries.")
     a1_token: SecretStr | None = Field(**_TOKEN, description="Bearer token the A1-P service requires; unset = "
                                        "no authentication, allowed on loopback only.")
     e2_token: SecretStr | None = Field(**_TOKEN, description="Token an xApp sends first on a TCP connection to "
                                        "the E2 node server; unset = none, allowed on loopback only.")
+    service_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/\S*)?$", description="URL of a running "
+                                    "`ranpilot serve` (e.g. http://127.0.0.1:8750) that `ranpilot run` goes through; "
+                                    "unset = run in this process.")
+    service_token: SecretStr | None = Field(**_TOKEN, description="Bearer token `ranpilot serve` requires and "
+                                            "`ranpilot run` sends it; unset = none, allowed on loopback only.")
     a1_notification_allowlist: list[str] = Field(
         default_factory=list, description="Where the A1-P service may POST policy status: scheme://host:port[/path] "
         "entries, matched exactly (host and port) and under the path; empty = no callbacks.")

@@ -35,19 +35,22 @@ def test_energy_intent_is_fulfilled_with_coverage_kept(runner):
     assert {e.kind for e in runner.verifier.audit.events()} >= {"proposal", "verdict", "apply", "confirm"}
     assert set(result.node_ms) >= {"parse_intent", "plan", "verify", "apply", "report"}
     assert result.outcome_kind == Outcome.FULFILLED
-    assert [r.choice.strategy for r in result.rounds] == ["energy_min_power"]
-    assert result.rounds[0].tool_uses[0].tool == "energy_min_power"
+    (first,) = result.rounds  # the search's winner was approved and applied in one round
+    improving = {c.source: c.shortfall for c in first.candidates if c.verdict == "improves"}
+    assert improving[first.choice.strategy] == min(improving.values()) < 1.0  # 1.0: 10% short, as before
+    assert "energy_min_power" in {u.tool for u in first.tool_uses}
 
 
 def test_a_guard_clause_holds_while_the_main_target_is_pursued(runner):
-    """'without reducing throughput' is an ENSURE target: energy cuts that would lower throughput
-    are rejected on the dry run and smaller ones tried. Energy falls; throughput stays within the
-    live traffic noise (the paired dry run cancels that noise, the live KPIs carry it)."""
+    """'without reducing throughput' is an ENSURE target: energy cuts the twin predicts to lower
+    throughput are weighed and never proposed (nor would the verifier pass them). Energy falls;
+    throughput stays within the live traffic noise (the paired twins cancel that noise, the live
+    KPIs carry it)."""
     result = runner.run("cut energy by 10% at night without reducing throughput", network(start_time_h=23.0))
-    vetoes = [v for r in result.rounds for v in r.violations
-              if v.rule_id == "intent.ensure" and v.object.startswith("AveDLRANUEThpt")]
+    away = [c for r in result.rounds for c in r.candidates if c.verdict == "moves a target away from its goal"]
     applied = {a.proposal_id for a in result.applied if a.status == "applied"}
-    assert vetoes and any(r.proposal_id in applied for r in result.rounds)
+    assert away and any(r.proposal_id in applied for r in result.rounds)
+    assert not [v for r in result.rounds for v in r.violations if v.rule_id == "intent.ensure"]
     assert result.kpis_after["RANEnergyConsumption"] < 0.95 * result.kpis_before["RANEnergyConsumption"]
     assert result.kpis_after["AveDLRANUEThpt"] >= 0.995 * result.kpis_before["AveDLRANUEThpt"]
 
@@ -123,7 +126,7 @@ def test_cli_run_json_and_show(tmp_path):
     cli = CliRunner()
     result = cli.invoke(app, ["run", "URLLC latency must stay under 10 ms", "--thread", "cli-1", "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)  # progress and one-time model builds go to stderr
     assert data["status"] == "done" and data["report"]["intentFulfilmentReport"]["intentFulfilmentInfo"]["fulfilmentStatus"] == "FULFILLED"
     assert data["intent"]["intentExpectations"][0]["expectationTargets"][0]["targetName"] == "DlLatency"
     assert data["intent"]["intentExpectations"][0]["expectationObject"]["objectType"] == "Radio_Service"
@@ -163,7 +166,7 @@ def test_cli_acts_on_a_persistent_live_network(tmp_path):
     result = cli.invoke(app, ["run", "cut energy consumption by 10%", "--json"])
     assert result.exit_code == 0 and json.loads(result.output)["report"]["intentFulfilmentReport"]["intentFulfilmentInfo"]["fulfilmentStatus"] == "FULFILLED"
     after = shown()
-    assert max(power(after)) < max(power(before)) and after["time_s"] > before["time_s"]  # the change persisted
+    assert sum(power(after)) < sum(power(before)) and after["time_s"] > before["time_s"]  # the change persisted
     actions = tmp_path / "a.json"
     actions.write_text(json.dumps([{"type": "set_tx_power", "cell": 0, "tx_power_dbm": power(after)[0] + 2}]))
     verdict = json.loads(cli.invoke(app, ["verify", "--actions", str(actions), "--json"]).output)

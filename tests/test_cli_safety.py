@@ -214,7 +214,7 @@ def test_a_corrupt_checkpoint_store_names_the_file_and_how_to_start_anew():
 
 
 def test_a_corrupt_live_network_names_the_database_and_net_reset():
-    assert invoke("net", "show", "--steps", "1").exit_code == 0
+    assert invoke("net", "step", "1").exit_code == 0
     audit = AuditLog(audit_path(data_dir()))
     audit.write_network('{"schema": "ranpilot.network/1", "config": {}')
     one_line_error(invoke("net", "show"), ExitCode.ERROR, f"live_network of {audit.path}",

@@ -7,7 +7,7 @@ approval, 6 the intent needs clarification. `--json` prints the run before exiti
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 intent_app = typer.Typer(help="Parse operator intents (nothing touches the network).", no_args_is_help=True)
 err = Console(stderr=True)
 AreaOption = Annotated[Optional[list[str]], typer.Option("--area", help="Named area: NAME=CELL,CELL,... (repeatable).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the run as JSON (then exit with its code).")]
+FallbackOption = Annotated[bool, typer.Option(help="Fall back to the embedded planner if the LLM is unreachable.")]
 
 
 def parse_areas(values: list[str] | None) -> dict[str, list[int]]:
@@ -72,25 +74,26 @@ def runner(fallback: bool) -> AgentRunner:
 
 
 @contextmanager
-def live_agent(fallback: bool, settings: Settings,
-               fresh: Network | None = None) -> Iterator[tuple[AgentRunner, Network]]:
+def live_agent(fallback: bool, settings: Settings, fresh: Network | None = None,
+               make_agent: Callable[[], AgentRunner] | None = None) -> Iterator[tuple[AgentRunner, Network]]:
     """The agent and the live network (or `fresh`, which becomes it), under the live network's lock
     from before the agent reads the change history until the network is saved. Leaving the block
-    without an error saves the network and the run's audit entries in one transaction."""
+    without an error saves the network and the run's audit entries in one transaction.
+    `make_agent` (default: a new runner) is called under the lock: `ranpilot serve` passes its own."""
     with live.exclusive(settings):
-        agent = runner(fallback)
+        agent = make_agent() if make_agent is not None else runner(fallback)
         with live.changing(agent.audit, settings, replace=fresh) as network:
             yield agent, network
 
 
 def outcome_exits() -> dict[Outcome, ExitCode]:
     """The exit code of a finished run, by why it ended: a rejection by the verifier, the operator,
-    the network or the operator's scope is REJECTED; otherwise the run is done (its report says
-    whether the intent is fulfilled)."""
+    the network or the operator's scope, and an approval that expired, is REJECTED; otherwise the
+    run is done (its report says whether the intent is fulfilled)."""
     from ranpilot.agents.state import Outcome
 
     rejected = {Outcome.VERIFIER_REJECTED, Outcome.CHANGE_REJECTED, Outcome.OPERATOR_REJECTED, Outcome.REFUSED,
-                Outcome.OUT_OF_SCOPE, Outcome.NOT_PARSED}
+                Outcome.OUT_OF_SCOPE, Outcome.NOT_PARSED, Outcome.EXPIRED}
     return {kind: ExitCode.REJECTED if kind in rejected else ExitCode.OK for kind in Outcome}
 
 
@@ -123,22 +126,28 @@ def run(
     text: Annotated[Optional[str], typer.Argument(help="The intent, in plain language.")] = None,
     thread: Annotated[Optional[str], typer.Option(help="Thread id: new, or an existing one to show/resume.")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="Start a new live network from this NetworkConfig.")] = None,
-    seed: Annotated[Optional[int], typer.Option()] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Start a new live network with this seed.")] = None,
     cells: Annotated[Optional[str], typer.Option(help="Operator scope: cells the agent may touch, e.g. 0,1,2.")] = None,
     area: AreaOption = None,
-    fallback: Annotated[bool, typer.Option(help="Fall back to the embedded planner if the LLM is unreachable.")] = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    fallback: FallbackOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Carry an intent through to verified, applied actions on the live simulated network. Exit 0 done,
     2 bad input, 3 rejected, 5 awaiting approval, 6 the intent needs clarification (1: an error)."""
+    settings = load_settings()
+    service = settings.service_url is not None  # a `ranpilot serve` acts on the live network
     with reported():  # every check on the input before anything loads or changes
         if thread is not None:
             check_thread_id(thread)
         if text is None and thread is None:
             raise InputError("give an intent, or --thread ID to show a run")
-        request = None if text is None else check_request(text)
+        request = None if text is None else text if service else check_request(text)  # the service checks it
         scope = parse_cells(cells) if cells is not None else None
         areas, fresh = parse_areas(area), fresh_network(config, seed)
+    if service:
+        from ranpilot.service.client import run_remote
+
+        raise typer.Exit(run_remote(settings, request, thread, fresh, scope, areas, as_json))
     with agent_errors():
         if request is None:
             result = runner(fallback).show(thread)
@@ -148,10 +157,11 @@ def run(
 
 
 def carry(request: str, thread: str | None, fresh: Network | None, scope: list[int] | None,
-          areas: dict[str, list[int]], fallback: bool) -> RunResult:
+          areas: dict[str, list[int]], fallback: bool, settings: Settings | None = None,
+          make_agent: Callable[[], AgentRunner] | None = None) -> RunResult:
     """Run the request on the live network (or `fresh`) inside the operator's scope and areas,
     every cell of which must be in the network."""
-    with live_agent(fallback, load_settings(), fresh) as (agent, network):
+    with live_agent(fallback, settings or load_settings(), fresh, make_agent) as (agent, network):
         for name, listed in [("--cells", scope or []), *((f"--area {n}", c) for n, c in areas.items())]:
             check_cells(listed, network.num_cells, name)
         return agent.run(request, network, thread, scope, areas)
@@ -179,23 +189,31 @@ def agent_errors() -> Iterator[None]:
 
 def answer(verdict: str):
     def command(thread: Annotated[str, typer.Argument(help="Thread waiting for approval.")],
-                as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+                as_json: JsonOption = False) -> None:
+        from ranpilot.policies import StaleVerdict
+
         with reported():
             check_thread_id(thread)
         with agent_errors(), live_agent(False, load_settings()) as (agent, network):
-            result = agent.resume(thread, verdict, network)
+            try:
+                result = agent.resume(thread, verdict, network)
+            except StaleVerdict as exc:  # the thread has ended expired: show it as it ended
+                err.print(f"{exc}: nothing was applied; run the intent again", highlight=False)
+                result = agent.show(thread)
         emit(result, as_json)
-    command.__doc__ = f"Answer a pending approval: {verdict}. Exits as `ranpilot run` does."
+    command.__doc__ = (f"Answer a pending approval: {verdict}. Every answered thread ends approved, rejected or "
+                       "expired (the network changed since the verdict: nothing applied, exit 3); rejecting an expired "
+                       "or rejected thread is accepted. Exits as `ranpilot run` does.")
     return command
 
 
 @intent_app.command("parse")
 def parse(
-    text: Annotated[Optional[str], typer.Argument()] = None,
+    text: Annotated[Optional[str], typer.Argument(help="The intent, in plain language or as TS 28.312 JSON.")] = None,
     file: Annotated[Optional[Path], typer.Option(help="One intent per line; prints one JSON line each.")] = None,
     area: AreaOption = None,
-    fallback: Annotated[bool, typer.Option()] = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    fallback: FallbackOption = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print compact JSON, one line per intent.")] = False,
 ) -> None:
     """What a request asks for (goals with their TS 28.312 intent, or configuration changes), a
     clarification request, or a rejection; checked against the default network's cells and slices."""

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from ranpilot.knowledge import KnowledgeStore
 from ranpilot.network.view import NetworkView
 from ranpilot.planning.planner import Planner
-from ranpilot.policies import Verifier
+from ranpilot.planning.search import SearchBudget
+from ranpilot.policies import TargetCheck, Verifier
 
 
 @dataclass
@@ -20,3 +21,12 @@ class AgentContext:
     max_rounds: int = 4
     observe_steps: int = 5
     passages_k: int = 4
+    search: bool = True
+    """Search over candidates scored on the twin; False: the planner's one strategy per round,
+    unscored (the fixed-strategy planner, kept for comparison in benchmarks/planning.py)."""
+    budget: SearchBudget = field(default_factory=SearchBudget)
+    """How wide each round's search is."""
+    verify_top: int = 3
+    """How many of the search's candidates the verifier may reject in one round before it stops."""
+    active_checks: list[TargetCheck] = field(default_factory=list)
+    """The targets of every other active intent: scored with this run's and checked by the verifier."""

@@ -22,7 +22,8 @@ from ranpilot.network import Action, ActionError, RanConfiguration
 from ranpilot.network.configuration import changed_cells
 from ranpilot.network.action_table import CELL_KINDS, setter
 from ranpilot.network.view import NetworkView
-from ranpilot.planning.situation import first_unmet
+from ranpilot.planning.search import search
+from ranpilot.planning.situation import StrategyChoice, unmet_situations
 from ranpilot.planning.strategies import run_strategy
 from ranpilot.policies import Proposal
 
@@ -54,7 +55,7 @@ def configure(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     net, understanding = runtime.context.network, state["parse"]
     update = {"round": 1, "step_scale": 1.0, "verdict": None, "approval": None, "outcome": None, "outcome_detail": "",
               "kpis_before": net.observe().network, "baselines": {}, "passages": [], "choice": None, "tool_uses": [],
-              "focus": None, "proposal": None}
+              "focus": None, "proposal": None, "alternatives": [], "candidates": []}
     not_now = not_here_or_now({c.cell for c in understanding.changes}, state, net)
     if not_now:
         return {**update, **not_now}
@@ -98,21 +99,37 @@ def route_baseline(state: AgentState) -> Literal["plan", "report"]:
     return "report" if state["outcome"] else "plan"
 
 
+MAX_VERIFIED = 8  # candidates a round may hand the verifier (those needing approval do not use up verify_top)
+
+
 def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
-    """Choose a strategy for the first unmet target and carry it out: the tools it calls and the
-    proposal they lead to, confined to the operator's scope."""
+    """Candidates for the unmet targets, ranked by the twin (or, without search, the planner's one
+    strategy for the first unmet target), confined to the operator's scope. The best is this
+    round's proposal; the next ones wait in `alternatives` for the verifier."""
     ctx = runtime.context
-    s = first_unmet(state["intent"], ctx.network, state["baselines"], state["scope_cells"], ctx.verifier.pack,
-                    state["step_scale"])
-    if s is None:
-        return {"choice": None, "tool_uses": [], "focus": None, "proposal": None}
+    scope = state["scope_cells"]
+    pending = unmet_situations(state["intent"], ctx.network, state["baselines"], scope, ctx.verifier.pack,
+                               state["step_scale"])
+    empty = {"choice": None, "tool_uses": [], "focus": None, "proposal": None, "alternatives": [], "candidates": []}
+    if not pending:
+        return empty
+    s = pending[0]
     choice = ctx.planner.choose(s, state["passages"])
-    result = run_strategy(choice, s)
-    actions = within_scope(result.actions, ctx.network, set(state["scope_cells"]))
-    proposal = Proposal(actions=actions,
-                        rationale=f"round {state['round'] + 1}: {choice.strategy} for {s.target}") if actions else None
-    return {"choice": choice, "tool_uses": result.tool_uses, "focus": s.target, "proposal": proposal,
-            "round": state["round"] + 1}
+    update = {**empty, "focus": s.target, "round": state["round"] + 1}
+    if not ctx.search:
+        result = run_strategy(choice, s)
+        actions = within_scope(result.actions, ctx.network, set(scope))
+        proposal = Proposal(actions=actions, rationale=f"round {state['round'] + 1}: {choice.strategy} for {s.target}")
+        return {**update, "choice": choice, "tool_uses": result.tool_uses, "proposal": proposal if actions else None}
+    checks = ff.target_checks(state["intent"], state["baselines"]) + list(ctx.active_checks)
+    if choice.cells is not None:  # a planner may narrow the operator's scope, never widen it
+        scope = [c for c in scope if c in set(choice.cells)]
+    found = search(ctx.network, checks, pending, scope, choice, ctx.verifier.pack.dry_run_steps, ctx.budget)
+    proposals = [Proposal(actions=kept, rationale=c.source) for c in found.ranked
+                 if (kept := within_scope(c.actions, ctx.network, set(scope))) == c.actions][:MAX_VERIFIED]
+    return {**update, "tool_uses": found.tool_uses, "candidates": found.scored,
+            "proposal": proposals[0] if proposals else None, "alternatives": proposals[1:],
+            "choice": StrategyChoice(strategy=proposals[0].rationale, reason=found.why()) if proposals else None}
 
 
 def within_scope(actions: list, network: NetworkView, allowed: set[int]) -> list:
@@ -145,14 +162,31 @@ def route_planned(state: AgentState) -> Literal["verify", "report"]:
 
 
 def verify(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    """Verify the proposal, then the search's next candidates in turn until one is approved or
+    `verify_top` were rejected (the first needing approval stands only when none is approved);
+    every verdict is recorded."""
     ctx = runtime.context
-    checks = ff.target_checks(state["intent"], state["baselines"]) if state["intent"] is not None else []
-    verdict = ctx.verifier.verify(state["proposal"], ctx.network, checks, owner=state.get("owner"))
-    record = RoundRecord(round=state["round"], target=state["focus"], choice=state["choice"],
-                         tool_uses=state["tool_uses"], proposal_id=verdict.proposal.proposal_id,
-                         verdict_status=verdict.status, violations=verdict.violations)
-    scale = state["step_scale"] * (0.5 if verdict.status == "rejected" else 1.0)
-    return {"verdict": verdict, "rounds": [record], "step_scale": scale, "approval": None}
+    checks = ff.target_checks(state["intent"], state["baselines"]) + list(ctx.active_checks) \
+        if state["intent"] is not None else []
+    records, chosen, rejected = [], None, 0
+    for i, proposal in enumerate([state["proposal"]] + list(state.get("alternatives") or [])):
+        if rejected >= ctx.verify_top:
+            break
+        verdict = ctx.verifier.verify(proposal, ctx.network, checks, owner=state.get("owner"))
+        choice = state["choice"] if i == 0 else StrategyChoice(strategy=proposal.rationale, reason="next best on the twin")
+        records.append(RoundRecord(round=state["round"], target=state["focus"], choice=choice,
+                                   tool_uses=state["tool_uses"] if i == 0 else [],
+                                   proposal_id=verdict.proposal.proposal_id, verdict_status=verdict.status,
+                                   violations=verdict.violations, actions=verdict.proposal.actions,
+                                   candidates=(state.get("candidates") or []) if i == 0 else []))
+        if chosen is None or (chosen.status == "rejected" and verdict.status != "rejected"):
+            chosen = verdict
+        if verdict.status == "approved":
+            chosen = verdict
+            break
+        rejected += verdict.status == "rejected"
+    scale = state["step_scale"] * (0.5 if chosen.status == "rejected" else 1.0)
+    return {"verdict": chosen, "rounds": records, "step_scale": scale, "approval": None}
 
 
 def route_verdict(state: AgentState, runtime: Runtime[AgentContext]) -> Literal["apply", "ask_approval", "plan", "report"]:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
 from ranpilot.agents.runner import RunResult
 from ranpilot.intents.ts28312 import goals_of
-from ranpilot.targets import RADIO_TARGETS
+from ranpilot.network.action_table import PARAMETER_NAMES
+from ranpilot.policies import Violation
+from ranpilot.targets import RADIO_TARGETS, spec
 
 
 MAX_ACTIONS_SHOWN = 6
@@ -33,35 +38,109 @@ def print_run(result: RunResult, console: Console | None = None) -> None:
     applied = {a.proposal_id for a in result.applied if a.status == "applied"}
     for r in result.rounds:
         tools = ", ".join(u.tool for u in r.tool_uses) or "no tool"
-        viol = f" ({'; '.join(f'{v.rule_id} on {v.object}' for v in r.violations)})" if r.violations else ""
+        viol = f" ({'; '.join(g.short() for g in group_violations(r.violations))})" if r.violations else ""
         what = f"{r.target}: {r.choice.strategy} ({tools})" if r.choice else "requested change"
         console.print(f"[bold]Round {r.round}[/bold] {what} -> {r.verdict_status}{viol}"
                       f"{' -> applied' if r.proposal_id in applied else ''}", highlight=False)
-    if result.verdict is not None:
-        console.print("[bold]Last proposal[/bold]")
-        actions = result.verdict.proposal.actions
-        for action in actions[:MAX_ACTIONS_SHOWN]:
-            console.print(f"  {action.type} {action.model_dump(exclude={'type'})}", highlight=False)
-        if len(actions) > MAX_ACTIONS_SHOWN:
-            console.print(f"  ... and {len(actions) - MAX_ACTIONS_SHOWN} more (--json shows all)")
+        if r.candidates:
+            console.print(f"  {why_chosen(r)}", highlight=False)
+    print_violations([v for r in result.rounds for v in r.violations], console)
+    applied_rounds = [r for r in result.rounds if r.proposal_id in applied and r.actions]
+    for r in applied_rounds:
+        console.print(f"[bold]Applied in round {r.round}[/bold] ({r.choice.strategy if r.choice else 'requested change'})",
+                      highlight=False)
+        print_actions(r.actions, console)
+    if result.verdict is not None and not applied_rounds:
+        console.print("[bold]Last proposal[/bold] (not applied)" if result.verdict.proposal.proposal_id not in applied
+                      else "[bold]Applied proposal[/bold]")
+        print_actions(result.verdict.proposal.actions, console)
     kpis = Table(title="KPIs before and after")
-    for column in ("KPI", "before", "after"):
-        kpis.add_column(column, justify="right")
+    for column in ("KPI", "before", "after", "unit"):
+        kpis.add_column(column, justify="left" if column == "unit" else "right")
     for name in RADIO_TARGETS:
-        kpis.add_row(name, f"{result.kpis_before.get(name, float('nan')):.4g}", f"{result.kpis_after.get(name, float('nan')):.4g}")
+        kpis.add_row(name, f"{result.kpis_before.get(name, float('nan')):.4g}", f"{result.kpis_after.get(name, float('nan')):.4g}",
+                     spec(name).unit)
     console.print(kpis)
     if result.report is not None:
         report = result.report
         table = Table(title=f"IntentReport: {'FULFILLED' if report.fulfilled else 'NOT_FULFILLED'}")
-        for column in ("expectation", "target", "baseline", "achieved", "status"):
+        for column in ("expectation", "target", "scope", "baseline", "achieved", "unit", "status"):
             table.add_column(column)
+        scopes = {f"{e}.{g.target.value}": scope_of(g) for e, g in goals_of(result.intent)} if result.intent else {}
         for exp_id, t in report.targets():
             baseline = result.baselines.get(f"{exp_id}.{t.targetName}")
-            table.add_row(exp_id, t.targetName, _num(baseline), _num(t.targetAchievedValue),
-                          t.targetFulfilmentInfo.fulfilmentStatus.value)
+            table.add_row(exp_id, t.targetName, scopes.get(f"{exp_id}.{t.targetName}", ""), _num(baseline),
+                          _num(t.targetAchievedValue), spec(t.targetName).unit, t.targetFulfilmentInfo.fulfilmentStatus.value)
         console.print(table)
     console.print(f"[bold]Outcome[/bold]: {result.outcome}")
 
 
+def scope_of(goal) -> str:
+    """Where a goal is measured: its cells (else the network) and its slice."""
+    where = "network" if goal.cells is None else f"cells {goal.cells}" if len(goal.cells) > 1 else f"cell {goal.cells[0]}"
+    return where + (f", slice {goal.slice}" if goal.slice else "")
+
+
+def why_chosen(r) -> str:
+    """How many candidates the search weighed this round, how many the twin predicted closer to
+    the goals, and why the proposal leads (its reason)."""
+    improving = sum(1 for c in r.candidates if c.verdict == "improves")
+    return f"weighed {len(r.candidates)} candidates on the twin, {improving} closer to the goals; chosen: {r.choice.reason}"
+
+
+def print_actions(actions, console: Console) -> None:
+    for action in actions[:MAX_ACTIONS_SHOWN]:
+        console.print(f"  {action.type} {action.model_dump(exclude={'type'})}", highlight=False)
+    if len(actions) > MAX_ACTIONS_SHOWN:
+        console.print(f"  ... and {len(actions) - MAX_ACTIONS_SHOWN} more (--json shows all)")
+
+
 def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:.4g}"
+
+
+class ViolationGroup(BaseModel):
+    """Violations of one rule on one parameter (None: the rule is not about one parameter)."""
+
+    rule_id: str
+    parameter: str | None
+    count: int
+    objects: list[str]  # each once, in the order first seen
+
+    def short(self) -> str:
+        """`conflict.opposite tx_power_dbm x50 on cell 4`."""
+        where = ", ".join(self.objects[:4]) + (f" and {len(self.objects) - 4} more" if len(self.objects) > 4 else "")
+        return f"{self.rule_id}{' ' + self.parameter if self.parameter else ''}{f' x{self.count}' if self.count > 1 else ''} " \
+               f"on {where}"
+
+
+def parameter_of(v: Violation) -> str | None:
+    """The configuration parameter a violation is about, as its rule states it (observed value or
+    message), or None for rules about a KPI, a site or a slice's quota sum."""
+    text = f"{v.observed} {v.message}"
+    return next((name for name in PARAMETER_NAMES if name in text), None)
+
+
+def group_violations(violations: Iterable[Violation]) -> list[ViolationGroup]:
+    """One group per (rule, parameter), with how many violations and on which objects, in the
+    order first seen: 50 repeats of one conflict read as one line with its count."""
+    groups: dict[tuple[str, str | None], ViolationGroup] = {}
+    for v in violations:
+        key = (v.rule_id, parameter_of(v))
+        group = groups.setdefault(key, ViolationGroup(rule_id=key[0], parameter=key[1], count=0, objects=[]))
+        group.count += 1
+        if v.object not in group.objects:
+            group.objects.append(v.object)
+    return list(groups.values())
+
+
+def print_violations(violations: list[Violation], console: Console) -> None:
+    """Every round's violations, grouped by rule and parameter with counts (nothing when none)."""
+    if not violations:
+        return
+    table = Table(title="Violations over all rounds, by rule and parameter")
+    for column in ("rule", "parameter", "count", "on"):
+        table.add_column(column, justify="right" if column == "count" else "left")
+    for g in group_violations(violations):
+        table.add_row(g.rule_id, g.parameter or "-", str(g.count), ", ".join(g.objects))
+    console.print(table)

@@ -28,7 +28,10 @@ from ranpilot.network.view import NetworkView
 from ranpilot.planning.planner import Planner
 from ranpilot.knowledge import KnowledgeStore, Passage, ensure_notes
 from ranpilot.network.live import SavedNetworkError, load_network, save_network
-from ranpilot.policies import ApplyResult, AuditLog, PolicyPack, Proposal, Verdict, Verifier, load_pack
+from ranpilot.policies import (
+    ApplyResult, AuditLog, PolicyPack, Proposal, StaleVerdict, Verdict, Verifier, load_pack,
+)
+from ranpilot.policies.verifier import fingerprint
 from ranpilot.errors import sqlite_error
 from ranpilot.inputs import check_thread_id
 from ranpilot.policies.audit import audit_path
@@ -51,6 +54,9 @@ class Checkpoints(SqliteSaver):
         except sqlite3.Error as exc:
             raise sqlite_error(exc, self.path, "checkpoint store", f"delete {self.path} to start a new "
                                "checkpoint store (runs awaiting approval are lost)") from exc
+
+
+STALE_DETAIL = "run the intent again to plan on the network as it is now"
 
 
 class RunError(RuntimeError):
@@ -155,14 +161,32 @@ class AgentRunner:
 
     def resume(self, thread_id: str, answer: Literal["approved", "rejected"], network: NetworkView | None = None) -> RunResult:
         """Answer a pending approval, on `network` (e.g. the live one) or the thread's saved copy.
-        If the network changed since the verdict, StaleVerdict is raised and nothing is applied."""
+
+        Every answered thread ends in a clear state: approved (and applied), rejected, or expired.
+        If the network changed since the verdict, nothing is applied: the thread ends EXPIRED
+        (`show` says so) and StaleVerdict is raised. A rejection of a thread that already ended
+        expired or rejected is accepted as it stands; any other answer to a thread that is not
+        waiting is a RunError saying how it ended."""
         snapshot = self.graph.get_state(self._config(thread_id))
         if not snapshot.values:
             raise RunError(f"no thread {thread_id}")
         if not snapshot.interrupts:
-            raise RunError(f"thread {thread_id} is not waiting for approval")
+            return self._answered(thread_id, snapshot.values.get("outcome"), answer)
         saved, areas, before = self._load_network(thread_id)
-        return self._drive(Command(resume=answer), thread_id, self._context(network or saved, areas), before)
+        context = self._context(network or saved, areas)
+        if fingerprint(context.network.configuration()) != snapshot.values["verdict"].config_fingerprint:
+            expire = Command(resume="rejected", update={"outcome": Outcome.EXPIRED, "outcome_detail": STALE_DETAIL})
+            self._drive(expire, thread_id, context, before)
+            raise StaleVerdict(f"thread {thread_id} expired: the network changed after its proposal was verified")
+        return self._drive(Command(resume=answer), thread_id, context, before)
+
+    def _answered(self, thread_id: str, outcome: Outcome | None, answer: str) -> RunResult:
+        """An answer to a thread that no longer waits: a rejection of one that ended without a
+        change (expired, or rejected already) is accepted; anything else says how it ended."""
+        if answer == "rejected" and outcome in (Outcome.EXPIRED, Outcome.OPERATOR_REJECTED):
+            return self.show(thread_id)
+        ended = outcome.value if outcome is not None else "it stopped before an outcome"
+        raise RunError(f"thread {thread_id} is not waiting for approval: it ended ({ended})")
 
     def show(self, thread_id: str) -> RunResult:
         snapshot = self.graph.get_state(self._config(thread_id))
@@ -211,7 +235,7 @@ class AgentRunner:
     def _save_network(self, thread_id: str, network: NetworkView, areas: dict, before: dict) -> None:
         save_network(self._network_path(thread_id), network, areas=areas, before=before)
 
-    def _load_network(self, thread_id: str) -> tuple[Network, dict, dict]:
+    def _load_network(self, thread_id: str) -> tuple[NetworkView, dict, dict]:
         try:
             network, extra = load_network(self._network_path(thread_id))
             return network, extra["areas"], extra["before"]

@@ -13,6 +13,8 @@ from pydantic import BaseModel
 from ranpilot.intents.model import Intent, IntentReport
 from ranpilot.intents.goals import Understanding
 from ranpilot.knowledge.query import Passage
+from ranpilot.network import Action
+from ranpilot.planning.search import CandidateScore
 from ranpilot.planning.situation import StrategyChoice, ToolUse
 from ranpilot.policies import ApplyResult, Proposal, Verdict, Violation
 from ranpilot.targets import Target
@@ -32,6 +34,7 @@ class Outcome(str, Enum):
     OUT_OF_SCOPE = "rejected: cells outside the operator's scope"
     OUTSIDE_WINDOW = "acknowledged: outside the intent's time window"
     NOT_PARSED = "not parsed"
+    EXPIRED = "expired: the network changed after the proposal was verified; nothing was applied"
 
 
 class RoundRecord(BaseModel):
@@ -44,6 +47,8 @@ class RoundRecord(BaseModel):
     proposal_id: str
     verdict_status: Literal["approved", "rejected", "needs_approval"]
     violations: list[Violation]
+    candidates: list[CandidateScore] = []  # what the search weighed this round (first record of a round)
+    actions: list[Action] = []  # the proposal's actions as verified
 
 
 class AgentState(TypedDict, total=False):
@@ -77,6 +82,10 @@ class AgentState(TypedDict, total=False):
     """The tools that strategy called this round."""
     proposal: Proposal | None
     """This round's proposed actions, if any."""
+    alternatives: list[Proposal]
+    """The search's next-best candidates this round, best first, for the verifier to try in turn."""
+    candidates: list[CandidateScore]
+    """Every candidate the search weighed this round, with the twin's prediction."""
     verdict: Verdict | None
     """The verifier's verdict on this round's proposal."""
     approval: Literal["approved", "rejected"] | None

@@ -14,9 +14,11 @@ from ranpilot.targets import THROUGHPUT_TARGETS, Condition, Target, spec
 GUARD_WORDS = r"keep\w*|maintain\w*|preserv\w*|protect\w*|without \w+ing|without (?:any )?\w+ (?:loss|drop|degradation|hit)"
 GUARD_CLAUSE = re.compile(r"(keeping|maintaining|preserving|protecting|without \w+ing)\b", re.I)  # after 'while'
 ENSURE_WORDS = re.compile(rf"\b({GUARD_WORDS}|kept|held|make sure|assur\w*|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|never|must not|"
-                          r"mustn't|should not|shouldn't|do not|don't|doesn't|does not)\b", re.I)
+                          r"mustn't|should not|shouldn't|do not|don't|doesn't|does not|no\s+(?:\w+\s+){0,2}?(?:loss|drop|degradation|"
+                          r"hit|impact|increase|worsening))\b", re.I)
 GUARD_VERBS = re.compile(rf"\b({GUARD_WORDS}|kept|held|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|"
-                         r"(?:don't|do not|not|never|no) (?:hurt|harm|degrad|worsen|affect|impact|touch|increas|reduc|lower|rais)\w*)\b", re.I)
+                         r"(?:don't|do not|not|never|no) (?:hurt|harm|degrad|worsen|affect|impact|touch|increas|reduc|lower|rais)\w*|"
+                         r"no\s+(?:\w+\s+){0,2}?(?:loss|drop|degradation|hit|impact|increase|worsening)|no hit on)\b", re.I)
 EDGE_DEFAULT_PCT = 5.0  # 'cell edge' read as the worst 5% of users
 CELL_SHARE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+|our\s+)?(?:[\w']+\s+)?cells\b|\bcells?\s+(?:with|whose|that|where)\b|"
                         r"\b(?:low-?\w+|weak(?:ly)?[- ]cover\w*|poor(?:ly)?[- ]cover\w*|bad[- ]coverage|low[- ]sinr|"
@@ -26,7 +28,8 @@ UE_SHARE_OF = {Target.LOW_DL_RAN_UE_THPT_RATIO: Target.LOW_DL_THPT_UE_SHARE, Tar
 CELL_SHARE_OF = {ue: cell for cell, ue in UE_SHARE_OF.items()}
 
 EDGE_WORDS = re.compile(r"\bedge\b|percentile|\b(?:worst|bottom|weakest|slowest|poorest|every|each)\b|\ball (?:the )?users\b|"
-                        r"\b(?:users?|ues?)\s+(?:\w+\s+)?(?:below|under|beneath)\b", re.I)
+                        r"\b(?:users?|ues?)\W+(?:\w+\s+)?(?:below|under|beneath)\b|\blow[- ](?:throughput|rate|speed) (?:users|ues)\b",
+                        re.I)
 COUNTS_CELLS = re.compile(r"\b(?:hot|overload\w*|congest\w*|busy)\b|\bcells?\b[^.;]{0,25}\b(?:above|over|beyond|exceed\w*)\s+"
                           r"[\d.]+\s*%|\b(?:share|number|fraction|percentage|count) of\b|\bof (?:the |all )?(?:\w+ )?cells\b", re.I)
 LOAD_LEVEL = re.compile(r"\s*(?:(?:evoba|revo|dnoyeb|gnideecxe)\b|=?>)")  # reversed: a load level follows 'above', 'over'...

@@ -68,6 +68,9 @@ def classify(clauses: list[str]) -> list[tuple[str | None, float]]:
         for pattern, target, bonus in KEYWORD_HINTS:
             if pattern.search(clause):
                 scores[target] += bonus
+        for target in Target:  # the TS 28.312 name itself ('WeakRSRPRatio target ...')
+            if re.search(rf"\b{target.value}\b", clause, re.I):
+                scores[target] += 1.0
         best = max(scores, key=scores.get)
         out.append((best if scores[best] >= MIN_SCORE else None, scores[best]))
     return out

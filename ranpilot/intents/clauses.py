@@ -30,6 +30,7 @@ KPI_WORDS = re.compile(r"\b(thr?o?u?g?h?put|thruput|t-?put|thp|speeds?|data ?rat
                        r"\w*activat\w*|back on|power\w* (?:down|up)|(?:switch|turn)\w* (?:\S+ )?(?:off|on)|(?:up|down)?-?tilt\w*|cio|p-?max|offset|bits per joule)\b", re.I)
 STATES = re.compile(r"\bby\s+[+-]?\d|(?:\b(?:above|below|under|over|at least|at most|to)|[<>]=?)\s*-?\d|\d\s*(?:%|mbit/s|ms\b|kw\b|bit/j|dbm?\b)|\b(?:better|improve\w*|optimi[sz]\w*|"
                     r"enhance\w*|maximi[sz]\w*|minimi[sz]\w*)\b", re.I)
+COMPARATOR = re.compile(r"\b(?:above|below|under|over|at least|at most|less than|more than|no more|no less|fewer)\b|[<>≤≥]", re.I)
 POINTS_BACK = re.compile(r"\b(?:it|them|that|this|its|their)\b", re.I)
 SCOPE_BACK = re.compile(r"\b(?:there|those cells|these cells|(?:the )?same(?: cells| area| ones)?|in those|in these)\b", re.I)
 CONTINUES = re.compile(r"^(?:which|i\.e\.?|ie|meaning|that is|measured|expressed|counted|defined|where (?:a|the))\b", re.I)
@@ -145,7 +146,8 @@ def _clause(part: str, areas: dict[str, list[int]], previous: Clause | None, req
     cells, named, slices = scope_of(part, areas)
     own_kpi = KPI_WORDS.search(re.sub(r"\b(?:sleep|asleep|awake|wake)\b", "", part, flags=re.I))
     back = previous is not None and not ex.SLICE_RE.search(part) and not own_kpi and (
-        COMPARATOR_START.match(part) is not None or POINTS_BACK.search(part) is not None)
+        COMPARATOR_START.match(part) is not None or POINTS_BACK.search(part) is not None
+        or (COMPARATOR.search(part) is not None and all(q.unit == "%" for q in ex.quantities(part))))
     if back:
         slices = slices or previous.slices  # '... to 3 ms on cells 12-14, and to 6 ms on cell 15': same slice
     if previous is not None and not named and (back or SCOPE_BACK.search(part) or POINTS_BACK.search(part)):

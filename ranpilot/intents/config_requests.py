@@ -94,9 +94,10 @@ def _tilt(t: str, x: float, by: bool) -> tuple[str, float]:
     """A downtilt change in degrees: + points the antenna further down ('tilt down', 'lower the
     antenna', 'increase the downtilt'), - points it up ('uptilt', 'reduce the downtilt');
     '4° downtilt', 'downtilt 8 degrees', 'tilt to 6°' set the angle itself."""
-    if re.search(rf"\b(?:reduc|lower|decreas|cut|less)\w*\s+(?:the\s+|its\s+)?{TILT_NOUN}", t):
+    amount = r"(?:the\s+|its\s+|[\d.]+\s*(?:deg\w*|°)\s+(?:of\s+|more\s+|less\s+)?(?:extra\s+)?)?"
+    if re.search(rf"\b(?:reduc|lower|decreas|cut|less|remov|take)\w*\s+{amount}{TILT_NOUN}", t):
         return "delta", -abs(x)
-    if re.search(rf"\b(?:increas|rais|add|more|extra)\w*\s+(?:the\s+|its\s+)?{TILT_NOUN}", t):
+    if re.search(rf"\b(?:increas|rais|add|more|extra)\w*\s+{amount}{TILT_NOUN}", t):
         return "delta", abs(x)
     if re.search(r"\b(?:lower|drop)\w*\s+(?:\w+\s+)?antenna|\bantenna\w*\s+(?:\w+\s+){0,3}?lower", t):
         return "delta", abs(x)

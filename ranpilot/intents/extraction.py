@@ -30,7 +30,9 @@ SLICE_NAMES = {"urllc": "URLLC", "embb": "eMBB", "mmtc": "mMTC", "miot": "mMTC"}
 PLACE_WORDS = ("stadium", "station", "airport", "downtown", "mall", "campus", "arena", "harbour", "harbor", "centre", "center",
                "port", "hospital", "beach", "zone", "town", "fairground", "hall", "park", "square", "university", "school",
                "market", "district", "village", "plaza", "terminal", "venue", "factory", "suburbs?", "city", "neighbou?rhood",
-               "museum", "zoo", "seafront", "waterfront", "docks?", "marina", "racetrack", "showground", "exhibition")
+               "museum", "zoo", "seafront", "waterfront", "docks?", "marina", "racetrack", "showground", "exhibition", "quarry",
+               "gates?", "lobby", "warehouse", "highway", "motorway", "tunnel", "bridge", "office", "mine", "farm", "resort",
+               "plant", "depot", "estate", "ward")
 
 GE_WORDS = r"at least|no less than|not below|not fall below|never below|minimum of|min\.?|>=|≥|or more|or above"
 GT_WORDS = r"above|over|more than|greater than|exceed\w*|higher than|beyond|surpass\w*|top|>"
@@ -124,11 +126,15 @@ def direction_verb(text: str, higher_is_better: bool = True) -> int:
     t = text.lower()
     if re.search(rf"\b(?:{BETTER_VERBS})\b", t):
         return 1 if higher_is_better else -1
-    if re.search(rf"\b(?:{CUT_VERBS})\b", t):
+    if re.search(rf"\b(?:{CUT_VERBS})\b", t) or PARTICLE_DOWN.search(t):
         return -1
-    if re.search(rf"\b(?:{RAISE_VERBS})\b", t):
+    if re.search(rf"\b(?:{RAISE_VERBS})\b", t) or PARTICLE_UP.search(t):
         return 1
     return 0
+
+
+PARTICLE_UP = re.compile(r"\b(?:get|bring|push|speed|drive|move|pick|turn)\w*\s+(?:\S+\s+){0,4}?up\b(?!\s+to\s+-?\d)")
+PARTICLE_DOWN = re.compile(r"\b(?:get|bring|push|drive|move|turn|take|keep)\w*\s+(?:\S+\s+){0,4}?down\b(?!\s+to\s+-?\d)")
 
 
 RANGE_WORD = r"(?:-|to|through|thru|until|till|\.\.)"
@@ -149,9 +155,15 @@ def tokenize_cells(text: str) -> str:
     return CELL_LIST.sub(token, text)
 
 
+EXCLUDED = re.compile(r"\b(?:except|excluding|but not|apart from|other than|save for|leaving out|not)\s+(?:for\s+|on\s+)?cells?#([\d_]+)",
+                      re.I)
+
+
 def cells(text: str) -> list[int]:
-    """The cell ids a (tokenized) text names."""
-    return sorted({int(n) for m in CELLS_RE.finditer(text) for n in m.group(1).split("_") if n})
+    """The cell ids a (tokenized) text names, less those it excepts ('cells 15-20 except cell 17')."""
+    named = {int(n) for m in CELLS_RE.finditer(text) for n in m.group(1).split("_") if n}
+    excepted = {int(n) for m in EXCLUDED.finditer(text) for n in m.group(1).split("_") if n}
+    return sorted(named - excepted if named - excepted else named)
 
 
 def slices(text: str) -> list[str]:
@@ -183,5 +195,7 @@ def areas(text: str, known: dict[str, list[int]]) -> tuple[list[str], list[str]]
     found = [name for name in known if re.search(rf"\b{re.escape(name.lower())}\b", t)]
     for name in found:
         t = re.sub(rf"\b{re.escape(name.lower())}\b", " ", t)
-    unknown = [w for w in PLACE_WORDS if re.search(rf"\b{w}\b", t)]
+    scoped = CELLS_RE.search(text) is not None  # beside named cells, a place counts only as a scope ('at the mall')
+    prefix = r"\b(?:at|in|near|around|for|across|on|by|inside|throughout)\s+(?:the\s+|our\s+|this\s+|that\s+)?(?:[\w-]+\s+){0,2}?"
+    unknown = [w for w in PLACE_WORDS if re.search(rf"{prefix if scoped else ''}\b{w}\b", t)]
     return found, unknown

@@ -83,6 +83,10 @@ ABBREVIATIONS = {r"t-?put|thruput|thp|thrpt|througput|throughtput|thoughput": "t
                  r"prio": "priority"}
 
 
+FIELD_KEYS = (r"kpi|metric|slice|scope|target|action|objective|guard|constraint|min|max|value|param|parameter|when|window|"
+              r"threshold|thr|op|lo|hi|bound|limit")
+
+
 def symbols(text: str) -> str:
     """One spelling for dashes, comparison signs, percent words and common abbreviations ('tput')."""
     t = re.sub(r"[–—−]", "-", text)
@@ -91,6 +95,13 @@ def symbols(text: str) -> str:
     t = re.sub(r"\b(more|less|fewer|higher|lower|greater|better|worse|rather)\s+then\b", r"\1 than", t, flags=re.I)
     t = re.sub(r"(?<![\d,.])(\d{1,3})((?:,\d{3})+)(?![\d,])", lambda m: m.group(1) + m.group(2).replace(",", ""), t)
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
+    t = re.sub(r"\b(do|does|did|is|are|was|were|wo|ca|should|would|could|must)nt\b", r"\1n't", t, flags=re.I)  # 'dont'
+    t = re.sub(r"(?<=[a-z])_(?=[a-z])", " ", t, flags=re.I)  # 'low_sinr_users'
+    t = re.sub(r":\s+(?=(?:at most|at least|max|min|under|below|above|over|no more|no less|fewer|less|more)\b|[<>≤≥])", " ", t,
+               flags=re.I)  # 'share of cells under 4 Mbps: at most 15%': one clause
+    t = re.sub(rf"\b([a-z_]+\s*=|(?:{FIELD_KEYS})\s*:)\s*(?=[\w<>+-])", lambda m: m.group(1)[:-1].strip().replace("_", " ") + " ", t,
+               flags=re.I)  # 'kpi=latency', 'metric: throughput'
+    t = re.sub(r"(?<=\d)\s*[/|]\s*(?=\d)", ", ", t)  # 'cells 3/4/5', 'cells: 16|17|18'
     t = re.sub(r"\bc(\d{1,3})\b", r"cell \1", t)  # 'c20': cell 20
     t = re.sub(r"\b(cio|tilt|power)\s+(on|of|for|at)\s+(\d{1,3})\b(?!\s*(?:%|db|deg|°|m|w\b|k))", r"\1 \2 cell \3", t, flags=re.I)
     t = re.sub(r"\bdecibels?\b", "dB", t, flags=re.I)
@@ -146,7 +157,7 @@ def signed_moves(t: str) -> str:
 
 
 CHANGE_VERB = r"cut|reduce|lower|decrease|trim|shave|drop|raise|increase|boost|grow|lift|improve"
-NOT_A_CHANGE = re.compile(r"\b(?:to|below|under|above|over|at|than|of|within|from|between|is|are)\b|[<>=]", re.I)
+NOT_A_CHANGE = re.compile(r"\b(?:to|below|under|above|over|at|than|of|within|from|between|is|are|by)\b|[<>=]", re.I)
 NOW = r"(?:currently|right now|rn|at the moment|at present)"
 STATED_TODAY = re.compile(rf"\b{NOW}\s+(?:is\s+|at\s+|around\s+|about\s+)?~?\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?|"
                           rf"~\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?\s+{NOW}\b", re.I)

@@ -29,6 +29,9 @@ from ranpilot.intents.safety import UNSUPPORTED, safety_override, safety_problem
 from ranpilot.policies.pack import PolicyPack, load_pack
 
 MAX_TEXT_CHARS = 2000
+ASKS_FOR_VALUE = re.compile(r"\b(?:set|define|specify|establish|configure|give|add|put in place|target|goal|tbd|tbc|to be "
+                            r"(?:decided|defined|confirmed|determined)|decide|pick|choose|appropriate|suitable|right)\b|\?\s*$",
+                            re.I)
 COMPLAINT = re.compile(r"\b(?:better|improv\w*|fix\w*|do something|optimi[sz]\w*|unhappy|complain\w*|slow|bad|issues?|"
                        r"problems?|smooth\w*|sort (?:it|this|that) out|tun(?:e|ing)|perform\w*|quality|experience)\b", re.I)
 RAN_WORDS = re.compile(r"\b(cells?|network|throughput|latency|delay|coverage|energy|power|prb|load|slice|users?|ues?|sinr|rsrp|"
@@ -88,7 +91,7 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
                         ("rejected", "out_of_domain", "out of domain: this is not about the radio network"))
         return []
     goals: list[Goal] = []
-    unpinned: list[tuple[tuple, Problem]] = []
+    unpinned: list[tuple[tuple, Problem, bool]] = []
     context = ""  # a clause without a value that the next one points back to ('share of ... -> get it under 10%')
     for clause, target in zip(clauses, targets):
         if vague(clause.text) and not clause.points_back:
@@ -99,15 +102,15 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
         text, context = (f"{context} {clause.text}" if clause.points_back and context else clause.text), ""
         built = build_goal(target, text, (clause.cells, clause.slices), pack)
         if isinstance(built, tuple) and built[1] == "missing_value":
-            unpinned.append(((target, tuple(clause.cells or ())), built))
+            unpinned.append(((target, tuple(clause.cells or ())), built, ASKS_FOR_VALUE.search(text) is not None))
             context = text
         elif isinstance(built, tuple):
             problems.append(built)
         else:
             problems.append(goal_problem(built, inventory))
             goals.append(built)
-    # 'The power bill is too high. Reduce energy by 10%': a clause without a value about a KPI and
-    # scope another clause pins down is context, not a second goal.
+    # 'The power bill is too high. Reduce energy by 10%', 'we expect heavy load. Please raise ...': a
+    # statement without a value beside goals is context; a request for a target without one asks.
     pinned = {(g.target, tuple(g.cells or ())) for g in goals}
-    problems += [problem for key, problem in unpinned if key not in pinned]
+    problems += [problem for key, problem, asks in unpinned if key not in pinned and (asks or not goals)]
     return goals

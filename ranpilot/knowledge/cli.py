@@ -24,11 +24,12 @@ err = Console(stderr=True)
 
 def open_store() -> KnowledgeStore:
     from ranpilot.knowledge.embeddings import ModelMissing
+    from ranpilot.knowledge.onnx_model import OnnxModelError
     from ranpilot.knowledge.store import KnowledgeStore, StoreCorrupt, StoreMismatch
 
     try:
         return KnowledgeStore(load_settings().data_dir)
-    except (StoreMismatch, ModelMissing, StoreCorrupt) as exc:
+    except (StoreMismatch, ModelMissing, StoreCorrupt, OnnxModelError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
 
@@ -47,8 +48,15 @@ def ingest(
 
     if rebuild:
         wipe(load_settings().data_dir)
+    from ranpilot.knowledge.onnx_model import OnnxModelError
+    from ranpilot.knowledge.store import StoreMismatch
+
     store = open_store()
-    report = store.ingest([*([NOTES_DIR] if rebuild else []), *(paths or [])], progress=True)
+    try:
+        report = store.ingest([*([NOTES_DIR] if rebuild else []), *(paths or [])], progress=True)
+    except (StoreMismatch, OnnxModelError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
     for source, count in report.added.items():
         console.print(f"added {count} passages from {source}")
     for source in report.unchanged:

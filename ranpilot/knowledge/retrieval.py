@@ -110,7 +110,7 @@ def _dense(store: KnowledgeStore, lexical: LexicalIndex, text: str, mask: np.nda
         where = {"$and": [{"spec": {"$in": sorted({lexical.metas[i]["spec"] for i in allowed})}},
                           {"clause": {"$in": sorted({lexical.clauses[i] for i in allowed})}}]}
         n = min(CANDIDATES, len(allowed))
-    result = store.collection.query(query_embeddings=embed([text]), n_results=n, where=where, include=[])
+    result = store.collection.query(query_embeddings=embed([text], variant=store.variant), n_results=n, where=where, include=[])
     rows = [lexical.row[i] for i in result["ids"][0] if i in lexical.row]
     return [r for r in rows if mask is None or mask[r]]
 

@@ -1,8 +1,10 @@
 """The knowledge store: a persistent chromadb collection plus a BM25 index kept beside it.
 
-Ingest is idempotent and incremental: chunk ids are content hashes, and a file whose bytes
-are unchanged is skipped; a changed file has its old chunks replaced. Embeddings are
-computed before anything is deleted, so a failure mid-ingest leaves the old chunks in place.
+Ingest (`ranpilot.knowledge.ingest`) is idempotent, incremental and resumable: chunk ids are
+content hashes, a file whose bytes are unchanged since it was completely ingested is skipped
+(`sources.json`), and a changed file's stale chunks are deleted only after its new ones are in.
+The store records the embedding variant that built it (`embedding_variant`) and embeds queries
+with that variant; ingesting with another one is refused, as mixing them would skew similarity.
 """
 
 from __future__ import annotations
@@ -20,12 +22,10 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError
-from rich.progress import track
 
 from ranpilot.errors import StateError
-from ranpilot.knowledge.chunking import Chunk, chunk_document
-from ranpilot.knowledge.embeddings import DIMENSION, MODEL_NAME, MiniLMEmbedding, embed
-from ranpilot.knowledge.readers import UnreadableFile, read_source
+from ranpilot.knowledge.chunking import Chunk
+from ranpilot.knowledge.embeddings import DIMENSION, MODEL_NAME, TORCH, MiniLMEmbedding, check_variant, configured_variant
 
 COLLECTION = "specs"
 ADD_BATCH = 2000
@@ -74,11 +74,13 @@ class LexicalIndex:
 
 
 class KnowledgeStore:
-    """Open (or create) the store under `data_dir/knowledge`."""
+    """Open (or create) the store under `data_dir/knowledge`. A new store is built with `variant`
+    (default: the `embedding_backend` setting); an existing one keeps the variant it was built with."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, variant: str | None = None):
         self.path = Path(data_dir) / "knowledge"
         self.path.mkdir(parents=True, exist_ok=True)
+        self.requested_variant = check_variant(variant or configured_variant())
         try:
             self.collection = self._open_collection()
         except ChromaError as exc:
@@ -87,6 +89,8 @@ class KnowledgeStore:
         except ValueError as exc:
             raise StoreMismatch(f"{self.path}: {exc}. Rebuild the store with `ranpilot kb ingest --rebuild`.") from exc
         self._check_model()
+        if self.collection.count() == 0 and not (self.path / "sources.json").exists():
+            self._write_done({})
         self._lexical: LexicalIndex | None = None
         self._lexical_revision: str | None = None
 
@@ -100,7 +104,7 @@ class KnowledgeStore:
             COLLECTION,
             embedding_function=MiniLMEmbedding(),
             configuration={"hnsw": {"space": "cosine"}},
-            metadata={"embedding_model": MODEL_NAME, "embedding_dim": DIMENSION},
+            metadata={"embedding_model": MODEL_NAME, "embedding_dim": DIMENSION, "embedding_variant": self.requested_variant},
         )
 
     def _check_model(self) -> None:
@@ -112,40 +116,70 @@ class KnowledgeStore:
                 f"{MODEL_NAME!r} (dim {DIMENSION}). Mixing them would make similarity scores meaningless: "
                 "rebuild with `ranpilot kb ingest --rebuild PATH...` or point RANPILOT_DATA_DIR elsewhere."
             )
+        self.variant = str(meta.get("embedding_variant", TORCH))  # stores from before variants were torch-built
+
+    def check_variant_for_ingest(self) -> None:
+        """Refuse to add passages embedded by another variant than the store's."""
+        if self.variant != self.requested_variant:
+            raise StoreMismatch(
+                f"{self.path} was built with the {self.variant!r} embeddings and this ingest would add "
+                f"{self.requested_variant!r} ones; mixing them would skew similarity. Rebuild with "
+                f"`ranpilot kb ingest --rebuild PATH...`, or set RANPILOT_EMBEDDING_BACKEND={self.variant}."
+            )
 
     # -- ingest ------------------------------------------------------------------------------
     def ingest(self, paths: list[Path], progress: bool = False) -> IngestReport:
+        """Add files or directories; `progress` shows files and passages with rate and ETA on stderr."""
+        from ranpilot.knowledge import ingest
+
+        self.check_variant_for_ingest()
         report = IngestReport()
-        for path in expand_paths(paths):
-            self._ingest_file(path, report, progress)
+        ingest.run(self, paths, report, progress)
         return report
 
-    def _ingest_file(self, path: Path, report: IngestReport, progress: bool) -> None:
-        source = str(path.resolve())
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            existing = self.collection.get(where={"source": source}, include=["metadatas"], limit=1)
-            if existing["metadatas"] and existing["metadatas"][0].get("source_hash") == digest:
-                report.unchanged.append(source)
-                return
-            text, markdown = read_source(path)
-            chunks = _dedupe(chunk_document(text, source, markdown=markdown))
-        except (OSError, UnreadableFile, ValueError) as exc:
-            report.skipped[source] = str(exc)
-            return
-        vectors = embed([c.embedding_text() for c in chunks], progress=progress)
-        self.collection.delete(where={"source": source})
-        batches = range(0, len(chunks), ADD_BATCH)
-        for start in track(batches, description=f"storing {path.name}") if progress else batches:
-            part = chunks[start : start + ADD_BATCH]
-            self.collection.add(
-                ids=[chunk_id(c) for c in part],
-                embeddings=vectors[start : start + ADD_BATCH],
-                documents=[c.text for c in part],
-                metadatas=[{**c.model_dump(include=set(META_FIELDS)), "source_hash": digest} for c in part],
-            )
-        report.added[source] = len(chunks)
+    def done_sources(self) -> dict[str, str]:
+        """Source -> SHA-256 of the files completely ingested. A store from before this record
+        existed ingested each file in one step, so its chunks' `source_hash` says the same."""
+        path = self.path / "sources.json"
+        if path.exists():
+            try:
+                return json.loads(path.read_text())
+            except (OSError, json.JSONDecodeError) as exc:
+                raise StoreCorrupt(f"{path} is unreadable ({exc}); rebuild with `ranpilot kb ingest --rebuild`") from exc
+        metas = self.collection.get(include=["metadatas"])["metadatas"] or []
+        return {m["source"]: m["source_hash"] for m in metas if "source_hash" in m}
+
+    def mark_done(self, source: str, digest: str) -> None:
+        self._write_done(self.done_sources() | {source: digest})
         self._bump_revision()
+
+    def _write_done(self, done: dict[str, str]) -> None:
+        tmp = self.path / "sources.json.tmp"
+        tmp.write_text(json.dumps(done, indent=0))
+        tmp.replace(self.path / "sources.json")
+
+    def present_ids(self, ids: list[str]) -> set[str]:
+        out: set[str] = set()
+        for start in range(0, len(ids), 500):
+            out.update(self.collection.get(ids=ids[start : start + 500], include=[])["ids"])
+        return out
+
+    def add(self, part: list[tuple[str, Chunk]], vectors: np.ndarray, digest: str) -> None:
+        for start in range(0, len(part), ADD_BATCH):
+            rows = part[start : start + ADD_BATCH]
+            self.collection.add(
+                ids=[i for i, _ in rows],
+                embeddings=vectors[start : start + ADD_BATCH],
+                documents=[c.text for _, c in rows],
+                metadatas=[{**c.model_dump(include=set(META_FIELDS)), "source_hash": digest} for _, c in rows],
+            )
+
+    def drop_stale(self, source: str, keep: set[str]) -> None:
+        """Delete the source's chunks that its current version no longer has."""
+        ids = self.collection.get(where={"source": source}, include=[])["ids"]
+        stale = [i for i in ids if i not in keep]
+        if stale:
+            self.collection.delete(ids=stale)
 
     def _bump_revision(self) -> None:
         (self.path / "revision").write_text(uuid.uuid4().hex)
@@ -179,7 +213,7 @@ def chunk_id(chunk: Chunk) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def _dedupe(chunks: list[Chunk]) -> list[Chunk]:
+def dedupe(chunks: list[Chunk]) -> list[Chunk]:
     seen: set[str] = set()
     out = []
     for chunk in chunks:

@@ -3,7 +3,7 @@ the pack's limits) and what it returns (`Plan`: actions and the tool uses behind
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from pydantic import BaseModel
@@ -43,6 +43,10 @@ class Situation:
     def awake_cells(self) -> list[int]:
         asleep = self.network.configuration().asleep
         return [c for c in self.cells if not asleep[c]]
+
+    def scaled(self, factor: float) -> Situation:
+        """The same situation with steps `factor` times as large."""
+        return replace(self, step_scale=self.step_scale * factor)
 
     def narrowed(self, cells: list[int] | None) -> Situation:
         """The same situation on a subset of its cells (a planner may narrow, never widen)."""
@@ -85,15 +89,31 @@ class Plan:
     tool_uses: list[ToolUse]
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """One proposal the search weighs: where it came from (a strategy's tools, or a local move),
+    its actions, and the tool calls behind it."""
+
+    source: str
+    actions: list[Action]
+    tool_uses: list[ToolUse] = field(default_factory=list)
+
+
+def unmet_situations(intent: Intent, network: NetworkView, baselines: dict[str, float | None], scope_cells: list[int],
+                     pack: PolicyPack, step_scale: float) -> list[Situation]:
+    """Every unmet target, in the intent's order, confined to the operator's scope."""
+    allowed = set(scope_cells)
+    out = []
+    for e, goal in ff.unmet(intent, network, baselines):
+        cells = goal.cells if goal.cells is not None else range(network.num_cells)
+        out.append(Situation(network=network, target=goal.target, goal=goal.values(baselines[ff.key(e, goal)])[0],
+                             cells=[c for c in cells if c in allowed], slice=goal.slice, threshold=goal.threshold,
+                             pack=pack, step_scale=step_scale))
+    return out
+
+
 def first_unmet(intent: Intent, network: NetworkView, baselines: dict[str, float | None], scope_cells: list[int],
                 pack: PolicyPack, step_scale: float) -> Situation | None:
     """The first unmet target, in the intent's order, confined to the operator's scope (None if all are met)."""
-    pending = ff.unmet(intent, network, baselines)
-    if not pending:
-        return None
-    e, goal = pending[0]
-    cells = goal.cells if goal.cells is not None else range(network.num_cells)
-    allowed = set(scope_cells)
-    return Situation(network=network, target=goal.target, goal=goal.values(baselines[ff.key(e, goal)])[0],
-                     cells=[c for c in cells if c in allowed], slice=goal.slice, threshold=goal.threshold, pack=pack,
-                     step_scale=step_scale)
+    pending = unmet_situations(intent, network, baselines, scope_cells, pack, step_scale)
+    return pending[0] if pending else None

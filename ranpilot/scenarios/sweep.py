@@ -30,14 +30,17 @@ class SweepResult(BaseModel):
     wall_s: float
     pass_rate: Interval  # Wilson score interval
     check_pass_rates: dict[str, float]
-    kpi_gains_pct: dict[str, Interval]  # agent vs static at the end, Student-t interval
+    kpi_gains: dict[str, Interval]  # agent minus static at the end, in the KPI's unit; Student-t interval
+    kpi_gains_pct: dict[str, Interval | None]  # the same in percent of the static value; None if one was 0
 
 
 def run_seed(scenario_json: str, seed: int) -> dict:
     """One seed's outcome, as plain data (what a Ray task returns)."""
     scenario = Scenario.model_validate_json(scenario_json).model_copy(update={"seed": seed})
     result = run_scenario(scenario)
-    return {"passed": result.passed, "checks": {c.expectation: c.passed for c in result.checks}, "gains": result.gains_pct}
+    return {"passed": result.passed, "checks": {c.expectation: c.passed for c in result.checks},
+            "gains": {k: g.absolute for k, g in result.gains.items()},
+            "gains_pct": {k: g.relative_pct for k, g in result.gains.items()}}
 
 
 def sweep(scenario: Scenario, seeds: list[int], workers: int = 1, ray_address: str | None = None) -> SweepResult:
@@ -51,8 +54,10 @@ def sweep(scenario: Scenario, seeds: list[int], workers: int = 1, ray_address: s
     passed = sum(o["passed"] for o in outcomes)
     checks = {name: float(np.mean([o["checks"][name] for o in outcomes])) for name in outcomes[0]["checks"]}
     gains = {k: _t_interval([o["gains"][k] for o in outcomes]) for k in outcomes[0]["gains"]}
+    relative = {k: [o["gains_pct"][k] for o in outcomes] for k in outcomes[0]["gains_pct"]}
     return SweepResult(scenario=scenario.name, seeds=seeds, backend=backend, workers=workers, wall_s=wall,
-                       pass_rate=_wilson(passed, len(outcomes)), check_pass_rates=checks, kpi_gains_pct=gains)
+                       pass_rate=_wilson(passed, len(outcomes)), check_pass_rates=checks, kpi_gains=gains,
+                       kpi_gains_pct={k: None if None in v else _t_interval(v) for k, v in relative.items()})
 
 
 def _on_ray(payload: str, seeds: list[int], workers: int, address: str | None) -> list[dict]:

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ranpilot.threads import for_items
 from ranpilot.tools.channel_prediction.data import HISTORY, HORIZON
 from ranpilot.tools.weights import load_weights
 
@@ -64,7 +65,9 @@ def load_model(path: str = str(WEIGHTS)) -> CsiPredictor:
 
 @torch.no_grad()
 def predict(history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(prediction (B, 4) complex, error variance relative to history power (B, 4))."""
+    """(prediction (B, 4) complex, error variance relative to history power (B, 4)); a few
+    histories on one thread (`ranpilot.threads`)."""
     x, scale = to_features(history)
-    mean, log_var = load_model()(x)
+    with for_items(len(history)):
+        mean, log_var = load_model()(x)
     return from_output(mean, scale), np.exp(log_var.numpy())

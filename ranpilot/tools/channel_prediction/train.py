@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ranpilot.threads import for_batch_work
 from ranpilot.tools.channel_prediction.data import HISTORY, add_noise, tdl_sequences
 from ranpilot.tools.channel_prediction.model import WEIGHTS, CsiPredictor, to_features
 
@@ -66,7 +67,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=WEIGHTS)
     args = parser.parse_args()
-    train(args.epochs, args.per_profile, args.seed, args.out)
+    with for_batch_work():
+        train(args.epochs, args.per_profile, args.seed, args.out)
 
 
 if __name__ == "__main__":

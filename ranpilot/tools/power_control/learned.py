@@ -34,6 +34,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ranpilot.threads import for_items
 from ranpilot.tools.weights import load_weights
 
 WEIGHTS = Path(__file__).with_name("weights.pt")
@@ -148,6 +149,7 @@ def load_model(path: str = str(WEIGHTS)) -> PowerNet:
 
 @torch.inference_mode()
 def learned_powers(G: np.ndarray, pmax: np.ndarray, noise: np.ndarray) -> np.ndarray:
-    """Powers (B, K) in watts for a batch of gain matrices (B, K, K)."""
-    x = load_model()(normalized_gains(G, pmax, noise)).numpy().astype(float)
+    """Powers (B, K) in watts for a batch of gain matrices (B, K, K); a few on one thread (`ranpilot.threads`)."""
+    with for_items(len(G)):
+        x = load_model()(normalized_gains(G, pmax, noise)).numpy().astype(float)
     return x * pmax

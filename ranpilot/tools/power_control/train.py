@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ranpilot.threads import for_batch_work
 from ranpilot.tools.power_control.learned import WEIGHTS, PowerNet, normalized_gains, sum_rate
 from ranpilot.tools.power_control.wmmse import rates, wmmse
 
@@ -116,8 +117,9 @@ def main() -> None:
     parser.add_argument("--channels", type=int, default=4)
     parser.add_argument("--refine-steps", type=int, default=3)
     args = parser.parse_args()
-    train(args.steps, args.batch, args.seed, args.out, args.imitate,
-          hidden=args.hidden, rounds=args.rounds, channels=args.channels, refine_steps=args.refine_steps)
+    with for_batch_work():
+        train(args.steps, args.batch, args.seed, args.out, args.imitate,
+              hidden=args.hidden, rounds=args.rounds, channels=args.channels, refine_steps=args.refine_steps)
 
 
 if __name__ == "__main__":

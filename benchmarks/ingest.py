@@ -1,0 +1,105 @@
+"""Ingest speed and retrieval quality, torch against int8 ONNX embeddings, side by side.
+
+Each variant ingests the same specs of ../shared/corpus/3gpp/ into a fresh store (the models are
+loaded and the ONNX file built before the clock starts), once with the machine as it is ("idle")
+and once with a busy loop holding one core ("busy"). Recall is measured on the questions of
+../shared/corpus/retrieval_dev.jsonl whose spec is among those ingested: all of them, and the
+held-out ones (odd positions in the file; the fusion weights were tuned on the even ones). With
+--specs all that is benchmarks/retrieval.py's held-out figure.
+
+Run: nice -n 10 .venv/bin/python benchmarks/ingest.py [--specs 38.300,38.401,37.340] [--loads idle,busy]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from retrieval import SHARED, label_clauses, rank_of_hit, scores  # noqa: E402
+
+from ranpilot.knowledge import KnowledgeStore, retrieve  # noqa: E402
+from ranpilot.knowledge.embeddings import ONNX_INT8, TORCH, embed  # noqa: E402
+
+BUSY_LOOP = "while True: pass"
+
+
+def spec_files(specs: str) -> list[Path]:
+    files = sorted((SHARED / "3gpp").glob("*.md"))
+    if specs == "all":
+        return files
+    wanted = specs.split(",")
+    chosen = [f for f in files if f.name.split("_")[0] in wanted]
+    if len(chosen) != len(wanted):
+        raise SystemExit(f"unknown spec in {specs!r}; corpus has {', '.join(f.name.split('_')[0] for f in files)}")
+    return chosen
+
+
+def timed_ingest(variant: str, files: list[Path], busy: bool) -> tuple[KnowledgeStore, int, float]:
+    """A fresh store of `files`: (store, passages, seconds), a core busy or not."""
+    store = KnowledgeStore(Path(tempfile.mkdtemp(prefix=f"ingest-{variant}-")), variant=variant)
+    spinner = subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) if busy else None
+    try:
+        start = time.perf_counter()
+        report = store.ingest(files, progress=sys.stderr.isatty())
+        seconds = time.perf_counter() - start
+    finally:
+        if spinner:
+            spinner.kill()
+            spinner.wait()
+    return store, sum(report.added.values()), seconds
+
+
+def recall(store: KnowledgeStore, questions: list[dict]) -> tuple[str, str]:
+    ranks = [rank_of_hit(retrieve(q["question"], 10, store=store), q["spec"], label_clauses(q["section"]))
+             for q in questions]
+    held_out = [r for q, r in zip(questions, ranks) if q["held_out"]]
+    return scores(ranks), scores(held_out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--specs", default="38.300,38.401,37.340", help="comma-separated spec numbers, or 'all'")
+    parser.add_argument("--loads", default="idle,busy", help="idle, busy or both")
+    parser.add_argument("--variants", default=f"{TORCH},{ONNX_INT8}")
+    args = parser.parse_args()
+    if not SHARED.exists():
+        print(f"skipped: {SHARED} is absent")
+        return
+    files = spec_files(args.specs)
+    specs = {f"TS {f.name.split('_')[0]}" for f in files}
+    lines = (SHARED / "retrieval_dev.jsonl").read_text().splitlines()
+    questions = [{**json.loads(line), "held_out": i % 2 == 1} for i, line in enumerate(lines) if line.strip()]
+    questions = [q for q in questions if q["spec"] in specs]
+    print(f"specs: {', '.join(sorted(specs))}; {len(questions)} questions ({sum(q['held_out'] for q in questions)} held out)")
+    print(f"load before: {os.getloadavg()[0]:.2f} (1-min load average, {os.cpu_count()} cores)")
+    rates: dict[tuple[str, str], float] = {}
+    rows = []
+    for variant in args.variants.split(","):
+        embed(["warm-up: load the model, build the ONNX file if missing"] * 20, variant=variant)
+        for load in args.loads.split(","):
+            store, passages, seconds = timed_ingest(variant, files, busy=load == "busy")
+            rates[variant, load] = passages / seconds
+            print(f"  {variant:9s} {load:4s} {passages} passages in {seconds:.1f} s (load {os.getloadavg()[0]:.2f})", flush=True)
+        if questions:
+            rows.append((variant, *recall(store, questions)))
+    print(f"\n{'variant':10s} " + " ".join(f"{'p/s ' + load:>10s} {'x':>5s}" for load in args.loads.split(",")))
+    for variant in args.variants.split(","):
+        cells = [f"{rates[variant, load]:10.1f} {rates[variant, load] / rates[TORCH, load]:5.2f}"
+                 if (TORCH, load) in rates else f"{rates[variant, load]:10.1f}     -" for load in args.loads.split(",")]
+        print(f"{variant:10s} " + " ".join(cells))
+    if not rows:
+        return
+    print(f"\n{'variant':10s} {'R@1':>6s} {'R@3':>6s} {'R@5':>6s} {'MRR@10':>7s}   held-out: {'R@1':>6s} {'R@3':>6s} {'R@5':>6s} {'MRR@10':>7s}")
+    for variant, everything, held_out in rows:
+        print(f"{variant:10s} {everything}             {held_out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""One shortfall measure for a candidate change, predicted on the paired twin.
+
+Every target a run must serve (the intent's expectations and every other active intent's) is a
+`TargetCheck`. A network state scores, per check, its `shortfall` (ranpilot.targets) divided by
+a scale in the target's unit, so that targets in Mbit/s, % and kW add up. Cell-ratio targets move
+in steps of one cell; their UE-level sibling (the share of UEs behind the same threshold) breaks
+ties, so a search can cross a plateau where no single change moves a whole cell yet.
+
+`TwinBench` predicts a candidate like the verifier's dry run does: a clone of the network with the
+change and one without, stepped alike from the same random stream, so the difference is the change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ranpilot.network import Action, ActionError
+from ranpilot.network.view import NetworkView
+from ranpilot.policies import TargetCheck
+from ranpilot.targets import Target, condition_holds, shortfall, spec
+
+#: The smallest scale of a target's shortfall, in its unit (a goal of 0% still has a scale).
+UNIT_FLOOR = {"kW": 0.1}
+#: A shortfall or tie-breaker that moves less than this (relative) is no move at all.
+EPS = 1e-6
+#: The finer-grained sibling that breaks ties for a target that counts whole cells.
+SIBLING = {
+    Target.LOW_SINR_RATIO: Target.LOW_SINR_UE_SHARE, Target.WEAK_RSRP_RATIO: Target.WEAK_RSRP_UE_SHARE,
+    Target.LOW_DL_RAN_UE_THPT_RATIO: Target.LOW_DL_THPT_UE_SHARE, Target.HIGH_DL_PRB_LOAD_RATIO: Target.AVE_DL_PRB_LOAD,
+}
+MISSING = 1.0  # normalized shortfall of a target with no value (no UE in its scope)
+
+
+def scale(check: TargetCheck) -> float:
+    return max(abs(check.values[0]), UNIT_FLOOR.get(spec(check.target).unit, 1.0))
+
+
+@dataclass(frozen=True)
+class Score:
+    """A network state against every check: each check's normalized shortfall (0 where met), their
+    sum, the tie-breaker, and each check's value (None where it has none)."""
+
+    shortfalls: tuple[float, ...]
+    tie: float
+    values: tuple[float | None, ...]
+    watched: tuple[float | None, ...] = ()  # the network-wide KPIs of WATCHED, for `collateral`
+
+    @property
+    def total(self) -> float:
+        return sum(self.shortfalls)
+
+    @property
+    def met(self) -> bool:
+        return self.total <= 0.0
+
+    def better_than(self, other: Score) -> bool:
+        """Strictly closer to every goal taken together, or as close with a better tie-breaker."""
+        if self.total < other.total - EPS:
+            return True
+        return self.total <= other.total + EPS and self.tie < other.tie - EPS
+
+    def collateral(self, reference: Score) -> float:
+        """How much worse the network-wide KPIs no check is about are than in `reference`, each
+        relative to its value there (shares of UEs and cells: in tenths of the whole)."""
+        out = 0.0
+        for target, mine, theirs in zip(WATCHED, self.watched, reference.watched):
+            if mine is None or theirs is None:
+                continue
+            worse = theirs - mine if spec(target).higher_is_better else mine - theirs
+            unit = spec(target).unit
+            out += max(worse, 0.0) / (10.0 if unit == "%" else max(abs(theirs), UNIT_FLOOR.get(unit, 1.0)))
+        return out
+
+    def moves_away(self, other: Score) -> bool:
+        """Whether any check is further from its goal here than in `other` (never applied)."""
+        return any(a > b + EPS for a, b in zip(self.shortfalls, other.shortfalls))
+
+
+#: Network-wide KPIs watched for collateral damage: a change that serves the checks as well as
+#: another but disturbs these less is preferred.
+WATCHED = (Target.AVE_DL_RAN_UE_THPT, Target.RAN_ENERGY_CONSUMPTION, Target.LOW_DL_THPT_UE_SHARE,
+           Target.WEAK_RSRP_UE_SHARE, Target.LOW_SINR_UE_SHARE)
+
+
+def score(net: NetworkView, checks: list[TargetCheck]) -> Score:
+    """The state of `net` against `checks`, with the network-wide KPIs watched for collateral."""
+    shortfalls, values, tie = [], [], 0.0
+    for c in checks:
+        value = net.target_value(c.target, c.cells, c.slice, c.threshold)
+        values.append(value)
+        if value is None:
+            shortfalls.append(MISSING)
+            continue
+        gap = shortfall(c.condition, value, c.values) / scale(c)
+        shortfalls.append(gap)
+        if gap > 0:
+            tie += _tie(net, c, value)
+    about = {c.target for c in checks}
+    watched = tuple(None if t.value in about else net.target_value(t) for t in WATCHED)
+    return Score(tuple(shortfalls), tie, tuple(values), watched)
+
+
+#: The per-UE quantity behind a threshold target, from the radio result.
+PER_UE = {
+    Target.LOW_SINR_RATIO: lambda r: r.sinr_db, Target.LOW_SINR_UE_SHARE: lambda r: r.sinr_db,
+    Target.WEAK_RSRP_RATIO: lambda r: r.rsrp_dbm, Target.WEAK_RSRP_UE_SHARE: lambda r: r.rsrp_dbm,
+    Target.LOW_DL_RAN_UE_THPT_RATIO: lambda r: r.thp_bps / 1e6, Target.LOW_DL_THPT_UE_SHARE: lambda r: r.thp_bps / 1e6,
+}
+
+
+def _tie(net: NetworkView, check: TargetCheck, value: float) -> float:
+    """For an unmet check, a finer measure than its own (lower is better): for a threshold target,
+    how far below the threshold its UEs are on average (plus, for a share of cells, the share of
+    UEs); otherwise its value (or its sibling's) in units of its scale. A change that lifts UEs
+    toward the threshold scores before it lifts any across."""
+    target = Target(check.target)
+    per_ue = PER_UE.get(target)
+    if per_ue is not None:
+        radio = net.radio()
+        ues = np.isin(radio.serving, range(net.num_cells) if check.cells is None else check.cells)
+        if check.slice is not None:
+            names = [s.name for s in net.config.slices]
+            ues &= net.ue_slice() == names.index(check.slice)
+        threshold = check.threshold
+        if threshold is None:
+            threshold = getattr(net.config.thresholds, spec(target).threshold.default_field)
+        below = np.maximum(threshold - per_ue(radio)[ues], 0.0)
+        margin = float(below.mean()) / max(abs(threshold), 1.0) if below.size else 0.0
+        sibling = SIBLING.get(target)
+        share = net.target_value(sibling, check.cells, check.slice, check.threshold) if sibling else None
+        return margin + (share or 0.0) / 100.0
+    sibling = SIBLING.get(target)
+    if sibling is not None:
+        sib = net.target_value(sibling, check.cells, check.slice, check.threshold)
+        return 0.0 if sib is None else sib / 100.0
+    higher = spec(check.target).higher_is_better
+    return (-value if higher else value) / scale(check)
+
+
+def holds(net: NetworkView, check: TargetCheck) -> bool:
+    value = net.target_value(check.target, check.cells, check.slice, check.threshold)
+    return value is not None and condition_holds(check.condition, value, check.values)
+
+
+class TwinBench:
+    """Paired twin predictions of candidate changes on one network, `steps` steps ahead."""
+
+    def __init__(self, network: NetworkView, checks: list[TargetCheck], steps: int):
+        self.network, self.checks, self.steps = network, checks, steps
+        reference = network.clone()
+        reference.step(steps)
+        self.baseline = score(reference, checks)
+        self.evaluations = 0
+
+    def predict(self, actions: list[Action]) -> Score | None:
+        """The score the network would have with `actions`, or None where the network refuses them."""
+        twin = self.network.clone()
+        try:
+            twin.apply(actions)
+        except ActionError:
+            return None
+        twin.step(self.steps)
+        self.evaluations += 1
+        return score(twin, self.checks)

@@ -1,0 +1,4 @@
+"""`ranpilot serve`: one long-running process holding the agent, its models and knowledge store,
+acting on the CLI's live network, with the TS 28.312 intent interface and the CLI's runs,
+approvals, verification and network views as REST (`app`), and the client `ranpilot run` uses
+when `RANPILOT_SERVICE_URL` is set (`client`)."""
