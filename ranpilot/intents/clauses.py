@@ -33,7 +33,8 @@ STATES = re.compile(r"\bby\s+[+-]?\d|(?:\b(?:above|below|under|over|at least|at 
 COMPARATOR = re.compile(r"\b(?:above|below|under|over|at least|at most|less than|more than|no more|no less|fewer)\b|[<>≤≥]", re.I)
 POINTS_BACK = re.compile(r"\b(?:it|them|that|this|its|their)\b", re.I)
 SCOPE_BACK = re.compile(r"\b(?:there|those cells|these cells|(?:the )?same(?: cells| area| ones)?|in those|in these)\b", re.I)
-CONTINUES = re.compile(r"^(?:which|i\.e\.?|ie|meaning|that is|measured|expressed|counted|defined|where (?:a|the))\b", re.I)
+CONTINUES = re.compile(r"^(?:which|i\.e\.?|ie|meaning|that is|measured|expressed|counted|counting|defined|where (?:a|the)|"
+                       r"with \w+ meaning)\b", re.I)
 HEADING = re.compile(r"(?:^|(?<=[.;\n]))\s*([^.;:\n]{1,80}?)\s*:\s+(?=\S)")
 LEADING_SCOPE = re.compile(r"^((?:on|in|at|for|across|within)\s+(?:the\s+)?(?:cells#[\d_]+|[\w-]+\s+(?:cells|area)))\s+(?=[a-z])",
                            re.I)

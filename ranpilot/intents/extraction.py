@@ -155,14 +155,14 @@ def tokenize_cells(text: str) -> str:
     return CELL_LIST.sub(token, text)
 
 
-EXCLUDED = re.compile(r"\b(?:except|excluding|but not|apart from|other than|save for|leaving out|not)\s+(?:for\s+|on\s+)?cells?#([\d_]+)",
-                      re.I)
+EXCLUDED = re.compile(r"\b(?:except|excluding|but not|apart from|other than|save for|leaving out|not|not touch|leave|spare)\s+"
+                      r"(?:for\s+|on\s+)?cells?#([\d_]+)|\bcells?#([\d_]+)\s+(?:doesn't|does not|don't|do not)\s+need", re.I)
 
 
 def cells(text: str) -> list[int]:
     """The cell ids a (tokenized) text names, less those it excepts ('cells 15-20 except cell 17')."""
     named = {int(n) for m in CELLS_RE.finditer(text) for n in m.group(1).split("_") if n}
-    excepted = {int(n) for m in EXCLUDED.finditer(text) for n in m.group(1).split("_") if n}
+    excepted = {int(n) for m in EXCLUDED.finditer(text) for n in (m.group(1) or m.group(2)).split("_") if n}
     return sorted(named - excepted if named - excepted else named)
 
 

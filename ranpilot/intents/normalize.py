@@ -66,8 +66,11 @@ RANGES = (
 
 def canonical(text: str) -> str:
     """The text with numbers, shares, relative changes, ranges and units in canonical form."""
-    t = symbols(text)
+    t = symbols(re.sub(r"\bhalf[- ]?time\b", "the break", text, flags=re.I))
     t = alpha2digit(t, "en", threshold=0)
+    t = re.sub(r"\b(\d+)\s+point\s+(\d+)\b", r"\1.\2", t, flags=re.I)  # dictated decimals
+    t = re.sub(r"(?<![\d.])\bpoint\s+(\d+)\b", r"0.\1", t, flags=re.I)
+    t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
     t = tokenize_cells(t)
     t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
     t = relative(t)
@@ -160,7 +163,9 @@ CHANGE_VERB = r"cut|reduce|lower|decrease|trim|shave|drop|raise|increase|boost|g
 NOT_A_CHANGE = re.compile(r"\b(?:to|below|under|above|over|at|than|of|within|from|between|is|are|by)\b|[<>=]", re.I)
 NOW = r"(?:currently|right now|rn|at the moment|at present)"
 STATED_TODAY = re.compile(rf"\b{NOW}\s+(?:is\s+|at\s+|around\s+|about\s+)?~?\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?|"
-                          rf"~\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?\s+{NOW}\b", re.I)
+                          rf"~\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?\s+{NOW}\b|"
+                          rf"\b(?:is|are)\s+(?:sitting\s+|running\s+|hovering\s+)?(?:at|around|about|roughly)\s+~?\s*{N}\s*"
+                          rf"(?:%|[a-z]+/[a-z]+|[a-z]+)?", re.I)
 
 
 def relative(t: str) -> str:

@@ -41,7 +41,7 @@ AUTHORITY = re.compile(
     rf"{SPEAKER}|{CLAIM}|{LIFTED}|\byou are (?:now )?(?:authori[sz]ed|allowed|permitted|in (?:developer|maintenance|god) mode)\b|"
     r"\b(?:developer|maintenance|god|unrestricted|jailbreak) mode\b|\bprevious instructions\b|\bnew instructions\b", re.I)
 UNSUPPORTED = re.compile(
-    r"\b(?:uplink|up-link|ul)\b|\bjitter\b|\bpacket[- ]?loss\b|\bcall[- ]?drops?\b|\bdropped calls?\b|\bdrop(?:ped)?[- ]call\b|"
+    r"\b(?:uplink|up-link|ul)\b|\buploads?\b|\bjitter\b|\bpacket[- ]?loss\b|\bcall[- ]?drops?\b|\bdropped calls?\b|\bdrop(?:ped)?[- ]call\b|"
     r"\bdrop(?:ped|s)?\s+(?:\w+\s+)?calls?\b|\bcalls?\s+(?:\w+\s+)?drop(?:ped|s)?\b|\bhandover success\b|\bho success\b|\bbler\b|\bblock(?:ing|ed) rate\b|\bmos\b|\bvoice quality\b|\baccessibility\b|"
     r"\bretainability\b|\bpaging\b|\brrc (?:setup|connection)\b|\bcall setup\b|\bsetup success\b|"
     r"\bradio link failures?\b|\brlfs?\b|\bcsfb\b|\bvolte\b", re.I)

@@ -67,7 +67,7 @@ def time_window(text: str) -> tuple[tuple[str, str] | None, str]:
 def priority(text: str) -> tuple[int | None, str]:
     """(priority 1-100, text without it): 'priority 70' = 70, urgent / critical / top priority = 90,
     high priority = 80, low priority = 20."""
-    m = PRIORITY_RE.search(text)
+    m = next((m for m in PRIORITY_RE.finditer(text) if not re.search(r"\b(?:not|isn't|no|never)\s+$", text[:m.start()], re.I)), None)
     if m is None:
         return None, text
     rest = f"{text[:m.start()]} {text[m.end():]}"
