@@ -13,12 +13,13 @@ from ranpilot.targets import THROUGHPUT_TARGETS, Condition, Target, spec
 
 GUARD_WORDS = r"keep\w*|maintain\w*|preserv\w*|protect\w*|without \w+ing|without (?:any )?\w+ (?:loss|drop|degradation|hit)"
 GUARD_CLAUSE = re.compile(r"(keeping|maintaining|preserving|protecting|without \w+ing)\b", re.I)  # after 'while'
-ENSURE_WORDS = re.compile(rf"\b({GUARD_WORDS}|kept|held|make sure|assur\w*|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|never|must not|"
-                          r"mustn't|should not|shouldn't|do not|don't|doesn't|does not|no\s+(?:\w+\s+){0,2}?(?:loss|drop|degradation|"
-                          r"hit|impact|increase|worsening))\b", re.I)
-GUARD_VERBS = re.compile(rf"\b({GUARD_WORDS}|kept|held|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|"
-                         r"(?:don't|do not|not|never|no) (?:hurt|harm|degrad|worsen|affect|impact|touch|increas|reduc|lower|rais)\w*|"
-                         r"no\s+(?:\w+\s+){0,2}?(?:loss|drop|degradation|hit|impact|increase|worsening)|no hit on)\b", re.I)
+NO_LOSS = r"no\s+(?:\w+\s+){0,2}?(?:loss|drop|degradation|hit|impact|increase|worsening)|no hit on"
+HOLD_WORDS = rf"{GUARD_WORDS}|kept|held|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|{NO_LOSS}"
+# ENSURE: the operator asks to keep something (the contract's verb); a guard: keep it no worse than today
+ENSURE_WORDS = re.compile(rf"\b({HOLD_WORDS}|make sure|assur\w*|never|must not|mustn't|should not|shouldn't|do not|don't|"
+                          r"doesn't|does not)\b", re.I)
+GUARD_VERBS = re.compile(rf"\b({HOLD_WORDS}|(?:don't|do not|not|never|no) (?:hurt|harm|degrad|worsen|affect|impact|touch|increas|"
+                         r"reduc|lower|rais)\w*)\b", re.I)
 EDGE_DEFAULT_PCT = 5.0  # 'cell edge' read as the worst 5% of users
 CELL_SHARE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+|our\s+)?(?:[\w']+\s+)?cells\b|\bcells?\s+(?:with|whose|that|where)\b|"
                         r"\b(?:low-?\w+|weak(?:ly)?[- ]cover\w*|poor(?:ly)?[- ]cover\w*|bad[- ]coverage|low[- ]sinr|"
