@@ -132,3 +132,11 @@ def test_onnx_queries_run_on_one_thread_and_batches_on_every_core(monkeypatch):
     assert embed(["one query"], variant=ONNX_INT8).shape == (1, 384)
     embed(["passage"] * 100, variant=ONNX_INT8)
     assert threads_seen == [1, all_cores()]
+
+
+def test_an_existing_store_keeps_its_variant_when_none_is_asked_for(tmp_path, monkeypatch):
+    store = KnowledgeStore(tmp_path / "kb", variant=TORCH)
+    store.ingest([write_corpus(tmp_path / "corpus")])
+    monkeypatch.setenv("RANPILOT_EMBEDDING_BACKEND", ONNX_INT8)  # a newer default must not break an older store
+    reopened = KnowledgeStore(tmp_path / "kb")
+    assert reopened.variant == TORCH and len(reopened.ingest([tmp_path / "corpus"]).unchanged) == 2

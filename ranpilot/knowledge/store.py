@@ -75,7 +75,8 @@ class LexicalIndex:
 
 class KnowledgeStore:
     """Open (or create) the store under `data_dir/knowledge`. A new store is built with `variant`
-    (default: the `embedding_backend` setting); an existing one keeps the variant it was built with."""
+    (default: the `embedding_backend` setting); an existing one keeps the variant it was built with,
+    and adding to it uses that variant unless another one is asked for explicitly (then refused)."""
 
     def __init__(self, data_dir: Path, variant: str | None = None):
         self.path = Path(data_dir) / "knowledge"
@@ -89,6 +90,8 @@ class KnowledgeStore:
         except ValueError as exc:
             raise StoreMismatch(f"{self.path}: {exc}. Rebuild the store with `ranpilot kb ingest --rebuild`.") from exc
         self._check_model()
+        if variant is None:
+            self.requested_variant = self.variant  # the setting chooses new stores' variant, not an old store's
         if self.collection.count() == 0 and not (self.path / "sources.json").exists():
             self._write_done({})
         self._lexical: LexicalIndex | None = None
