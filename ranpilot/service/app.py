@@ -22,10 +22,9 @@ import json
 import math
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.responses import Response
 from pydantic import SecretStr, ValidationError
 
 from ranpilot.agents.cli import exit_code
@@ -34,7 +33,7 @@ from ranpilot.errors import InputError, StateError
 from ranpilot.inputs import MAX_FILE_BYTES, check_json_depth, summary
 from ranpilot.intents.model import IntentInputError
 from ranpilot.network.kpis import Observation
-from ranpilot.oran.auth import token_matches
+from ranpilot.oran.rest import answer_unauthorized, bearer_dependencies, problem
 from ranpilot.planning.llm import LlmError
 from ranpilot.policies import StaleVerdict, Verdict
 from ranpilot.service.core import (
@@ -46,18 +45,8 @@ from ranpilot.service.intents import intents_router
 PREFIX = "/ranpilot"
 
 
-class Unauthorized(Exception):
-    """No valid bearer token on a request to a service that has one."""
-
-
-def problem(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    """An RFC 9457 problem document, as the A1-P service answers."""
-    return JSONResponse({"title": title, "status": status, "detail": detail}, status_code=status,
-                        media_type="application/problem+json", headers=headers)
-
-
 def create_app(service: RanpilotService, token: SecretStr | None) -> FastAPI:
-    app = FastAPI(title="ranpilot service", version="1.0", dependencies=_bearer(token),
+    app = FastAPI(title="ranpilot service", version="1.0", dependencies=bearer_dependencies(token, "RANPILOT_SERVICE_TOKEN"),
                   description="TS 28.312 intent management, runs, approvals, verification and network views "
                               "on ranpilot's live network.")
     _errors(app)
@@ -151,19 +140,6 @@ def _run_response(result: RunResult) -> Response:
                     headers={EXIT_HEADER: str(int(exit_code(result)))})
 
 
-def _bearer(token: SecretStr | None) -> list:
-    """Every route's dependency with a token (`Authorization: Bearer <token>`); none without one."""
-    if token is None:
-        return []
-    scheme = HTTPBearer(auto_error=False, description="RANPILOT_SERVICE_TOKEN")
-
-    def authorized(credentials: HTTPAuthorizationCredentials | None = Depends(scheme)) -> None:
-        if credentials is None or not token_matches(token, credentials.credentials):
-            raise Unauthorized()
-
-    return [Depends(authorized)]
-
-
 def _errors(app: FastAPI) -> None:
     """Each kind of failure as its status and a one-line `detail`."""
     def handle(kind: type[Exception], status: int, title: str, detail=str) -> None:
@@ -183,5 +159,4 @@ def _errors(app: FastAPI) -> None:
            "verified; run the intent again")
     handle(StateError, 500, "Internal Server Error")
     handle(LlmError, 502, "Bad Gateway")
-    app.add_exception_handler(Unauthorized, lambda request, exc: problem(
-        401, "Unauthorized", "a valid `Authorization: Bearer <token>` header is required", {"WWW-Authenticate": "Bearer"}))
+    answer_unauthorized(app)

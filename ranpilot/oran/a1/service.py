@@ -30,10 +30,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import httpx
-from fastapi import BackgroundTasks, Depends, FastAPI, Request
+from fastapi import BackgroundTasks, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import SecretStr
 
 from ranpilot.oran.a1.approvals import approvals_router
 from ranpilot.network.config import DEFAULT_SLICES, SliceSpec
@@ -43,7 +41,7 @@ from ranpilot.oran.a1.types import POLICY_TYPES, STATUS_SCHEMA, TYPE_IDS
 from ranpilot.oran.a1.validation import (
     PolicyError, check_body, check_destination, check_policy_id, checked_allowlist, read_body,
 )
-from ranpilot.oran.auth import token_matches
+from ranpilot.oran.rest import answer_unauthorized, bearer_dependencies, problem
 from ranpilot.oran.messages import A1PolicyRequest, A1PolicyResponse
 from ranpilot.settings import Settings
 
@@ -66,15 +64,6 @@ class A1Backend:
     slices: tuple[SliceSpec, ...] = DEFAULT_SLICES
 
 
-class _Unauthorized(Exception):
-    """No valid bearer token on a request to a service that has one."""
-
-
-def problem(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"title": title, "status": status, "detail": detail}, status_code=status,
-                        media_type="application/problem+json", headers=headers)
-
-
 def create_app(backend: A1Backend, settings: Settings) -> FastAPI:
     """The service for `backend`; token, notification allow-list and data dir from `settings`."""
     store = PolicyStore(settings.data_dir / "a1" / "policies.json")
@@ -88,10 +77,8 @@ def create_app(backend: A1Backend, settings: Settings) -> FastAPI:
             threading.Thread(target=_redeliver, args=(stored, deliver), name="a1-redeliver", daemon=True).start()
         yield
 
-    app = FastAPI(title="ranpilot A1-P", version="2.0", lifespan=lifespan, dependencies=_bearer(settings.a1_token))
-    app.add_exception_handler(_Unauthorized, lambda request, exc: problem(
-        401, "Unauthorized", "a valid `Authorization: Bearer <token>` header is required",
-        {"WWW-Authenticate": "Bearer"}))
+    app = FastAPI(title="ranpilot A1-P", version="2.0", lifespan=lifespan, dependencies=bearer_dependencies(settings.a1_token, "RANPILOT_A1_TOKEN"))
+    answer_unauthorized(app)
     _policy_routes(app, backend, store, allowlist, deliver)
     if backend.pending is not None and backend.answer is not None:
         def answered(policy_id: str) -> None:
@@ -100,20 +87,6 @@ def create_app(backend: A1Backend, settings: Settings) -> FastAPI:
 
         app.include_router(approvals_router(backend.pending, backend.answer, answered, problem))
     return app
-
-
-def _bearer(token: SecretStr | None) -> list:
-    """The dependency every route gets with a token (`Authorization: Bearer <token>`, compared in
-    constant time); none without one, as for the in-process paths."""
-    if token is None:
-        return []
-    scheme = HTTPBearer(auto_error=False, description="RANPILOT_A1_TOKEN")
-
-    def authorized(credentials: HTTPAuthorizationCredentials | None = Depends(scheme)) -> None:
-        if credentials is None or not token_matches(token, credentials.credentials):
-            raise _Unauthorized()
-
-    return [Depends(authorized)]
 
 
 Deliver = Callable[[str, A1PolicyRequest, str | None], None]
