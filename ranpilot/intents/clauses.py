@@ -61,8 +61,8 @@ def states_something(piece: str) -> bool:
 
 
 def split(text: str) -> tuple[list[str], list[str]]:
-    """(clauses, scope pieces said for the whole request)."""
-    text = BETWEEN_AND.sub(r"\1 <and> ", LIST_NUMBER.sub("; ", text))
+    """(clauses, scope pieces said for the whole request) of text whose list numbers `headed` made breaks."""
+    text = BETWEEN_AND.sub(r"\1 <and> ", text)
     pieces = [LEADING.sub("", p.strip(" ,.!?")).replace("<and>", "and") for p in BREAKS.split(text)]
     clauses: list[str] = []
     request: list[str] = []
@@ -128,7 +128,8 @@ def headed(text: str) -> list[tuple[str | None, str]]:
     pieces = [(None, text[:marks[0].start()])] if text[:marks[0].start()].strip(" .;") else []
     for m, nxt in zip(marks, [*marks[1:], None]):
         body = text[m.end(): nxt.start() if nxt else len(text)]
-        if KPI_WORDS.search(m.group(1)) and not KPI_WORDS.search(split(body)[0][0] if split(body)[0] else body):
+        first = split(body)[0]
+        if KPI_WORDS.search(m.group(1)) and not KPI_WORDS.search(first[0] if first else body):
             body = f"{m.group(1)} {body}"  # 'Energy efficiency on cells 0-2: raise it by 15%': the heading names the KPI
         pieces.append((m.group(1), body))
     return pieces
