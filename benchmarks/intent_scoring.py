@@ -57,7 +57,9 @@ def as_label(u: Understanding) -> dict:
 def compare(u: Understanding, label: dict) -> dict[str, bool]:
     """Per field: whether the understanding matches the label (goal lists compared in order)."""
     got = as_label(u)
-    out = {f: same(got[f], label[f]) for f in ("status", "reason", "window", "priority")}
+    out = {f: same(got[f], label[f]) for f in ("status", "reason")}
+    acted_on = label["status"] in ("parsed", "config")  # a refusal or a question schedules nothing
+    out |= {f: not acted_on or same(got[f], label[f]) for f in ("window", "priority")}
     out["goals"] = len(got["goals"]) == len(label["goals"]) and all(
         all(same(g.get(f), w.get(f)) for f in GOAL_FIELDS) for g, w in zip(got["goals"], label["goals"]))
     out["changes"] = len(got["changes"]) == len(label["changes"]) and all(

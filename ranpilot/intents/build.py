@@ -11,8 +11,10 @@ from ranpilot.intents.inventory import Problem
 from ranpilot.policies.pack import PolicyPack
 from ranpilot.targets import THROUGHPUT_TARGETS, Condition, Target, spec
 
-GUARD_WORDS = r"keep\w*|maintain\w*|preserv\w*|protect\w*|without \w+ing|without (?:any )?\w+ (?:loss|drop|degradation|hit)"
-GUARD_CLAUSE = re.compile(r"(keeping|maintaining|preserving|protecting|without \w+ing)\b", re.I)  # after 'while'
+CONDITION = r"without|as long as|so long as|provided(?: that)?|on condition that|on the condition that"
+GUARD_WORDS = rf"keep\w*|maintain\w*|preserv\w*|protect\w*|{CONDITION}"
+# a clause that starts like this is a guard ('while keeping ...', 'provided that no more interference ...')
+GUARD_CLAUSE = re.compile(rf"(keeping|maintaining|preserving|protecting|{CONDITION})\b", re.I)
 NO_LOSS = r"no\s+(?:\w+\s+){0,2}?(?:loss|drop|degradation|hit|impact|increase|worsening)|no hit on"
 HOLD_WORDS = rf"{GUARD_WORDS}|kept|held|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|{NO_LOSS}"
 # ENSURE: the operator asks to keep something (the contract's verb); a guard: keep it no worse than today
@@ -20,6 +22,12 @@ ENSURE_WORDS = re.compile(rf"\b({HOLD_WORDS}|make sure|assur\w*|never|must not|m
                           r"doesn't|does not)\b", re.I)
 GUARD_VERBS = re.compile(rf"\b({HOLD_WORDS}|(?:don't|do not|not|never|no) (?:hurt|harm|degrad|worsen|affect|impact|touch|increas|"
                          r"reduc|lower|rais)\w*)\b", re.I)
+# 'must not decrease', 'without any reduction in', 'shouldn't go down': keep it no worse, whatever the verb
+NEGATED_MOVE = re.compile(rf"(?:\b(?:not|never|no|without)|n't)\s+(?:\w+\s+){{0,2}}?(?:{ex.CUT_VERBS}|{ex.RAISE_VERBS}|"
+                          r"reductions?|increases?|hurt\w*|harm\w*|degrad\w*|worsen\w*|affect\w*|impact\w*|slow\w*|"
+                          r"get worse|gets worse|deteriorat\w*|suffer\w*)\b", re.I)
+DELIVER_WORDS = re.compile(r"\b(?:cap|caps|capped|limit|limits|restor\w*|return|get|gets|make|bring|reach|achieve|want|need|needs|target|set|aim|go|push|put|give|drive|"
+                           r"please|should|must|shall|has to|have to|to be|i'd like|we'd like)\b", re.I)
 EDGE_DEFAULT_PCT = 5.0  # 'cell edge' read as the worst 5% of users
 CELL_SHARE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+|our\s+)?(?:[\w']+\s+)?cells\b|\bcells?\s+(?:with|whose|that|where)\b|"
                         r"\b(?:low-?\w+|weak(?:ly)?[- ]cover\w*|poor(?:ly)?[- ]cover\w*|bad[- ]coverage|low[- ]sinr|"
@@ -36,6 +44,28 @@ COUNTS_CELLS = re.compile(r"\b(?:hot|overload\w*|congest\w*|busy)\b|\bcells?\b[^
 LOAD_LEVEL = re.compile(r"\s*(?:(?:evoba|revo|dnoyeb|gnideecxe)\b|=?>)")  # reversed: a load level follows 'above', 'over'...
 
 Scope = tuple[list[int] | None, list[str]]  # cells (None = all), slices
+
+
+def has_verb(clause: str) -> bool:
+    """Whether a clause says what to do itself ('keep ...', 'cut ...', 'we need ...'); one that does
+    not ('..., URLLC latency <= 5 ms') continues the verb of the clause before it."""
+    return bool(ENSURE_WORDS.search(clause) or DELIVER_WORDS.search(clause) or ex.direction_verb(clause))
+
+
+LEADS_WITH_HOLD = re.compile(r"^(?:please\s+|kindly\s+|(?:we|you)\s+(?:must|should|need to|have to)\s+)?(?:keep|maintain|"
+                             r"ensure|guarantee|make sure|hold|preserve|protect)\b", re.I)
+
+
+def shares_verb(request: str, previous: str, clause: str, lead: str) -> bool:
+    """Whether a verbless clause continues the sentence of the previous one, whose verb `lead`
+    said, and so takes that verb: 'make sure A, and that B', 'guarantee A, B and C' (not 'A held
+    under 3 ms, and B above 30')."""
+    if not previous or has_verb(clause):
+        return False
+    joined = re.search(re.escape(previous) + r"\s*(,?\s*and\s+that|,\s*that|,\s*and|,|\s+and)\s+" + re.escape(clause),
+                       request, re.I)
+    return joined is not None and ("that" in joined.group(1) or clause.lower().startswith("that ")
+                                   or LEADS_WITH_HOLD.match(lead) is not None)
 
 
 def share_kind(target: Target, clause: str) -> Target:
@@ -90,7 +120,8 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
     if between:
         low, high = sorted((float(between.group(1)), float(between.group(2))))
         return Goal(**common, bound="range", range=(low, high), threshold=threshold)
-    guard = GUARD_CLAUSE.match(clause) is not None or (value is None and not direction and GUARD_VERBS.search(clause) is not None)
+    guard = (GUARD_CLAUSE.match(clause) is not None or NEGATED_MOVE.search(clause) is not None
+             or (value is None and not direction and GUARD_VERBS.search(clause) is not None))
     if value is None and (guard or direction):
         # 'without hurting latency', 'while keeping throughput': no worse than today.
         # 'cut transmit power at night': strictly better than today, by an unstated amount.
@@ -120,6 +151,6 @@ def ratio_value(target: Target, clause: str, qs: list[ex.Quantity], pcts: list[f
     value = pcts[0] if pcts else None
     if value is None and target in (Target.LOW_DL_THPT_UE_SHARE, Target.LOW_DL_RAN_UE_THPT_RATIO) and thresholds:
         value = EDGE_DEFAULT_PCT
-    if value is None and GUARD_VERBS.search(clause):
+    if value is None and (GUARD_VERBS.search(clause) or GUARD_CLAUSE.match(clause)):
         value = pack.kpi_max(target)  # 'keep coverage': the pack's guardrail limit
     return value, (thresholds[0] if thresholds else None)

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from ranpilot.intents import extraction as ex
 
 BREAKS = re.compile(r"\s*;\s*|\.\s+(?=\S)|\s*\n\s*|:\s+|,?\s+\b(?:but(?: also)?|while|whilst|and also|as well as|plus|also|yet|"
-                    r"whereas|meanwhile|then|and then|as long as|so long as|provided(?: that)?|on condition that|"
-                    r"given that)\b\s+|,?\s+(?=without\b)|\s*,\s*|\s+\band\b\s+|\s+[&+]\s+|\s+-\s+", re.I)
+                    r"whereas|meanwhile|then|and then|given that)\b\s+|"
+                    r",?\s+(?=(?:without|as long as|so long as|provided|on (?:the )?condition that)\b)|\s*,\s*|\s+\band\b\s+|\s+[&+]\s+|\s+-\s+", re.I)
 LEADING = re.compile(r"^(?:(?:and|but|while|whilst|also|then|yet|so|plus|or)\b[\s,]*)+", re.I)
 LIST_NUMBER = re.compile(r"(?:^|(?<=[\s;,:]))(?:\(?\d\)|\[\d\]|\(?[a-e]\)|\d\.(?=\s))\s*")
 BETWEEN_AND = re.compile(r"(\bbetween\s+-?[\d.]+(?:\s*[^\s\d]+)?)\s+and\s+(?=-?\d)", re.I)
 COMPARATOR_START = re.compile(r"^(?:above|below|under|over|at least|at most|less|more|no more|no less|to (?=-?\d)|not (?:above|below|"
                               r"over|under|more|less)|never|>|<|≥|≤)", re.I)
-KPI_WORDS = re.compile(r"\b(thr?o?u?g?h?put|thruput|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|latncy|delays?|"
+KPI_WORDS = re.compile(r"\b(slow\w*|downloads?|thr?o?u?g?h?put|thruput|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|latncy|delays?|"
                        r"energy|enrgy|power|electricity|kwh|kw|watts?|coverage|covrage|covered|rsrp|signal|sinr|interference|"
                        r"loads?|prbs?|resources?|util\w*|congest\w*|overload\w*|hot|efficien\w*|edge|slow|sleep|asleep|awake|wake|"
                        r"\w*activat\w*|back on|power\w* (?:down|up)|(?:switch|turn)\w* (?:\S+ )?(?:off|on)|(?:up|down)?-?tilt\w*|cio|p-?max|offset|bits per joule)\b", re.I)

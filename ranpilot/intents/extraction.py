@@ -43,6 +43,7 @@ RAISE_VERBS = (r"rais\w*|increas\w*|boost\w*|lift\w*|push\w*|bring up|grow\w*|ma
                r"as much \w+(?: \w+)? as (?:possible|you can|we can)")
 BETTER_VERBS = r"improv\w*|enhanc\w*|better|fix|optimi[sz]\w*"
 CUT_VERBS = (r"cut|cuts|cutting|reduc\w*|lower|lowers|lowering|decreas\w*|sav(?:e|es|ing)|drop\w*|shrink\w*|trim\w*|bring down|"
+             r"shav\w*|slash\w*|shed\w*|fall\w*|fell|declin\w*|go down|come down|"
              r"eas(?:e|es|ing)|reliev\w*|lighten\w*|alleviat\w*|offload\w*|"
              r"minimi[sz]\w*|"
              r"as (?:low|little|short) as (?:possible|you can|we can)")
@@ -134,7 +135,7 @@ def direction_verb(text: str, higher_is_better: bool = True) -> int:
 
 
 PARTICLE_UP = re.compile(r"\b(?:get|bring|push|speed|drive|move|pick|turn)\w*\s+(?:\S+\s+){0,4}?up\b(?!\s+to\s+-?\d)")
-PARTICLE_DOWN = re.compile(r"\b(?:get|bring|push|drive|move|turn|take|keep)\w*\s+(?:\S+\s+){0,4}?down\b(?!\s+to\s+-?\d)")
+PARTICLE_DOWN = re.compile(r"\b(?:get|bring|push|drive|move|turn|take|keep|put|knock|pull|dial|tone|scale|wind|ramp)\w*\s+(?:\S+\s+){0,4}?down\b(?!\s+to\s+-?\d)")
 
 
 RANGE_WORD = r"(?:-|to|through|thru|until|till|\.\.)"

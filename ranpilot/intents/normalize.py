@@ -82,7 +82,7 @@ def canonical(text: str) -> str:
 
 ABBREVIATIONS = {r"t-?put|thruput|thp|thrpt|througput|throughtput|thoughput": "throughput", r"enrgy|engy|enery": "energy",
                  r"util": "utilisation", r"thpt|tpt": "throughput", r"eff": "efficiency", r"ee": "energy efficiency", r"avg": "average", r"lat": "latency",
-                 r"covrage|coverge": "coverage", r"latncy|latecy|latancy": "latency", r"pwr": "power", r"w/o": "without", r"w/": "with",
+                 r"covrage|coverge": "coverage", r"efficen\w*|effeciency|efficieny": "efficiency", r"latncy|latecy|latancy": "latency", r"pwr": "power", r"w/o": "without", r"w/": "with",
                  r"prio": "priority"}
 
 
@@ -172,6 +172,10 @@ def relative(t: str) -> str:
     """Relative changes as 'by N%': halve, double, triple, 'in half', '2 times today's', 'cut energy
     25%', '↑20%'. A value stated as today's ('currently ~25', '~85% rn') is context, not a goal."""
     t = STATED_TODAY.sub(" ", t)
+    t = re.sub(r"~\s*(?=\d)", "", t)
+    # '10% less energy', 'throughput 25% higher': a change relative to today
+    t = re.sub(N + r"\s*%\s+(?:less|lower|fewer|smaller|cheaper|down)\b", r"by -\1%", t, flags=re.I)
+    t = re.sub(N + r"\s*%\s+(?:more|higher|greater|bigger|faster|up)\b(?!\s+than)", r"by +\1%", t, flags=re.I)
     t = re.sub(r"↑\s*", "up ", re.sub(r"↓\s*", "down ", t))
     t = re.sub(r"\b(\d+)(?:st|nd|rd|th|%)?[- ]?(?:ile|percentile)\b", r"bottom \1% of users", t, flags=re.I)
 

@@ -17,7 +17,7 @@ import re
 import unicodedata
 
 from ranpilot.intents import schedule
-from ranpilot.intents.build import build_goal
+from ranpilot.intents.build import build_goal, shares_verb
 from ranpilot.intents.classify import classify
 from ranpilot.intents.clauses import Clause, clauses_of, names_scope
 from ranpilot.intents.config_requests import config_changes
@@ -91,6 +91,7 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
                         ("rejected", "out_of_domain", "out of domain: this is not about the radio network"))
         return []
     goals: list[Goal] = []
+    request, previous, lead = text, "", ""  # the last goal's clause, and the clause whose verb it took
     unpinned: list[tuple[tuple, Problem, bool]] = []
     context = ""  # a clause without a value that the next one points back to ('share of ... -> get it under 10%')
     for clause, target in zip(clauses, targets):
@@ -107,8 +108,13 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
         elif isinstance(built, tuple):
             problems.append(built)
         else:
+            if goals and goals[-1].verb == "ENSURE" and shares_verb(request, previous, clause.text, lead):
+                built = built.model_copy(update={"verb": "ENSURE"})  # 'make sure A, and that B'
+            else:
+                lead = clause.text
             problems.append(goal_problem(built, inventory))
             goals.append(built)
+            previous = clause.text
     # 'The power bill is too high. Reduce energy by 10%', 'we expect heavy load. Please raise ...': a
     # statement without a value beside goals is context; a request for a target without one asks.
     pinned = {(g.target, tuple(g.cells or ())) for g in goals}

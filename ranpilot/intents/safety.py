@@ -13,11 +13,15 @@ from ranpilot.targets import TARGETS
 DEFEAT = (r"ignor\w*|disregard\w*|bypass\w*|skip\w*|disabl\w*|overrid\w*|overrul\w*|suspend\w*|circumvent\w*|deactivat\w*|"
           r"remov\w*|relax\w*|waiv\w*|turn\w* off|switch\w* off|get around|work around|forget|neutrali[sz]e|"
           r"pretend|act as if|no need for|don't (?:bother with|run|apply|use|check|wait for)|do not (?:run|apply|use|check|wait for)|"
-          r"without waiting for|no need to wait for|(?:never ?mind|forget about)")
+          r"without waiting for|no need to (?:wait for|run|ask for|get|use|check|apply|go through)|needn't|need not|"
+          r"(?:rather than|instead of) (?:waiting for|going through|asking for|getting|running)|(?:never ?mind|forget about)|"
+          r"(?:takes?|taking|has|have|with) (?:precedence|priority) over|supersed\w*|trumps?|outranks?|prevails? over")
 SAFEGUARD = (r"safety|safeguards?|polic(?:y|ies)|guard ?rails?|rules?|constraints?|limits?|verifier|verification|verdicts?|"
              r"rejections?|"
              r"approvals?|protections?|checks?|restrictions?|caps?|dry[- ]?runs?|sign[- ]?off|validation|gatekeep\w*")
 PRONOUN_DEFEAT = (r"(?:turn|switch|shut)\w*\s+(?:it|them|this|that|those)\s+off\b|"
+                  r"(?:treat|consider|regard|take)\w*\s+(?:it|them|this|that|those)\s+as\s+(?:merely |only |purely )?"
+                  r"(?:advisory|optional|a suggestion|suggestions|non-?binding|guidance|informational)\b|"
                   r"(?:ignor|disabl|bypass|skip|remov|suspend|deactivat|overrid|waiv|relax|lift)\w*\s+(?:it|them|this|that|those)\b")
 OVERRIDE = re.compile(rf"\b(?:{DEFEAT})\b(?:\W+\w+){{0,6}}?\W+(?:{SAFEGUARD})\b|"
                       rf"\b(?:{SAFEGUARD})\b[^.]{{0,80}}[.;:,]?\s*(?:\w+\s+){{0,3}}?(?:{PRONOUN_DEFEAT})|"
@@ -34,9 +38,9 @@ CLAIM = (r"\b(?:as|i'?m|i am|speaking as|acting as)\s+(?:the |an |your |a )?(?:o
          r"\bi (?:hereby )?(?:authori[sz]e|approve|allow|permit|grant)\b|\bapprovals? (?:is |has been |was )?(?:already )?"
          r"(?:granted|given|obtained)\b|\bno (?:checks?|approvals?|verification|validation|review) (?:is |are )?"
          r"(?:needed|required|necessary)\b")
-LIFTED = (rf"\b(?:{SAFEGUARD})\s+(?:are|is|have been|has been|were|was|got)\s+(?:now |already |temporarily )?"
+LIFTED = (rf"\b(?:{SAFEGUARD})\s+(?:(?:are|is|have been|has been|were|was|got|being)\s+)?(?:now |already |temporarily |)"
           r"(?:disabled|off|lifted|suspended|switched off|turned off|removed|waived|bypassed|relaxed|deactivated|overridden|"
-          r"not (?:needed|required|applicable))\b")
+          r"not (?:needed|required|applicable)|(?:only |merely |purely )?(?:advisory|optional|non-?binding))\b")
 AUTHORITY = re.compile(
     rf"{SPEAKER}|{CLAIM}|{LIFTED}|\byou are (?:now )?(?:authori[sz]ed|allowed|permitted|in (?:developer|maintenance|god) mode)\b|"
     r"\b(?:developer|maintenance|god|unrestricted|jailbreak) mode\b|\bprevious instructions\b|\bnew instructions\b", re.I)
