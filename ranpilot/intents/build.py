@@ -28,7 +28,8 @@ NEGATED_MOVE = re.compile(rf"(?:\b(?:not|never|no|without)|n't)\s+(?:\w+\s+){{0,
                           r"get worse|gets worse|deteriorat\w*|suffer\w*)\b", re.I)
 DELIVER_WORDS = re.compile(r"\b(?:cap|caps|capped|limit|limits|restor\w*|return|get|gets|make|bring|reach|achieve|want|need|needs|target|set|aim|go|push|put|give|drive|"
                            r"please|should|must|shall|has to|have to|to be|i'd like|we'd like)\b", re.I)
-EDGE_DEFAULT_PCT = 5.0  # 'cell edge' read as the worst 5% of users
+EDGE_DEFAULT_PCT = 5.0
+NAMES_SHARE = re.compile(r"\b(?:share|ratio|proportion|fraction|percentage|number|count)\b", re.I)  # 'cell edge' read as the worst 5% of users
 CELL_SHARE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+|our\s+)?(?:[\w']+\s+)?cells\b|\bcells?\s+(?:with|whose|that|where)\b|"
                         r"\b(?:low-?\w+|weak(?:ly)?[- ]cover\w*|poor(?:ly)?[- ]cover\w*|bad[- ]coverage|low[- ]sinr|"
                         r"overloaded|hot)\s+cells?\b|\bcells?\s+(?:ratio|share)\b", re.I)
@@ -86,10 +87,11 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
         return "rejected", "invalid_value", f"{share[0]:g}% of users is not a share: it must lie within 0-100%"
     if share and target in THROUGHPUT_TARGETS and any(q.unit == "Mbit/s" for q in qs):
         target = Target.LOW_DL_THPT_UE_SHARE  # '90% of users above 10 Mbps': at most 10% below it
-    if target in THROUGHPUT_TARGETS and CELL_SHARE.search(clause) and any(q.unit == "%" for q in qs) and any(
+    if target in THROUGHPUT_TARGETS and CELL_SHARE.search(clause) and (relative or any(q.unit == "%" for q in qs)) and any(
             q.unit == "Mbit/s" for q in qs):
         target = Target.LOW_DL_RAN_UE_THPT_RATIO  # '20% of cells below 6 Mbps': a share of cells
-    if target == Target.LOW_DL_THPT_UE_SHARE and not (share or EDGE_WORDS.search(clause) or any(q.unit == "%" for q in qs)):
+    if target == Target.LOW_DL_THPT_UE_SHARE and not (share or EDGE_WORDS.search(clause) or any(q.unit == "%" for q in qs)
+                                                      or (relative and CELL_SHARE.search(clause))):
         target = Target.AVE_DL_RAN_UE_THPT  # 'throughput above 15 Mbps' counts no users
     target = share_kind(target, clause)
     if target == Target.HIGH_DL_PRB_LOAD_RATIO and not COUNTS_CELLS.search(clause):
@@ -111,6 +113,8 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
     threshold = None
     if s.is_ratio:
         value, threshold = ratio_value(target, clause, qs, pcts, pack)
+        if value == EDGE_DEFAULT_PCT and not pcts and direction and NAMES_SHARE.search(clause):
+            value = None  # 'reduce the share of cells under 3 Mbps': better than today, by an unstated amount
         if share and share[1] and value == share[0]:
             value = 100.0 - share[0]  # the ratio counts the poorly served users
     else:  # percentages of a load target are values, not ratios

@@ -34,10 +34,19 @@ COMPARATOR = re.compile(r"\b(?:above|below|under|over|at least|at most|less than
 POINTS_BACK = re.compile(r"\b(?:it|them|that|this|its|their)\b", re.I)
 SCOPE_BACK = re.compile(r"\b(?:there|those cells|these cells|(?:the )?same(?: cells| area| ones)?|in those|in these)\b", re.I)
 CONTINUES = re.compile(r"^(?:which|i\.e\.?|ie|meaning|that is|measured|expressed|counted|counting|defined|where (?:a|the)|"
-                       r"with \w+ meaning)\b", re.I)
+                       r"with \w+ meaning|(?:with |using )?(?:an? |the )?(?:[\w-]+ ){0,2}thresholds?\b|"
+                       r"with (?:[\w-]+ ){1,3}(?:defined|meaning|counted)\b|"
+                       r"(?:overloaded|hot|congested|busy|low[- ]?\w+|weak\w*|poor\w*|edge)\s+(?:means\s+|is\s+|=\s*)?"
+                       r"(?:prb|load|utili[sz]ation|sinr|rsrp|throughput)\b(?:\s+load)?\s*(?:[<>≤≥]|above|over|below|under))", re.I)
+# 'We consider a cell hot when its PRB load is above 75%. Bring the share of hot cells under 10%': the
+# definition is read with the clause after it
+DEFINES = re.compile(r"\b(?:consider|define|call|count|treat|regard|deem|class\w*)\w*\s+(?:a |an |the )?(?:cells?|users?|ues?)\s+"
+                     r"(?:as\s+)?['\"]?[\w-]+['\"]?\s+(?:when|if|once|whenever|where)\b", re.I)
 HEADING = re.compile(r"(?:^|(?<=[.;\n]))\s*([^.;:\n]{1,80}?)\s*:\s+(?=\S)")
-LEADING_SCOPE = re.compile(r"^((?:on|in|at|for|across|within)\s+(?:the\s+)?(?:cells#[\d_]+|[\w-]+\s+(?:cells|area)))\s+(?=[a-z])",
-                           re.I)
+FILLER = r"(?:(?:ok(?:ay)?|so|hi|hey|hello|um+|uh+|right|well|alright|eh)\b[\s,]*)*"
+# 'On cells 9-11 get ...', 'ok for cells ten and eleven reduce ...', 'stadium cells overnight cut ...', 'in airport ...'
+LEADING_SCOPE = re.compile(rf"^{FILLER}((?:(?:on|in|at|for|across|within)\s+(?:the\s+)?)?(?:cells#[\d_]+|[\w-]+\s+(?:cells|area)|"
+                           rf"(?:{'|'.join(ex.PLACE_WORDS)}))\b)\s*,?\s+(?=[a-z])", re.I)
 NETWORK_WIDE = re.compile(r"\b(?:network[- ]wide|(?:the |our )?(?:whole|entire) network|across the network|all (?:the )?cells|"
                           r"every(?:where| cell)|all sites|of the network|the network's cells)\b", re.I)
 
@@ -82,6 +91,9 @@ def split(text: str) -> tuple[list[str], list[str]]:
             trailing = bool(clauses)
         else:
             clauses[-1] = f"{clauses[-1]} {piece}"
+    for i in range(len(clauses) - 2, -1, -1):
+        if DEFINES.search(clauses[i]):
+            clauses[i:i + 2] = [f"{clauses[i]}, {clauses[i + 1]}"]
     return clauses, request
 
 
@@ -115,7 +127,10 @@ def clauses_of(text: str, areas: dict[str, list[int]]) -> list[Clause]:
             request.append(lead.group(1))  # 'On cells 9-11 get ... without ...': said for the whole request
         request_cells, _, request_slices = scope_of(" ".join(request if heading is None else [heading, *request]), areas)
         for part in parts:
-            out.append(_clause(part, areas, out[-1] if out else None, request_cells, request_slices))
+            clause = _clause(part, areas, out[-1] if out else None, request_cells, request_slices)
+            if clause.points_back and clause.named and out and not out[-1].named:
+                out[-1].cells, out[-1].named = clause.cells, True  # 'tput above 30 and below 20 on cell 3': one scope
+            out.append(clause)
     return out
 
 
@@ -150,7 +165,7 @@ def _clause(part: str, areas: dict[str, list[int]], previous: Clause | None, req
     back = previous is not None and not ex.SLICE_RE.search(part) and not own_kpi and (
         COMPARATOR_START.match(part) is not None or POINTS_BACK.search(part) is not None
         or (COMPARATOR.search(part) is not None and all(q.unit == "%" for q in ex.quantities(part))))
-    if back:
+    if back or (previous is not None and POINTS_BACK.search(part)):  # '... for eMBB users, and make sure their ...'
         slices = slices or previous.slices  # '... to 3 ms on cells 12-14, and to 6 ms on cell 15': same slice
     if previous is not None and not named and (back or SCOPE_BACK.search(part) or POINTS_BACK.search(part)):
         cells, named = previous.cells, previous.named

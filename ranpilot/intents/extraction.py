@@ -23,7 +23,8 @@ USER_SHARE_RE = re.compile(NUMBER + r"\s*(?:%|percent|per cent)\s+of\s+(?:the\s+
                            r"(?:users|ues|subscribers|devices|customers|clients|people|passengers|travell?ers|visitors|fans|"
                            r"spectators|attendees|guests|handsets|phones|terminals)\b(.{0,40})", re.I)
 SHARE_SERVED = re.compile(r"^\W*(?:\S+\s+){0,5}?(above|over|at least|more than|covered|get|gets|receive|see|sees|enjoy|good|"
-                          r"or more|stay above)\b", re.I)
+                          r"or more|stay above|free (?:of|from)|(?:are |is |be )?(?:not|never) (?:be )?(?:subject|affected|"
+                          r"suffer\w*|experienc\w*|in|under|stuck|facing|hit))\b", re.I)
 SHARE_SERVED_BEFORE = re.compile(r"(?:coverage|covered|good \w+|service)\s+(?:for|to|of)\s+(?:at least\s+)?$", re.I)
 SHARE_WORST = re.compile(r"(?:bottom|worst|lowest|weakest|poorest|slowest)\s+$", re.I)
 SLICE_NAMES = {"urllc": "URLLC", "embb": "eMBB", "mmtc": "mMTC", "miot": "mMTC"}
@@ -39,7 +40,7 @@ GT_WORDS = r"above|over|more than|greater than|exceed\w*|higher than|beyond|surp
 LE_WORDS = r"at most|no more than|not exceed|not to exceed|up to|maximum of|max\.?|<=|≤|not above|or less|or below|within|cap(?:ped)? at"
 LT_WORDS = r"below|under|less than|lower than|fewer than|beneath|<"
 NEGATION = r"(?:\b(?:not|never|no)\s+|n't\s+|\bnot?\s+be\s+)"
-RAISE_VERBS = (r"rais\w*|increas\w*|boost\w*|lift\w*|push\w*|bring up|grow\w*|maximi[sz]\w*|as (?:high|much|fast) as (?:possible|you can|we can)|"
+RAISE_VERBS = (r"more (?:throughput|speed|capacity|bandwidth|data)|faster|rais\w*|increas\w*|boost\w*|lift\w*|push\w*|bring up|grow\w*|maximi[sz]\w*|as (?:high|much|fast) as (?:possible|you can|we can)|"
                r"as much \w+(?: \w+)? as (?:possible|you can|we can)")
 BETTER_VERBS = r"improv\w*|enhanc\w*|better|fix|optimi[sz]\w*"
 CUT_VERBS = (r"cut|cuts|cutting|reduc\w*|lower|lowers|lowering|decreas\w*|sav(?:e|es|ing)|drop\w*|shrink\w*|trim\w*|bring down|"
@@ -49,7 +50,7 @@ CUT_VERBS = (r"cut|cuts|cutting|reduc\w*|lower|lowers|lowering|decreas\w*|sav(?:
              r"as (?:low|little|short) as (?:possible|you can|we can)")
 
 
-RAISED_UP_TO = re.compile(r"\b(?:push\w*|brought|bring\w*|rais\w*|go(?:ne|es)?|went|climb\w*|increas\w*|boost\w*|lift\w*|"
+RAISED_UP_TO = re.compile(r"\b(?:get|gets|getting|got|push\w*|brought|bring\w*|rais\w*|go(?:ne|es)?|went|climb\w*|increas\w*|boost\w*|lift\w*|"
                           r"(?:be )?moved|mov\w*|driv\w*|drove|ramp\w*)\s+up\s+to\b")
 
 

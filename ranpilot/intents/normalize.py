@@ -47,7 +47,7 @@ UNIT_ALIASES = (
     (r"kilowatts?|kw", "kW"),
     (r"watts?|w", "W"),
     (r"milliseconds?|msecs?|millis|ms", "ms"),
-    (r"microseconds?|µs|μs|usecs?|us", "us"),
+    (r"microseconds?|microsecs?|µs|μs|usecs?|us", "us"),
     (r"seconds?|secs?|s", "s"),
 )
 UNIT_WORDS = "|".join(f"(?:{alias})" for alias, _ in UNIT_ALIASES)

@@ -94,6 +94,7 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     request, previous, lead = text, "", ""  # the last goal's clause, and the clause whose verb it took
     unpinned: list[tuple[tuple, Problem, bool]] = []
     context = ""  # a clause without a value that the next one points back to ('share of ... -> get it under 10%')
+    where = None  # the cells such a clause named ('interference is too much in airport, reduce ...')
     for clause, target in zip(clauses, targets):
         if vague(clause.text) and not clause.points_back:
             problems.append(("clarify", "vague", WHICH_KPI))
@@ -101,10 +102,11 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
         if target is None:
             continue
         text, context = (f"{context} {clause.text}" if clause.points_back and context else clause.text), ""
-        built = build_goal(target, text, (clause.cells, clause.slices), pack)
+        cells = clause.cells if clause.named or where is None else where
+        built = build_goal(target, text, (cells, clause.slices), pack)
         if isinstance(built, tuple) and built[1] == "missing_value":
             unpinned.append(((target, tuple(clause.cells or ())), built, ASKS_FOR_VALUE.search(text) is not None))
-            context = text
+            context, where = text, (clause.cells if clause.named else where)
         elif isinstance(built, tuple):
             problems.append(built)
         else:
