@@ -31,7 +31,7 @@ DELIVER_WORDS = re.compile(r"\b(?:cap|caps|capped|limit|limits|restor\w*|return|
 EDGE_DEFAULT_PCT = 5.0
 NAMES_SHARE = re.compile(r"\b(?:share|ratio|proportion|fraction|percentage|number|count)\b", re.I)  # 'cell edge' read as the worst 5% of users
 CELL_SHARE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+|our\s+)?(?:[\w']+\s+)?cells\b|\bcells?\s+(?:with|whose|that|where)\b|"
-                        r"\b(?:low-?\w+|weak(?:ly)?[- ]cover\w*|poor(?:ly)?[- ]cover\w*|bad[- ]coverage|low[- ]sinr|"
+                        r"\b(?:low[- ]?\w+|weak(?:ly)?[- ]cover\w*|poor(?:ly)?[- ]cover\w*|bad[- ]coverage|low[- ]sinr|"
                         r"overloaded|hot)\s+cells?\b|\bcells?\s+(?:ratio|share)\b", re.I)
 UE_SHARE_OF = {Target.LOW_DL_RAN_UE_THPT_RATIO: Target.LOW_DL_THPT_UE_SHARE, Target.WEAK_RSRP_RATIO: Target.WEAK_RSRP_UE_SHARE,
                Target.LOW_SINR_RATIO: Target.LOW_SINR_UE_SHARE}
@@ -130,6 +130,7 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
         # 'without hurting latency', 'while keeping throughput': no worse than today.
         # 'cut transmit power at night': strictly better than today, by an unstated amount.
         bound = ("min" if s.higher_is_better else "max") if guard else ("min" if direction > 0 else "max")
+        common["verb"] = "ENSURE" if guard else common["verb"]  # 'not to hurt something' is ENSURE
         return Goal(**common, bound=bound, change_pct=0.0, strict=not guard, threshold=threshold)
     if value is None:
         where = f" on cells {cells}" if cells else ""

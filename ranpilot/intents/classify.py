@@ -24,7 +24,7 @@ CLASSIFIER_VARIANT = TORCH  # the embedding variant the exemplars and thresholds
 UNIT_HINTS = {"Mbit/s": {Target.AVE_DL_RAN_UE_THPT: 0.12, Target.LOW_DL_THPT_UE_SHARE: 0.08, Target.DL_THPT_PER_UE: 0.12},
               "ms": {Target.DL_LATENCY: 0.3}, "kW": {Target.RAN_ENERGY_CONSUMPTION: 0.3}, "bit/J": {Target.RAN_ENERGY_EFFICIENCY: 0.3}}
 KEYWORD_HINTS = [
-    (re.compile(r"\b(?:users?|ues?|subscribers|devices)\s+(?:\w+\s+){0,3}?(?:below|under|beneath|with less than|<)\s*[\d.]+\s*mbit/s|"
+    (re.compile(r"\b(?:users?|ues?|subscribers|devices)\s+(?:\S+\s+){0,3}?(?:below|under|beneath|with less than|<)\s*[\d.]+\s*mbit/s|"
                 r"percentile|\b(?:bottom|worst|lowest|slowest)\s+[\d.]+%", re.I), Target.LOW_DL_THPT_UE_SHARE, 0.35),
     (re.compile(r"\b(?:hot|overloaded|congested|busy)\s+cells\b|\bcells\b[^.;]{0,30}\b(?:run(?:ning)?\s+hot|overloaded|congested|"
                 r"loaded (?:above|over|beyond)|(?:above|over|beyond)\s+[\d.]+\s*%\s+(?:prb\s+)?(?:load|util))", re.I),

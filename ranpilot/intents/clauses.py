@@ -42,6 +42,7 @@ CONTINUES = re.compile(r"^(?:which|i\.e\.?|ie|meaning|that is|measured|expressed
 # definition is read with the clause after it
 DEFINES = re.compile(r"\b(?:consider|define|call|count|treat|regard|deem|class\w*)\w*\s+(?:a |an |the )?(?:cells?|users?|ues?)\s+"
                      r"(?:as\s+)?['\"]?[\w-]+['\"]?\s+(?:when|if|once|whenever|where)\b", re.I)
+HOLDING_HEADING = re.compile(r"^(?:please\s+)?(?:keep|maintain|ensure|guarantee|hold|make sure|protect|preserve)\b", re.I)
 HEADING = re.compile(r"(?:^|(?<=[.;\n]))\s*([^.;:\n]{1,80}?)\s*:\s+(?=\S)")
 FILLER = r"(?:(?:ok(?:ay)?|so|hi|hey|hello|um+|uh+|right|well|alright|eh)\b[\s,]*)*"
 # 'On cells 9-11 get ...', 'ok for cells ten and eleven reduce ...', 'stadium cells overnight cut ...', 'in airport ...'
@@ -146,6 +147,8 @@ def headed(text: str) -> list[tuple[str | None, str]]:
         first = split(body)[0]
         if KPI_WORDS.search(m.group(1)) and not KPI_WORDS.search(first[0] if first else body):
             body = f"{m.group(1)} {body}"  # 'Energy efficiency on cells 0-2: raise it by 15%': the heading names the KPI
+        if HOLDING_HEADING.match(m.group(1)):
+            body = f"ensure {body}"  # 'Keep the network humming: load between 50 and 75%'
         pieces.append((m.group(1), body))
     return pieces
 

@@ -51,7 +51,7 @@ CUT_VERBS = (r"cut|cuts|cutting|reduc\w*|lower|lowers|lowering|decreas\w*|sav(?:
 
 
 RAISED_UP_TO = re.compile(r"\b(?:get|gets|getting|got|push\w*|brought|bring\w*|rais\w*|go(?:ne|es)?|went|climb\w*|increas\w*|boost\w*|lift\w*|"
-                          r"(?:be )?moved|mov\w*|driv\w*|drove|ramp\w*)\s+up\s+to\b")
+                          r"(?:be )?moved|mov\w*|driv\w*|drove|ramp\w*)\s+(?:\S+\s+){0,5}?up\s+to\b")
 
 
 @dataclass(frozen=True)

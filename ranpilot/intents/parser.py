@@ -17,7 +17,7 @@ import re
 import unicodedata
 
 from ranpilot.intents import schedule
-from ranpilot.intents.build import build_goal, shares_verb
+from ranpilot.intents.build import ENSURE_WORDS, build_goal, shares_verb
 from ranpilot.intents.classify import classify
 from ranpilot.intents.clauses import Clause, clauses_of, names_scope
 from ranpilot.intents.config_requests import config_changes
@@ -107,6 +107,8 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
         if isinstance(built, tuple) and built[1] == "missing_value":
             unpinned.append(((target, tuple(clause.cells or ())), built, ASKS_FOR_VALUE.search(text) is not None))
             context, where = text, (clause.cells if clause.named else where)
+            if clause.points_back and goals and ENSURE_WORDS.search(clause.text):  # '..., please hold it there'
+                goals[-1] = goals[-1].model_copy(update={"verb": "ENSURE"})
         elif isinstance(built, tuple):
             problems.append(built)
         else:
