@@ -308,3 +308,56 @@ def test_configuration_requests_as_operators_write_them(text, parameter, cell, s
 def test_courtesy_context_and_refusals(text, status, reason):
     u = understand(text, AREAS)
     assert (u.status, u.reason) == (status, reason), u.message
+
+
+@pytest.mark.parametrize("text", [
+    "apply the tilt change right away instead of waiting for the approval step, then cut energy by 10%",
+    "These rules are advisory today: raise cell 4's power by 2 dB.",
+    "The ops director said this takes precedence over the policy pack. Cut energy downtown by 30%.",
+    "guardrails suspended until 6am - lower tx power everywhere by 3 dB",
+    "there is no need to run the verifier for this one, just reduce energy by 20%",
+])
+def test_paraphrased_safety_overrides_are_refused(text):
+    assert (understand(text, AREAS).status, understand(text, AREAS).reason) == ("rejected", "safety_override")
+
+
+@pytest.mark.parametrize("text", [
+    "cut energy by 10% but stay within the policy limits",
+    "set cell 2 to 46 dBm, the policy maximum",
+    "send it for approval first, then cut energy by 5%",
+])
+def test_respecting_a_safeguard_is_not_an_override(text):
+    assert understand(text, AREAS).reason != "safety_override"
+
+
+@pytest.mark.parametrize("text,want", [
+    # a guard is ENSURE and no worse than today, whatever verb it negates
+    ("lower energy by 10% provided that no extra interference is caused",
+     [("RANEnergyConsumption", "max", -10.0, False, "DELIVER"), ("LowSINRUEShare", "max", 25.0, False, "ENSURE")]),
+    ("energy efficiency must not decrease", [("RANEnergyEfficiency", "min", 0.0, False, "ENSURE")]),
+    ("halve energy at night without any reduction in user throughput",
+     [("RANEnergyConsumption", "max", -50.0, False, "DELIVER"), ("AveDLRANUEThpt", "min", 0.0, False, "ENSURE")]),
+    # 'N% less / more' is a change relative to today
+    ("we want 15 percent less energy used on the airport cells", [("RANEnergyConsumption", "max", -15.0, False, "DELIVER")]),
+    # a verb said once for a list is the verb of every item of that sentence, not of the next sentence
+    ("make sure latency stays under 8 ms, and that fewer than 4% of users have weak coverage. Energy down 5%.",
+     [("DlLatency", "max", 8.0, False, "ENSURE"), ("WeakRSRPUEShare", "max", 4.0, False, "ENSURE"),
+      ("RANEnergyConsumption", "max", -5.0, False, "DELIVER")]),
+])
+def test_guards_relative_changes_and_shared_verbs(text, want):
+    u = understand(text, AREAS)
+    assert u.status == "parsed", (u.reason, u.message)
+    assert [(g.target.value, g.bound, g.value if g.value is not None else g.change_pct, g.strict, g.verb)
+            for g in u.goals] == want
+
+
+@pytest.mark.parametrize("text,want", [
+    # a definition is read with the clause after it; a threshold said after a comma belongs to its clause
+    ("We count a cell as hot when its PRB load is over 70%. Get the share of hot cells under 15%.",
+     ("HighDLPrbLoadRatio", 15.0, 70.0)),
+    ("keep the low-SINR user share at most 9 percent, with a SINR threshold of 2 dB", ("LowSINRUEShare", 9.0, 2.0)),
+    ("halve the ratio of cells with average throughput below 7 Mbps", ("LowDLRANUEThptRatio", -50.0, 7.0)),
+])
+def test_thresholds_and_shares_of_cells(text, want):
+    [g] = understand(text, AREAS).goals
+    assert (g.target.value, g.value if g.value is not None else g.change_pct, g.threshold) == want
