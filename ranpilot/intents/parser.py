@@ -75,7 +75,15 @@ def _no(text: str, problem: Problem) -> Understanding:
 
 
 def _changes(clauses: list[Clause]) -> list[ConfigChange]:
-    return [c for clause in clauses for c in config_changes(clause.text, clause.cells, clause.slices)]
+    """Every clause's changes; a clause naming only a slice and a share continues a PRB-share list
+    ('reserve 40% of the PRBs for URLLC and 10% for mMTC')."""
+    out: list[ConfigChange] = []
+    for clause in clauses:
+        found = config_changes(clause.text, clause.cells, clause.slices)
+        if not found and out and out[-1].parameter == "min_prb_ratio" and clause.slices:
+            found = config_changes(f"PRB share {clause.text}", clause.cells, clause.slices)
+        out += found
+    return out
 
 
 def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyPack, problems: list) -> list[Goal]:
