@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-MARKED = r"(?:am|pm|a\.m\.|p\.m\.|h\b|hrs?\b|o'clock|in the (?:morning|evening|afternoon)|at night|tonight)"
+MARKED = r"(?:am|pm|a\.m\.|p\.m\.|h\b|hrs?\b|o'clock|in (?:the )?(?:morning|evening|afternoon)|at night|tonight)"
 CLOCK = rf"(midnight|noon|midday|\d{{1,2}}(?::\d{{2}})?(?:\s*{MARKED})?|\d{{1,2}}\.[0-5]\d\s*(?:am|pm|a\.m\.|p\.m\.))"
 WINDOW_RES = (
     re.compile(rf"\b(?:between|from|after)\s+{CLOCK}\s*(?:and|to|until|till|through|-)\s+{CLOCK}", re.I),
@@ -16,6 +16,7 @@ NAMED_WINDOWS = (
     (re.compile(r"\b(?:at night(?:[- ]?time)?|overnight|night[- ]?time|(?:during|in|over|through) the nights?|nights?\b(?: only)?|"
                 r"every night)", re.I),
      ("22:00", "06:00")),
+    (re.compile(r"(?<![\d:.])\b9\s*(?:-|to)\s*5\b(?![\d:.%])(?!\s*(?:ms|mbit|kw|dbm?|bit|percent|degrees?)\b)", re.I), ("09:00", "17:00")),  # 'nine to five'
     (re.compile(r"\b(?:during the day|daytime|day[- ]?time|business hours|working hours|office hours)\b", re.I),
      ("08:00", "20:00")),
 )
