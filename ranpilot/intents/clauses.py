@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ranpilot.intents import extraction as ex
 
-BREAKS = re.compile(r"\s*;\s*|\.\s+(?=\S)|\s*\n\s*|:\s+|,?\s+\b(?:but(?: also)?|while|whilst|and also|as well as|plus|also|yet|"
+BREAKS = re.compile(r"\s*[;•·▪◦]\s*|\.\s+(?=\S)|\s*\n\s*|:\s+|,?\s+\b(?:but(?: also)?|while|whilst|and also|as well as|plus|also|yet|"
                     r"whereas|meanwhile|then|and then|given that)\b\s+|"
                     r",?\s+(?=(?:without|as long as|so long as|provided|on (?:the )?condition that)\b)|\s*,\s*|\s+\band\b\s+|\s+[&+]\s+|\s+-\s+", re.I)
 LEADING = re.compile(r"^(?:(?:and|but|while|whilst|also|then|yet|so|plus|or)\b[\s,]*)+", re.I)
