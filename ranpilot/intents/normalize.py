@@ -164,7 +164,8 @@ NOT_A_CHANGE = re.compile(r"\b(?:to|below|under|above|over|at|than|of|within|fro
 NOW = r"(?:currently|right now|rn|at the moment|at present)"
 STATED_TODAY = re.compile(rf"\b{NOW}\s+(?:is\s+|at\s+|around\s+|about\s+)?~?\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?|"
                           rf"~\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?\s+{NOW}\b|"
-                          rf"\b(?:is|are)\s+(?:sitting\s+|running\s+|hovering\s+)?(?:at|around|about|roughly)\s+~?\s*{N}\s*"
+                          rf"\b(?:is|are)\s+(?:sitting\s+|running\s+|hovering\s+|currently\s+|now\s+)?(?:at|around|about|roughly|"
+                          rf"like|approximately|near)\s+~?\s*{N}\s*"
                           rf"(?:%|[a-z]+/[a-z]+|[a-z]+)?", re.I)
 
 
