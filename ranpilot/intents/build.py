@@ -47,6 +47,11 @@ LOAD_LEVEL = re.compile(r"\s*(?:(?:evoba|revo|dnoyeb|gnideecxe)\b|=?>)")  # reve
 Scope = tuple[list[int] | None, list[str]]  # cells (None = all), slices
 
 
+def guards(clause: str) -> bool:
+    """Whether the clause is a guard by its form: 'while keeping ...', 'provided that ...', 'not degrading ...'."""
+    return GUARD_CLAUSE.match(clause) is not None or NEGATED_MOVE.search(clause) is not None
+
+
 def has_verb(clause: str) -> bool:
     """Whether a clause says what to do itself ('keep ...', 'cut ...', 'we need ...'); one that does
     not ('..., URLLC latency <= 5 ms') continues the verb of the clause before it."""
@@ -87,8 +92,7 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
         return "rejected", "invalid_value", f"{share[0]:g}% of users is not a share: it must lie within 0-100%"
     if share and target in THROUGHPUT_TARGETS and any(q.unit == "Mbit/s" for q in qs):
         target = Target.LOW_DL_THPT_UE_SHARE  # '90% of users above 10 Mbps': at most 10% below it
-    if target in THROUGHPUT_TARGETS and CELL_SHARE.search(clause) and (relative or any(q.unit == "%" for q in qs)) and any(
-            q.unit == "Mbit/s" for q in qs):
+    if target in THROUGHPUT_TARGETS and CELL_SHARE.search(clause) and (relative or any(q.unit == "%" for q in qs)):
         target = Target.LOW_DL_RAN_UE_THPT_RATIO  # '20% of cells below 6 Mbps': a share of cells
     if target == Target.LOW_DL_THPT_UE_SHARE and not (share or EDGE_WORDS.search(clause) or any(q.unit == "%" for q in qs)
                                                       or (relative and CELL_SHARE.search(clause))):
@@ -101,7 +105,7 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
         target = Target.DL_THPT_PER_UE
     s = spec(target)
     common = {"target": target, "cells": cells, "slice": slices[0] if slices and s.per_ue else None,
-              "verb": "ENSURE" if ENSURE_WORDS.search(clause) else "DELIVER"}
+              "verb": "ENSURE" if ENSURE_WORDS.search(clause) or guards(clause) else "DELIVER"}
     pcts = [q.value for q in qs if q.unit == "%"]
     direction = ex.direction_verb(clause, s.higher_is_better)
     signed = relative is not None and relative.group(1)[0] in "+-"
@@ -124,8 +128,7 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
     if between:
         low, high = sorted((float(between.group(1)), float(between.group(2))))
         return Goal(**common, bound="range", range=(low, high), threshold=threshold)
-    guard = (GUARD_CLAUSE.match(clause) is not None or NEGATED_MOVE.search(clause) is not None
-             or (value is None and not direction and GUARD_VERBS.search(clause) is not None))
+    guard = guards(clause) or (value is None and not direction and GUARD_VERBS.search(clause) is not None)
     if value is None and (guard or direction):
         # 'without hurting latency', 'while keeping throughput': no worse than today.
         # 'cut transmit power at night': strictly better than today, by an unstated amount.

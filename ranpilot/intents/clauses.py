@@ -156,6 +156,8 @@ def headed(text: str) -> list[tuple[str | None, str]]:
 def _is_heading(head: str, rest: str) -> bool:
     if ex.quantities(head) or ex.BY_PERCENT_RE.search(head) or not re.search(r"[a-z]", rest, re.I):
         return False
+    if HOLDING_HEADING.match(head) and not KPI_WORDS.search(head):
+        return True  # 'Keep the network humming: load between 50 and 75%'
     if not states_something(head):
         return names_scope(head)
     return bool(ex.quantities(rest) or ex.BY_PERCENT_RE.search(rest))
