@@ -361,3 +361,8 @@ def test_guards_relative_changes_and_shared_verbs(text, want):
 def test_thresholds_and_shares_of_cells(text, want):
     [g] = understand(text, AREAS).goals
     assert (g.target.value, g.value if g.value is not None else g.change_pct, g.threshold) == want
+
+
+def test_a_goal_said_twice_is_one_goal_with_its_number_and_scope():
+    [g] = understand("We need to save energy on cells 15 to 17. A 20% cut would be ideal.", AREAS).goals
+    assert (g.target.value, g.change_pct, g.cells) == ("RANEnergyConsumption", -20.0, [15, 16, 17])

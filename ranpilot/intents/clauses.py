@@ -169,6 +169,7 @@ def _clause(part: str, areas: dict[str, list[int]], previous: Clause | None, req
     own_kpi = KPI_WORDS.search(re.sub(r"\b(?:sleep|asleep|awake|wake)\b", "", part, flags=re.I))
     back = previous is not None and not ex.SLICE_RE.search(part) and not own_kpi and (
         COMPARATOR_START.match(part) is not None or POINTS_BACK.search(part) is not None
+        or ex.BY_PERCENT_RE.search(part) is not None  # '... A 20% cut would be ideal': the previous clause's KPI
         or (COMPARATOR.search(part) is not None and all(q.unit == "%" for q in ex.quantities(part))))
     if back or (previous is not None and POINTS_BACK.search(part)):  # '... for eMBB users, and make sure their ...'
         slices = slices or previous.slices  # '... to 3 ms on cells 12-14, and to 6 ms on cell 15': same slice

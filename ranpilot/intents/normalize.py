@@ -175,8 +175,10 @@ def relative(t: str) -> str:
     t = STATED_TODAY.sub(" ", t)
     t = re.sub(r"~\s*(?=\d)", "", t)
     # '10% less energy', 'throughput 25% higher': a change relative to today
-    t = re.sub(N + r"\s*%\s+(?:less|lower|fewer|smaller|cheaper|down)\b", r"by -\1%", t, flags=re.I)
-    t = re.sub(N + r"\s*%\s+(?:more|higher|greater|bigger|faster|up)\b(?!\s+than)", r"by +\1%", t, flags=re.I)
+    t = re.sub(N + r"\s*%\s+(?:less|lower|fewer|smaller|cheaper|down|cut|reduction|decrease|drop|saving|savings)\b", r"by -\1%",
+               t, flags=re.I)
+    t = re.sub(N + r"\s*%\s+(?:more|higher|greater|bigger|faster|up|increase|rise|boost|gain|improvement|uplift)\b(?!\s+than)",
+               r"by +\1%", t, flags=re.I)
     t = re.sub(r"↑\s*", "up ", re.sub(r"↓\s*", "down ", t))
     t = re.sub(r"\b(\d+)(?:st|nd|rd|th|%)?[- ]?(?:ile|percentile)\b", r"bottom \1% of users", t, flags=re.I)
 

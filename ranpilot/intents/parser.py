@@ -131,4 +131,20 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     # statement without a value beside goals is context; a request for a target without one asks.
     pinned = {(g.target, tuple(g.cells or ())) for g in goals}
     problems += [problem for key, problem, asks in unpinned if key not in pinned and (asks or not goals)]
-    return goals
+    return _merge_restatements(goals)
+
+
+def _merge_restatements(goals: list[Goal]) -> list[Goal]:
+    """A goal without a number ('we need to save power on cells 15-20') beside one on the same
+    target with a number ('a 25% cut would be ideal') is the same goal said twice: keep the one with
+    the number, with the scope the other named if it names none."""
+    out = list(goals)
+    for vague in goals:
+        if vague.value is not None or vague.range is not None or vague.change_pct != 0:
+            continue
+        same = [g for g in out if g is not vague and (g.target, g.slice) == (vague.target, vague.slice)
+                and (g.value is not None or g.range is not None or g.change_pct) and g.cells in (None, vague.cells)]
+        if same:
+            out[out.index(same[0])] = same[0].model_copy(update={"cells": same[0].cells or vague.cells})
+            out.remove(vague)
+    return out
