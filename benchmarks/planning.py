@@ -19,9 +19,12 @@ left: (s_run - s_best) / (s_base - s_best), 0 for a fulfilled task. Twin evaluat
 network clones (the search's predictions and the verifier's dry runs).
 
 Split: tasks of odd seed families are the untouched part (never looked at while tuning).
-Oracle results are cached in benchmarks/data/planning_oracle_<part>.json.
+Oracle results are cached in benchmarks/data/planning_oracle_<part>.json, keyed by the task's
+definition only: an entry is computed when its task is not in the cache. A change to the simulator
+that leaves a task's definition as it was therefore keeps the old entry; `--recompute day,night`
+drops the entries of those network kinds first so that they are computed again.
 
-Run: .venv/bin/python benchmarks/planning.py [--limit N] [--part tuning|untouched|all]
+Run: .venv/bin/python benchmarks/planning.py [--limit N] [--part tuning|untouched|all] [--recompute KINDS]
 """
 
 from __future__ import annotations
@@ -188,12 +191,27 @@ def run(task: Task, how: str) -> Outcome:
     return Outcome(fulfilled=fulfilled, seconds=seconds, evaluations=net.clones, values=values, baselines=baselines)
 
 
-def oracle(task: Task, cache: dict, path: Path) -> Outcome:
-    key = task.model_dump_json()
+def cache_path(untouched: bool) -> Path:
+    return Path(str(CACHE).format(part="untouched" if untouched else "tuning"))
+
+
+def oracle(task: Task, caches: dict[bool, dict]) -> Outcome:
+    """The task's cached oracle outcome, computed and saved when the task is not in the cache."""
+    cache, key = caches[task.untouched], task.model_dump_json()
     if key not in cache:
         cache[key] = run(task, "oracle").model_dump()
-        path.write_text(json.dumps(cache))
+        cache_path(task.untouched).write_text(json.dumps(cache))
     return Outcome(**cache[key])
+
+
+def load_caches(recompute: set[str]) -> dict[bool, dict]:
+    """Both parts' oracle caches, without the entries of the network kinds in `recompute`."""
+    caches = {}
+    for untouched in (False, True):
+        path = cache_path(untouched)
+        cache = json.loads(path.read_text()) if path.exists() else {}
+        caches[untouched] = {k: v for k, v in cache.items() if Task.model_validate_json(k).kind not in recompute}
+    return caches
 
 
 def primary_shortfall(task: Task, value: float | None, baseline: float | None) -> float:
@@ -238,9 +256,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="run only the first N tasks of the part")
     parser.add_argument("--part", choices=("tuning", "untouched", "all"), default="all")
     parser.add_argument("--budget-s", type=float, default=0.0, help="start no new task after this many seconds")
+    parser.add_argument("--recompute", default="", help="network kinds whose cached oracle entries are computed again, "
+                        "e.g. day,night,day57 (after a simulator change)")
     args = parser.parse_args()
-    path = Path(str(CACHE).format(part=args.part))
-    cache = json.loads(path.read_text()) if path.exists() else {}
+    kinds = {k for k in args.recompute.split(",") if k}
+    if kinds - {"day", "night", "crowded", "day57"}:
+        parser.error(f"unknown network kinds in --recompute: {sorted(kinds - {'day', 'night', 'crowded', 'day57'})}")
+    caches = load_caches(kinds)
     chosen = [t for t in tasks() if args.part == "all" or t.untouched == (args.part == "untouched")]
     chosen = sorted(chosen, key=lambda t: t.kind == "day57")  # the slow 57-cell tasks last
     chosen = chosen[:args.limit] if args.limit else chosen
@@ -249,7 +271,7 @@ def main() -> None:
         if args.budget_s and time.perf_counter() - start > args.budget_s:
             print(f"time budget reached: {len(rows)} of {len(chosen)} tasks run")
             break
-        results = {"old": run(task, "old"), "new": run(task, "new"), "oracle": oracle(task, cache, path)}
+        results = {"old": run(task, "old"), "new": run(task, "new"), "oracle": oracle(task, caches)}
         rows.append((task, results))
         print(f"{task.task_id:40s} " + " ".join(f"{h}={'F' if o.fulfilled else '-'}"
                                                  f"{'' if o.values[0] is None else f'{o.values[0]:.4g}'}"

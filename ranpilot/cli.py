@@ -1,7 +1,8 @@
 """The `ranpilot` command line: one root app, one sub-app per room of the package.
 
-Heavy libraries (torch, cvxpy, chromadb, langgraph, openai, matplotlib, ray) are imported inside
-the commands that use them, so `ranpilot --help` and light commands start quickly."""
+Each sub-app's module is imported only when its command runs (or help lists it), and heavy
+libraries (torch, cvxpy, chromadb, langgraph, openai, matplotlib, ray) only inside the commands
+that use them: `ranpilot run` through a service (RANPILOT_SERVICE_URL) imports none of them."""
 
 from __future__ import annotations
 
@@ -14,17 +15,28 @@ from typing import Annotated  # noqa: E402
 
 import typer  # noqa: E402
 
-from ranpilot.agents import cli as agent_cli  # noqa: E402
-from ranpilot.knowledge.cli import app as kb_app  # noqa: E402
-from ranpilot.network.cli import app as net_app  # noqa: E402
-from ranpilot.oran.cli import app as xapp_app  # noqa: E402
-from ranpilot.policies.cli import app as policy_app  # noqa: E402
-from ranpilot.policies.cli import verify  # noqa: E402
-from ranpilot.scenarios.cli import app as scenario_app  # noqa: E402
-from ranpilot.service.cli import serve  # noqa: E402
-from ranpilot.tools.cli import app as tool_app  # noqa: E402
+from ranpilot.lazy_cli import LazyCommand, LazyGroup  # noqa: E402
 
-app = typer.Typer(help="ranpilot: operator intents in, verified RAN actions out.", no_args_is_help=True)
+#: Every subcommand: the module holding it and the attribute there (a sub-app or a command
+#: function; called with `args` when it makes one). The module loads when the command is used.
+SUBCOMMANDS = {
+    "verify": LazyCommand("ranpilot.policies.cli", "verify"),
+    "run": LazyCommand("ranpilot.agents.cli", "run"),
+    "assure": LazyCommand("ranpilot.agents.assure_cli", "assure"),
+    "approve": LazyCommand("ranpilot.agents.cli", "answer", ("approved",)),
+    "reject": LazyCommand("ranpilot.agents.cli", "answer", ("rejected",)),
+    "serve": LazyCommand("ranpilot.service.cli", "serve"),
+    "net": LazyCommand("ranpilot.network.cli", "app"),
+    "kb": LazyCommand("ranpilot.knowledge.cli", "app"),
+    "policy": LazyCommand("ranpilot.policies.cli", "app"),
+    "tool": LazyCommand("ranpilot.tools.cli", "app"),
+    "scenario": LazyCommand("ranpilot.scenarios.cli", "app"),
+    "xapp": LazyCommand("ranpilot.oran.cli", "app"),
+    "intent": LazyCommand("ranpilot.agents.cli", "intent_app"),
+}
+
+app = typer.Typer(help="ranpilot: operator intents in, verified RAN actions out.", no_args_is_help=True,
+                  cls=LazyGroup.of(SUBCOMMANDS))
 
 
 def print_version(value: bool) -> None:
@@ -40,20 +52,6 @@ def print_version(value: bool) -> None:
 def main(version: Annotated[bool, typer.Option("--version", callback=print_version, is_eager=True,
                                                help="Print ranpilot's version and exit.")] = False) -> None:
     """ranpilot: operator intents in, verified RAN actions out."""
-
-
-app.add_typer(net_app, name="net")
-app.add_typer(kb_app, name="kb")
-app.add_typer(policy_app, name="policy")
-app.add_typer(tool_app, name="tool")
-app.add_typer(scenario_app, name="scenario")
-app.add_typer(xapp_app, name="xapp")
-app.command("verify")(verify)
-app.add_typer(agent_cli.intent_app, name="intent")
-app.command("run")(agent_cli.run)
-app.command("approve")(agent_cli.answer("approved"))
-app.command("reject")(agent_cli.answer("rejected"))
-app.command("serve")(serve)
 
 
 @app.command("demo")

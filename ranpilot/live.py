@@ -15,14 +15,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
 from ranpilot.errors import StateError
-from ranpilot.network import Network, NetworkConfig
-from ranpilot.network.live import RESET_HINT, SavedNetworkError, network_from_text, network_to_text
-from ranpilot.policies.audit import AuditLog, audit_path
 from ranpilot.settings import Settings
+
+if TYPE_CHECKING:  # the network's and the audit log's modules load when used (not for `ranpilot run` through a service)
+    from ranpilot.network import Network
+    from ranpilot.policies.audit import AuditLog
 
 LOCK_TIMEOUT_S = 600.0
 
@@ -37,6 +39,8 @@ def lock_path(data_dir: Path) -> Path:
 
 def open_audit(settings: Settings) -> AuditLog:
     """The audit log (and live network store) of the settings' data dir."""
+    from ranpilot.policies.audit import AuditLog, audit_path
+
     return AuditLog(audit_path(settings.data_dir))
 
 
@@ -67,6 +71,8 @@ def changing(audit: AuditLog, settings: Settings, replace: Network | None = None
     """Yield the live network (or `replace`, which becomes it) inside `audit.transaction()`;
     when the block ends without an error, save it: it and the audit entries made meanwhile
     commit together. Use while holding `exclusive`."""
+    from ranpilot.network.live import network_to_text
+
     with audit.transaction():
         network = replace if replace is not None else _read(audit, settings)
         yield network
@@ -83,6 +89,9 @@ def reading(audit: AuditLog, settings: Settings) -> Iterator[Network]:
 
 def _read(audit: AuditLog, settings: Settings) -> Network:
     """The saved live network, or before the first save a new one from the settings' seed."""
+    from ranpilot.network import Network, NetworkConfig
+    from ranpilot.network.live import RESET_HINT, SavedNetworkError, network_from_text
+
     text, source = audit.read_network(), f"(table live_network of {audit.path})"
     try:
         if text is not None:

@@ -116,7 +116,8 @@ def test_message_types_match_rmr_and_extensions_sit_in_its_application_range():
     header = shared_path("standards", "RIC_message_types.h").read_text()
     defined = {name: int(number) for name, number in re.findall(r"#define\s+(\w+)\s+(-?\d+)", header)}
     standard = {"RIC_INDICATION", "RIC_CONTROL_REQ", "RIC_CONTROL_ACK", "RIC_CONTROL_FAILURE", "RIC_SUB_REQ",
-                "RIC_SUB_RESP", "RIC_SUB_FAILURE", "A1_POLICY_REQ", "A1_POLICY_RESP", "A1_POLICY_QUERY"}
+                "RIC_SUB_RESP", "RIC_SUB_FAILURE", "A1_POLICY_REQ", "A1_POLICY_RESP", "A1_POLICY_QUERY",
+                "RIC_E2_SETUP_REQ", "RIC_E2_SETUP_RESP", "RIC_E2_SETUP_FAILURE"}
     assert {name: getattr(messages, name) for name in standard} == {name: defined[name] for name in standard}
     extensions = set(messages.MESSAGE_TYPES) - {defined[name] for name in standard}
     assert len(extensions) == 6 and all(30000 <= mtype <= 39999 for mtype in extensions)

@@ -31,9 +31,10 @@ SHARED_SCHEMAS = {
     "ORAN_LoadBalancing_3.0.0": ("a1td_v11", "ORAN_LoadBalancing_3.0.0.json"),
 }
 STATUS_SCHEMAS = [("onos-a1-dm", "policy_status.json"), ("a1td_v11", "policy_status_7.1.2.2.json")]
-UE = "0123456789abcdef"
+UE = "0123456789abcdef"  # names no UE of ranpilot's 210
+KNOWN_UE = "00000000000000a1"  # UE 161 (an eMBB UE of cell 13, `a1.ues`)
 UE_V11 = {"guRanUeId": {"globalGnbId": {"plmnId": PLMN, "gnbId": {"gnbIdLength": 22, "gnbIdValue": 1}},
-                        "ranUeId": "00000000000000a1"}}  # A1TD v11: a UE is a node id with its id there
+                        "ranUeId": "00000000000000a1"}}  # A1TD v11: a UE is a node id with its id there (UE 161)
 EMBB = slice_id(1)
 
 # A standard body of each type (valid against the shared schema, checked below), and the status it gets
@@ -48,9 +49,11 @@ BODIES = [
     ("ORAN_QoSTarget_2.0.0", {"scope": {"qosId": {"5qI": 8}}, "qosObjectives": {"priorityLevel": 2}},
      "NOT_ENFORCED", "STATEMENT_NOT_APPLICABLE"),
     ("ORAN_TrafficSteeringPreference_2.0.0", {"scope": {"sliceId": EMBB}, "tspResources": [
-        {"cellIdList": [cell(1), cell(2)], "preference": "AVOID", "primary": True}]}, "NOT_ENFORCED", "STATEMENT_NOT_APPLICABLE"),
+        {"cellIdList": [cell(1), cell(2)], "preference": "AVOID", "primary": True}]}, "ENFORCED", None),
     ("ORAN_UELevelTarget_1.0.0", {"scope": {"ueId": UE}, "ueLevelObjectives": {"dlThroughput": 20000}},
-     "NOT_ENFORCED", "SCOPE_NOT_APPLICABLE"),
+     "NOT_ENFORCED", "SCOPE_NOT_APPLICABLE"),  # no UE 0x0123456789abcdef on this network
+    ("ORAN_UELevelTarget_1.0.0", {"scope": {"ueId": KNOWN_UE}, "ueLevelObjectives": {"dlThroughput": 5000}},
+     "ENFORCED", None),
     ("ORAN_SliceSLATarget_1.0.0", {"scope": {"sliceId": EMBB}, "sliceSlaObjectives": {"maxNumberOfUes": 100},
                                    "sliceSlaResources": {"taIList": [{"plmnId": EMBB["plmnId"], "tac": "00A1B2"}]}},
      "NOT_ENFORCED", "SCOPE_NOT_APPLICABLE"),
@@ -64,9 +67,11 @@ BODIES = [
     ("ORAN_QoSTarget_6.0.0", {"scope": {"sliceId": slice_id(2), "qosId": {"5qI": 82}}, "qosObjectives": {"pdb": 10}},
      "ENFORCED", None),
     ("ORAN_TrafficSteeringPreference_6.0.0", {"scope": {"ueId": UE_V11}, "tspResources": [
-        {"cellIdList": [cell(2)], "preference": "SHALL"}]}, "NOT_ENFORCED", "SCOPE_NOT_APPLICABLE"),
+        {"cellIdList": [cell(2)], "preference": "SHALL"}]}, "ENFORCED", None),
+    ("ORAN_UELevelTarget_5.0.0", {"scope": {"ueId": UE_V11, "sliceId": EMBB}, "ueLevelObjectives": {"dlThroughput": 5000}},
+     "ENFORCED", None),
     ("ORAN_UELevelTarget_5.0.0", {"scope": {"ueId": UE_V11, "sliceId": EMBB}, "ueLevelObjectives": {"dlPacketDelay": 20}},
-     "NOT_ENFORCED", "SCOPE_NOT_APPLICABLE"),
+     "NOT_ENFORCED", "STATEMENT_NOT_APPLICABLE"),
 ]
 
 
@@ -92,10 +97,42 @@ def stack(tmp_path, network=None, **settings):
     return ranpilot_stack(network, Settings(data_dir=tmp_path, **settings), with_knowledge=False)
 
 
+def with_transcription_omissions(type_id: str, theirs: dict) -> dict:
+    """The shared A1TD v11 transcription of SliceSLATarget 4.0.1 keeps only `cellIdList` in
+    `sliceSlaResources` (its README says so); A1TD v11 clause 7.2.7.3.1 has `taIList` (common_3.0.0
+    TaIList: at least one TaI {plmnId, tac}) beside it, exactly one of the two."""
+    if type_id != "ORAN_SliceSLATarget_4.0.1":
+        return theirs
+    plmn = {"$ref": "#/$defs/PlmnId"}
+    tai = {"type": "object", "properties": {"plmnId": plmn, "tac": {"type": "string", "pattern": "^[A-Fa-f0-9]{6}$"}},
+           "additionalProperties": False, "required": ["plmnId", "tac"]}
+    resources = theirs["properties"]["sliceSlaResources"]
+    resources["properties"]["taIList"] = {"type": "array", "items": tai, "minItems": 1}
+    resources["oneOf"] = [{"required": ["cellIdList"]}, {"required": ["taIList"]}]
+    return theirs
+
+
 @pytest.mark.parametrize("type_id", sorted(SHARED_SCHEMAS))
 def test_ranpilots_schema_is_the_standard_one(type_id):
-    theirs = shared_schema(*SHARED_SCHEMAS[type_id])
+    theirs = with_transcription_omissions(type_id, shared_schema(*SHARED_SCHEMAS[type_id]))
     assert resolved(POLICY_TYPES[type_id], POLICY_TYPES[type_id]) == resolved(theirs, theirs)
+
+
+def test_slice_sla_4_takes_tracking_areas_or_cells_not_both(tmp_path):
+    """A1TD v11 7.2.7.3.1: `sliceSlaResources` is a cellIdList or a taIList; ranpilot's network has
+    no tracking areas, so a taIList policy is stored and reported SCOPE_NOT_APPLICABLE."""
+    areas = {"taIList": [{"plmnId": EMBB["plmnId"], "tac": "00A1B2"}]}
+    body = {"scope": {"sliceId": EMBB}, "sliceSlaObjectives": {"maxDlPacketDelayPerUe": 20}, "sliceSlaResources": areas}
+    schema = POLICY_TYPES["ORAN_SliceSLATarget_4.0.1"]
+    jsonschema.validate(body, schema)
+    both = {**body, "sliceSlaResources": {**areas, "cellIdList": [cell(3)]}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(both, schema)
+    with TestClient(stack(tmp_path).app) as client:
+        assert client.put(f"{BASE}/ORAN_SliceSLATarget_4.0.1/policies/p-ta", json=body).status_code == 201
+        assert client.get(f"{BASE}/ORAN_SliceSLATarget_4.0.1/policies/p-ta/status").json() == {
+            "enforceStatus": "NOT_ENFORCED", "enforceReason": "SCOPE_NOT_APPLICABLE"}
+        assert client.put(f"{BASE}/ORAN_SliceSLATarget_4.0.1/policies/p-both", json=both).status_code == 400
 
 
 @pytest.mark.parametrize("folder,name", STATUS_SCHEMAS)

@@ -25,6 +25,9 @@ VALUES = {
     "tx_power_dbm": st.floats(20.0, 49.0), "tilt_deg": st.floats(0.0, 20.0), "cio_db": st.floats(-24.0, 24.0),
     "asleep": st.booleans(), "ue_p_max_dbm": st.floats(-30.0, 33.0),
     "min_prb_ratio": st.integers(0, 25).map(lambda percent: percent / 100),
+    "precoder": st.sampled_from(["mrt", "zf", "rzf", "socp"]), "mu_layers": st.just(1),  # NET has one port
+    "csi_prediction": st.booleans(), "slice_steering": st.sampled_from(["NONE", "SHALL", "PREFER", "AVOID", "FORBID"]),
+    "ue_steering": st.sampled_from(["NONE", "SHALL", "PREFER", "AVOID", "FORBID"]), "ue_gbr_kbps": st.floats(0.0, 1e5),
 }
 KINDS = pytest.mark.parametrize("kind", ACTION_KINDS, ids=[k.action.__name__ for k in ACTION_KINDS])
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -37,6 +40,7 @@ def actions(kind: ActionKind) -> st.SearchStrategy:
         n = NET.num_cells
         return st.lists(value, min_size=n, max_size=n).map(lambda v: kind.action(**{kind.value: v}))
     where = {"cell": st.integers(0, NET.num_cells - 1)} | ({"slice": st.sampled_from(SLICES)} if kind.per_slice else {})
+    where |= {"ue": st.integers(0, NET.config.num_ues - 1)} if kind.per_ue else {}
     return st.fixed_dictionaries({**where, kind.value: value}).map(lambda d: kind.action(**d))
 
 

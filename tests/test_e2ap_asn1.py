@@ -205,23 +205,36 @@ def _quota_without_cell() -> bytes:
 
 
 def test_e2_setup_describes_the_node_and_reads_foreign_nodes(published):
-    from ranpilot.oran.e2.asn1.setup import read_setup_request, read_setup_response, setup_request, setup_response
+    from ranpilot.network import Network, NetworkConfig
+    from ranpilot.oran.e2.asn1 import setup
+    from ranpilot.oran.e2.node import SimulatedE2Node
+    from ranpilot.oran.e2.ran_functions import answer_setup, rc_function, setup_request
 
-    ours = setup_request(gnb_id=5, transaction_id=3)
-    assert published.decode_e2ap(ours)["message"] == "E2setupRequest"  # the published modules read it back exactly
-    node = read_setup_request(ours)
-    assert (node.transaction_id, node.plmn, node.gnb_id, node.components) == (3, "00f110", 5, ["f1"])
-    (kpm,) = node.ran_functions
-    assert kpm.ran_function_id == 2 and kpm.oid == e2sm_kpm.KPM_OID
-    assert kpm.report_styles[1][-2:] == ["L1M.DL-SS-RSRP", "PEE.AvgPower"] and "L1M.DL-SS-SINR" in kpm.report_styles[4]
-    assert read_setup_response(setup_response(ours)) == [2]
-    assert published.decode_e2ap(setup_response(ours))["message"] == "E2setupResponse"
-    srsran = read_setup_request(pdu_bytes("e2_setup_request_srsran4g_reference"))
-    assert (srsran.plmn, srsran.gnb_id, srsran.ran_functions[0].ran_function_id) == ("05f510", 1, 147)
-    assert srsran.ran_functions[0].short_name == "ORAN-E2SM-KPM" and not srsran.ran_functions[0].problem
-    radisys = read_setup_request(pdu_bytes("e2_setup_request_radisys"))
-    assert [f.oid for f in radisys.ran_functions] == [e2sm_kpm.KPM_OID, e2sm_rc.RC_OID]
-    assert "not an E2SM-KPM v03.00 description" in radisys.ran_functions[0].problem  # its KPM text is pre-v3
-    assert read_setup_response(setup_response(pdu_bytes("e2_setup_request_radisys"))) == [1]
-    with pytest.raises(E2apError, match="expected an E2setupRequest, got a RICcontrolFailure"):
-        read_setup_request(pdu_bytes("ric_control_failure_srsran"))
+    request = setup_request(SimulatedE2Node(Network(NetworkConfig(num_ues=21))), transaction_id=3, gnb_id=5)
+    ours = encode(setup.request_pdu(request))
+    theirs = published.decode_e2ap(ours)  # the published modules read it back exactly (and re-encode it bit-exactly)
+    assert theirs["message"] == "E2setupRequest"
+    definitions = published.decode_payloads(theirs)  # each RAN function definition with the published E2SM module
+    assert [d["type"] for d in definitions.values()] == ["E2SM-KPM-RANfunction-Description", "E2SM-RC-RANFunctionDefinition"]
+    assert all("decoded" in d for d in definitions.values()), definitions
+    control = definitions[f"ranFunction 3 ({e2sm_rc.RC_OID})"]["decoded"]["ranFunctionDefinition-Control"]
+    assert [(s["ric-ControlStyle-Type"], [a["ric-ControlAction-ID"] for a in s["ric-ControlAction-List"]])
+            for s in control["ric-ControlStyle-List"]] == list(rc_function().controlStyles.items())
+    assert rc_function().controlStyles[2] == [6] and rc_function().controlStyles[1000][:5] == [1, 2, 3, 4, 5]
+    node = setup.read_request(decode(ours))
+    assert node == request and (node.transactionId, node.plmn, node.gnbId, node.components) == (3, "00f110", 5, ["f1"])
+    kpm, rc = node.ranFunctions
+    assert kpm.ranFunctionId == 2 and kpm.oid == e2sm_kpm.KPM_OID and rc.ranFunctionId == 3 and rc.oid == e2sm_rc.RC_OID
+    assert kpm.reportStyles[1][-2:] == ["L1M.DL-SS-RSRP", "PEE.AvgPower"] and "L1M.DL-SS-SINR" in kpm.reportStyles[4]
+    response = encode(setup.response_pdu(answer_setup(node), setup.component_items(decode(ours))))
+    assert published.decode_e2ap(response)["message"] == "E2setupResponse"
+    assert setup.read_response(decode(response)).accepted == {2: 0, 3: 0}
+    srsran = setup.read_request(decode(pdu_bytes("e2_setup_request_srsran4g_reference")))
+    assert (srsran.plmn, srsran.gnbId, srsran.ranFunctions[0].ranFunctionId) == ("05f510", 1, 147)
+    assert srsran.ranFunctions[0].shortName == "ORAN-E2SM-KPM" and not srsran.ranFunctions[0].problem
+    radisys = setup.read_request(decode(pdu_bytes("e2_setup_request_radisys")))
+    assert [f.oid for f in radisys.ranFunctions] == [e2sm_kpm.KPM_OID, e2sm_rc.RC_OID]
+    assert "not an E2SM-KPM v03.00 definition" in radisys.ranFunctions[0].problem  # its KPM text is pre-v3
+    assert "not an E2SM-RC v01.03 definition" in radisys.ranFunctions[1].problem  # the published module fails on it too
+    with pytest.raises(E2apError, match="without its GlobalE2node-ID IE"):
+        setup.read_request(decode(pdu_bytes("ric_control_failure_srsran")))

@@ -117,3 +117,17 @@ def test_cli_start_up_loads_no_heavy_library():
     probe = f"import sys, ranpilot.cli; print([m for m in {heavy!r} if m in sys.modules])"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_a_new_reader_queries_the_snapshot_and_sees_later_changes(store, tmp_path):
+    """The first reader writes the snapshot; a later process reads it without opening chromadb,
+    with the same results, until an ingest changes the store."""
+    first = [(p.spec, p.clause, p.score) for p in retrieve("cell sleep at night", 3, store=store)]
+    reader = KnowledgeStore(tmp_path / "data")
+    assert [(p.spec, p.clause, p.score) for p in retrieve("cell sleep at night", 3, store=reader)] == first
+    assert reader._collection is None and reader.variant == store.variant
+    spec_b = tmp_path / "corpus" / "spec_b.md"
+    spec_b.write_text(spec_b.read_text().replace("## 7.2Downlink power", "## 7.2Downlink power\n\nNew sentence about tilt."))
+    store.ingest([tmp_path / "corpus"])
+    top = retrieve("New sentence about tilt", 1, store=KnowledgeStore(tmp_path / "data"))[0]
+    assert top.clause == "7.2" and "tilt" in top.text

@@ -140,3 +140,22 @@ def test_an_existing_store_keeps_its_variant_when_none_is_asked_for(tmp_path, mo
     monkeypatch.setenv("RANPILOT_EMBEDDING_BACKEND", ONNX_INT8)  # a newer default must not break an older store
     reopened = KnowledgeStore(tmp_path / "kb")
     assert reopened.variant == TORCH and len(reopened.ingest([tmp_path / "corpus"]).unchanged) == 2
+
+
+def test_the_float_variant_gives_sentence_transformers_vectors():
+    """The intent classifiers were tuned on sentence-transformers' vectors; its ONNX export, which
+    ranpilot runs instead (no torch import), must give the same ones."""
+    from ranpilot.knowledge.embeddings import load_model
+
+    reference = load_model().encode(SENTENCES, normalize_embeddings=True, convert_to_numpy=True)
+    assert np.abs(embed(SENTENCES, variant=TORCH) - reference).max() < 1e-5
+    assert np.abs(embed(SENTENCES[:1], variant=TORCH)[0] - reference[0]).max() < 1e-5
+
+
+def test_fixed_texts_are_embedded_once_per_data_dir(monkeypatch):
+    from ranpilot.knowledge import embeddings
+
+    first = embeddings.embed_cached(SENTENCES, variant=TORCH)
+    assert np.abs(first - embed(SENTENCES, variant=TORCH)).max() < 1e-6
+    monkeypatch.setattr(embeddings, "embed", lambda *args, **kwargs: pytest.fail("embedded again"))
+    assert np.array_equal(embeddings.embed_cached(SENTENCES, variant=TORCH), first)

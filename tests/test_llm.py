@@ -2,6 +2,7 @@
 HTTP server started by the test, answering from a script."""
 
 import json
+import re
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,15 +12,19 @@ from typer.testing import CliRunner
 
 from ranpilot.knowledge.query import Passage
 from ranpilot.planning.llm import LlmError, LlmPlanner
+from ranpilot.planning.scoring import Score
+from ranpilot.planning.search import CandidateScore
+from ranpilot.planning.shortlist import Shortlist, ShortlistEntry, pick_among
 from ranpilot.planning.situation import Situation, StrategyChoice
 from ranpilot.planning.embedded import EmbeddedPlanner
 from ranpilot.agents.runner import AgentRunner
 from ranpilot.cli import app
-from ranpilot.network import Network, NetworkConfig
+from ranpilot.network import Network, NetworkConfig, SetCio
 from ranpilot.intents.inventory import Inventory
-from ranpilot.policies import load_pack
+from ranpilot.policies import Proposal, TargetCheck, Verifier, load_pack
+from ranpilot.policies.base import Violation
 from ranpilot.settings import Settings
-from ranpilot.targets import Target
+from ranpilot.targets import Condition, Target
 
 ENERGY_INTENT = {  # what the model answers: ranpilot's understanding of the request, without the text
     "status": "parsed",
@@ -32,11 +37,13 @@ class Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.server.requests.append(body)
         self.server.paths.append(self.path)
-        if not self.server.replies:
+        reply = self.server.answer(body) if self.server.answer else (
+            self.server.replies.pop(0) if self.server.replies else None)
+        if reply is None:
             self.send_response(500)
             self.end_headers()
             return
-        message = {"role": "assistant", "content": None, **self.server.replies.pop(0)}
+        message = {"role": "assistant", "content": None, **reply}
         payload = {"id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": body["model"],
                    "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
@@ -55,6 +62,7 @@ class Handler(BaseHTTPRequestHandler):
 def llm_server():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.requests, server.replies, server.paths = [], [], []
+    server.answer = None  # a function of the request body, instead of the script of replies
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
@@ -74,6 +82,24 @@ def closed_port_url() -> str:
 
 def tool_call(name: str, arguments: dict) -> dict:
     return {"tool_calls": [{"id": "call-1", "type": "function", "function": {"name": name, "arguments": json.dumps(arguments)}}]}
+
+
+def request_kind(body: dict) -> str:
+    """What ranpilot asks in a request: parse an intent, choose a strategy, or pick a candidate."""
+    if "tools" in body:
+        return "choose"
+    return "pick" if body["response_format"]["json_schema"]["name"] == "candidate_pick" else "parse"
+
+
+def energy_run_answer(body: dict, pick: dict | str) -> dict:
+    """The model in an energy run: the intent, then power cuts on cells 3-5 (and one outside the
+    scope), then `pick` (a JSON object, or text as the model wrote it) for every shortlist."""
+    kind = request_kind(body)
+    if kind == "parse":
+        return {"content": json.dumps(ENERGY_INTENT)}
+    if kind == "choose":
+        return tool_call("energy_min_power", {"cells": [3, 4, 5, 99], "reason": "cut power"})
+    return {"content": pick if isinstance(pick, str) else json.dumps(pick)}
 
 
 def energy_situation() -> Situation:
@@ -105,14 +131,14 @@ def test_parse_gives_up_after_one_repair(llm_server):
 
 
 def test_run_with_llm_plans_by_tool_calling_within_scope(llm_server, tmp_path):
-    llm_server.replies += [{"content": json.dumps(ENERGY_INTENT)}] + [
-        tool_call("energy_min_power", {"cells": [3, 4, 5, 99], "reason": "cut power"}) for _ in range(3)]
+    llm_server.answer = lambda body: energy_run_answer(body, {"candidate": "c1", "rationale": "the twin's best"})
     runner = AgentRunner(Settings(data_dir=tmp_path), LlmPlanner(url(llm_server), "m", None), with_knowledge=False)
     net = Network(NetworkConfig(num_ues=210), seed=1)
     before = net.configuration()
     result = runner.run("cut energy by 5%", net, scope_cells=[3, 4, 5, 6])
     assert result.planner == "llm" and result.report.fulfilled
     plan_request = llm_server.requests[1]
+    assert request_kind(llm_server.requests[2]) == "pick"  # after the search, the model picks a candidate
     assert plan_request["tool_choice"] == "required"
     assert {t["function"]["name"] for t in plan_request["tools"]} == {
         "energy_min_power", "proportional_fair_power", "balance_load_with_cio", "improve_coverage_with_tilt",
@@ -172,3 +198,107 @@ def test_text_about_safety_never_reaches_the_model_and_its_goals_are_checked(llm
         {"status": "parsed", "goals": [{"target": "AveDLRANUEThpt", "bound": "min", "value": 30, "cells": [25]}]})})
     asked = planner.parse("raise throughput in cell 25 to 30 Mbps", Inventory(), load_pack())
     assert (asked.status, asked.reason) == ("clarify", "unknown_cell")
+
+
+def pick_shortlist() -> tuple[Shortlist, list[Proposal]]:
+    """Three candidates predicted on one throughput check (goal 30 Mbit/s, 20 today): c1 the twin's best."""
+    check = TargetCheck(target="AveDLRANUEThpt", condition=Condition.IS_GREATER_THAN, values=[30.0])
+    sources = [("local: cio up on cell 2", 31.0, 0.0), ("tilt for AveDLRANUEThpt", 29.0, 0.0333),
+               ("local: power up on cell 3", 25.0, 0.1667)]
+    proposals = [Proposal(actions=[SetCio(cell=i + 1, cio_db=1.0)], rationale=src) for i, (src, _, _) in enumerate(sources)]
+    entries = [ShortlistEntry(id=f"c{i}", source=src, actions=p.actions, score=CandidateScore(
+        source=src, actions=1, shortfall=short, values=[value], verdict="improves"))
+        for i, ((src, value, short), p) in enumerate(zip(sources, proposals), 1)]
+    return Shortlist(entries=entries, checks=[check], baseline=Score(shortfalls=(0.3333,), tie=0.0, values=(20.0,))), proposals
+
+
+def test_pick_prompt_shows_passage_text_and_scored_candidates(llm_server):
+    llm_server.replies.append({"content": json.dumps({"candidate": "c2", "rationale": "tilt per TS 38.300 15.4"})})
+    shortlist, proposals = pick_shortlist()
+    passages = [Passage(spec="TS 38.300", clause="15.4", title="Energy saving", text="Cells may be switched off " * 200,
+                        score=1.0, source="test", why="defines RANEnergyConsumption"),
+                Passage(spec="TS 28.552", clause="5.1.1.3", title="DL UE throughput", text="Average DL UE throughput " * 200,
+                        score=0.9, source="test")]
+    ordered, choice = pick_among(LlmPlanner(url(llm_server), "m", None), energy_situation(), passages, shortlist,
+                                 proposals, "the twin's best")
+    assert [p.rationale for p in ordered] == ["tilt for AveDLRANUEThpt", "local: cio up on cell 2", "local: power up on cell 3"]
+    assert choice.strategy == "tilt for AveDLRANUEThpt"
+    assert choice.reason.startswith("picked by the llm planner as c2: tilt per TS 38.300 15.4; predicted shortfall 0.0333")
+    request = llm_server.requests[0]
+    assert request["response_format"]["json_schema"]["name"] == "candidate_pick"
+    assert "cannot write or change actions" in request["messages"][0]["content"]
+    brief = request["messages"][-1]["content"]
+    assert "TS 38.300 15.4 Energy saving (defines RANEnergyConsumption): Cells may be switched off" in brief
+    assert "TS 28.552 5.1.1.3 DL UE throughput: Average DL UE throughput" in brief
+    assert len(brief) < 4000  # both passages trimmed to the budget (each is 5000 characters)
+    assert "AveDLRANUEThpt IS_GREATER_THAN [30.0] (Mbit/s), now 20" in brief
+    assert ("- c2: tilt for AveDLRANUEThpt; actions: set_cio {'cell': 2, 'cio_db': 1.0}; predicted: AveDLRANUEThpt 29; "
+            "shortfall 0.0333; twin: improves") in brief
+    assert "- c1: local: cio up on cell 2;" in brief and "- c3: local: power up on cell 3;" in brief
+
+
+@pytest.mark.parametrize(("answer", "problem"), [
+    ('{"candidate": "c9", "rationale": "made up"}', "picked 'c9', which is not on the shortlist"),
+    ("c2 looks best", "pick was invalid: not JSON of the pick schema"),
+    ('{"rationale": "forgot the id"}', "pick was invalid: {'rationale': 'forgot the id'} is no pick: Field required"),
+])
+def test_unknown_or_malformed_pick_keeps_the_twins_ranking(llm_server, caplog, answer, problem):
+    llm_server.replies.append({"content": answer})
+    shortlist, proposals = pick_shortlist()
+    ordered, choice = pick_among(LlmPlanner(url(llm_server), "m", None), energy_situation(), [], shortlist, proposals,
+                                 "the twin's best")
+    assert ordered == proposals and choice.strategy == "local: cio up on cell 2"
+    assert choice.reason.startswith("the twin's best (the llm planner") and problem in choice.reason
+    assert "keeping the twin's best, local: cio up on cell 2" in caplog.text
+
+
+def shortlisted(body: dict, candidate: str) -> str:
+    """The source of `candidate` in a pick request's list."""
+    return re.search(rf"^- {candidate}: (.*?); actions:", body["messages"][-1]["content"], re.M).group(1)
+
+
+class RefusingVerifier(Verifier):
+    """The pack's verifier, except that it rejects the proposals whose source is in `refused`."""
+
+    def __init__(self):
+        super().__init__(load_pack())
+        self.refused: set[str] = set()
+
+    def verify(self, proposal, network, expectations=(), owner=None):
+        verdict = super().verify(proposal, network, expectations, owner)
+        if proposal.rationale not in self.refused:
+            return verdict
+        refusal = Violation(rule_id="test.refuse", severity="deny", mode="enforce", object="proposal", observed="picked",
+                            limit="-", source="test", message="refused by the test")
+        return verdict.model_copy(update={"status": "rejected", "violations": [refusal]})
+
+
+@pytest.mark.parametrize(("pick", "refuse_pick"), [("c2", False), ("c3", True)])
+def test_run_applies_the_models_pick_only_when_verified(llm_server, tmp_path, pick, refuse_pick):
+    """Approved, the model's pick is applied (the twin's best is not even tried). Refused, the
+    verifier goes on in the twin's ranking to the first candidate it approves: here c1 (cells
+    asleep at noon, stopped by the pack's maintenance window), then c2 (a power cut)."""
+    verifier = RefusingVerifier()
+
+    def answer(body):
+        if request_kind(body) == "pick" and refuse_pick:
+            verifier.refused.add(shortlisted(body, pick))
+        return energy_run_answer(body, {"candidate": pick, "rationale": "a smaller change"})
+
+    llm_server.answer = answer
+    runner = AgentRunner(Settings(data_dir=tmp_path), LlmPlanner(url(llm_server), "m", None), with_knowledge=False)
+    runner.verifier = verifier
+    result = runner.run("cut energy by 5%", Network(NetworkConfig(num_ues=210), seed=1), scope_cells=[3, 4, 5, 6])
+    pick_request = next(b for b in llm_server.requests if request_kind(b) == "pick")
+    picked, best, second = (shortlisted(pick_request, c) for c in (pick, "c1", "c2"))
+    first_round = [r for r in result.rounds if r.round == 1]
+    assert first_round[0].choice.reason.startswith(f"picked by the llm planner as {pick}: a smaller change")
+    applied = {a.proposal_id for a in result.applied if a.status == "applied"}
+    verdicts = [(r.choice.strategy, r.verdict_status, r.proposal_id in applied) for r in first_round]
+    if not refuse_pick:
+        assert verdicts == [(picked, "approved", True)]
+        return
+    assert verdicts[0] == (picked, "rejected", False) and verdicts[2] == (second, "approved", True)
+    assert verdicts[1][0] == best and verdicts[1][1] in ("rejected", "needs_approval") and not verdicts[1][2]
+    assert first_round[0].violations[0].rule_id == "test.refuse"
+    assert "sleep.maintenance_window" in {v.rule_id for v in first_round[1].violations}  # the pack's own rule

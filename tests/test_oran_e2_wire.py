@@ -17,10 +17,12 @@ import pytest
 from ranpilot.network import Network, NetworkConfig
 from ranpilot.oran.e2.node import SimulatedE2Node, SubscriptionError
 from ranpilot.oran.e2.server import E2NodeServer
-from ranpilot.oran.messages import CellSleep, RcControlAck, RcControlFailure, RcControlRequest, TxPower
+from ranpilot.oran.messages import CellSleep, E2SetupRequest, RcControlAck, RcControlFailure, RcControlRequest, TxPower
+from ranpilot.oran.wire import E2apWire
 from ranpilot.oran.remote import RemoteRuntime
 from ranpilot.oran.transport import E2ConnectionLost, TcpTransport
 from ranpilot.oran.xapp import InProcessRuntime, XApp
+from tests.e2_helpers import complete_e2_setup
 
 ROOT = Path(__file__).resolve().parents[1]
 MEASUREMENTS = ["DRB.UEThpDl", "RRU.PrbUsedDl", "RRU.PrbTotDl", "DRB.RlcSduDelayDl", "L1M.DL-SS-RSRP", "PEE.AvgPower",
@@ -117,16 +119,17 @@ def test_a_control_the_node_cannot_read_is_answered_with_its_ric_request_id(asn1
     from ranpilot.oran.wire import E2apWire
 
     header = encode_type("E2SM-RC-ControlHeader", {"ric-controlHeader-formats": ("controlHeader-Format1", {
-        "ueID": ("gNB-DU-UEID", {"gNB-CU-UE-F1AP-ID": 0}), "ric-Style-Type": 1000, "ric-ControlAction-ID": 9})})
+        "ueID": ("gNB-DU-UEID", {"gNB-CU-UE-F1AP-ID": 0}), "ric-Style-Type": 1000, "ric-ControlAction-ID": 99})})
     message = encode_type("E2SM-RC-ControlMessage", {"ric-controlMessage-formats": ("controlMessage-Format1", {"ranP-List": []})})
     pdu = encode(Pdu("RICcontrolRequest", [Ie("RICrequestID", {"ricRequestorID": 5, "ricInstanceID": 6}),
                                            Ie("RANfunctionID", 3), Ie("RICcontrolHeader", header),
                                            Ie("RICcontrolMessage", message)]))
     with socket.create_connection(asn1_server.address, timeout=5) as raw:
+        complete_e2_setup(raw, E2apWire())
         raw.sendall(struct.pack(">IB", 12040, 1) + b"7" + struct.pack(">I", len(pdu)) + pdu)
         reply = E2apWire().read(raw.makefile("rb"))
     assert reply.xid == "7" and isinstance(reply.message, RcControlFailure)
-    assert reply.message.request_id == "ric-5-6" and "style 1000 action 9 is not one ranpilot controls" in reply.message.cause
+    assert reply.message.request_id == "ric-5-6" and "style 1000 action 99 is not one ranpilot controls" in reply.message.cause
 
 
 def test_a_client_on_the_other_wire_is_cut_off_without_effect(asn1_server):
@@ -135,7 +138,9 @@ def test_a_client_on_the_other_wire_is_cut_off_without_effect(asn1_server):
         RemoteRuntime(TcpTransport(*asn1_server.address, timeout_s=5), [])  # a JSON client
     with socket.create_connection(asn1_server.address, timeout=5) as raw:
         raw.sendall(b'{"mtype": 12040, "xid": "1", "payload": {}}\n')
-        assert raw.makefile("rb").read() == b""  # closed without an answer
+        stream = raw.makefile("rb")
+        assert isinstance(E2apWire().read(stream).message, E2SetupRequest)  # the node's first frame, E2 Setup
+        assert stream.read() == b""  # then closed without an answer
     assert asn1_server.node.network.configuration().equals(before)
     json_server = E2NodeServer(SimulatedE2Node(Network(NetworkConfig(num_ues=21))), port=0)
     json_server.start()

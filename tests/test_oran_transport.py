@@ -18,6 +18,7 @@ from ranpilot.oran.transport import TcpTransport
 from ranpilot.oran.xapp import XApp
 from ranpilot.settings import Settings
 from tests.a1_helpers import BASE, URLLC_SLA, serving, wait_report
+from tests.e2_helpers import complete_e2_setup
 
 
 def start_node(tmp_path) -> tuple[subprocess.Popen, tuple[str, int]]:
@@ -92,6 +93,7 @@ def test_a_dropped_connection_never_leaves_the_node_half_configured(node):
     assert observer.network.configuration().equals(before)  # a partial request is never acted on
 
     with socket.create_connection(node) as raw:  # drops right after a whole request: all of it lands
+        complete_e2_setup(raw)
         raw.sendall(line)
         raw.recv(1)
     observer.sync()
@@ -99,6 +101,7 @@ def test_a_dropped_connection_never_leaves_the_node_half_configured(node):
     assert after.tx_power_dbm[3] == 30.0 and after.asleep[4]
 
     with socket.create_connection(node) as raw:  # a malformed control is answered with its cause
+        complete_e2_setup(raw)
         bad = {**encode(request), "xid": "2"}
         bad["payload"]["actions"][0]["cell"] = "three"
         raw.sendall((json.dumps(bad) + "\n").encode())

@@ -18,6 +18,7 @@ from ranpilot.policies import (
     AuditLog, NotApproved, PackError, Proposal, StaleVerdict, TargetCheck, Verifier, load_pack,
 )
 from ranpilot.policies.checks import AppliedChange
+from ranpilot.policies.confirm import Effect
 from ranpilot.targets import Condition
 
 CASES = yaml.safe_load((Path(__file__).parent / "policy_cases.yaml").read_text())
@@ -217,7 +218,7 @@ def test_property_rollback_restores_exact_configuration(actions):
     if verdict.status == "rejected":
         return
     before = net.configuration()
-    optimistic = verdict.model_copy(update={"predicted": {**verdict.predicted, "AveDLRANUEThpt": 1e6}})
+    optimistic = verdict.model_copy(update={"effects": {**verdict.effects, "AveDLRANUEThpt": Effect(mean=1e6, sd=0.0, steps=10)}})
     result = verifier.apply_verified(optimistic, net, approved_by="x")
     assert result.status == "rolled_back" and "AveDLRANUEThpt" in result.reasons[0]
     assert net.configuration().equals(before)
@@ -270,7 +271,7 @@ def test_malformed_packs_are_rejected_naming_the_line(tmp_path, text, message):
 
 def test_cli_policy_and_verify(tmp_path):
     runner = CliRunner()
-    assert "18 rules" in runner.invoke(app, ["policy", "check"]).output
+    assert "21 rules" in runner.invoke(app, ["policy", "check"]).output
     explained = runner.invoke(app, ["policy", "explain", "emf.site_cap"])
     assert "max_site_w: 120" in explained.output
     actions = tmp_path / "a.json"

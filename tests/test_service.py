@@ -6,7 +6,10 @@ live network the CLI sees."""
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -216,3 +219,16 @@ def test_the_cli_says_when_the_service_is_unreachable_or_refuses_its_token(serve
     monkeypatch.setenv("RANPILOT_SERVICE_URL", "http://127.0.0.1:9")
     unreachable = CliRunner().invoke(cli, ["run", ENERGY])
     assert unreachable.exit_code == 1 and "cannot reach the ranpilot service" in unreachable.output
+
+
+def test_a_run_through_the_service_loads_none_of_the_agent_libraries(tmp_path):
+    """`ranpilot run` with a service configured only talks HTTP: its process imports none of the
+    libraries that cost a one-shot run seconds, nor builds the network `--seed` asks for."""
+    heavy = ("torch", "langgraph", "sentence_transformers", "chromadb", "cvxpy", "sionna", "onnxruntime", "openai",
+             "ranpilot.network.simulator")
+    probe = ("import sys\nfrom ranpilot.cli import app\ntry:\n"
+             "    app(['run', 'keep average throughput above 15 Mbps', '--seed', '0', '--json'])\n"
+             f"except SystemExit as exc:\n    print(exc.code, [m for m in {heavy!r} if m in sys.modules])\n")
+    env = {**os.environ, "RANPILOT_SERVICE_URL": "http://127.0.0.1:9", "RANPILOT_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "1 []" and "cannot reach the ranpilot service" in done.stderr

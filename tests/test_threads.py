@@ -1,4 +1,4 @@
-"""Single-item inference runs on one torch thread, batch work on every core, and the process's
+"""Single-item inference runs on one thread (torch or onnxruntime), batch work on every core, and the process's
 own setting comes back afterwards (`ranpilot.threads`)."""
 
 import numpy as np
@@ -23,15 +23,21 @@ def test_a_few_items_run_on_one_thread_and_a_batch_on_every_core():
 def test_query_embeddings_and_learned_powers_run_on_one_thread(monkeypatch):
     seen = []
 
-    class Model:
-        def encode(self, texts, **_):
-            seen.append(torch.get_num_threads())
-            return np.zeros((len(texts), embeddings.DIMENSION))
+    class Encoder:
+        def __init__(self, threads):
+            self.threads = threads
 
-    monkeypatch.setattr(embeddings, "load_model", lambda: Model())
-    embeddings.embed(["one query"], variant=embeddings.TORCH)
+        def encode(self, texts, batch_size):
+            seen.append(self.threads)
+            return np.zeros((len(texts), embeddings.DIMENSION), dtype=np.float32)
+
+    from ranpilot.knowledge import onnx_model
+
+    monkeypatch.setattr(onnx_model, "encoder", lambda threads, variant=onnx_model.INT8: Encoder((threads, variant)))
+    embeddings.embed(["one query"], variant=embeddings.TORCH)  # the float model, from its ONNX export
     embeddings.embed(["passage"] * 100, variant=embeddings.TORCH)
-    assert seen == [1, all_cores()]
+    assert seen == [(1, onnx_model.FP32), (all_cores(), onnx_model.FP32)]
+    seen.clear()
 
     class PowerNet:
         def __call__(self, gains):

@@ -15,21 +15,19 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.console import Console
 
-from ranpilot import live
 from ranpilot.errors import ExitCode, InputError, reported
 from ranpilot.inputs import (
     MAX_FILE_BYTES, check_cells, check_json_depth, check_text, check_thread_id, parse_cells, read_text,
 )
-from ranpilot.network.cli import fresh_network
-from ranpilot.network.simulator import Network
 from ranpilot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from ranpilot.agents.runner import AgentRunner, RunResult
     from ranpilot.agents.state import Outcome
+    from ranpilot.network.simulator import Network
 
-# The agent's modules (torch, langgraph, openai, chromadb) load inside the commands, so that
-# `ranpilot --help` and the light commands start in a fraction of a second.
+# The agent's modules (torch, langgraph, openai, chromadb) and the network's load inside the
+# commands, so that `ranpilot --help` and `ranpilot run` through a service start in a fraction of a second.
 
 intent_app = typer.Typer(help="Parse operator intents (nothing touches the network).", no_args_is_help=True)
 err = Console(stderr=True)
@@ -80,6 +78,8 @@ def live_agent(fallback: bool, settings: Settings, fresh: Network | None = None,
     from before the agent reads the change history until the network is saved. Leaving the block
     without an error saves the network and the run's audit entries in one transaction.
     `make_agent` (default: a new runner) is called under the lock: `ranpilot serve` passes its own."""
+    from ranpilot import live
+
     with live.exclusive(settings):
         agent = make_agent() if make_agent is not None else runner(fallback)
         with live.changing(agent.audit, settings, replace=fresh) as network:
@@ -143,12 +143,17 @@ def run(
             raise InputError("give an intent, or --thread ID to show a run")
         request = None if text is None else text if service else check_request(text)  # the service checks it
         scope = parse_cells(cells) if cells is not None else None
-        areas, fresh = parse_areas(area), fresh_network(config, seed)
-    if service:
+        areas = parse_areas(area)
+    if service:  # the service builds the new network, if any
         from ranpilot.service.client import run_remote
 
-        raise typer.Exit(run_remote(settings, request, thread, fresh, scope, areas, as_json))
-    with agent_errors():
+        raise typer.Exit(run_remote(settings, request, thread, config, seed, scope, areas, as_json))
+    from ranpilot import progress
+    from ranpilot.network.cli import fresh_network
+
+    with reported():
+        fresh = fresh_network(config, seed)
+    with agent_errors(), progress.shown(quiet=as_json), progress.task("ranpilot run"):
         if request is None:
             result = runner(fallback).show(thread)
         else:

@@ -20,7 +20,6 @@ class AgentContext:
     areas: dict[str, list[int]] = field(default_factory=dict)
     max_rounds: int = 4
     observe_steps: int = 5
-    passages_k: int = 4
     search: bool = True
     """Search over candidates scored on the twin; False: the planner's one strategy per round,
     unscored (the fixed-strategy planner, kept for comparison in benchmarks/planning.py)."""

@@ -12,9 +12,9 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from ranpilot.agents.context import AgentContext
+from ranpilot.agents.grounding import definitions, merged, report_citations, steered
 from ranpilot.agents.state import AgentOutput, AgentState, Outcome, RoundRecord
 from ranpilot.intents import fulfilment as ff
-from ranpilot.knowledge import QueryError, retrieve
 from ranpilot.intents.goals import ConfigChange
 from ranpilot.intents.inventory import Inventory, checked
 from ranpilot.intents.ts28312 import goals_of, to_intent, understanding_of
@@ -23,6 +23,7 @@ from ranpilot.network.configuration import changed_cells
 from ranpilot.network.action_table import CELL_KINDS, setter
 from ranpilot.network.view import NetworkView
 from ranpilot.planning.search import search
+from ranpilot.planning.shortlist import Shortlist, pick_among
 from ranpilot.planning.situation import StrategyChoice, unmet_situations
 from ranpilot.planning.strategies import run_strategy
 from ranpilot.policies import Proposal
@@ -65,19 +66,20 @@ def configure(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
 
 
 def retrieve_clauses(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    """The passages that define the intent's targets, and those on the request and its targets
+    within the relevance cut (`ranpilot.agents.grounding`)."""
     ctx = runtime.context
     if ctx.store is None:
         return {"passages": []}
-    targets = " ".join(g.target.value for _, g in goals_of(state["intent"]))
-    try:
-        return {"passages": retrieve(f"{state['text']} {targets}", ctx.passages_k, store=ctx.store)}
-    except QueryError:
-        return {"passages": []}
+    targets = [g.target for _, g in goals_of(state["intent"])]
+    return {"passages": merged(definitions(targets, ctx.store), steered(state["text"], targets, [], ctx.store))}
 
 
 def baseline(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    """Each goal's value now, unless the caller fixed it (a standing intent keeps its reference)."""
     net, intent = runtime.context.network, state["intent"]
-    update = {"baselines": ff.baselines(intent, net), "kpis_before": net.observe().network, "round": 0,
+    fixed = state.get("baselines") or {}
+    update = {"baselines": {**ff.baselines(intent, net), **fixed}, "kpis_before": net.observe().network, "round": 0,
               "step_scale": 1.0, "verdict": None, "approval": None, "outcome": None, "outcome_detail": ""}
     return {**update, **not_here_or_now(ff.named_cells(intent), state, net)}
 
@@ -104,8 +106,9 @@ MAX_VERIFIED = 8  # candidates a round may hand the verifier (those needing appr
 
 def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     """Candidates for the unmet targets, ranked by the twin (or, without search, the planner's one
-    strategy for the first unmet target), confined to the operator's scope. The best is this
-    round's proposal; the next ones wait in `alternatives` for the verifier."""
+    strategy for the first unmet target), confined to the operator's scope. The planner's pick
+    among them (`shortlist.pick_among`; else the twin's best) is this round's proposal; the next
+    ones wait in `alternatives`, in the twin's ranking, for the verifier."""
     ctx = runtime.context
     scope = state["scope_cells"]
     pending = unmet_situations(state["intent"], ctx.network, state["baselines"], scope, ctx.verifier.pack,
@@ -127,9 +130,10 @@ def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     found = search(ctx.network, checks, pending, scope, choice, ctx.verifier.pack.dry_run_steps, ctx.budget)
     proposals = [Proposal(actions=kept, rationale=c.source) for c in found.ranked
                  if (kept := within_scope(c.actions, ctx.network, set(scope))) == c.actions][:MAX_VERIFIED]
+    proposals, picked = pick_among(ctx.planner, s, state["passages"], Shortlist.of(proposals, found, checks), proposals,
+                                   found.why() if proposals else "")
     return {**update, "tool_uses": found.tool_uses, "candidates": found.scored,
-            "proposal": proposals[0] if proposals else None, "alternatives": proposals[1:],
-            "choice": StrategyChoice(strategy=proposals[0].rationale, reason=found.why()) if proposals else None}
+            "proposal": proposals[0] if proposals else None, "alternatives": proposals[1:], "choice": picked}
 
 
 def within_scope(actions: list, network: NetworkView, allowed: set[int]) -> list:
@@ -249,9 +253,19 @@ def report(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     if outcome is not None:
         return {"report": ff.report(intent, net, state["baselines"], feasible=False, infeasibility=state["outcome_detail"])}
     final = ff.report(intent, net, state["baselines"])
-    applied = sum(1 for a in state["applied"] if a.status == "applied")
+    applied = {a.proposal_id for a in state["applied"] if a.status == "applied"}
     return {"report": final, "outcome": final_outcome(state, final.fulfilled, runtime.context),
-            "outcome_detail": f"after {state['round']} round(s), {applied} change set(s) applied"}
+            "outcome_detail": f"after {state['round']} round(s), {len(applied)} change set(s) applied",
+            "passages": cited(state, runtime.context, applied)}
+
+
+def cited(state: AgentState, ctx: AgentContext, applied: set[str]) -> list:
+    """The run's passages with those on the levers it applied and the rules that bounded it."""
+    if ctx.store is None:
+        return state["passages"]
+    targets = [g.target for _, g in goals_of(state["intent"])]
+    return report_citations(state["text"], targets, state["passages"], state["rounds"], applied, ctx.verifier.pack,
+                            ctx.store)
 
 
 def configured(state: AgentState) -> dict:

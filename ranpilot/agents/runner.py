@@ -20,6 +20,8 @@ from pydantic import BaseModel
 
 from ranpilot.agents.context import AgentContext
 from ranpilot.agents.graph import build_graph
+from ranpilot.agents.result import RunResult
+from ranpilot import progress
 from ranpilot.agents.state import AgentOutput, Outcome, RoundRecord
 from ranpilot.intents.goals import Understanding
 from ranpilot.intents.model import Intent, IntentInputError, IntentReport
@@ -29,7 +31,7 @@ from ranpilot.planning.planner import Planner
 from ranpilot.knowledge import KnowledgeStore, Passage, ensure_notes
 from ranpilot.network.live import SavedNetworkError, load_network, save_network
 from ranpilot.policies import (
-    ApplyResult, AuditLog, PolicyPack, Proposal, StaleVerdict, Verdict, Verifier, load_pack,
+    ApplyResult, AuditLog, PolicyPack, Proposal, StaleVerdict, TargetCheck, Verdict, Verifier, load_pack,
 )
 from ranpilot.policies.verifier import fingerprint
 from ranpilot.errors import sqlite_error
@@ -61,28 +63,6 @@ STALE_DETAIL = "run the intent again to plan on the network as it is now"
 
 class RunError(RuntimeError):
     """A thread that does not exist, is not waiting, or whose saved network cannot be read."""
-
-
-class RunResult(BaseModel):
-    """A run as the caller sees it: the graph's output (`AgentOutput`) plus the thread, its status,
-    the KPIs after, per-node timings and a one-line outcome."""
-
-    thread_id: str
-    status: Literal["done", "awaiting_approval"]
-    outcome: str
-    outcome_kind: Outcome | None = None
-    planner: str
-    parse: Understanding | None = None
-    intent: Intent | None = None
-    passages: list[Passage] = []
-    rounds: list[RoundRecord] = []
-    verdict: Verdict | None = None
-    applied: list[ApplyResult] = []
-    kpis_before: dict[str, float] = {}
-    kpis_after: dict[str, float] = {}
-    report: IntentReport | None = None
-    baselines: dict[str, float | None] = {}
-    node_ms: dict[str, float] = {}
 
 
 def checkpoint_types(*roots: type) -> list[tuple[str, str]]:
@@ -136,9 +116,14 @@ class AgentRunner:
 
     def run(self, request: str | Intent, network: NetworkView, thread_id: str | None = None,
             scope_cells: list[int] | None = None, areas: dict[str, list[int]] | None = None,
-            owner: str | None = None) -> RunResult:
+            owner: str | None = None, active_checks: list[TargetCheck] | None = None,
+            baselines: dict[str, float | None] | None = None) -> RunResult:
         """Carry an operator's request through the graph: plain language, or a TS 28.312 intent
         (an `Intent`, or a JSON object as text; an invalid one is a rejected parse).
+
+        `active_checks` are the targets of the operator's other active intents, planned and
+        verified with this one's; `baselines` fix the values this intent's relative goals refer to
+        (a standing intent re-planned keeps the reference it had when it became active).
 
         `owner` is who the verifier holds responsible for the run's changes (its conflict rule
         lets an owner reverse only its own): by default the run itself, from its thread, never
@@ -148,9 +133,11 @@ class AgentRunner:
         if self.graph.get_state(self._config(thread_id)).values:
             raise RunError(f"thread {thread_id} exists already; use `ranpilot run --thread {thread_id}` to see it")
         scope = list(range(network.num_cells)) if scope_cells is None else sorted(scope_cells)
-        context = self._context(network, areas or {})
+        context = self._context(network, areas or {}, active_checks or [])
         text = (request.userLabel or request.id) if isinstance(request, Intent) else request
         payload = {"text": text, "scope_cells": scope, "owner": owner or f"run:{thread_id}:{uuid.uuid4().hex[:8]}"}
+        if baselines:
+            payload["baselines"] = baselines
         try:
             intent = read_request(request) if isinstance(request, str) else request
             if isinstance(intent, Intent):
@@ -197,11 +184,13 @@ class AgentRunner:
 
     def _drive(self, payload, thread_id: str, context: AgentContext, before: dict[str, float]) -> RunResult:
         timings: dict[str, float] = {}
-        start = time.perf_counter()
+        start, rounds = time.perf_counter(), 0
         for update in self.graph.stream(payload, self._config(thread_id), context=context, stream_mode="updates"):
             now = time.perf_counter()
             for node in update:
                 timings[node] = timings.get(node, 0.0) + (now - start) * 1e3
+                rounds += node == "plan"
+                progress.say(f"round {rounds}: {node} done" if rounds else f"{node} done")
             start = now
         self._save_network(thread_id, context.network, context.areas, before)
         snapshot = self.graph.get_state(self._config(thread_id))
@@ -219,9 +208,10 @@ class AgentRunner:
                          outcome_kind=None if waiting else kind, planner=self.planner.name,
                          kpis_after=network.observe().network, node_ms=timings, **output)
 
-    def _context(self, network: NetworkView, areas: dict[str, list[int]]) -> AgentContext:
+    def _context(self, network: NetworkView, areas: dict[str, list[int]],
+                 active_checks: list[TargetCheck] | None = None) -> AgentContext:
         return AgentContext(network=network, verifier=self.verifier, planner=self.planner, store=self.store,
-                            areas=areas, max_rounds=self.max_rounds)
+                            areas=areas, max_rounds=self.max_rounds, active_checks=active_checks or [])
 
     @staticmethod
     def _config(thread_id: str) -> dict:

@@ -16,7 +16,7 @@ import yaml
 
 from ranpilot.targets import Target
 from ranpilot.intents import extraction as ex
-from ranpilot.knowledge.embeddings import TORCH, embed
+from ranpilot.knowledge.embeddings import TORCH, embed, embed_cached
 
 EXEMPLARS = Path(__file__).with_name("exemplars.yaml")
 MIN_SCORE = 0.30
@@ -49,7 +49,7 @@ KEYWORD_HINTS = [
 def exemplar_matrix() -> tuple[list[str], np.ndarray]:
     data = yaml.safe_load(EXEMPLARS.read_text())
     labels = [target for target, texts in data.items() for _ in texts]
-    vectors = embed([t for texts in data.values() for t in texts], variant=CLASSIFIER_VARIANT)
+    vectors = embed_cached([t for texts in data.values() for t in texts], variant=CLASSIFIER_VARIANT)
     return labels, vectors
 
 

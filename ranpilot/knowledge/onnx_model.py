@@ -1,15 +1,19 @@
-"""all-MiniLM-L6-v2 as an int8 ONNX model: exported from the packaged model once, cached in the
-data dir, run with onnxruntime.
+"""all-MiniLM-L6-v2 as ONNX models: exported from the packaged model once, cached in the data
+dir, run with onnxruntime. Two builds: int8 (`onnx-int8`) and float (`onnx-fp32`).
 
-Why: ingest is embedding-bound; onnxruntime with dynamically quantized int8 weights embeds the
-same passages several times faster than torch on the same cores. The graph includes mean pooling
-and L2 normalisation, so it returns the sentence embedding that sentence-transformers would.
-Weights are quantized per output channel to unsigned 8 bits: on AVX2 machines (no VNNI) signed
-per-tensor weights saturate and lose accuracy (cosine to the float model 0.94 instead of 0.99).
+Why int8: ingest is embedding-bound; onnxruntime with dynamically quantized int8 weights embeds
+the same passages several times faster than torch on the same cores. Weights are quantized per
+output channel to unsigned 8 bits: on AVX2 machines (no VNNI) signed per-tensor weights saturate
+and lose accuracy (cosine to the float model 0.94 instead of 0.99).
+Why float: it is the float model itself (the same vectors as sentence-transformers to 1e-5), so
+the intent parser's classifiers, tuned on it, decide as before, without a process importing torch
+and sentence-transformers (seconds of a one-shot `ranpilot run`) to embed one request.
+Both graphs include mean pooling and L2 normalisation: they return the sentence embedding.
 
 The cache (`<data_dir>/models/<variant>/model.onnx` + `manifest.json`) records the SHA-256 of the
 ONNX file and of the source weights; a missing, corrupt or stale file is reported on stderr and
-rebuilt (a build takes 10-30 s and needs torch, which ranpilot depends on).
+rebuilt (a build takes 10-30 s and needs torch, which ranpilot depends on). The file is hashed
+again only when its size or modification time differ from the manifest's.
 """
 
 from __future__ import annotations
@@ -25,19 +29,22 @@ from pathlib import Path
 
 import numpy as np
 
-VARIANT = "onnx-int8"
+INT8 = "onnx-int8"
+FP32 = "onnx-fp32"
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 OPSET = 17
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-BUILD = 2  # how the file is made (2: attention, GELU and layer norms fused before quantization)
+#: How each file is made (int8 2: attention, GELU and layer norms fused before quantization;
+#: fp32 1: the plain export, nothing fused, closest to the float model).
+BUILD = {INT8: 2, FP32: 1}
 
 
 class OnnxModelError(RuntimeError):
     """The ONNX model cannot be built (export or quantization failed)."""
 
 
-def cache_dir(data_dir: Path) -> Path:
-    return Path(data_dir) / "models" / f"all-MiniLM-L6-v2-{VARIANT}"
+def cache_dir(data_dir: Path, variant: str = INT8) -> Path:
+    return Path(data_dir) / "models" / f"all-MiniLM-L6-v2-{variant}"
 
 
 def _sha256(path: Path) -> str:
@@ -48,28 +55,30 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _source_fingerprint(model_dir: Path) -> str:
+def source_fingerprint(model_dir: Path) -> str:
     """Identifies the source weights cheaply (size and name; the package version pins the bytes)."""
     weights = model_dir / "model.safetensors"
     return f"{weights.stat().st_size}:{weights.resolve()}"
 
 
-def ensure_model(model_dir: Path, data_dir: Path) -> Path:
-    """The cached int8 ONNX file, built when missing, corrupt or made from other weights."""
+def ensure_model(model_dir: Path, data_dir: Path, variant: str = INT8) -> Path:
+    """The cached ONNX file of `variant`, built when missing, corrupt or made from other weights."""
     from filelock import FileLock
 
-    folder = cache_dir(data_dir)
+    folder = cache_dir(data_dir, variant)
+    if _cache_problem(folder, model_dir, variant) is None:  # the usual case: no lock file to take
+        return folder / "model.onnx"
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder / "build.lock")):
-        problem = _cache_problem(folder, model_dir)
+        problem = _cache_problem(folder, model_dir, variant)
         if problem:
-            print(f"ranpilot: {problem}; building the int8 ONNX embedding model (once, 10-30 s) in {folder}",
+            print(f"ranpilot: {problem}; building the {variant} ONNX embedding model (once, 10-30 s) in {folder}",
                   file=sys.stderr)
-            _build(model_dir, folder)
+            _build(model_dir, folder, variant)
     return folder / "model.onnx"
 
 
-def _cache_problem(folder: Path, model_dir: Path) -> str | None:
+def _cache_problem(folder: Path, model_dir: Path, variant: str) -> str | None:
     """Why the cached model cannot be used, or None when it can."""
     model, manifest = folder / "model.onnx", folder / "manifest.json"
     if not model.exists() or not manifest.exists():
@@ -78,33 +87,36 @@ def _cache_problem(folder: Path, model_dir: Path) -> str | None:
         recorded = json.loads(manifest.read_text())
     except (OSError, json.JSONDecodeError) as exc:
         return f"{manifest} is unreadable ({exc})"
-    if recorded.get("build") != BUILD:
+    if recorded.get("build") != BUILD[variant]:
         return f"{model} was built by another version of ranpilot"
-    if recorded.get("source") != _source_fingerprint(model_dir):
+    if recorded.get("source") != source_fingerprint(model_dir):
         return f"{model} was built from other weights"
-    if recorded.get("sha256") != _sha256(model):
+    if recorded.get("stamp") != _stamp(model) and recorded.get("sha256") != _sha256(model):
         return f"{model} is corrupt (its SHA-256 differs from {manifest.name})"
     return None
 
 
-def _build(model_dir: Path, folder: Path) -> None:
-    """Export the float model with pooling and normalisation, quantize it, then move both files
-    into place (the manifest last, so an interrupted build is seen as missing)."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+def _stamp(path: Path) -> list[int]:
+    """Size and modification time: a file with the manifest's has not changed since it was hashed."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
 
+
+def _build(model_dir: Path, folder: Path, variant: str) -> None:
+    """Export the float model with pooling and normalisation (int8: fuse and quantize it), then
+    move the file into place (the manifest last, so an interrupted build is seen as missing)."""
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        float_path, int8_path = Path(tmp) / "float.onnx", Path(tmp) / "model.onnx"
+        float_path = Path(tmp) / "float.onnx"
         try:
             _export_float(model_dir, float_path)
-            _fuse(float_path)
-            quantize_dynamic(str(float_path), str(int8_path), weight_type=QuantType.QUInt8, per_channel=True,
-                             extra_options={"DefaultTensorType": 1})  # FLOAT, for the fused ops' outputs
+            built = _quantize(float_path, Path(tmp) / "int8.onnx") if variant == INT8 else float_path
         except Exception as exc:  # torch and onnx raise many types; the message says which step
             raise OnnxModelError(f"building the ONNX model from {model_dir} failed: {type(exc).__name__}: {exc}") from exc
         (folder / "manifest.json").unlink(missing_ok=True)
-        os.replace(int8_path, folder / "model.onnx")
-    manifest = {"variant": VARIANT, "build": BUILD, "source": _source_fingerprint(model_dir), "sha256": _sha256(folder / "model.onnx"),
-                "opset": OPSET, "max_tokens": MAX_TOKENS}
+        os.replace(built, folder / "model.onnx")
+    model = folder / "model.onnx"
+    manifest = {"variant": variant, "build": BUILD[variant], "source": source_fingerprint(model_dir),
+                "sha256": _sha256(model), "stamp": _stamp(model), "opset": OPSET, "max_tokens": MAX_TOKENS}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
 
 
@@ -136,6 +148,15 @@ def _export_float(model_dir: Path, path: Path) -> None:
         warnings.simplefilter("ignore")  # the tracer's notes on BERT's Python control flow
         torch.onnx.export(model, example, str(path), input_names=list(INPUTS), output_names=["embedding"],
                           dynamic_axes=axes, opset_version=OPSET, dynamo=False)
+
+
+def _quantize(float_path: Path, int8_path: Path) -> Path:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    _fuse(float_path)
+    quantize_dynamic(str(float_path), str(int8_path), weight_type=QuantType.QUInt8, per_channel=True,
+                     extra_options={"DefaultTensorType": 1})  # FLOAT, for the fused ops' outputs
+    return int8_path
 
 
 def _fuse(path: Path) -> None:
@@ -177,17 +198,17 @@ class OnnxEncoder:
         return out
 
 
-@lru_cache(maxsize=2)
-def encoder(threads: int) -> OnnxEncoder:
-    """One encoder per thread count per process, the model built or checked on first use in the
-    data dir of that moment (a process embeds with one model whatever stores it opens)."""
+@lru_cache(maxsize=4)
+def encoder(threads: int, variant: str = INT8) -> OnnxEncoder:
+    """One encoder per thread count and variant per process, the model built or checked on first
+    use in the data dir of that moment (a process embeds with one model whatever stores it opens)."""
     from ranpilot.knowledge.embeddings import model_dir
     from ranpilot.settings import load_settings
 
     source, data_dir = model_dir(), load_settings().data_dir
-    model = ensure_model(source, data_dir)
+    model = ensure_model(source, data_dir, variant)
     try:
         return OnnxEncoder(model, source / "tokenizer.json", threads)
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph types
-        (cache_dir(data_dir) / "manifest.json").unlink(missing_ok=True)
+        (cache_dir(data_dir, variant) / "manifest.json").unlink(missing_ok=True)
         raise OnnxModelError(f"{model} cannot be loaded ({exc}); it was removed and is rebuilt on the next run") from exc

@@ -35,6 +35,8 @@ class Passage(BaseModel):
     source: str
     release: str = ""
     version: str = ""
+    why: str = ""
+    """Why a report cites it (`defines AveDLRANUEThpt`, `behind rule step.power`); empty from a plain search."""
 
 
 class QueryError(ValueError):

@@ -102,17 +102,17 @@ def _filter_mask(lexical: LexicalIndex, filters: Filters) -> np.ndarray | None:
 
 
 def _dense(store: KnowledgeStore, lexical: LexicalIndex, text: str, mask: np.ndarray | None) -> list[int]:
-    if not lexical.ids:
+    """The CANDIDATES rows nearest the query by cosine (exact: every vector is in memory), within
+    the mask."""
+    allowed = len(lexical.ids) if mask is None else int(mask.sum())
+    if not allowed:
         return []
-    where, n = None, min(CANDIDATES, len(lexical.ids))
+    similarity = lexical.vectors @ embed([text], variant=store.variant)[0]
     if mask is not None:
-        allowed = np.flatnonzero(mask)
-        where = {"$and": [{"spec": {"$in": sorted({lexical.metas[i]["spec"] for i in allowed})}},
-                          {"clause": {"$in": sorted({lexical.clauses[i] for i in allowed})}}]}
-        n = min(CANDIDATES, len(allowed))
-    result = store.collection.query(query_embeddings=embed([text], variant=store.variant), n_results=n, where=where, include=[])
-    rows = [lexical.row[i] for i in result["ids"][0] if i in lexical.row]
-    return [r for r in rows if mask is None or mask[r]]
+        similarity = np.where(mask, similarity, -np.inf)
+    n = min(CANDIDATES, allowed)
+    top = np.argpartition(-similarity, n - 1)[:n]
+    return top[np.argsort(-similarity[top], kind="stable")].tolist()
 
 
 def _fuse(scores: dict[int, float], ranked: list[int], weight: float) -> None:

@@ -5,6 +5,8 @@ content hashes, a file whose bytes are unchanged since it was completely ingeste
 (`sources.json`), and a changed file's stale chunks are deleted only after its new ones are in.
 The store records the embedding variant that built it (`embedding_variant`) and embeds queries
 with that variant; ingesting with another one is refused, as mixing them would skew similarity.
+Readers load the passages and vectors from the store's snapshot of its current revision
+(`ranpilot.knowledge.snapshot`) and open chromadb only when there is none, or to write.
 """
 
 from __future__ import annotations
@@ -15,21 +17,54 @@ import shutil
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import bm25s
-import chromadb
 import numpy as np
-from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import ChromaError
 
 from ranpilot.errors import StateError
+from ranpilot.knowledge import snapshot
+from ranpilot.knowledge.snapshot import Passages
 from ranpilot.knowledge.chunking import Chunk
-from ranpilot.knowledge.embeddings import DIMENSION, MODEL_NAME, TORCH, MiniLMEmbedding, check_variant, configured_variant
+from ranpilot.knowledge.embeddings import DIMENSION, MODEL_NAME, TORCH, check_variant, configured_variant, embed
 
 COLLECTION = "specs"
 ADD_BATCH = 2000
 META_FIELDS = ("spec", "release", "version", "clause", "title", "source", "heading_path")
+
+
+@lru_cache(maxsize=1)
+def minilm_embedding():
+    """chromadb's embedding function over the packaged model (chromadb's default would download
+    one), registered under the name stores record; defined when chromadb is first needed."""
+    from chromadb import Documents, EmbeddingFunction, Embeddings
+    from chromadb.utils.embedding_functions import register_embedding_function
+
+    @register_embedding_function
+    class MiniLMEmbedding(EmbeddingFunction[Documents]):
+        def __init__(self) -> None:
+            pass
+
+        def __call__(self, input: Documents) -> Embeddings:
+            return list(embed(list(input)))
+
+        @staticmethod
+        def name() -> str:
+            return "ranpilot-minilm"
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> MiniLMEmbedding:
+            return MiniLMEmbedding()
+
+        def get_config(self) -> dict[str, Any]:
+            return {"model": MODEL_NAME}
+
+        def default_space(self) -> str:
+            return "cosine"
+
+    return MiniLMEmbedding()
 
 
 class StoreMismatch(RuntimeError):
@@ -48,11 +83,11 @@ class IngestReport:
 
 
 class LexicalIndex:
-    """BM25 over every passage, with the passages' text and metadata held in memory."""
+    """BM25 over every passage, with the passages' text, metadata and vectors held in memory."""
 
-    def __init__(self, ids: list[str], texts: list[str], metas: list[dict]):
-        self.ids, self.texts, self.metas = ids, texts, metas
-        self.row = {chunk_id: i for i, chunk_id in enumerate(ids)}
+    def __init__(self, passages: Passages):
+        ids, texts, metas = passages.ids, passages.texts, passages.metas
+        self.ids, self.texts, self.metas, self.vectors = ids, texts, metas, passages.vectors
         self.specs = np.array([m["spec"] for m in metas]) if metas else np.array([], dtype=str)
         self.clauses = [m["clause"] for m in metas]
         self.bm25 = bm25s.BM25()
@@ -82,30 +117,50 @@ class KnowledgeStore:
         self.path = Path(data_dir) / "knowledge"
         self.path.mkdir(parents=True, exist_ok=True)
         self.requested_variant = check_variant(variant or configured_variant())
+        self._collection = None
+        self._lexical: LexicalIndex | None = None
+        self._lexical_revision: str | None = None
+        recorded = snapshot.read_variant(self.path, self.revision())  # up to date: chromadb opens only to write
+        if recorded is None:
+            self._open()
+        else:
+            self.variant = recorded
+        if variant is None:
+            self.requested_variant = self.variant  # the setting chooses new stores' variant, not an old store's
+        if recorded is None and self.collection.count() == 0 and not (self.path / "sources.json").exists():
+            self._write_done({})
+
+    @property
+    def collection(self):
+        """The chromadb collection, opened on first use."""
+        if self._collection is None:
+            self._open()
+        return self._collection
+
+    def _open(self) -> None:
+        from chromadb.errors import ChromaError
+
         try:
-            self.collection = self._open_collection()
+            self._collection = self._open_collection()
         except ChromaError as exc:
             raise StoreCorrupt(f"the knowledge store {self.path} cannot be read ({type(exc).__name__}: {exc}); "
                                "rebuild it with `ranpilot kb ingest --rebuild [PATH...]`") from exc
         except ValueError as exc:
             raise StoreMismatch(f"{self.path}: {exc}. Rebuild the store with `ranpilot kb ingest --rebuild`.") from exc
         self._check_model()
-        if variant is None:
-            self.requested_variant = self.variant  # the setting chooses new stores' variant, not an old store's
-        if self.collection.count() == 0 and not (self.path / "sources.json").exists():
-            self._write_done({})
-        self._lexical: LexicalIndex | None = None
-        self._lexical_revision: str | None = None
 
     def _open_collection(self):
         """The chromadb collection of this store, created on first use; chromadb raises its own
         errors (ChromaError) for a database it cannot read."""
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
         client = chromadb.PersistentClient(
             path=str(self.path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
         )
         return client.get_or_create_collection(
             COLLECTION,
-            embedding_function=MiniLMEmbedding(),
+            embedding_function=minilm_embedding(),
             configuration={"hnsw": {"space": "cosine"}},
             metadata={"embedding_model": MODEL_NAME, "embedding_dim": DIMENSION, "embedding_variant": self.requested_variant},
         )
@@ -201,13 +256,24 @@ class KnowledgeStore:
         return dict(sorted(Counter(m["spec"] for m in metas).items()))
 
     def lexical(self) -> LexicalIndex:
-        """The BM25 index, built on first use and rebuilt when the store has changed."""
+        """The passages in memory with their BM25 index, read on first use and again when the
+        store has changed: from the snapshot of this revision, else from chromadb (then the
+        snapshot is written for the next process)."""
         revision = self.revision()
         if self._lexical is None or self._lexical_revision != revision:
-            data = self.collection.get(include=["documents", "metadatas"])
-            self._lexical = LexicalIndex(data["ids"], data["documents"] or [], data["metadatas"] or [])
+            current = snapshot.load(self.path, revision)
+            passages = current.passages if current is not None else self._read_passages(revision)
+            self._lexical = LexicalIndex(passages)
             self._lexical_revision = revision
         return self._lexical
+
+    def _read_passages(self, revision: str) -> Passages:
+        data = self.collection.get(include=["documents", "metadatas", "embeddings"])
+        ids = data["ids"]
+        vectors = np.asarray(data["embeddings"], dtype=np.float32) if ids else np.zeros((0, DIMENSION), np.float32)
+        passages = Passages(ids, data["documents"] or [], data["metadatas"] or [], vectors.reshape(len(ids), DIMENSION))
+        snapshot.save(self.path, revision, self.variant, passages)
+        return passages
 
 
 def chunk_id(chunk: Chunk) -> str:

@@ -17,9 +17,12 @@ from typing import Callable
 import numpy as np
 
 from ranpilot.network.actions import (
-    Action, ActionError, SetCellSleep, SetCio, SetPowerVector, SetSliceQuota, SetTilt, SetTxPower, SetUePMax,
+    Action, ActionError, SetCellSleep, SetCio, SetCsiPrediction, SetMuLayers, SetPowerVector, SetPrecoder,
+    SetSliceQuota, SetSliceSteering, SetTilt, SetTxPower, SetUeGuaranteedRate, SetUePMax, SetUeSteering,
 )
 from ranpilot.network.config import NetworkConfig
+from ranpilot.network.mimo.config import PRECODER_CODES
+from ranpilot.network.steering import STEERING_CODES
 
 Limits = Callable[[NetworkConfig], tuple[float, float]]
 Invariant = Callable[[np.ndarray, int, str], None]
@@ -27,6 +30,11 @@ Invariant = Callable[[np.ndarray, int, str], None]
 
 def _tx_power_range(cfg: NetworkConfig) -> tuple[float, float]:
     return cfg.min_tx_power_dbm, cfg.max_tx_power_dbm
+
+
+def _layer_range(cfg: NetworkConfig) -> tuple[float, float]:
+    """A cell co-schedules at most one UE per port."""
+    return 1, cfg.antenna.ports
 
 
 def _keep_one_awake(asleep: np.ndarray, cell: int, field: str) -> None:
@@ -44,7 +52,8 @@ def _keep_quotas_within_one(quota: np.ndarray, cell: int, field: str) -> None:
 class ActionKind:
     """One row of the table. `limits` is the hardware range checked by `Network.apply` (None: the
     action's own validation suffices); `invariant(field_values, cell, field_name)` raises
-    ActionError when a write leaves the field inconsistent."""
+    ActionError when a write leaves the field inconsistent; `codes` names the values of a field
+    that stores a choice by its index (the precoder)."""
 
     action: type[Action]
     field: str
@@ -52,11 +61,17 @@ class ActionKind:
     value: str
     limits: Limits | None = None
     invariant: Invariant | None = None
+    codes: tuple[str, ...] | None = None
 
     @property
     def per_slice(self) -> bool:
         """The value is one entry of a (cells x slices) field, chosen by the action's `slice`."""
         return "slice" in self.action.model_fields
+
+    @property
+    def per_ue(self) -> bool:
+        """The value is one entry of a (cells x UEs) field, chosen by the action's `ue`."""
+        return "ue" in self.action.model_fields
 
     @property
     def vector(self) -> bool:
@@ -72,6 +87,12 @@ ACTION_KINDS: tuple[ActionKind, ...] = (
     ActionKind(SetCellSleep, "asleep", "asleep", "asleep", invariant=_keep_one_awake),
     ActionKind(SetUePMax, "ue_p_max_dbm", "ue_p_max_dbm", "p_max_dbm", attrgetter("ue_p_max_range_dbm")),
     ActionKind(SetSliceQuota, "slice_quota", "min_prb_ratio", "min_prb_ratio", invariant=_keep_quotas_within_one),
+    ActionKind(SetPrecoder, "precoder", "precoder", "precoder", codes=PRECODER_CODES),
+    ActionKind(SetMuLayers, "mu_layers", "mu_layers", "layers", _layer_range),
+    ActionKind(SetCsiPrediction, "csi_prediction", "csi_prediction", "enabled"),
+    ActionKind(SetSliceSteering, "slice_steering", "slice_steering", "preference", codes=STEERING_CODES),
+    ActionKind(SetUeSteering, "ue_steering", "ue_steering", "preference", codes=STEERING_CODES),
+    ActionKind(SetUeGuaranteedRate, "ue_gbr_kbps", "ue_gbr_kbps", "dl_kbps"),
 )
 
 _BY_ACTION = {kind.action: kind for kind in ACTION_KINDS}
@@ -85,12 +106,18 @@ def kind_of(action: type[Action]) -> ActionKind | None:
     return _BY_ACTION.get(action)
 
 
-def setter(parameter: str, cell: int, value: float, slice: str | None = None) -> Action:
-    """The action that sets `parameter` of `cell` (and `slice`, for per-slice parameters) to `value`."""
+def setter(parameter: str, cell: int, value: float, slice: str | None = None, ue: int | None = None) -> Action:
+    """The action that sets `parameter` of `cell` (and `slice` or `ue`, for per-slice or per-UE
+    parameters) to `value`."""
     kind = CELL_KINDS[parameter]
-    where = {"slice": slice} if kind.per_slice else {}
-    if kind.action.model_fields[kind.value].annotation is bool:
-        value = bool(value)  # a Change holds every value as a float; actions take a flag as a bool
+    where = {"slice": slice} if kind.per_slice else {"ue": ue} if kind.per_ue else {}
+    # A Change holds every value as a float; actions take a flag as a bool, a count as an int and
+    # a choice by its name.
+    annotation = kind.action.model_fields[kind.value].annotation
+    if kind.codes is not None:
+        value = kind.codes[int(value)]
+    elif annotation in (bool, int):
+        value = annotation(value)
     return kind.action(cell=cell, **where, **{kind.value: value})
 
 

@@ -52,8 +52,10 @@ def _flag(value: object) -> bool:
 # Strict field types: JSON from an operator or a model must say exactly what it means; numpy
 # scalars from our own planners are accepted.
 Cell = Annotated[int, BeforeValidator(_integer), Field(ge=0)]
+Ue = Annotated[int, BeforeValidator(_integer), Field(ge=0)]  # a UE's index in the network
 Number = Annotated[float, BeforeValidator(_number)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
+Layers = Annotated[int, BeforeValidator(_integer), Field(ge=1, le=64)]
 Name = Annotated[str, Strict()]
 
 
@@ -117,8 +119,65 @@ class SetUePMax(_Action):
     p_max_dbm: Number
 
 
+class SetPrecoder(_Action):
+    """Set how a multi-antenna cell computes its MU-MIMO beams (`ranpilot.network.mimo`): maximum
+    ratio, zero forcing, regularized zero forcing, or the min-power SOCP."""
+
+    type: Literal["set_precoder"] = "set_precoder"
+    cell: Cell
+    precoder: Literal["mrt", "zf", "rzf", "socp"]
+
+
+class SetMuLayers(_Action):
+    """Set how many UEs a multi-antenna cell may co-schedule on a PRB group (1: single-user)."""
+
+    type: Literal["set_mu_layers"] = "set_mu_layers"
+    cell: Cell
+    layers: Layers
+
+
+class SetCsiPrediction(_Action):
+    """Switch a multi-antenna cell between precoding with its last CSI report and with that report
+    predicted to the scheduling instant (`channel_prediction`)."""
+
+    type: Literal["set_csi_prediction"] = "set_csi_prediction"
+    cell: Cell
+    enabled: Flag
+
+
+class SetSliceSteering(_Action):
+    """Set how a slice's UEs treat one cell in serving-cell selection (A1TD traffic steering
+    preference; `ranpilot.network.steering`): NONE, SHALL, PREFER, AVOID or FORBID."""
+
+    type: Literal["set_slice_steering"] = "set_slice_steering"
+    cell: Cell
+    slice: Name
+    preference: Literal["NONE", "SHALL", "PREFER", "AVOID", "FORBID"]
+
+
+class SetUeSteering(_Action):
+    """Set how one UE treats one cell in serving-cell selection (an A1 traffic steering preference
+    scoped to that UE): NONE (its slice's preference applies), SHALL, PREFER, AVOID or FORBID."""
+
+    type: Literal["set_ue_steering"] = "set_ue_steering"
+    cell: Cell
+    ue: Ue
+    preference: Literal["NONE", "SHALL", "PREFER", "AVOID", "FORBID"]
+
+
+class SetUeGuaranteedRate(_Action):
+    """Set the DL bit rate (kbit/s) the scheduler of one cell guarantees one UE while serving it,
+    before slice quotas and fair sharing (an A1 UE level target; 0: no guarantee)."""
+
+    type: Literal["set_ue_guaranteed_rate"] = "set_ue_guaranteed_rate"
+    cell: Cell
+    ue: Ue
+    dl_kbps: Number = Field(ge=0.0)
+
+
 Action = Annotated[
-    Union[SetTxPower, SetPowerVector, SetTilt, SetCio, SetSliceQuota, SetCellSleep, SetUePMax],
+    Union[SetTxPower, SetPowerVector, SetTilt, SetCio, SetSliceQuota, SetCellSleep, SetUePMax, SetPrecoder,
+          SetMuLayers, SetCsiPrediction, SetSliceSteering, SetUeSteering, SetUeGuaranteedRate],
     Field(discriminator="type"),
 ]
 

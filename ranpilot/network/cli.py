@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ranpilot import live
 from ranpilot.errors import InputError, reported
-from ranpilot.network.config import load_config
+from ranpilot.network.config import config_option
 from ranpilot.network.kpis import Observation
 from ranpilot.targets import RADIO_TARGETS, spec
 from ranpilot.network.simulator import Network
@@ -28,13 +28,7 @@ ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="NetworkC
 def build_network(config: Path | None, seed: int | None) -> Network:
     """A new network from a config file (or defaults) and seed (or the settings' seed);
     InputError naming the file for a config that cannot be read or is invalid."""
-    try:
-        cfg = load_config(config)
-    except InputError:
-        raise
-    except ValueError as exc:
-        raise InputError(f"--config {exc}") from exc
-    return Network(cfg, seed=load_settings().seed if seed is None else seed)
+    return Network(config_option(config), seed=load_settings().seed if seed is None else seed)
 
 
 def fresh_network(config: Path | None, seed: int | None) -> Network | None:

@@ -12,7 +12,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ranpilot.errors import InputError
 from ranpilot.inputs import read_text, summary
+from ranpilot.network.mimo.config import AntennaConfig
 
 # Bounds on a network's size, so that a config file cannot ask for more memory than a host has:
 # the simulator holds float arrays per UE-cell link and fading subband (20 million: 160 MB each).
@@ -141,6 +143,9 @@ class NetworkConfig(BaseModel):
     start_time_h: float = Field(default=12.0, ge=0.0, lt=24.0, description="Time of day at t = 0.")
     thresholds: KpiThresholds = KpiThresholds()
     power_model: PowerModel = PowerModel()
+    antenna: AntennaConfig = Field(default=AntennaConfig(), exclude_if=lambda a: a == AntennaConfig(), description=(
+        "Ports, MU-MIMO layers, precoder and CSI of every cell (ranpilot.network.mimo); one port by default, "
+        "left out of a config's dump then, so one-port configs read and write as before."))
 
     @model_validator(mode="after")
     def _consistent(self) -> NetworkConfig:
@@ -155,6 +160,11 @@ class NetworkConfig(BaseModel):
             raise ValueError("slices: min_prb_ratio must sum to at most 1")
         if sum(h.ue_fraction for h in self.hotspots) > 1.0 + 1e-9:
             raise ValueError("hotspots: ue_fraction must sum to at most 1")
+        if self.antenna.ports > 1 and self.fading_subbands:
+            raise ValueError("fading_subbands must be 0 with multi-port antennas: their channels carry the fading")
+        rays = self.num_ues * self.num_sites * self.antenna.rays_per_link * (self.antenna.ports > 1)
+        if rays > MAX_UE_LINKS:
+            raise ValueError(f"num_ues x sites x antenna.rays_per_link is {rays:,}; at most {MAX_UE_LINKS:,}")
         links = self.num_ues * self.num_cells * max(1, self.fading_subbands)
         if links > MAX_UE_LINKS:
             raise ValueError(f"num_ues x cells x fading_subbands is {links:,}; at most {MAX_UE_LINKS:,}")
@@ -187,3 +197,13 @@ def load_config(path: str | Path | None) -> NetworkConfig:
         return NetworkConfig.model_validate(data)
     except ValidationError as exc:
         raise ValueError(f"{path}: invalid network config: {summary(exc)}") from exc
+
+
+def config_option(path: str | Path | None) -> NetworkConfig:
+    """`--config`'s NetworkConfig (the defaults without one); InputError naming the option and the file."""
+    try:
+        return load_config(path)
+    except InputError:
+        raise
+    except ValueError as exc:
+        raise InputError(f"--config {exc}") from exc

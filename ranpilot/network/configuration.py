@@ -19,8 +19,10 @@ from ranpilot.network.config import NetworkConfig
 
 @dataclass
 class RanConfiguration:
-    """Per-cell settings: transmit power, tilt, CIO, sleep, slice PRB quotas (cells x slices) and
-    the UEs' maximum uplink power p-Max. Field names are those of `NetState` and of the action
+    """Per-cell settings: transmit power, tilt, CIO, sleep, slice PRB quotas and steering (cells x
+    slices), per-UE steering and guaranteed rates (cells x UEs), the
+    UEs' maximum uplink power p-Max, and the MIMO precoder, layers and CSI prediction (used by
+    multi-antenna cells only). Field names are those of `NetState` and of the action
     table's `ActionKind.field`."""
 
     tx_power_dbm: np.ndarray
@@ -28,7 +30,13 @@ class RanConfiguration:
     cio_db: np.ndarray
     asleep: np.ndarray
     slice_quota: np.ndarray
+    slice_steering: np.ndarray  # index into ranpilot.network.steering.STEERING_CODES, per cell and slice
+    ue_steering: np.ndarray  # the same, per cell and UE (NONE: the UE's slice preference applies)
+    ue_gbr_kbps: np.ndarray  # DL bit rate guaranteed to a UE by a cell serving it, per cell and UE
     ue_p_max_dbm: np.ndarray
+    precoder: np.ndarray  # index into ranpilot.network.mimo.config.PRECODER_CODES
+    mu_layers: np.ndarray
+    csi_prediction: np.ndarray
 
     @classmethod
     def of(cls, source: object) -> RanConfiguration:
@@ -47,13 +55,14 @@ class RanConfiguration:
         return all(np.array_equal(getattr(self, f.name), getattr(other, f.name)) for f in fields(self))
 
     def changes(self, after: RanConfiguration, slices: list[str]) -> list[Change]:
-        """Every (cell, parameter[, slice]) whose value differs in `after`, in action-table order."""
+        """Every (cell, parameter[, slice or UE]) whose value differs in `after`, in action-table order."""
         out = []
         for kind in CELL_KINDS.values():
             a, b = getattr(self, kind.field), getattr(after, kind.field)
             for index in zip(*np.nonzero(a != b)):
                 slice_ = slices[index[1]] if kind.per_slice else None
-                out.append(Change(int(index[0]), kind.parameter, float(a[index]), float(b[index]), slice_))
+                ue = int(index[1]) if kind.per_ue else None
+                out.append(Change(int(index[0]), kind.parameter, float(a[index]), float(b[index]), slice_, ue))
         return out
 
 
@@ -64,6 +73,7 @@ class Change:
     before: float
     after: float
     slice: str | None = None
+    ue: int | None = None  # the UE of a per-UE parameter
 
     @property
     def direction(self) -> int:
@@ -71,9 +81,9 @@ class Change:
 
 
 def action_for_change(change: Change) -> Action:
-    """The action that sets the changed (cell, parameter[, slice]) to `change.after`: applied to
+    """The action that sets the changed (cell, parameter[, slice or UE]) to `change.after`: applied to
     the configuration `changes` was called on, the actions for all its changes give `after`."""
-    return setter(change.parameter, change.cell, change.after, change.slice)
+    return setter(change.parameter, change.cell, change.after, change.slice, change.ue)
 
 
 def changed_cells(conf: RanConfiguration, actions: list[Action], cfg: NetworkConfig) -> set[int]:
@@ -125,9 +135,13 @@ def _apply_cell(c: RanConfiguration, kind: ActionKind, action: Action, where: st
     if not 0 <= cell < len(target):
         raise ActionError(f"{where}.cell", f"unknown cell {cell}; cells are 0..{len(target) - 1}")
     index = (cell, _slice_index(action.slice, f"{where}.slice", cfg)) if kind.per_slice else (cell,)
+    if kind.per_ue:
+        if not 0 <= action.ue < target.shape[1]:
+            raise ActionError(f"{where}.ue", f"unknown UE {action.ue}; UEs are 0..{target.shape[1] - 1}")
+        index = (cell, action.ue)
     value = getattr(action, kind.value)
     _check_finite(kind, field, value)
-    target[index] = value
+    target[index] = value if kind.codes is None else kind.codes.index(value)
     return [(index, field)]
 
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ranpilot.network import radio
+from ranpilot.network import radio, steering
 from ranpilot.network.config import NetworkConfig, Traffic
 from ranpilot.network.geometry import sector_gain_db
+from ranpilot.network.mimo.channels import RayDraw
 from ranpilot.network.propagation import SHADOW_STD_DB, los_probability, pathloss
 from ranpilot.network.state import NetState, Topology
 
@@ -22,6 +23,8 @@ class Geometry:
     elev_down_deg: np.ndarray  # (N, S) angle below the horizon from each site
     az_off_deg: np.ndarray  # (N, C) angle from each cell's boresight
     pl_db: np.ndarray  # (N, S) path loss plus shadowing
+    is_los: np.ndarray | None = None  # (N, S) line of sight
+    rays: RayDraw | None = None  # small-scale rays of multi-antenna cells (None: one port)
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,10 @@ class RadioResult:
     cell_load: np.ndarray  # (C,) utilisation 0..1
     cell_power_w: np.ndarray  # (C,) input power from the power model
     handovers: int
+    layers: np.ndarray | None = None  # (N,) UEs sharing the UE's PRBs (MU-MIMO); None with one port
 
 
-def compute_geometry(state: NetState, cfg: NetworkConfig, topo: Topology) -> Geometry:
+def compute_geometry(state: NetState, cfg: NetworkConfig, topo: Topology, rays: RayDraw | None = None) -> Geometry:
     delta = state.ue_pos[:, None, :] - topo.sites[None, :, :]
     d2d = np.linalg.norm(delta, axis=2)
     elev_down = np.degrees(np.arctan2(cfg.bs_height_m - cfg.ue_height_m, d2d))
@@ -52,7 +56,7 @@ def compute_geometry(state: NetState, cfg: NetworkConfig, topo: Topology) -> Geo
     pl = pathloss(d2d, is_los, cfg.bs_height_m, cfg.ue_height_m, cfg.carrier_ghz, scenario)
     sigma_los, sigma_nlos = SHADOW_STD_DB[scenario]
     pl = pl + np.where(is_los, sigma_los, sigma_nlos) * state.shadow_z
-    return Geometry(elev_down, az_off, pl)
+    return Geometry(elev_down, az_off, pl, is_los, rays)
 
 
 def evaluate(
@@ -65,13 +69,20 @@ def evaluate(
     active = ~state.asleep
     rsrp_all = radio.rsrp_dbm(state.tx_power_dbm, gain_db, cfg.num_prb)
     previous = None if initial else state.serving
-    serving = radio.select_serving(rsrp_all, state.cio_db, active, previous, cfg.handover_hysteresis_db)
+    bias = steering.ue_bias_db(state.slice_steering, state.ue_slice, state.ue_steering)
+    serving = radio.select_serving(rsrp_all, state.cio_db, active, previous, cfg.handover_hysteresis_db, bias)
     rows = np.arange(len(serving))
     rx_mw = radio.db_to_lin(state.tx_power_dbm[None, :] + gain_db) * active[None, :]
     noise = radio.noise_mw(cfg.num_prb * cfg.prb_bandwidth_hz, cfg.noise_figure_db)
     fading = _fading(state, cfg, rx_mw.shape)
     sinr = radio.sinr_linear(rx_mw, serving, state.load * active, noise, fading)
-    se = radio.spectral_efficiency(sinr)
+    layers = None
+    if geom.rays is not None:  # multi-antenna cells (fading_subbands is then 0)
+        from ranpilot.network.mimo.downlink import evaluate_mimo
+
+        mimo = evaluate_mimo(state, geom, cfg, topo, serving, sinr)
+        sinr, layers = mimo.sinr, mimo.layers
+    se = radio.spectral_efficiency(sinr) * (1 if layers is None else layers)
     if fading is not None:
         se, sinr = se.mean(axis=1), sinr.mean(axis=1)
     rate_per_prb = radio.rate_per_prb_bps(se, cfg.prb_bandwidth_hz)
@@ -94,6 +105,7 @@ def evaluate(
         cell_load=load,
         cell_power_w=power,
         handovers=0 if initial else int((serving != state.serving).sum()),
+        layers=layers,
     )
 
 
@@ -107,18 +119,54 @@ def _fading(state: NetState, cfg: NetworkConfig, shape: tuple[int, int]) -> np.n
 def _schedule(
     state: NetState, cfg: NetworkConfig, serving: np.ndarray, rate_per_prb: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """PRBs per UE: slice quotas first, then the cell's leftover. Also returns each UE's
-    guaranteed share (its slice quota split over the slice's UEs in its cell)."""
+    """PRBs per UE: slice quotas first, then the cell's leftover; a UE whose guaranteed rate
+    (`ue_gbr_kbps`) needs more than that fair share gets exactly its guarantee instead. Also returns
+    each UE's guaranteed share (its own guarantee, or its slice quota split over the slice's UEs in
+    its cell)."""
     n_cells, n_slices = state.slice_quota.shape
     need = np.where(rate_per_prb > 0, state.offered_bps / np.maximum(rate_per_prb, 1e-9), 0.0)
     group = serving * n_slices + state.ue_slice
     budget = state.slice_quota.ravel() * cfg.num_prb
-    first = radio.waterfill(need, group, budget)
-    leftover = cfg.num_prb - np.bincount(serving, weights=first, minlength=n_cells)
-    second = radio.waterfill(need - first, serving, np.maximum(leftover, 0.0))
+    own = np.zeros(len(serving))
+    prb = _share(need, own, group, budget, serving, cfg.num_prb, n_cells)
+    if state.ue_gbr_kbps.any():
+        own, budget = _guaranteed_rates(state, cfg, serving, rate_per_prb, need, group,
+                                        budget, prb)
+        prb = _share(np.where(own > 0, own, need), own, group, budget, serving, cfg.num_prb, n_cells)
     members = np.bincount(group, minlength=n_cells * n_slices)
-    guaranteed = budget[group] / np.maximum(members[group], 1)
-    return first + second, guaranteed
+    guaranteed = np.where(own > 0, own, budget[group] / np.maximum(members[group], 1))
+    return prb, guaranteed
+
+
+def _share(need: np.ndarray, own: np.ndarray, group: np.ndarray, budget: np.ndarray, serving: np.ndarray,
+           num_prb: int, n_cells: int) -> np.ndarray:
+    """PRBs per UE: `own` PRBs reserved, then max-min fair within slice quotas, then the cell's leftover."""
+    first = own + radio.waterfill(need - own, group, budget)
+    leftover = num_prb - np.bincount(serving, weights=first, minlength=n_cells)
+    return first + radio.waterfill(need - first, serving, np.maximum(leftover, 0.0))
+
+
+def _guaranteed_rates(state: NetState, cfg: NetworkConfig, serving: np.ndarray, rate_per_prb: np.ndarray,
+                      need: np.ndarray, group: np.ndarray, budget: np.ndarray,
+                      fair: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(PRBs reserved for each UE whose guarantee its `fair` share does not meet, the slice quota
+    budgets left once they are taken).
+
+    A guarantee takes the PRBs its rate needs at the UE's link quality (at most its demand); a
+    cell's guarantees together take at most all its PRBs (scaled down alike beyond that). They count
+    toward their slice's quota, and the quotas left are scaled so guarantees and quotas fit the cell.
+    Whether a guarantee binds is judged against the share without guarantees."""
+    n_cells = len(state.tx_power_dbm)
+    gbr_bps = state.ue_gbr_kbps[serving, np.arange(len(serving))] * 1e3
+    own = np.minimum(need, np.where(rate_per_prb > 0, gbr_bps / np.maximum(rate_per_prb, 1e-9), 0.0))
+    own = np.where(own > fair, own, 0.0)
+    taken = np.bincount(serving, weights=own, minlength=n_cells)
+    own = own * np.minimum(1.0, cfg.num_prb / np.maximum(taken, 1e-9))[serving]
+    rest = np.maximum(budget - np.bincount(group, weights=own, minlength=len(budget)), 0.0)
+    free = cfg.num_prb - np.bincount(serving, weights=own, minlength=n_cells)
+    per_cell = rest.reshape(n_cells, -1)
+    scale = np.minimum(1.0, free / np.maximum(per_cell.sum(axis=1), 1e-9))
+    return own, (per_cell * scale[:, None]).ravel()
 
 
 def _throughput(

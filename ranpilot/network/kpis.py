@@ -66,7 +66,20 @@ def network_targets(r: RadioResult, state: NetState, cfg: NetworkConfig) -> dict
         "NumActiveCells": float((~state.asleep).sum()),
         "HandoverCount": float(state.handovers),
     })
+    if r.layers is not None:  # multi-antenna cells
+        out.update(mimo_kpis(r, cfg))
     return out
+
+
+def mimo_kpis(r: RadioResult, cfg: NetworkConfig) -> dict[str, float]:
+    """`MimoMeanLayers`: UEs sharing a used PRB, on average over the used PRBs (1: single-user);
+    `DLSpectralEfficiency`: network DL throughput per used PRB's bandwidth, bit/s/Hz (with the
+    layers it multiplexes)."""
+    used = r.prb.sum()
+    return {
+        "MimoMeanLayers": float((r.prb * r.layers).sum() / used) if used > 0 else 0.0,
+        "DLSpectralEfficiency": float(r.thp_bps.sum() / (used * cfg.prb_bandwidth_hz)) if used > 0 else 0.0,
+    }
 
 
 def cell_kpis(r: RadioResult, state: NetState, cfg: NetworkConfig, topo: Topology) -> list[CellKpis]:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ranpilot.network import steering
+
 #: Spectral efficiency (bit/s/Hz) of CQI 1..15, TS 38.214 Table 5.2.2.1-3.
 CQI_EFFICIENCY = np.array(
     [0.1523, 0.3770, 0.8770, 1.4766, 1.9141, 2.4063, 2.7305, 3.3223,
@@ -69,12 +71,16 @@ def select_serving(
     active: np.ndarray,
     previous: np.ndarray | None,
     hysteresis_db: float,
+    ue_bias_db: np.ndarray | None = None,
 ) -> np.ndarray:
     """Serving cell per UE: A3 ranking on RSRP + CIO with hysteresis; sleeping cells excluded.
 
-    rsrp_dbm (N, C); cio_db, active (C,); previous (N,) or None (initial attach: best cell).
+    rsrp_dbm (N, C); cio_db, active (C,); previous (N,) or None (initial attach: best cell);
+    ue_bias_db (N, C) or None: traffic steering preferences (`ranpilot.network.steering`).
     """
     metric = np.where(active[None, :], rsrp_dbm + cio_db[None, :], -np.inf)
+    if ue_bias_db is not None:
+        metric = steering.with_fallback(metric, metric + ue_bias_db)
     best = metric.argmax(axis=1)
     if previous is None:
         return best

@@ -19,11 +19,17 @@ from ranpilot.network.config import NetworkConfig
 from ranpilot.network.configuration import RanConfiguration, apply_actions
 from ranpilot.network.dynamics import draw_traffic, move_ues
 from ranpilot.network.evaluate import Geometry, RadioResult, compute_geometry, evaluate
+from ranpilot.network.mimo.channels import draw_rays
 from ranpilot.network.geometry import keep_min_distance, min_distance_m, sector_gain_db
 from ranpilot.network.radio import noise_mw
 from ranpilot.network.kpis import Observation, observation
 from ranpilot.network.state import NetState, Topology, initial_state
 from ranpilot.network.targets import target_value
+
+#: At most this many load passes settle a new network; it is settled when no cell's load moves by
+#: more than SETTLED_LOAD (a share of its PRBs) in a pass.
+SETTLE_PASSES = 50
+SETTLED_LOAD = 1e-4
 
 
 @dataclass(frozen=True)
@@ -53,9 +59,7 @@ class Network:
         self._rng = rng
         draw_traffic(self._state, self.config, rng)
         self._geometry: Geometry | None = None
-        self._commit(evaluate(self._state, self._geom(), self.config, self.topology, initial=True))
-        # A second pass settles the load-coupled interference from the all-busy start.
-        self._commit(evaluate(self._state, self._geom(), self.config, self.topology, initial=True))
+        self._settle()
         self._state.handovers = 0
         self._save_rng()
 
@@ -64,13 +68,14 @@ class Network:
         if n < 0:
             raise ValueError("step: n must be >= 0")
         for _ in range(n):
+            now = self.radio()  # this step's serving cells and loads are where the next one starts
+            self._state.serving, self._state.load = now.serving, now.cell_load
             if move_ues(self._state, self.config, self.topology, self._rng):
                 self._geometry = None
             draw_traffic(self._state, self.config, self._rng)
             self._state.time_s += self.config.step_s
-            result = evaluate(self._state, self._geom(), self.config, self.topology)
-            self._commit(result)
-            self._state.handovers = result.handovers
+            self._result = evaluate(self._state, self._geom(), self.config, self.topology)
+            self._state.handovers = self._result.handovers
         self._save_rng()
 
     def observe(self) -> Observation:
@@ -145,8 +150,8 @@ class Network:
         self._result = None
 
     def cell_load(self) -> np.ndarray:
-        """A copy of the per-cell PRB utilisation of the last step (cheaper than `state.load`)."""
-        return self._state.load.copy()
+        """A copy of the per-cell PRB utilisation now (the current evaluation's)."""
+        return self.radio().cell_load.copy()
 
     def ue_slice(self) -> np.ndarray:
         """A copy of each UE's slice index (cheaper than `state.ue_slice`)."""
@@ -206,13 +211,21 @@ class Network:
     # -- internals -------------------------------------------------------------------------
     def _geom(self) -> Geometry:
         if self._geometry is None:
-            self._geometry = compute_geometry(self._state, self.config, self.topology)
+            rays = draw_rays(self.config, self.seed)  # None with one port
+            self._geometry = compute_geometry(self._state, self.config, self.topology, rays)
         return self._geometry
 
-    def _commit(self, result: RadioResult) -> None:
-        self._state.serving = result.serving
-        self._state.load = result.cell_load
-        self._result = result
+    def _settle(self) -> None:
+        """Attach every UE to its best cell and iterate the load-coupled interference from idle
+        cells to its fixed point, so a new network starts in steady state (starting all-busy
+        inflated the loads). Loads rise monotonically to the least fixed point, so this converges."""
+        for _ in range(SETTLE_PASSES):
+            result = evaluate(self._state, self._geom(), self.config, self.topology, initial=True)
+            settled = np.abs(result.cell_load - self._state.load).max() < SETTLED_LOAD
+            self._state.serving, self._state.load = result.serving, result.cell_load
+            if settled:
+                break
+        self._result = None
 
     def _save_rng(self) -> None:
         self._state.rng_state = self._rng.bit_generator.state

@@ -10,6 +10,17 @@ import numpy as np
 
 from ranpilot.network.config import Mobility, NetworkConfig
 from ranpilot.network.geometry import drop_ues, hex_sites, sector_azimuths_deg
+from ranpilot.network.mimo.config import PRECODER_CODES, AntennaConfig
+
+#: The MIMO settings of a state saved before they existed: the one-port defaults.
+MIMO_DEFAULTS = {
+    "precoder": lambda cells: np.full(cells, PRECODER_CODES.index(AntennaConfig().precoder.value)),
+    "mu_layers": lambda cells: np.full(cells, AntennaConfig().mu_layers),
+    "csi_prediction": lambda cells: np.zeros(cells, dtype=bool),
+}
+
+#: The per-UE settings of a state saved before they existed: none (zeros of this dtype, cells x UEs).
+PER_UE_DEFAULTS = {"ue_steering": int, "ue_gbr_kbps": float}
 
 
 @dataclass(frozen=True)
@@ -50,15 +61,21 @@ class NetState:
     los_u: np.ndarray  # (N, S) uniform draw; link is LoS where los_u < P_LoS(d)
     offered_bps: np.ndarray  # (N,) offered load this step; inf for full buffer
     fading_seed: int  # seed of this step's fading realisation
-    serving: np.ndarray  # (N,) serving cell
+    serving: np.ndarray  # (N,) serving cell of the step before (handover hysteresis starts from it)
     tx_power_dbm: np.ndarray  # (C,)
     tilt_deg: np.ndarray  # (C,)
     cio_db: np.ndarray  # (C,)
     asleep: np.ndarray  # (C,) bool
     failed: np.ndarray  # (C,) bool: down by fault, asleep, and no action may touch it
     slice_quota: np.ndarray  # (C, L) guaranteed PRB ratio per slice
+    slice_steering: np.ndarray  # (C, L) traffic steering preference, index into steering.STEERING_CODES
+    ue_steering: np.ndarray  # (C, N) one UE's steering preference (overrides its slice's unless NONE)
+    ue_gbr_kbps: np.ndarray  # (C, N) DL bit rate the scheduler guarantees a UE while the cell serves it (0: none)
     ue_p_max_dbm: np.ndarray  # (C,) p-Max broadcast in SIB1 (uplink; configuration only, the simulator is downlink)
-    load: np.ndarray  # (C,) PRB utilisation of the last step, couples interference
+    precoder: np.ndarray  # (C,) MU-MIMO precoder, index into mimo.config.PRECODER_CODES (multi-antenna cells)
+    mu_layers: np.ndarray  # (C,) at most this many co-scheduled UEs per PRB group (multi-antenna cells)
+    csi_prediction: np.ndarray  # (C,) bool: precode with predicted CSI (multi-antenna cells)
+    load: np.ndarray  # (C,) PRB utilisation of the step before, which couples this step's interference
     handovers: int  # handovers in the last step
     rng_state: dict  # bit generator state, so restored runs continue identically
     # Which network's history this is: new at each drop of UEs (reset), kept by snapshots, clones,
@@ -84,11 +101,18 @@ class NetState:
 
     @classmethod
     def from_json(cls, data: dict) -> NetState:
-        """Raises KeyError, TypeError or ValueError for a payload that is not a NetState
-        (every field is required: there are no older formats to fill in)."""
+        """Raises KeyError, TypeError or ValueError for a payload that is not a NetState (every
+        field is required, except the MIMO settings, steering preferences and per-UE settings a state
+        saved before them lacks: those take the one-port defaults and no preference or guarantee)."""
         values = {}
+        cells = len(data["tx_power_dbm"]["data"])
         for f in fields(cls):
-            value = data[f.name]
+            if f.name == "slice_steering" and f.name not in data:  # saved before steering: no preference
+                value = np.zeros(data["slice_quota"]["shape"], dtype=int)
+            elif f.name in PER_UE_DEFAULTS and f.name not in data:  # saved before per-UE settings: none
+                value = np.zeros((cells, len(data["ue_slice"]["data"])), dtype=PER_UE_DEFAULTS[f.name])
+            else:
+                value = data[f.name] if f.name in data or f.name not in MIMO_DEFAULTS else MIMO_DEFAULTS[f.name](cells)
             if isinstance(value, dict) and set(value) == {"dtype", "shape", "data"}:
                 value = np.asarray(value["data"], dtype=np.dtype(value["dtype"])).reshape(value["shape"])
             values[f.name] = value
@@ -130,8 +154,14 @@ def initial_state(cfg: NetworkConfig, topo: Topology, rng: np.random.Generator) 
         asleep=np.zeros(n_cells, dtype=bool),
         failed=np.zeros(n_cells, dtype=bool),
         slice_quota=np.tile([s.min_prb_ratio for s in cfg.slices], (n_cells, 1)).astype(float),
+        slice_steering=np.zeros((n_cells, len(cfg.slices)), dtype=int),
+        ue_steering=np.zeros((n_cells, n), dtype=int),
+        ue_gbr_kbps=np.zeros((n_cells, n)),
         ue_p_max_dbm=np.full(n_cells, cfg.ue_p_max_dbm),
-        load=np.ones(n_cells),
+        precoder=np.full(n_cells, PRECODER_CODES.index(cfg.antenna.precoder.value)),
+        mu_layers=np.full(n_cells, cfg.antenna.mu_layers),
+        csi_prediction=np.full(n_cells, cfg.antenna.csi_prediction),
+        load=np.zeros(n_cells),  # idle: the network settles the load-coupled interference from here
         handovers=0,
         rng_state=rng.bit_generator.state,
         network_id=uuid.uuid4().hex,

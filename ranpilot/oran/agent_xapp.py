@@ -8,7 +8,12 @@ the network's cells and slices, and are read into goals (`a1.policies`); a polic
 enforce is answered ERROR and reported NOT_ENFORCED with the standard reason (`status`). A change
 the verifier sends for approval waits in `pending` (thread id -> policy id) until an operator
 answers it with `answer`, which resumes the agent's thread on this xApp's network (the A1 service
-exposes both under /ranpilot/approvals). A policy awaiting approval is not re-planned."""
+exposes both under /ranpilot/approvals). A policy awaiting approval is not re-planned.
+
+A traffic steering policy (on a slice or one UE) and a UE level target are not pursued as goals:
+their settings (steering preferences, a UE's guaranteed rate) are verified and applied as they are,
+sent as RC controls with the UE id (`a1.steering`), and given back when the policy is updated away
+from them or deleted."""
 
 from __future__ import annotations
 
@@ -20,8 +25,12 @@ import uuid
 from ranpilot.intents import fulfilment as ff
 from ranpilot.agents.runner import AgentRunner, RunResult
 from ranpilot.intents.model import Intent
+from ranpilot.network.actions import Action
 from ranpilot.oran.a1.approvals import APPROVALS_PATH
-from ranpilot.oran.a1.policies import Enforcement, IdentifierError, NotApplicable, check_identifiers, enforcement
+from ranpilot.oran.a1 import steering
+from ranpilot.oran.a1.policies import (
+    Configuration, Enforcement, IdentifierError, NotApplicable, check_identifiers, enforcement,
+)
 from ranpilot.oran.a1.status import PolicyReport, not_acted_on, not_enforced
 from ranpilot.oran.a1.types import TYPE_NAMES
 from ranpilot.oran.a1.validation import schema_problem
@@ -41,6 +50,8 @@ class RanpilotXApp(XApp):
         self.pending: dict[str, str] = {}  # thread id -> policy instance id, awaiting an operator's answer
         self.refused: dict[str, PolicyReport] = {}  # policy instance id -> why it is not enforced
         self._scopes: dict[str, list[int] | None] = {}  # policy instance id -> cells its runs may change
+        self.configured: dict[str, PolicyReport] = {}  # steering policy instance id -> its report
+        self._steered: dict[str, list[Action]] = {}  # policy instance id -> the settings it holds
         self._since: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -70,10 +81,22 @@ class RanpilotXApp(XApp):
                 self.results.pop(pid, None)
                 self.refused.pop(pid, None)
                 self._scopes.pop(pid, None)
+                self.configured.pop(pid, None)
                 self._drop_pending(pid)
+            self._configure(pid, Configuration([], f"A1 policy {pid} deleted: its steering given back"))
             return A1PolicyResponse(**reply, status="DELETED")
         plan = self._plan(request)
+        if isinstance(plan, Configuration) or pid in self._steered:  # gives back what it no longer asks for
+            report = self._configure(pid, plan if isinstance(plan, Configuration) else Configuration([], "given back"))
+            if isinstance(plan, Configuration):
+                with self._lock:
+                    self.results.pop(pid, None)
+                    self.refused.pop(pid, None)
+                    self._drop_pending(pid)
+                    self.configured[pid] = report
+                return A1PolicyResponse(**reply, status="OK" if report.enforceStatus == "ENFORCED" else "ERROR")
         with self._lock:
+            self.configured.pop(pid, None)
             self.results.pop(pid, None)
             self.refused.pop(pid, None)
             if isinstance(plan, NotApplicable):  # supersedes what an earlier version of the policy awaited
@@ -113,6 +136,23 @@ class RanpilotXApp(XApp):
             except ConnectionError as exc:  # the E2 node went away mid-run; each control was atomic
                 self._record(pid, RunResult(thread_id=thread_id, status="done", outcome=f"stopped: {exc}", planner=""))
             return network
+
+    def _configure(self, pid: str, plan: Configuration) -> PolicyReport:
+        """Verify and apply a steering policy's settings (and NONE where it steered before and no
+        longer does); what the policy steers is updated only once that is applied."""
+        with self._lock:  # one change at a time on the network
+            held = self._steered.get(pid, [])
+            actions = steering.released(held, plan.actions) + plan.actions
+            network = E2ControlledNetwork(self.runtime, intent_id=pid)
+            try:
+                report = steering.apply(self.runner.verifier, network, pid, actions, plan.label)
+            except ConnectionError as exc:  # the E2 node went away; each control was atomic
+                report = not_enforced(pid, "OTHER_REASON", f"stopped: {exc}")
+            if report.enforceStatus == "ENFORCED":
+                self._steered[pid] = steering.held(plan.actions)
+                if not self._steered[pid]:
+                    del self._steered[pid]
+            return report
 
     def approvals(self) -> list[dict]:
         """The changes awaiting an operator's answer: thread, policy, and the rules the verdict names
@@ -154,6 +194,8 @@ class RanpilotXApp(XApp):
         pid = policy_instance_id
         if pid in self.refused:
             return self.refused[pid]
+        if pid in self.configured:
+            return self.configured[pid]
         result = self.results.get(pid)
         if result is None:
             return not_acted_on(pid)

@@ -9,6 +9,9 @@
 | 20010 | A1_POLICY_REQ | `A1PolicyRequest` (the O-RAN SC A1 mediator <-> xApp contract) |
 | 20011 | A1_POLICY_RESP | `A1PolicyResponse` |
 | 20012 | A1_POLICY_QUERY | `A1PolicyQuery`: an xApp asks the mediator to send again the policies of a type |
+| 12001 | RIC_E2_SETUP_REQ | `E2SetupRequest`: the node's global id and RAN functions (E2AP 8.3.1), sent by the node on connect |
+| 12002 | RIC_E2_SETUP_RESP | `E2SetupResponse`: the RAN functions the RIC accepted and rejected |
+| 12003 | RIC_E2_SETUP_FAILURE | `E2SetupFailure` (with an E2AP cause) |
 | 12010 | RIC_SUB_REQ | `SubscriptionRequest` (E2SM-KPM report subscription) |
 | 12011 | RIC_SUB_RESP | `SubscriptionResponse` |
 | 12012 | RIC_SUB_FAILURE | `SubscriptionFailure` (with a cause) |
@@ -36,20 +39,22 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from ranpilot.oran.a1.types import TYPE_IDS
+from ranpilot.oran.message_base import Message
+from ranpilot.oran.setup_messages import E2SetupFailure, E2SetupRequest, E2SetupResponse
 
 RIC_INDICATION, RIC_CONTROL_REQ, RIC_CONTROL_ACK, RIC_CONTROL_FAILURE = 12050, 12040, 12041, 12042
 RIC_SUB_REQ, RIC_SUB_RESP, RIC_SUB_FAILURE = 12010, 12011, 12012
+RIC_E2_SETUP_REQ, RIC_E2_SETUP_RESP, RIC_E2_SETUP_FAILURE = 12001, 12002, 12003
 A1_POLICY_REQ, A1_POLICY_RESP, A1_POLICY_QUERY = 20010, 20011, 20012
 SIM_STEP_REQ, SIM_STEP_RESP, TWIN_REQ, TWIN_RESP = 34010, 34011, 34020, 34021
 AUTH_REQ, AUTH_RESP = 34030, 34031
 KPM_RAN_FUNCTION, RC_RAN_FUNCTION = 2, 3
 
 
-class _Msg(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+_Msg = Message  # every message forbids unknown fields
 
 
 class UeMeasurement(_Msg):
@@ -136,7 +141,70 @@ class UePMax(_Msg):
     pMaxDbm: float
 
 
-ControlAction = Annotated[Union[Handover, SlicePrbQuota, TxPower, CellSleep, CellIndividualOffset, Tilt, UePMax],
+class MimoPrecoder(_Msg):
+    """ranpilot extension: a multi-antenna cell's MU-MIMO precoder, by its index in
+    `ranpilot.network.mimo.config.PRECODER_CODES` (0 mrt, 1 zf, 2 rzf, 3 socp)."""
+
+    style: Literal[1000] = 1000
+    action: Literal[6] = 6
+    cell: int
+    precoderIndex: int
+
+
+class MimoLayers(_Msg):
+    """ranpilot extension: how many UEs a multi-antenna cell co-schedules per PRB group."""
+
+    style: Literal[1000] = 1000
+    action: Literal[7] = 7
+    cell: int
+    layers: int
+
+
+class CsiPrediction(_Msg):
+    """ranpilot extension: a multi-antenna cell precodes with predicted (or last reported) CSI."""
+
+    style: Literal[1000] = 1000
+    action: Literal[8] = 8
+    cell: int
+    enabled: bool
+
+
+class SliceSteering(_Msg):
+    """ranpilot extension: how a slice's UEs treat a cell in serving-cell selection, by its index in
+    `ranpilot.network.steering.STEERING_CODES` (0 NONE, 1 SHALL, 2 PREFER, 3 AVOID, 4 FORBID)."""
+
+    style: Literal[1000] = 1000
+    action: Literal[9] = 9
+    cell: int
+    sst: int
+    preferenceIndex: int
+
+
+class UeSteering(_Msg):
+    """ranpilot extension: how one UE (`ueId`, ranpilot's UE number; the control header's UE id on the
+    ASN.1 wire) treats a cell in serving-cell selection, by its index in STEERING_CODES (0 NONE: its
+    slice's preference applies)."""
+
+    style: Literal[1000] = 1000
+    action: Literal[10] = 10
+    cell: int
+    ueId: int
+    preferenceIndex: int
+
+
+class UeGuaranteedRate(_Msg):
+    """ranpilot extension: the DL bit rate (kbit/s) a cell's scheduler guarantees one UE while serving
+    it (0: none)."""
+
+    style: Literal[1000] = 1000
+    action: Literal[11] = 11
+    cell: int
+    ueId: int
+    dlKbps: float = Field(ge=0)
+
+
+ControlAction = Annotated[Union[Handover, SlicePrbQuota, TxPower, CellSleep, CellIndividualOffset, Tilt, UePMax,
+                                MimoPrecoder, MimoLayers, CsiPrediction, SliceSteering, UeSteering, UeGuaranteedRate],
                           Field(union_mode="left_to_right")]
 
 
@@ -257,6 +325,7 @@ MESSAGE_TYPES: dict[int, type[BaseModel]] = {
     RIC_INDICATION: KpmIndication, RIC_CONTROL_REQ: RcControlRequest, RIC_CONTROL_ACK: RcControlAck,
     RIC_CONTROL_FAILURE: RcControlFailure, A1_POLICY_REQ: A1PolicyRequest, A1_POLICY_RESP: A1PolicyResponse,
     A1_POLICY_QUERY: A1PolicyQuery,
+    RIC_E2_SETUP_REQ: E2SetupRequest, RIC_E2_SETUP_RESP: E2SetupResponse, RIC_E2_SETUP_FAILURE: E2SetupFailure,
     RIC_SUB_REQ: SubscriptionRequest, RIC_SUB_RESP: SubscriptionResponse, RIC_SUB_FAILURE: SubscriptionFailure,
     SIM_STEP_REQ: SimStepRequest, SIM_STEP_RESP: SimStepResponse, TWIN_REQ: TwinRequest, TWIN_RESP: TwinState,
     AUTH_REQ: AuthRequest, AUTH_RESP: AuthResponse,

@@ -1,6 +1,8 @@
 """xApps hosted against an E2 node in another process, over a transport (`ranpilot.oran.transport`:
 TCP to `ranpilot xapp e2 serve`, or RMR inside the O-RAN SC framework, `ranpilot.oran.osc`).
 
+The transport runs E2 Setup on each connection (the node's RAN functions: `transport.node_functions`);
+a subscription or control to a RAN function the node did not advertise is refused before it is sent.
 `RemoteRuntime` keeps a digital twin of the node's network for its xApps (`runtime.network`):
 built from the node's TWIN state at connect, and synced again on the first read after an
 acknowledged control or a clock step, so the agent's reads, dry runs and verifier see what the
@@ -29,9 +31,10 @@ from ranpilot.network.state import NetState
 from ranpilot.oran.e2.asn1.e2sm_kpm import merge
 from ranpilot.oran.e2.node import SubscriptionError
 from ranpilot.oran.messages import (
-    A1PolicyRequest, RcControlAck, RcControlFailure, RcControlRequest, SimStepRequest, SubscriptionRequest,
-    SubscriptionResponse, TwinRequest, TwinState,
+    KPM_RAN_FUNCTION, RC_RAN_FUNCTION, A1PolicyRequest, RcControlAck, RcControlFailure, RcControlRequest, SimStepRequest,
+    SubscriptionRequest, SubscriptionResponse, TwinRequest, TwinState,
 )
+from ranpilot.oran.setup_messages import RanFunction
 from ranpilot.oran.transport import E2ConnectionLost, Transport
 from ranpilot.oran.xapp import Runtime, XApp
 
@@ -62,7 +65,13 @@ class RemoteRuntime(Runtime):
         self._twin.restore(Snapshot(NetState.from_json(self._twin_state().state)))
         self._stale = False
 
+    @property
+    def ran_functions(self) -> dict[int, RanFunction] | None:
+        return self.transport.node_functions
+
     def subscribe(self, xapp: XApp, report_period_ms: int, measurements: list[str], per_ue: bool = False) -> str:
+        if (why := self.unusable(KPM_RAN_FUNCTION)) is not None:
+            raise SubscriptionError(why)
         reply = self._request(SubscriptionRequest(meid=self.meid, report_period_ms=report_period_ms,
                                                   measurements=measurements, per_ue=per_ue))
         if not isinstance(reply, SubscriptionResponse):
@@ -82,6 +91,8 @@ class RemoteRuntime(Runtime):
         self.sync()
 
     def send_control(self, request: RcControlRequest) -> RcControlAck | RcControlFailure:
+        if (why := self.unusable(RC_RAN_FUNCTION)) is not None:
+            return RcControlFailure(request_id=request.request_id, cause=why)
         try:
             reply = self._request(request)
         except E2ConnectionLost as exc:

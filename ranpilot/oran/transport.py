@@ -6,6 +6,12 @@ own thread, so an xApp may send controls from inside its callbacks. Carriers: `T
 (either wire of `ranpilot.oran.wire`: line-framed JSON, or E2AP in binary frames) here, and `RmrTransport` (`ranpilot.oran.osc`, the O-RAN SC
 framework's RMR). A lost carrier fails every pending and later request with `E2ConnectionLost`,
 and so does a node that refuses the connection (AuthResponse not accepted), with its cause.
+
+E2 Setup: over TCP the node sends its E2SetupRequest once a connection is up (after the token);
+`TcpTransport` answers it as the RIC (`ranpilot.oran.e2.ran_functions.answer_setup`) before it
+returns from connecting, and keeps the node's accepted RAN functions in `node_functions`. A node
+that sends none within the timeout, or whose setup fails, is a lost connection with the reason.
+Over RMR e2term terminates E2 Setup, so `node_functions` stays None (not known here).
 """
 
 from __future__ import annotations
@@ -14,11 +20,14 @@ import itertools
 import queue
 import socket
 import threading
+import time
 from concurrent.futures import Future, TimeoutError as FutureTimeout
 
 from pydantic import BaseModel, SecretStr
 
+from ranpilot.oran.e2.ran_functions import E2SetupFailed, accepted_functions, answer_setup
 from ranpilot.oran.messages import A1PolicyRequest, AuthRequest, AuthResponse, KpmIndication
+from ranpilot.oran.setup_messages import E2SetupRequest, RanFunction
 from ranpilot.oran.wire import FrameError, StreamPeer, Wire, WireMismatch, make_wire
 
 
@@ -33,6 +42,8 @@ class Transport:
         self.address, self.timeout_s = address, timeout_s
         self.incoming: queue.Queue[BaseModel] = queue.Queue()
         self.lost: str | None = None
+        self.node_functions: dict[int, RanFunction] | None = None  # from E2 Setup, where this transport sees it
+        self._setups: queue.Queue[tuple[E2SetupRequest, str]] = queue.Queue()
         self._pending: dict[str, Future] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -74,6 +85,8 @@ class Transport:
     def _received(self, message: BaseModel, xid: str) -> None:
         if isinstance(message, AuthResponse) and not message.accepted:  # the node closes the connection
             self._fail(f"the E2 node at {self.address} refused the connection: {message.cause}")
+        elif isinstance(message, E2SetupRequest):
+            self._setups.put((message, xid))
         elif isinstance(message, (KpmIndication, A1PolicyRequest)):
             self.incoming.put(message)
         elif (future := self._pending.get(xid)) is not None:
@@ -128,6 +141,32 @@ class TcpTransport(Transport):
         self._reader.start()
         if self._token is not None:
             self._authenticate()
+        self._e2_setup()
+
+    def _e2_setup(self) -> None:
+        """Answer the node's E2SetupRequest as the RIC; E2ConnectionLost if none comes or it fails."""
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            try:
+                request, xid = self._setups.get(timeout=0.1)
+                break
+            except queue.Empty:
+                if self.lost or time.monotonic() > deadline:
+                    why = self.lost or (f"the E2 node at {self.address} sent no E2 Setup Request in {self.timeout_s:g} s"
+                                        + ("" if self._token else " (a node with a token waits for RANPILOT_E2_TOKEN)"))
+                    self._close_socket()
+                    raise E2ConnectionLost(why) from None
+        answer = answer_setup(request)
+        try:
+            self._send(answer, xid)
+        except OSError as exc:
+            raise E2ConnectionLost(f"E2 connection to {self.address} lost during E2 Setup: {exc}") from exc
+        try:
+            self.node_functions = accepted_functions(request, answer, self.address)
+        except E2SetupFailed as exc:
+            self._fail(str(exc))
+            self._close_socket()
+            raise E2ConnectionLost(str(exc)) from None
 
     def _authenticate(self) -> None:
         """Send the token as the connection's first line; E2ConnectionLost if the node refuses it."""

@@ -4,7 +4,7 @@
   layer's JSON (`messages.encode` / `decode`); on a stream, one JSON object a line,
   {"mtype", "xid", "payload"}. A line that does not end in a newline was cut off by a dropped
   connection and is never decoded.
-- `asn1` (`E2apWire`): the E2 messages (RIC subscription, indication, control: mtypes 12010-12050)
+- `asn1` (`E2apWire`): the E2 messages (E2 Setup, RIC subscription, indication, control: mtypes 12001-12050)
   travel as E2AP PDUs in aligned PER with E2SM-KPM / E2SM-RC payloads, as e2term forwards them
   (`ranpilot.oran.e2.asn1`); A1 messages and ranpilot's extensions keep their JSON payload. On a
   stream, binary frames as RMR carries a message: mtype (4 bytes, big-endian), transaction id
@@ -28,14 +28,14 @@ from pydantic import BaseModel, ValidationError
 from ranpilot.oran.e2.asn1.codec import E2apError
 from ranpilot.oran.e2.asn1.session import E2apSession
 from ranpilot.oran.messages import (
-    MTYPE_OF, RIC_CONTROL_ACK, RIC_CONTROL_FAILURE, RIC_CONTROL_REQ, RIC_INDICATION, RIC_SUB_FAILURE, RIC_SUB_REQ,
-    RIC_SUB_RESP, decode, encode,
+    MTYPE_OF, RIC_CONTROL_ACK, RIC_CONTROL_FAILURE, RIC_CONTROL_REQ, RIC_E2_SETUP_FAILURE, RIC_E2_SETUP_REQ,
+    RIC_E2_SETUP_RESP, RIC_INDICATION, RIC_SUB_FAILURE, RIC_SUB_REQ, RIC_SUB_RESP, decode, encode,
 )
 
 MAX_LINE = 32 * 1024 * 1024  # a twin state of a 57-cell, 2,850-UE network is about 0.4 MB
 WIRES = ("json", "asn1")
 E2_MTYPES = frozenset({RIC_SUB_REQ, RIC_SUB_RESP, RIC_SUB_FAILURE, RIC_CONTROL_REQ, RIC_CONTROL_ACK,
-                       RIC_CONTROL_FAILURE, RIC_INDICATION})
+                       RIC_CONTROL_FAILURE, RIC_INDICATION, RIC_E2_SETUP_REQ, RIC_E2_SETUP_RESP, RIC_E2_SETUP_FAILURE})
 _HEADER, _LENGTH = struct.Struct(">IB"), struct.Struct(">I")
 
 

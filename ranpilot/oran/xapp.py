@@ -7,7 +7,8 @@ Two runtimes share `Runtime`: `InProcessRuntime` (the node in this process; E2 m
 cross in their wire form, JSON or E2AP: `ranpilot.oran.wire`) and `RemoteRuntime` (`ranpilot.oran.remote`: the node elsewhere, over
 a transport: TCP, or RMR inside the O-RAN SC framework). xApps see the same callbacks and
 `runtime.network`, the network as the xApp may read it (the node's own, or a digital twin
-synced from the node).
+synced from the node). Both run E2 Setup with the node first (`ranpilot.oran.e2.ran_functions`)
+and refuse a subscription or control to a RAN function the node did not advertise.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from ranpilot.network.evaluate import RadioResult
 from ranpilot.network.state import Topology
 from ranpilot.oran.e2.asn1.e2sm_kpm import merge
 from ranpilot.oran.e2.node import SimulatedE2Node, SubscriptionError, control_actions
+from ranpilot.oran.e2.ran_functions import accepted_functions, answer_setup, not_offered, setup_request
 from ranpilot.oran.messages import (
-    A1PolicyRequest, A1PolicyResponse, KpmIndication, RcControlAck, RcControlFailure, RcControlRequest,
-    SubscriptionFailure, SubscriptionRequest, SubscriptionResponse, decode, encode,
+    KPM_RAN_FUNCTION, RC_RAN_FUNCTION, A1PolicyRequest, A1PolicyResponse, KpmIndication, RcControlAck, RcControlFailure,
+    RcControlRequest, SubscriptionFailure, SubscriptionRequest, SubscriptionResponse, decode, encode,
 )
+from ranpilot.oran.setup_messages import RanFunction
 from ranpilot.oran.wire import cross, make_wire
 
 
@@ -70,6 +73,16 @@ class Runtime:
     def network(self) -> Network:
         raise NotImplementedError
 
+    @property
+    def ran_functions(self) -> dict[int, RanFunction] | None:
+        """The node's RAN functions the RIC accepted in E2 Setup, by id (None: E2 Setup is not
+        seen by this runtime, as over RMR, where e2term terminates it)."""
+        return None
+
+    def unusable(self, ran_function_id: int) -> str | None:
+        """Why the xApps cannot use `ran_function_id` on the node (None: they can)."""
+        return not_offered(self.ran_functions, ran_function_id, self.meid)
+
     def subscribe(self, xapp: XApp, report_period_ms: int, measurements: list[str], per_ue: bool = False) -> str:
         raise NotImplementedError
 
@@ -104,13 +117,27 @@ class InProcessRuntime(Runtime):
         super().__init__(xapps)
         self.node, self.meid = node, node.meid
         self._ric, self._node_end = make_wire(wire), make_wire(wire, node.meid)
+        self._functions = self._e2_setup()
         self.start_xapps()
 
     @property
     def network(self) -> Network:
         return self.node.network
 
+    @property
+    def ran_functions(self) -> dict[int, RanFunction]:
+        return self._functions
+
+    def _e2_setup(self) -> dict[int, RanFunction]:
+        """The node's E2SetupRequest and the RIC's answer, each across the wire; E2SetupFailed if refused."""
+        [request] = cross(setup_request(self.node), self._node_end, self._ric, "e2setup")
+        [answer] = cross(answer_setup(request), self._ric, self._node_end, "e2setup")
+        self.messages += 2
+        return accepted_functions(request, answer, f"{self.meid} (in process)")
+
     def subscribe(self, xapp: XApp, report_period_ms: int, measurements: list[str], per_ue: bool = False) -> str:
+        if (why := self.unusable(KPM_RAN_FUNCTION)) is not None:
+            raise SubscriptionError(why)
         [request] = cross(SubscriptionRequest(meid=self.meid, report_period_ms=report_period_ms,
                                               measurements=measurements, per_ue=per_ue), self._ric, self._node_end, "s")
         try:
@@ -125,6 +152,8 @@ class InProcessRuntime(Runtime):
         return reply.subscription_id
 
     def send_control(self, request: RcControlRequest) -> RcControlAck | RcControlFailure:
+        if (why := self.unusable(RC_RAN_FUNCTION)) is not None:
+            return RcControlFailure(request_id=request.request_id, cause=why)
         [received] = cross(request, self._ric, self._node_end, "c")
         [reply] = cross(self.node.control(received), self._node_end, self._ric, "c")
         self.messages += 2

@@ -7,16 +7,18 @@ Every action stays inside the situation's cells and within the pack's step limit
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ranpilot.network import Action, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower
 from ranpilot.network.radio import db_to_lin, dbm_to_w, rate_per_prb_bps, rsrp_dbm, shannon_se, w_to_dbm
 from ranpilot.planning.situation import Plan, Situation, ToolUse
 from ranpilot.targets import THROUGHPUT_TARGETS, Target
-from ranpilot.tools.energy import EnergyInput, energy_min_power
-from ranpilot.tools.load_balance import LoadBalanceInput, load_balance_cio
-from ranpilot.tools.power_control import PowerControlInput, power_control
-from ranpilot.tools.slice_allocation import SliceAllocationInput, slice_prb_allocation
+
+if TYPE_CHECKING:  # the tools load their solvers (cvxpy) and models (torch) when a strategy first calls one
+    from ranpilot.tools.power_control import PowerControlInput
+    from ranpilot.tools.slice_allocation import SliceAllocationInput
 
 EDGE_SHARE = 1 / 3  # of each cell's UEs, lowest SINR first: the users an edge target is about
 SLICE_QUOTA_STEP = 0.15
@@ -45,6 +47,8 @@ def _uniform_power_change(s: Situation, cells: list[int], delta_db: float) -> li
 # -- energy: minimum power for (slightly relaxed) current rates -------------------------------
 def energy(s: Situation) -> Plan:
     """Least power that keeps 75% of each UE's spectral efficiency; idle cells may sleep."""
+    from ranpilot.tools.energy import EnergyInput, energy_min_power
+
     net, cells = s.network, s.awake_cells()
     ues = s.served_by(cells)
     if not len(ues) or not cells:
@@ -90,6 +94,8 @@ def edge_power_control_input(s: Situation) -> PowerControlInput | None:
     noise; where in-scope interference outweighs that noise, today's power is the ceiling: raising
     every cell cannot lift the edge users' SINR, only cost energy, so the optimizer re-balances by
     cutting the cells that hurt them most. None with fewer than two awake cells."""
+    from ranpilot.tools.power_control import PowerControlInput
+
     net, cells = s.network, s.awake_cells()
     if len(cells) < 2:
         return None
@@ -113,6 +119,8 @@ def edge_power_control_input(s: Situation) -> PowerControlInput | None:
 
 def proportional_fair_power(s: Situation) -> Plan:
     """Powers from `edge_power_control_input`, each moved at most one step toward its optimum."""
+    from ranpilot.tools.power_control import power_control
+
     inp = edge_power_control_input(s)
     if inp is None:
         return Plan([], [])
@@ -136,6 +144,8 @@ def _offload(s: Situation) -> bool:
 
 
 def balance_load_with_cio(s: Situation) -> Plan:
+    from ranpilot.tools.load_balance import LoadBalanceInput, load_balance_cio
+
     net = s.network
     if net.config.num_ues * net.num_cells > MAX_CIO_LP_LINKS:
         return Plan([], _used("load_balance_cio", f"skipped: more than {MAX_CIO_LP_LINKS} UE-cell links", "skipped"))
@@ -184,6 +194,8 @@ def improve_coverage_with_tilt(s: Situation) -> Plan:
 
 # -- slices: PRB quotas from the slice allocation optimizer ----------------------------------
 def _slice_input(s: Situation) -> SliceAllocationInput:
+    from ranpilot.tools.slice_allocation import SliceAllocationInput
+
     net = s.network
     radio, cfg, ue_slice = net.radio(), net.config, net.ue_slice()
     names = [sl.name for sl in cfg.slices]
@@ -209,6 +221,8 @@ def _slice_input(s: Situation) -> SliceAllocationInput:
 def allocate_slice_prbs(s: Situation) -> Plan:
     """Quotas from the optimizer; when its SLA floors are infeasible, move the target slice's
     quota up by SLICE_QUOTA_STEP (scaled) at the expense of the other slices' guarantees."""
+    from ranpilot.tools.slice_allocation import slice_prb_allocation
+
     out = slice_prb_allocation(_slice_input(s))
     uses = _used("slice_prb_allocation", f"PRB quotas that give {s.slice or 'every slice'} its floor", out.status)
     names = [sl.name for sl in s.network.config.slices]

@@ -6,23 +6,22 @@ refused before the model sees it, and what the model returns passes the same inv
 plausibility checks as the embedded parser's output. Planning binds one tool per strategy and requires a call: the model picks
 the strategy and may narrow its cells. ranpilot then runs the strategy on inputs built from network
 observations, within the operator's scope from the graph state, so model output can never widen it.
+After the search, the model sees the passages' text and the twin's scored shortlist and picks one
+candidate by id (`shortlist.py`); it never writes actions, and the verifier decides on its pick.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
-import openai
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from langchain_core.runnables import Runnable
-from langchain_openai import ChatOpenAI
-from pydantic import BaseModel, ValidationError, model_validator
+from pydantic import BaseModel, ValidationError
 
 from ranpilot.intents.goals import Reading, Understanding
 from ranpilot.intents.inventory import Inventory, checked
 from ranpilot.intents.safety import safety_problem
 from ranpilot.knowledge.query import Passage
 from ranpilot.planning.embedded import EmbeddedPlanner
+from ranpilot.planning.shortlist import PICK_SCHEMA, Pick, Shortlist, passages_digest
 from ranpilot.planning.situation import Situation, StrategyChoice
 from ranpilot.planning.strategies import STRATEGIES
 from ranpilot.policies import PolicyPack
@@ -30,7 +29,11 @@ from ranpilot.policies.pack import TxPowerLimit
 from ranpilot.settings import Settings
 from ranpilot.targets import TARGETS
 
-EXCERPT_CHARS = 300
+if TYPE_CHECKING:  # the openai SDK and LangChain load with an LlmPlanner (seconds), not with the embedded one
+    from langchain_core.messages import AIMessage, BaseMessage
+    from langchain_core.runnables import Runnable
+
+CHOOSE_PASSAGE_BUDGET_CHARS = 1200  # all passages' text together in a strategy prompt
 PARSE_PROMPT = (
     "You read a radio network operator's request and say what it asks for, as JSON matching the schema. "
     "status: 'parsed' (goals), 'config' (direct parameter changes on cells: power, tilt, CIO, sleep, a slice's "
@@ -47,6 +50,11 @@ PARSE_PROMPT = (
 )
 PLAN_PROMPT = ("You plan actions on a radio network. "
                "Call exactly one strategy tool that best moves the target toward its goal.")
+PICK_PROMPT = ("You choose one change for a radio network among candidates that ranpilot predicted on a digital "
+               "twin. Weigh the predicted values against the goals and the 3GPP passages given. Answer JSON "
+               "only: {\"candidate\": \"<id>\", \"rationale\": \"<one or two sentences>\"}, the id being "
+               "one of the candidates listed. You cannot write or change actions; the verifier checks the "
+               "candidate you pick before anything is applied.")
 
 
 class LlmError(RuntimeError):
@@ -75,10 +83,13 @@ class LlmPlanner:
 
     def __init__(self, base_url: str, model: str, api_key: str | None, fallback: EmbeddedPlanner | None = None,
                  timeout_s: float = 30.0):
+        from langchain_openai import ChatOpenAI
+
         chat = ChatOpenAI(base_url=base_url, model=model, api_key=api_key or "not-needed", timeout=timeout_s,
                           max_retries=0, use_responses_api=False)  # local servers speak chat completions
         self._parser = chat.with_structured_output(PARSE_SCHEMA, method="json_schema", include_raw=True)
         self._chooser = chat.bind_tools(STRATEGY_TOOLS, tool_choice="required")
+        self._picker = chat.with_structured_output(PICK_SCHEMA, method="json_schema", include_raw=True)
         self.base_url, self.fallback = base_url, fallback
 
     def parse(self, text: str, inventory: Inventory, pack: PolicyPack) -> Understanding:
@@ -88,6 +99,8 @@ class LlmPlanner:
         if problem:
             status, reason, message = problem
             return Understanding(text=text, status=status, reason=reason, message=message)
+        from langchain_core.messages import HumanMessage, SystemMessage
+
         messages = [SystemMessage(parse_prompt(inventory, pack)), HumanMessage(text)]
         for _ in range(2):
             out = self._invoke(self._parser, messages)
@@ -105,6 +118,8 @@ class LlmPlanner:
 
     def choose(self, situation: Situation, passages: list[Passage]) -> StrategyChoice:
         """The strategy the model calls for this round; an invalid call gets one repair round."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
         messages = [SystemMessage(PLAN_PROMPT), HumanMessage(plan_brief(situation, passages))]
         for _ in range(2):
             reply = self._invoke(self._chooser, messages)
@@ -117,9 +132,27 @@ class LlmPlanner:
                                              f"Call exactly one of {list(STRATEGIES)}."))
         raise LlmError(f"the LLM at {self.base_url} returned invalid tool calls twice")
 
+    def pick(self, situation: Situation, passages: list[Passage], shortlist: Shortlist) -> Pick | None:
+        """The candidate the model names, read but not yet checked against the shortlist; None
+        when the endpoint is unreachable and a fallback is set; ValueError for unreadable output
+        (no repair round: the twin's best is a sound answer)."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        out = self._invoke(self._picker, [SystemMessage(PICK_PROMPT), HumanMessage(shortlist.brief(situation, passages))])
+        if out is None:
+            return None
+        if out["parsing_error"] is not None:
+            raise ValueError(f"not JSON of the pick schema: {out['parsing_error']}")
+        try:
+            return Pick.model_validate(out["parsed"])
+        except ValidationError as exc:
+            raise ValueError(f"{out['parsed']!r} is no pick: {exc.errors()[0]['msg']}") from exc
+
     def _invoke(self, runnable: Runnable, messages: list[BaseMessage]) -> Any:
         """The runnable's answer; None when the endpoint is unreachable and a fallback is set.
         ChatOpenAI re-raises the openai SDK's errors as subclasses, so those are caught here."""
+        import openai
+
         try:
             return runnable.invoke(messages)
         except openai.APIConnectionError as exc:  # APITimeoutError is one too
@@ -145,12 +178,11 @@ def plan_brief(s: Situation, passages: list[Passage]) -> str:
     strategies, and the retrieved clauses with an excerpt of their text."""
     current = s.current()
     strategies = "\n".join(f"- {name}: {strategy.description}" for name, strategy in STRATEGIES.items())
-    clauses = "\n".join(f"- {p.spec} {p.clause} {p.title}: {' '.join(p.text.split())[:EXCERPT_CHARS]}"
-                        for p in passages)
+    clauses = passages_digest(passages, CHOOSE_PASSAGE_BUDGET_CHARS)
     return (f"Target {s.target} ({TARGETS[s.target].unit}), goal {s.goal:.4g}, currently "
             f"{'unknown' if current is None else f'{current:.4g}'}. "
             f"Cells in scope {s.cells}, slice {s.slice or 'none'}.\n"
-            f"Strategies:\n{strategies}\nRelevant clauses:\n{clauses or 'none'}")
+            f"Strategies:\n{strategies}\nRelevant clauses:\n{clauses}")
 
 
 def strategy_choice(reply: AIMessage) -> StrategyChoice:

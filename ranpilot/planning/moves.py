@@ -1,6 +1,7 @@
 """Model-free local search moves: one lever, one step, on the cells that matter for a target.
 
-Levers are transmit power, electrical tilt, CIO, sleep and slice PRB quotas, each moved by the
+Levers are transmit power, electrical tilt, CIO, sleep and slice PRB quotas (and, on multi-antenna
+cells, the precoder, MU-MIMO layers and CSI prediction), each moved by the
 pack's step limit (scaled by the round's `step_scale`) and clipped to the radio's ranges. The
 cells a move may touch (`lever_cells`) are the target's cells and the strongest interferers of the
 UEs they serve, inside the operator's scope: a single-cell target is often served best by its
@@ -13,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from ranpilot.network import Action, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower
+from ranpilot.network.actions import SetCsiPrediction, SetMuLayers, SetPrecoder
+from ranpilot.network.mimo.config import PRECODER_CODES
 from ranpilot.planning.situation import Candidate, Situation
 from ranpilot.targets import Target
 
@@ -98,11 +101,43 @@ def _quota(s: Situation, cells: list[int], sign: float) -> list[Action]:
     return actions
 
 
+# Multi-antenna cells only (a one-port network gets no such moves). Precoders rank by how much
+# inter-beam interference they remove; the SOCP is left to the operator (a solve per group).
+PRECODER_LADDER = ("mrt", "zf", "rzf")
+
+
+def _precoder(s: Situation, cells: list[int], sign: float) -> list[Action]:
+    """Each cell's precoder one rung up (or down) PRECODER_LADDER (the SOCP counts as its top)."""
+    if s.network.config.antenna.ports == 1:
+        return []
+    now, top = s.network.configuration().precoder, len(PRECODER_LADDER) - 1
+    current = {c: PRECODER_CODES[int(now[c])] for c in cells}
+    rung = {c: PRECODER_LADDER.index(p) if p in PRECODER_LADDER else top for c, p in current.items()}
+    new = {c: PRECODER_LADDER[int(np.clip(rung[c] + sign, 0, top))] for c in cells}
+    return [SetPrecoder(cell=c, precoder=p) for c, p in new.items() if p != current[c]]
+
+
+def _layers(s: Situation, cells: list[int], sign: float) -> list[Action]:
+    """One co-scheduled UE more (or fewer) per PRB group, within the cell's ports."""
+    ports = s.network.config.antenna.ports
+    now = s.network.configuration().mu_layers
+    new = {c: int(np.clip(now[c] + sign, 1, ports)) for c in cells}
+    return [SetMuLayers(cell=c, layers=v) for c, v in new.items() if ports > 1 and v != now[c]]
+
+
+def _prediction(s: Situation, cells: list[int], sign: float) -> list[Action]:
+    """CSI prediction on (up) or off (down)."""
+    now = s.network.configuration().csi_prediction
+    return [SetCsiPrediction(cell=c, enabled=sign > 0) for c in cells
+            if s.network.config.antenna.ports > 1 and bool(now[c]) != (sign > 0)]
+
+
 def _sleep(s: Situation, cell: int) -> list[Action]:
     return [SetCellSleep(cell=cell, asleep=True)] if len(s.awake_cells()) > 1 else []
 
 
-LEVERS = {"power": _power, "tilt": _tilt, "cio": _cio, "quota": _quota}
+LEVERS = {"power": _power, "tilt": _tilt, "cio": _cio, "quota": _quota, "precoder": _precoder, "layers": _layers,
+          "prediction": _prediction}
 
 
 def local_moves(s: Situation, levers: list[int], focus: int) -> list[Candidate]:

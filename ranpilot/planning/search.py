@@ -20,7 +20,6 @@ from ranpilot.network.view import NetworkView
 from ranpilot.planning.moves import lever_cells, local_moves
 from ranpilot.planning.scoring import Score, TwinBench
 from ranpilot.planning.situation import Candidate, Situation, StrategyChoice, ToolUse
-from ranpilot.planning.strategies import STRATEGIES, run_strategy
 from ranpilot.policies import TargetCheck
 
 
@@ -67,6 +66,8 @@ class SearchResult:
 
 def tool_candidates(situations: list[Situation], choice: StrategyChoice) -> list[Candidate]:
     """Every strategy on each of `situations`; the planner's choice (on its cells) on the first."""
+    from ranpilot.planning.strategies import STRATEGIES, run_strategy  # the tools' solvers and torch load here
+
     out = []
     for i, s in enumerate(situations):
         for name in STRATEGIES:

@@ -41,6 +41,7 @@ class AppliedChange(BaseModel):
     owner: str  # who made it: given to the verifier by trusted code, never read from a proposal
     proposal_id: str
     network_id: str  # the network it was made to
+    ue: int | None = None  # the UE of a per-UE parameter (one UE's setting never conflicts with another's)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from ranpilot.policies.pack import PolicyPack
 
 def check_step(rule: r.MaxStep, ctx: StaticContext, pack: PolicyPack) -> list[Violation]:
     return [
-        violation(rule, f"cell {c.cell}" + (f" slice {c.slice}" if c.slice else ""), round(abs(c.after - c.before), 4),
-                  rule.max_step, f"{c.parameter} moves {c.before:g} -> {c.after:g}, a step above {rule.max_step:g}")
+        violation(rule, f"cell {c.cell}" + (f" slice {c.slice}" if c.slice else "") + (f" UE {c.ue}" if c.ue is not None else ""),
+                  round(abs(c.after - c.before), 4), rule.max_step,
+                  f"{c.parameter} moves {c.before:g} -> {c.after:g}, a step above {rule.max_step:g}")
         for c in ctx.changes
         if c.parameter == rule.parameter and abs(c.after - c.before) > rule.max_step + 1e-9
     ]
@@ -79,7 +80,7 @@ def check_conflict(rule: r.Conflict, ctx: StaticContext, pack: PolicyPack) -> li
     out = []
     for change in ctx.changes:
         for h in ctx.history:
-            if (h.cell, h.parameter) == (change.cell, change.parameter) and h.time_s > since \
+            if (h.cell, h.parameter, h.ue) == (change.cell, change.parameter, change.ue) and h.time_s > since \
                     and h.owner != ctx.owner and h.direction * change.direction < 0:
                 v = violation(rule, f"cell {change.cell}", f"{change.parameter} {'+' if change.direction > 0 else '-'}",
                               f"{h.owner} moved it {'+' if h.direction > 0 else '-'}",

@@ -34,7 +34,7 @@ def history_from(audit: AuditLog) -> list[AppliedChange]:
     return [
         AppliedChange(time_s=e.sim_time_s, cell=c["cell"], parameter=c["parameter"],
                       direction=int((c["after"] > c["before"]) - (c["after"] < c["before"])), owner=e.intent_id,
-                      proposal_id=e.proposal_id, network_id=e.payload["network_id"])
+                      proposal_id=e.proposal_id, network_id=e.payload["network_id"], ue=c.get("ue"))
         for e in audit.events(kind="apply") if (e.intent_id, e.proposal_id) not in rolled_back
         for c in e.payload["changes"]
     ]

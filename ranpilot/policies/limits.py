@@ -1,4 +1,4 @@
-"""Per-value rules: power classes, p-Max class, EMF site cap, slice floors and the quota sum.
+"""Per-value rules: power classes, p-Max class, EMF site cap, slice floors, the quota sum and UE guarantees.
 
 Each judges the configuration a proposal ends in, on every object the proposal touches, with
 one test (`beyond_not_toward`): flagged when the value ends beyond the limit and did not move
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ranpilot.network.radio import dbm_to_w
+from ranpilot.network.mimo.config import PRECODER_CODES
+from ranpilot.network.radio import dbm_to_w, rate_per_prb_bps, spectral_efficiency
 from ranpilot.policies import rules as r
 from ranpilot.policies.base import StaticContext, Violation, beyond_not_toward, violation
 from ranpilot.policies.pack import PolicyPack
@@ -77,7 +78,58 @@ def check_slice_floor(rule: r.SliceMinQuota, ctx: StaticContext, pack: PolicyPac
     ]
 
 
+def check_mimo_layers(rule: r.MimoLayersLimit, ctx: StaticContext, pack: PolicyPack) -> list[Violation]:
+    ports = ctx.network.config.antenna.ports
+    limit = ports if rule.max_layers is None else min(rule.max_layers, ports)
+    return [
+        violation(rule, f"cell {c.cell}", int(c.after), limit,
+                  f"{c.after:g} MU-MIMO layers (from {c.before:g}) on cell {c.cell} exceed the limit of {limit} "
+                  f"({'the ports of its array' if limit == ports else 'the pack'}) by {c.after - limit:g}")
+        for c in ctx.changes if c.parameter == "mu_layers" and beyond_not_toward(c.before, c.after, limit)
+    ]
+
+
+def check_precoder(rule: r.PrecoderModes, ctx: StaticContext, pack: PolicyPack) -> list[Violation]:
+    return [
+        violation(rule, f"cell {c.cell}", PRECODER_CODES[int(c.after)], ", ".join(rule.allowed),
+                  f"precoder {PRECODER_CODES[int(c.after)]!r} on cell {c.cell} is not among the allowed {rule.allowed}")
+        for c in ctx.changes if c.parameter == "precoder" and PRECODER_CODES[int(c.after)] not in rule.allowed
+    ]
+
+
+def check_ue_guarantee(rule: r.UeGuaranteeShare, ctx: StaticContext, pack: PolicyPack) -> list[Violation]:
+    """Each changed UE guarantee, and the guarantees of each cell where one changed, as a share of
+    the cell's PRBs at the UEs' current link quality (a UE out of coverage can be guaranteed nothing)."""
+    moved = [c for c in ctx.changes if c.parameter == "ue_gbr_kbps"]
+    if not moved:
+        return []
+    before = _guarantee_shares(ctx.before.ue_gbr_kbps, ctx.network)
+    after = _guarantee_shares(ctx.after.ue_gbr_kbps, ctx.network)
+    out = [violation(rule, f"cell {c.cell} UE {c.ue}", round(float(after[c.cell, c.ue]), 4), rule.max_prb_share,
+                     f"UE {c.ue}'s guaranteed {c.after:g} kbit/s (from {c.before:g}) would take "
+                     f"{after[c.cell, c.ue]:.0%} of cell {c.cell}'s PRBs, above {rule.max_prb_share:.0%}")
+           for c in moved if beyond_not_toward(before[c.cell, c.ue], after[c.cell, c.ue], rule.max_prb_share)]
+    for cell in sorted({c.cell for c in moved}):
+        total, was = after[cell].sum(), before[cell].sum()
+        if beyond_not_toward(was, total, rule.max_cell_share):
+            out.append(violation(rule, f"cell {cell}", round(float(total), 4), rule.max_cell_share,
+                                 f"UE guarantees would take {total:.0%} (from {was:.0%}) of cell {cell}'s PRBs, "
+                                 f"above {rule.max_cell_share:.0%}"))
+    return out
+
+
+def _guarantee_shares(gbr_kbps: np.ndarray, network) -> np.ndarray:
+    """(C, N) share of the cell's PRBs each UE's guarantee needs at the UE's current spectral efficiency."""
+    radio, cfg = network.radio(), network.config
+    se = spectral_efficiency(10 ** (radio.sinr_db / 10)) * (1 if radio.layers is None else radio.layers)
+    rate = rate_per_prb_bps(se, cfg.prb_bandwidth_hz)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prbs = np.where(gbr_kbps > 0, gbr_kbps * 1e3 / rate[None, :], 0.0)
+    return prbs / cfg.num_prb
+
+
 VALUE_CHECKS = {
     r.TxPowerLimit: check_tx_power, r.UePowerLimit: check_ue_power, r.EmfSiteCap: check_emf,
-    r.SliceQuotaSum: check_quota_sum, r.SliceMinQuota: check_slice_floor,
+    r.SliceQuotaSum: check_quota_sum, r.SliceMinQuota: check_slice_floor, r.MimoLayersLimit: check_mimo_layers,
+    r.PrecoderModes: check_precoder, r.UeGuaranteeShare: check_ue_guarantee,
 }

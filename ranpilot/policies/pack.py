@@ -21,7 +21,9 @@ PACKS_DIR = Path(__file__).with_name("packs")
 
 
 class ConfirmTolerance(BaseModel):
-    """After apply: roll back when the live KPI is worse than the dry-run prediction by more than `max_worse`."""
+    """After apply: roll back when the change's live effect on the KPI (paired with a twin without
+    it) falls short of the dry run's predicted effect by more than `max_worse` plus the noise
+    allowance (`ranpilot.policies.confirm`)."""
 
     model_config = PACK_MODEL
 

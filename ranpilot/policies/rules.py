@@ -15,6 +15,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from ranpilot.network.action_table import PARAMETER_NAMES
+from ranpilot.network.mimo.config import PRECODER_CODES
 from ranpilot.targets import spec
 
 Parameter = Literal[PARAMETER_NAMES]  # the action table's parameter names: tx_power_dbm, tilt_deg, ...
@@ -128,6 +129,30 @@ class SliceMinQuota(BaseRule):
     min_prb_ratio: float = Field(ge=0, le=1)
 
 
+class MimoLayersLimit(BaseRule):
+    """A cell co-schedules at most `max_layers` UEs per PRB group, and never more than its ports
+    (`max_layers` unset: the ports alone bound it)."""
+
+    kind: Literal["mimo_layers_limit"]
+    max_layers: int | None = Field(default=None, ge=1, le=64)
+
+
+class PrecoderModes(BaseRule):
+    """Multi-antenna cells may only be switched to these precoders."""
+
+    kind: Literal["precoder_modes"]
+    allowed: list[Literal[PRECODER_CODES]] = Field(min_length=1)
+
+
+class UeGuaranteeShare(BaseRule):
+    """A UE's guaranteed DL rate in a cell may take at most `max_prb_share` of the cell's PRBs, and
+    the guarantees of all UEs of a cell at most `max_cell_share`, at the UEs' current link quality."""
+
+    kind: Literal["ue_guarantee_share"]
+    max_prb_share: float = Field(gt=0, le=1)
+    max_cell_share: float = Field(gt=0, le=1)
+
+
 class MaxAsleepNeighbours(BaseRule):
     """Within `radius_m` of any site, at most `max_asleep` cells asleep at once."""
 
@@ -202,7 +227,7 @@ class CoverageKept(BaseRule):
 class Conflict(BaseRule):
     """Another owner (another run, A1 policy instance or manual proposal; the verifier learns it
     from the code that made the proposal, never from its text) changed the same parameter of the
-    same cell in the opposite direction within `window_s`."""
+    same cell (for a per-UE parameter, of the same UE) in the opposite direction within `window_s`."""
 
     kind: Literal["conflict"]
     window_s: float = Field(gt=0)
@@ -210,6 +235,7 @@ class Conflict(BaseRule):
 
 Rule = Annotated[
     Union[TxPowerLimit, UePowerLimit, EmfSiteCap, MaxStep, ChangeRate, ProtectedCells, MaintenanceWindow, SliceQuotaSum,
-          SliceMinQuota, MaxAsleepNeighbours, KpiLimit, SliceSla, CoverageKept, Conflict],
+          SliceMinQuota, MaxAsleepNeighbours, KpiLimit, SliceSla, CoverageKept, Conflict, MimoLayersLimit, PrecoderModes,
+          UeGuaranteeShare],
     Field(discriminator="kind"),
 ]

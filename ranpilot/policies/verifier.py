@@ -3,7 +3,8 @@
 `verify` checks a proposal against the pack's static rules, the radio's hardware limits and a
 paired dry run on two digital twins (one with the change, one without, same random stream, so
 the KPI deltas isolate the change); `apply_verified` applies an approved verdict atomically,
-watches the KPIs for a confirm period and rolls back on regression (a confirmed commit).
+watches the change's effect for a confirm period, paired with a twin without it, and rolls back
+when it falls short of the prediction beyond the noise measured (`ranpilot.policies.confirm`).
 
 Who proposes (the *owner*: a run, an A1 policy instance, one manual proposal) is told to the
 verifier by the code that calls it, never read from the proposal, so a proposal cannot pass as
@@ -23,6 +24,7 @@ from ranpilot.network import Action, ActionError, RanConfiguration, apply_action
 from ranpilot.network.view import NetworkView
 from ranpilot.policies.audit import AuditLog
 from ranpilot.policies.checks import AppliedChange, StaticContext, Violation, static_violations
+from ranpilot.policies.confirm import Effect, effects, paired_differences, shortfall_reason
 from ranpilot.policies.expectations import TargetCheck
 from ranpilot.policies.ledger import DriftWindow, drift_windows_from, history_from, window_at
 from ranpilot.targets import RADIO_TARGETS, condition_holds, shortfall
@@ -30,6 +32,7 @@ from ranpilot.policies.guardrails import DryRun, dry_run_violations
 from ranpilot.policies.pack import Mode, PolicyPack, Severity
 
 Status = Literal["approved", "rejected", "needs_approval"]
+NO_EFFECT = Effect(mean=0.0, sd=0.0, steps=1)
 
 
 class Proposal(BaseModel):
@@ -62,6 +65,8 @@ class Verdict(BaseModel):
     predicted: dict[str, float]
     config_fingerprint: str
     verified_at_s: float
+    effects: dict[str, Effect] = {}
+    """The dry run's paired effect of the change on each of the pack's confirm KPIs."""
 
     @property
     def expectations_met(self) -> bool:
@@ -74,6 +79,8 @@ class ApplyResult(BaseModel):
     reasons: list[str]
     kpis_before: dict[str, float]
     kpis_after: dict[str, float]
+    effects: dict[str, Effect] = {}
+    """The change's paired live effect on each confirm KPI over the confirm period."""
 
 
 class NotApproved(RuntimeError):
@@ -116,11 +123,11 @@ class Verifier:
         proposal = proposal.model_copy(update={"proposal_id": uuid.uuid4().hex[:12]})
         before = network.configuration()
         self.audit.append("proposal", owner, proposal.proposal_id, network.time_s, proposal.model_dump(mode="json"))
-        violations, deltas, predicted, unmet = self._check(proposal, network, before, list(expectations), owner)
+        violations, deltas, predicted, unmet, effect = self._check(proposal, network, before, list(expectations), owner)
         verdict = Verdict(
             proposal=proposal, owner=owner, status=_status(violations), violations=violations, kpi_deltas=deltas,
             unmet_expectations=unmet, predicted=predicted, config_fingerprint=fingerprint(before),
-            verified_at_s=network.time_s,
+            verified_at_s=network.time_s, effects=effect,
         )
         window = self.drift.get(network.network_id)
         self.audit.append("verdict", owner, proposal.proposal_id, network.time_s,
@@ -133,7 +140,7 @@ class Verifier:
         try:
             requested = apply_actions(before, proposal.actions, cfg, check_ranges=False)
         except ActionError as exc:
-            return [_invalid("action.invalid", exc, "ranpilot action schema")], {}, {}, []
+            return [_invalid("action.invalid", exc, "ranpilot action schema")], {}, {}, [], {}
         changes = before.changes(requested, [s.name for s in cfg.slices])
         history = [h for h in self.history if h.network_id == network.network_id]  # this network's changes only
         ctx = StaticContext(before, requested, changes, network, history, owner)
@@ -143,24 +150,24 @@ class Verifier:
             twin.apply(proposal.actions)  # the network's own checks: hardware ranges, failed cells
         except ActionError as exc:
             violations.append(_invalid("network.refused", exc, "the network: radio hardware limits and faults"))
-            return violations, {}, {}, []
+            return violations, {}, {}, [], {}
         if not self.dry_run:
-            return violations, {}, {}, []
-        run = self._dry_run(network, twin)
+            return violations, {}, {}, [], {}
+        run, effect = self._dry_run(network, twin)
         violations += dry_run_violations(self.pack, run) + _broken_ensures(expectations, run)
         deltas = {
             name: KpiDelta(baseline=run.baseline.network[name], predicted=run.predicted.network[name],
                            delta=run.predicted.network[name] - run.baseline.network[name])
             for name in RADIO_TARGETS
         }
-        return violations, deltas, run.predicted.network, _unmet(expectations, run)
+        return violations, deltas, run.predicted.network, _unmet(expectations, run), effect
 
-    def _dry_run(self, network: NetworkView, twin: NetworkView) -> DryRun:
-        """Step a no-change twin and the changed `twin` alike (same random stream) and compare;
-        the no-change twin also opens the network's drift window when none is in force."""
+    def _dry_run(self, network: NetworkView, twin: NetworkView) -> tuple[DryRun, dict[str, Effect]]:
+        """Step a no-change twin and the changed `twin` alike (same random stream) and compare, step
+        by step for the confirm KPIs' paired effects; the no-change twin also opens the network's
+        drift window when none is in force."""
         baseline = network.clone()
-        baseline.step(self.pack.dry_run_steps)
-        twin.step(self.pack.dry_run_steps)
+        effect = effects(paired_differences(twin, baseline, self.pack.dry_run_steps, self._confirm_kpis()))
         observed = baseline.observe()
         window = window_at(self.drift.get(network.network_id), network.time_s, self.pack.drift_window_s,
                            observed.network, self.pack.drift_kpis())
@@ -170,7 +177,10 @@ class Verifier:
             predicted_radio=twin.radio(), twin=twin, reference=baseline,
             newly_asleep=twin.configuration().asleep & ~network.configuration().asleep,
             weak_rsrp_dbm=network.config.thresholds.weak_rsrp_dbm, drift_references=window.reference,
-        )
+        ), effect
+
+    def _confirm_kpis(self) -> list[str]:
+        return [tol.kpi for tol in self.pack.confirm]
 
     def apply_verified(self, verdict: Verdict, network: NetworkView, approved_by: str | None = None,
                        owner: str | None = None) -> ApplyResult:
@@ -187,6 +197,7 @@ class Verifier:
             raise StaleVerdict("the network configuration changed since verification; verify again")
         kpis_before = network.observe().network
         p, owner = verdict.proposal, verdict.owner
+        without = network.clone()  # the network as it would go on without the change, same random stream
         try:
             network.apply(p.actions)
         except ActionError as exc:
@@ -196,30 +207,34 @@ class Verifier:
         applied_at = network.time_s
         self.audit.append("apply", owner, p.proposal_id, applied_at, {
             "approved_by": approved_by, "network_id": network.network_id, "changes": [c.__dict__ for c in changes]})
-        network.step(self.pack.confirm_steps)
+        observed = effects(paired_differences(network, without, self.pack.confirm_steps, self._confirm_kpis()))
         kpis_after = network.observe().network
-        reasons = self._regressions(verdict, kpis_before, kpis_after)
+        reasons = self._regressions(verdict, observed)
         if reasons:
             network.set_configuration(before)
             self.audit.append("rollback", owner, p.proposal_id, network.time_s, {"reasons": reasons})
-            return ApplyResult(proposal_id=p.proposal_id, status="rolled_back", reasons=reasons, kpis_before=kpis_before, kpis_after=kpis_after)
+            return ApplyResult(proposal_id=p.proposal_id, status="rolled_back", reasons=reasons, kpis_before=kpis_before,
+                               kpis_after=kpis_after, effects=observed)
         self.history += [AppliedChange(time_s=applied_at, cell=c.cell, parameter=c.parameter, direction=c.direction,
-                                       owner=owner, proposal_id=p.proposal_id, network_id=network.network_id)
+                                       owner=owner, proposal_id=p.proposal_id, network_id=network.network_id, ue=c.ue)
                          for c in changes]
-        self.audit.append("confirm", owner, p.proposal_id, network.time_s, {"kpis": kpis_after})
-        return ApplyResult(proposal_id=p.proposal_id, status="applied", reasons=[], kpis_before=kpis_before, kpis_after=kpis_after)
+        self.audit.append("confirm", owner, p.proposal_id, network.time_s,
+                          {"kpis": kpis_after, "effects": {k: e.model_dump() for k, e in observed.items()}})
+        return ApplyResult(proposal_id=p.proposal_id, status="applied", reasons=[], kpis_before=kpis_before,
+                           kpis_after=kpis_after, effects=observed)
 
-    def _regressions(self, verdict: Verdict, before: dict[str, float], after: dict[str, float]) -> list[str]:
-        """Live KPIs worse than predicted beyond the pack's confirm tolerances."""
+    def _regressions(self, verdict: Verdict, observed: dict[str, Effect]) -> list[str]:
+        """Confirm KPIs whose live effect falls short of the predicted one beyond the pack's
+        tolerance and the measured noise; without a prediction (no dry run) the change is
+        expected to do no harm (effect 0)."""
         out = []
         for tol in self.pack.confirm:
-            predicted = verdict.predicted.get(tol.kpi, before.get(tol.kpi))
-            if predicted is None or tol.kpi not in after:
+            if tol.kpi not in observed:
                 continue
-            worse = (predicted - after[tol.kpi]) if tol.higher_is_better else (after[tol.kpi] - predicted)
-            if worse > tol.max_worse:
-                out.append(f"{tol.kpi} is {after[tol.kpi]:.3g} live against {predicted:.3g} predicted "
-                           f"(worse by {worse:.3g} > {tol.max_worse:g})")
+            predicted = verdict.effects.get(tol.kpi, NO_EFFECT)
+            reason = shortfall_reason(tol.kpi, tol.higher_is_better, tol.max_worse, predicted, observed[tol.kpi])
+            if reason:
+                out.append(reason)
         return out
 
 

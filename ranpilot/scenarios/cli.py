@@ -59,9 +59,11 @@ def run(
     scenario = open_scenario(file)
     from ranpilot.scenarios.report import write_report  # the agent, matplotlib: loaded when a scenario runs
     from ranpilot.scenarios.result import describe
+    from ranpilot import progress
     from ranpilot.scenarios.runner import run_scenario
 
-    result = run_scenario(scenario)
+    with progress.shown(quiet=as_json):
+        result = run_scenario(scenario)
     if report is not None:
         page = write_report(result, report)
         if not as_json:
@@ -97,9 +99,11 @@ def sweep_command(
     """Run a scenario over many seeds; pass rates and KPI gains with 95% confidence intervals."""
     scenario = open_scenario(file)
     from ranpilot.scenarios.result import unit_of_difference
+    from ranpilot import progress
     from ranpilot.scenarios.sweep import sweep  # ray: loaded when a sweep runs
 
-    result = sweep(scenario, list(range(seeds)), workers, ray_address)
+    with progress.shown(quiet=as_json), progress.task(f"sweep {scenario.name}: seeds", total=seeds):
+        result = sweep(scenario, list(range(seeds)), workers, ray_address)
     if as_json:
         print(result.model_dump_json(indent=2))
         return

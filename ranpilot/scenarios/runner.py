@@ -8,6 +8,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from ranpilot import progress
 from ranpilot.agents.runner import AgentRunner, RunResult
 from ranpilot.intents import fulfilment as ff
 from ranpilot.network import ActionError, Network
@@ -24,7 +25,7 @@ NETWORKS = ("agent", "static", "optimizer")
 
 
 def run_scenario(scenario: Scenario, data_dir: Path | None = None, with_knowledge: bool = False) -> ScenarioResult:
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, progress.task(f"scenario {scenario.name}", total=scenario.steps):
         runner = AgentRunner(Settings(data_dir=data_dir or Path(tmp)), EmbeddedPlanner(), with_knowledge=with_knowledge)
         nets = {name: Network(scenario.network, scenario.seed) for name in NETWORKS}
         agent, static, optimizer = nets.values()
@@ -55,6 +56,7 @@ def run_scenario(scenario: Scenario, data_dir: Path | None = None, with_knowledg
                 series[name].append(net.observe().network)
                 settings[name].append(configuration_summary(net))
             times.append(agent.time_s)
+            progress.advance()
         records = [r.model_copy(update={"end_status": end_status(r.result, agent)}) for r in records]
         beams = beam_tracking(scenario.beam_tracking) if scenario.beam_tracking else None
         checks = [check(e, series, records, beams) for e in scenario.expect]

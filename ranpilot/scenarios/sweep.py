@@ -12,6 +12,7 @@ import numpy as np
 from pydantic import BaseModel
 from scipy import stats
 
+from ranpilot import progress
 from ranpilot.scenarios.model import Scenario
 from ranpilot.scenarios.runner import run_scenario
 
@@ -47,7 +48,7 @@ def sweep(scenario: Scenario, seeds: list[int], workers: int = 1, ray_address: s
     payload = scenario.model_dump_json()
     start = time.perf_counter()
     if workers <= 1 and ray_address is None:
-        outcomes, backend = [run_seed(payload, s) for s in seeds], "serial"
+        outcomes, backend = _serially(payload, seeds), "serial"
     else:
         outcomes, backend = _on_ray(payload, seeds, workers, ray_address), f"ray ({ray_address or 'local'})"
     wall = time.perf_counter() - start
@@ -58,6 +59,14 @@ def sweep(scenario: Scenario, seeds: list[int], workers: int = 1, ray_address: s
     return SweepResult(scenario=scenario.name, seeds=seeds, backend=backend, workers=workers, wall_s=wall,
                        pass_rate=_wilson(passed, len(outcomes)), check_pass_rates=checks, kpi_gains=gains,
                        kpi_gains_pct={k: None if None in v else _t_interval(v) for k, v in relative.items()})
+
+
+def _serially(payload: str, seeds: list[int]) -> list[dict]:
+    outcomes = []
+    for seed in seeds:
+        outcomes.append(run_seed(payload, seed))
+        progress.advance()
+    return outcomes
 
 
 def _on_ray(payload: str, seeds: list[int], workers: int, address: str | None) -> list[dict]:
@@ -72,7 +81,12 @@ def _on_ray(payload: str, seeds: list[int], workers: int, address: str | None) -
         ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
     try:
         task = ray.remote(num_cpus=1)(run_seed)
-        return ray.get([task.remote(payload, s) for s in seeds])
+        pending = [task.remote(payload, s) for s in seeds]
+        waiting = list(pending)
+        while waiting:  # count seeds as they finish, in any order
+            done, waiting = ray.wait(waiting, num_returns=1)
+            progress.advance(len(done))
+        return ray.get(pending)
     finally:
         ray.shutdown()
 

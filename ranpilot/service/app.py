@@ -8,6 +8,7 @@
     POST /ranpilot/verify                      -> Verdict     (`ranpilot verify`: nothing is applied)
     GET  /ranpilot/network                     -> Observation (`ranpilot net show`)
     POST /ranpilot/network/step?steps=N        -> Observation (`ranpilot net step N`)
+    POST /ranpilot/assure?periods=N&steps=S    -> [AssuranceEvent] (`ranpilot assure` on the Intent resources)
     GET  /ranpilot/health                      -> {"status": "ok", "planner": ...}
 
 With a token (`RANPILOT_SERVICE_TOKEN`) every route needs `Authorization: Bearer <token>` (401
@@ -27,6 +28,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import SecretStr, ValidationError
 
+from ranpilot.agents.assurance import AssuranceEvent
 from ranpilot.agents.cli import exit_code
 from ranpilot.agents.runner import RunError, RunResult
 from ranpilot.errors import InputError, StateError
@@ -99,6 +101,15 @@ def create_app(service: RanpilotService, token: SecretStr | None) -> FastAPI:
     def step(steps: Annotated[int, Query(ge=1, le=100_000, description="Steps to advance the clock.")]) -> Observation:
         """Advance the live network's clock (UEs move, traffic evolves), as `ranpilot net step N`."""
         return service.network(steps)
+
+    @app.post(PREFIX + "/assure", response_model=list[AssuranceEvent], tags=["intents"])
+    def assure(periods: Annotated[int, Query(ge=0, le=1000, description="Observation periods after the check now.")] = 1,
+               steps: Annotated[int, Query(ge=1, le=100_000, description="Network steps per period.")] = 300,
+               ) -> list[AssuranceEvent]:
+        """Keep the Intent resources in force, as `ranpilot assure`: each active only inside its time
+        window on the network's clock, re-checked every period, re-planned when it slips, with the
+        other active Intents' targets as guards."""
+        return service.assure(periods, steps)
 
     @app.get(PREFIX + "/health", tags=["service"])
     def health() -> dict[str, str]:

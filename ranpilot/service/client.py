@@ -1,25 +1,36 @@
 """The client `ranpilot run` uses when a service is configured (`RANPILOT_SERVICE_URL`): the same
 request and the same RunResult as in process, with the service's errors as the CLI's (bad input
 exit 2; an unreachable service, a refused token, an unknown thread exit 1). It imports none of
-the agent's libraries for `--json`, so the command costs little more than the run itself."""
+the agent's or the network's libraries (nor builds a network for `--config`/`--seed`: the service
+does), so the command costs little more than the HTTP call itself."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import json
-
-import httpx
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
 
 from ranpilot.errors import InputError, StateError, reported
 from ranpilot.live import LOCK_TIMEOUT_S
 from ranpilot.settings import Settings
 
-if TYPE_CHECKING:
-    from ranpilot.network import Network
-
 RUNS = "/ranpilot/runs"
 EXIT_HEADER = "X-Ranpilot-Exit-Code"
+
+
+@dataclass
+class Response:
+    """An HTTP response as the client reads it (urllib, not httpx: a tenth of the start-up)."""
+
+    status_code: int
+    headers: Message  # case-insensitive look-ups
+    content: bytes
+
+    def json(self):
+        return json.loads(self.content)
 
 
 class ServiceClient:
@@ -32,16 +43,19 @@ class ServiceClient:
         token = settings.service_token
         self.headers = {"Authorization": f"Bearer {token.get_secret_value()}"} if token else {}
 
-    def call(self, method: str, path: str, body: dict | None = None) -> httpx.Response:
+    def call(self, method: str, path: str, body: dict | None = None) -> Response:
         """The response to a request; the service's 4xx as InputError or StateError with its detail."""
+        data = None if body is None else json.dumps(body).encode()
+        headers = self.headers | ({"Content-Type": "application/json"} if data is not None else {})
+        request = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
         try:  # a run may wait for the live network's lock, as a CLI command would
-            response = httpx.request(method, self.url + path, json=body, headers=self.headers,
-                                     timeout=LOCK_TIMEOUT_S + 60.0)
-        except httpx.HTTPError as exc:
+            with urllib.request.urlopen(request, timeout=LOCK_TIMEOUT_S + 60.0) as reply:
+                return Response(reply.status, reply.headers, reply.read())
+        except urllib.error.HTTPError as exc:
+            response = Response(exc.code, exc.headers, exc.read())
+        except (urllib.error.URLError, OSError) as exc:  # refused, unreachable, timed out
             raise StateError(f"cannot reach the ranpilot service at {self.url} ({exc}); start it with "
                              "`ranpilot serve`, or unset RANPILOT_SERVICE_URL to run in this process") from exc
-        if response.is_success:
-            return response
         detail = _detail(response)
         if response.status_code == 401:
             raise StateError(f"the ranpilot service at {self.url} refused the token: set RANPILOT_SERVICE_TOKEN "
@@ -51,7 +65,20 @@ class ServiceClient:
         raise StateError(f"the ranpilot service at {self.url}: {detail}")
 
 
-def run_remote(settings: Settings, request: str | None, thread: str | None, fresh: Network | None,
+def new_network(settings: Settings, config: Path | None, seed: int | None) -> dict | None:
+    """The service's `NewNetwork` for `--config`/`--seed` (None: the live network), the config file
+    read and checked here (bad input exits 2 before any request), the seed defaulting as in process."""
+    if config is None and seed is None:
+        return None
+    body: dict = {"seed": settings.seed if seed is None else seed}
+    if config is not None:  # else the service's default config, which is ours
+        from ranpilot.network.config import config_option
+
+        body["config"] = config_option(config).model_dump(mode="json")
+    return body
+
+
+def run_remote(settings: Settings, request: str | None, thread: str | None, config: Path | None, seed: int | None,
                cells: list[int] | None, areas: dict[str, list[int]], as_json: bool) -> int:
     """`ranpilot run` through the service: print the run (JSON, or the report) and return the exit
     code the service computed for it (`X-Ranpilot-Exit-Code`), as the in-process command would."""
@@ -60,22 +87,21 @@ def run_remote(settings: Settings, request: str | None, thread: str | None, fres
         if request is None:
             response = client.call("GET", f"{RUNS}/{thread}")
         else:
-            body = {"request": request, "thread": thread, "cells": cells, "areas": areas}
-            if fresh is not None:
-                body["network"] = {"config": fresh.config.model_dump(mode="json"), "seed": fresh.seed}
+            body = {"request": request, "thread": thread, "cells": cells, "areas": areas,
+                    "network": new_network(settings, config, seed)}
             response = client.call("POST", RUNS, body)
     if as_json:
         print(json.dumps(response.json(), indent=2, ensure_ascii=False))
     else:
         from ranpilot.agents.report import print_run
-        from ranpilot.agents.runner import RunResult
+        from ranpilot.agents.result import RunResult
 
         print_run(RunResult.model_validate_json(response.content))
     return int(response.headers.get(EXIT_HEADER, 1))
 
 
-def _detail(response: httpx.Response) -> str:
+def _detail(response: Response) -> str:
     try:
         return str(response.json()["detail"])
     except (ValueError, KeyError, TypeError):
-        return f"HTTP {response.status_code}: {response.text[:200]}"
+        return f"HTTP {response.status_code}: {response.content[:200].decode(errors='replace')}"

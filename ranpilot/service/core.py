@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ranpilot import live
+from ranpilot.agents.assurance import AssuranceEvent, StandingIntent, check
 from ranpilot.agents.cli import carry, check_request, live_agent
 from ranpilot.agents.runner import AgentRunner, RunError, RunResult
 from ranpilot.errors import InputError
@@ -86,6 +87,7 @@ class RanpilotService:
         self.settings = settings
         self.agent = AgentRunner(settings, planner, with_knowledge=with_knowledge)
         self.registry = Registry(settings.data_dir / "service" / "registry.sqlite")
+        self.standing: dict[str, StandingIntent] = {}
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -195,6 +197,28 @@ class RanpilotService:
                 return report(run.intent, network, base, state_name=state)
         finally:
             audit.close()
+
+    # -- assurance of the Intent resources ----------------------------------------------------
+    def assure(self, periods: int, steps: int) -> list[AssuranceEvent]:
+        """Keep the Intent resources in force (`ranpilot.agents.assurance`): check them on the live
+        network now and after each of `periods` periods of `steps` steps, activating and
+        deactivating them on its clock and re-planning those that slipped jointly with the others.
+        Each period holds the live network's lock, as one CLI command would."""
+        events = []
+        for period in range(periods + 1):
+            with self._lock, live_agent(False, self.settings, make_agent=self._agent) as (agent, network):
+                if period:
+                    network.step(steps)
+                events += check(self._standing(), network, agent)
+        return events
+
+    def _standing(self) -> list[StandingIntent]:
+        """The lifecycle of every Intent resource, kept between calls (a replaced one starts anew)."""
+        current = {r.intent.id: r.intent for r in self.registry.intents()}
+        self.standing = {i: s for i, s in self.standing.items() if i in current and s.intent == current[i]}
+        for intent_id, intent in current.items():
+            self.standing.setdefault(intent_id, StandingIntent.of(intent))
+        return list(self.standing.values())
 
     def _retire(self, thread: str) -> None:
         try:

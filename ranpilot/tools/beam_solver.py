@@ -62,10 +62,11 @@ class BeamOutput(ToolOutput):
     beams: list[list[int]] = Field(default_factory=list, description="Codebook (l, m, phase) per user.")
 
 
-def sinr(H: np.ndarray, W: np.ndarray, noise: float) -> np.ndarray:
+def sinr(H: np.ndarray, W: np.ndarray, noise: float | np.ndarray) -> np.ndarray:
+    """SINR per user; H (..., K, M) and W (..., M, K) may carry leading batch dimensions."""
     g = np.abs(H @ W) ** 2  # g[k, j] = |h_k^T w_j|^2: user k hears beam j
-    signal = np.diag(g)
-    return signal / (g.sum(axis=1) - signal + noise)
+    signal = np.diagonal(g, axis1=-2, axis2=-1)
+    return signal / (g.sum(axis=-1) - signal + noise)
 
 
 class MinPowerProblem:
@@ -189,21 +190,29 @@ def _power_limited(A: np.ndarray, B: np.ndarray, power: float) -> np.ndarray:
     return np.linalg.solve(A + hi * eye, B)
 
 
+# The closed forms take H (..., K, M) with any leading batch dimensions (the simulator precodes
+# every co-scheduled group of a size at once); `noise` may then be one value per batch entry.
 def _scale(W: np.ndarray, power: float) -> np.ndarray:
-    return W * np.sqrt(power / max(np.sum(np.abs(W) ** 2), 1e-30))
+    total = np.sum(np.abs(W) ** 2, axis=(-2, -1), keepdims=True)
+    return W * np.sqrt(power / np.maximum(total, 1e-30))
+
+
+def _hermitian(H: np.ndarray) -> np.ndarray:
+    return np.swapaxes(H, -2, -1).conj()
 
 
 def mrt(H: np.ndarray, power: float) -> np.ndarray:
-    return _scale(H.conj().T, power)
+    return _scale(_hermitian(H), power)
 
 
 def zf(H: np.ndarray, power: float) -> np.ndarray:
-    return _scale(H.conj().T @ np.linalg.pinv(H @ H.conj().T), power)
+    return _scale(_hermitian(H) @ np.linalg.pinv(H @ _hermitian(H)), power)
 
 
-def rzf(H: np.ndarray, power: float, noise: float) -> np.ndarray:
-    k = H.shape[0]
-    return _scale(H.conj().T @ np.linalg.inv(H @ H.conj().T + (k * noise / power) * np.eye(k)), power)
+def rzf(H: np.ndarray, power: float, noise: float | np.ndarray) -> np.ndarray:
+    k = H.shape[-2]
+    loading = (k * np.asarray(noise, dtype=float) / power)[..., None, None] * np.eye(k)
+    return _scale(_hermitian(H) @ np.linalg.inv(H @ _hermitian(H) + loading), power)
 
 
 def type1_codebook(n1: int, n2: int, o1: int, o2: int, dual: bool) -> tuple[np.ndarray, list[list[int]]]:

@@ -18,9 +18,17 @@ What is enforced (units converted from A1TD's):
   share while WeakRSRPUEShare gets no worse there and in `coverageCells`; `operationalCells` and
   cells whose DL PRB usage is above `dlPrbUsage` are left alone (and out of the measured scope).
 - ranpilot_Intent_1.0.0: the text or TS 28.312 intent itself.
-Everything else a schema allows (UE, group and QCI scopes, TA lists, uplink, caps, counts, peak PRB,
-traffic steering, UE level targets) is accepted, stored and reported NOT_ENFORCED with
-SCOPE_NOT_APPLICABLE or STATEMENT_NOT_APPLICABLE; a policy is enforced whole or not at all.
+- TrafficSteeringPreference 2.0.0 / 6.0.0 on a slice (its 5QI, if named, the slice's): each
+  `tspResources` cell's preference (SHALL, PREFER, AVOID, FORBID) becomes the slice's steering
+  setting of that cell (`ranpilot.network.steering`), a `Configuration` verified and applied as is,
+  not pursued by the agent; `primary: false` (a secondary cell) is not applicable. On one UE
+  (`scope/ueId`, `a1.ues`): the same, as that UE's own preferences (`SetUeSteering`).
+- UELevelTarget 1.0.0 / 5.0.0 `dlThroughput` kbit/s: the UE's guaranteed DL rate in its cell
+  (`SetUeGuaranteedRate`, `a1.ues`), a `Configuration` too.
+Everything else a schema allows (group and QCI scopes, UE scopes of QoS targets, a TSP's cell
+scope, TA lists, uplink, caps, counts, peak PRB, UE delay and loss targets, an unknown UE) is
+accepted, stored and reported NOT_ENFORCED with SCOPE_NOT_APPLICABLE or STATEMENT_NOT_APPLICABLE;
+a policy is enforced whole or not at all.
 """
 
 from __future__ import annotations
@@ -33,11 +41,12 @@ import numpy as np
 from ranpilot.intents.goals import Goal, Understanding
 from ranpilot.intents.model import Intent
 from ranpilot.intents.ts28312 import read_request, to_intent
+from ranpilot.network.actions import Action, SetSliceSteering, SetUeSteering
 from ranpilot.network.config import SliceSpec
 from ranpilot.oran.a1.types import INTENT_TYPE
+from ranpilot.oran.a1.ues import PLMN, UeScopeError, scoped_ue, ue_level_target
 from ranpilot.targets import Target
 
-PLMN = {"mcc": "001", "mnc": "01"}
 Reason = Literal["SCOPE_NOT_APPLICABLE", "STATEMENT_NOT_APPLICABLE"]
 
 
@@ -58,6 +67,14 @@ class Enforcement:
 
 
 @dataclass(frozen=True)
+class Configuration:
+    """Settings a policy asks for directly (traffic steering, UE guarantees): verified and applied as they are."""
+
+    actions: list[Action]
+    label: str
+
+
+@dataclass(frozen=True)
 class NotApplicable:
     reason: Reason
     detail: str
@@ -68,6 +85,7 @@ class _Policy:
     """One policy being read: its goals, and what cannot be enforced (the first reason wins)."""
 
     goals: list[Goal] = field(default_factory=list)
+    settings: list[Action] = field(default_factory=list)
     problems: list[NotApplicable] = field(default_factory=list)
 
     def cannot(self, reason: Reason, detail: str) -> None:
@@ -100,7 +118,7 @@ def _walk(value: object, path: str) -> Iterator[tuple[str, object]]:
         yield from _walk(item, f"{path}/{key}" if path else str(key))
 
 
-def enforcement(type_name: str, body: dict, network) -> Enforcement | NotApplicable:
+def enforcement(type_name: str, body: dict, network) -> Enforcement | Configuration | NotApplicable:
     """What to do with a valid policy body on `network` (a NetworkView). ValueError (an
     IntentInputError) for a ranpilot_Intent body that is not a valid TS 28.312 intent."""
     if type_name == INTENT_TYPE:
@@ -109,10 +127,21 @@ def enforcement(type_name: str, body: dict, network) -> Enforcement | NotApplica
     scope_cells = _READERS[type_name](body, network, policy)
     if policy.problems:
         return policy.problems[0]
+    if policy.settings:
+        described = "; ".join(_described(a) for a in policy.settings)
+        return Configuration(policy.settings, f"A1 {type_name}: {described}"[:2000])
     if not policy.goals:
         return NotApplicable("STATEMENT_NOT_APPLICABLE", "no objective the ranpilot xApp can pursue")
     label = f"A1 {type_name}: " + "; ".join(goal.describe() for goal in policy.goals)
     return Enforcement(to_intent(Understanding(text=label[:2000], status="parsed", goals=policy.goals)), scope_cells)
+
+
+def _described(setting: Action) -> str:
+    if isinstance(setting, SetSliceSteering):
+        return f"{setting.slice} {setting.preference} cell {setting.cell}"
+    if isinstance(setting, SetUeSteering):
+        return f"UE {setting.ue} {setting.preference} cell {setting.cell}"
+    return f"UE {setting.ue} guaranteed {setting.dl_kbps:g} kbit/s in cell {setting.cell}"
 
 
 def _cells(cell_ids: list[dict] | None) -> list[int] | None:
@@ -215,16 +244,45 @@ def _energy_saving(body: dict, network, policy: _Policy) -> list[int] | None:
     return [c for c in range(network.num_cells) if c not in kept]
 
 
-def _per_ue(body: dict, network, policy: _Policy) -> None:
-    policy.cannot("SCOPE_NOT_APPLICABLE", "scope/ueId: ranpilot acts on slices and cells, not on individual UEs")
+def _ue_level_target(body: dict, network, policy: _Policy) -> None:
+    try:
+        policy.settings += ue_level_target(body, network)
+    except UeScopeError as exc:
+        policy.cannot(exc.reason, exc.detail)
 
 
 def _traffic_steering(body: dict, network, policy: _Policy) -> None:
-    if "ueId" in body["scope"]:
-        _per_ue(body, network, policy)
-    else:
-        policy.cannot("STATEMENT_NOT_APPLICABLE", "tspResources: ranpilot steers whole cells' traffic (CIO), "
-                      "not one slice's")
+    scope = body["scope"]
+    if "cellId" in scope:
+        policy.cannot("SCOPE_NOT_APPLICABLE", "scope/cellId: ranpilot steers UEs wherever they are, "
+                      "not while in one cell")
+    if "ueId" in scope:
+        try:
+            ue = scoped_ue(scope, network)
+        except UeScopeError as exc:
+            policy.cannot(exc.reason, exc.detail)
+            return
+        policy.settings += [SetUeSteering(cell=c, ue=ue, preference=p) for c, p in _preferences(body, policy)]
+        return
+    spec = _slice(network, scope["sliceId"])
+    if "qosId" in scope and scope["qosId"].get("5qI") != spec.five_qi:
+        policy.cannot("SCOPE_NOT_APPLICABLE", f"scope/qosId: slice {spec.name} carries 5QI {spec.five_qi} only")
+    policy.settings += [SetSliceSteering(cell=c, slice=spec.name, preference=p) for c, p in _preferences(body, policy)]
+
+
+def _preferences(body: dict, policy: _Policy) -> list[tuple[int, str]]:
+    """(cell, preference) of each `tspResources` cell, sorted by cell; a secondary cell or a cell
+    given two preferences is not applicable."""
+    preferences: dict[int, str] = {}
+    for i, resource in enumerate(body["tspResources"]):
+        if resource.get("primary") is False:
+            policy.cannot("STATEMENT_NOT_APPLICABLE", f"tspResources/{i}/primary: ranpilot's UEs have one "
+                          "(primary) serving cell, no secondary cells")
+        for cell in _cells(resource["cellIdList"]):
+            if preferences.setdefault(cell, resource["preference"]) != resource["preference"]:
+                policy.cannot("STATEMENT_NOT_APPLICABLE", f"tspResources: cell {cell} is both "
+                              f"{preferences[cell]} and {resource['preference']}")
+    return sorted(preferences.items())
 
 
 def _keep(target: Target, bound: Literal["min", "max"], value: float, cells: list[int] | None,
@@ -241,6 +299,6 @@ _READERS = {
     "ORAN_EnergySaving_3.0.1": _energy_saving,
     "ORAN_TrafficSteeringPreference_2.0.0": _traffic_steering,
     "ORAN_TrafficSteeringPreference_6.0.0": _traffic_steering,
-    "ORAN_UELevelTarget_1.0.0": _per_ue,
-    "ORAN_UELevelTarget_5.0.0": _per_ue,
+    "ORAN_UELevelTarget_1.0.0": _ue_level_target,
+    "ORAN_UELevelTarget_5.0.0": _ue_level_target,
 }

@@ -215,7 +215,8 @@ def _a1td_v11_types() -> dict[str, dict]:
             maxDlPdcpSduPacketLossRatePerUe=loss, maxUlRlcSduPacketLossRatePerUe=loss,
             minDlReliabilityPerUe=_ref("ReliabilityType"), minUlReliabilityPerUe=_ref("ReliabilityType"),
             dlSlicePriority={"type": "number", "minimum": 1}, ulSlicePriority={"type": "number", "minimum": 1}),
-        "sliceSlaResources": _obj({"cellIdList": _ref("CellIdList")})},
+        "sliceSlaResources": _obj({"cellIdList": _ref("CellIdList"), "taIList": _ref("TaIList")},
+                                  oneOf=[{"required": ["cellIdList"]}, {"required": ["taIList"]}])},
         ["scope", "sliceSlaObjectives"], {**defs, "ReliabilityType": _reliability("successProbability", True)})
     percent = {"type": "number", "minimum": 0, "maximum": 100}
     usage_type = {"type": "number", "minimum": 1, "maximum": 4}

@@ -22,11 +22,17 @@ from pydantic import BaseModel, Field, ValidationError
 from ranpilot.network import (
     Action, ActionError, Network, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower, SetUePMax,
 )
+from ranpilot.network.actions import (
+    SetCsiPrediction, SetMuLayers, SetPrecoder, SetSliceSteering, SetUeGuaranteedRate, SetUeSteering,
+)
 from ranpilot.network.action_table import kind_of, per_cell_actions
 from ranpilot.oran.e2 import kpm
 from ranpilot.oran.messages import (
-    CellIndividualOffset, CellSleep, Handover, KpmIndication, RcControlAck, RcControlFailure, RcControlRequest,
-    SlicePrbQuota, Tilt, TxPower, UeMeasurement, UePMax,
+    KPM_RAN_FUNCTION, RC_RAN_FUNCTION, CellIndividualOffset, CellSleep, Handover, KpmIndication, RcControlAck,
+    RcControlFailure, RcControlRequest, SlicePrbQuota, Tilt, TxPower, UeMeasurement, UePMax,
+)
+from ranpilot.oran.messages import (
+    CsiPrediction, MimoLayers, MimoPrecoder, SliceSteering, UeGuaranteedRate, UeSteering,
 )
 
 _ACTION_FIELD = re.compile(r"actions\[(?P<index>\d+)\]\.(?P<name>\w+)")
@@ -45,11 +51,17 @@ class Subscription(BaseModel):
 
 
 class SimulatedE2Node:
-    def __init__(self, network: Network, meid: str = "gnb-sim-1"):
-        self.network, self.meid = network, meid
+    """`ran_function_ids`: the RAN functions it serves and advertises in E2 Setup (KPM 2, RC 3;
+    `ranpilot.oran.e2.ran_functions`); a request to another is refused."""
+
+    def __init__(self, network: Network, meid: str = "gnb-sim-1",
+                 ran_function_ids: tuple[int, ...] = (KPM_RAN_FUNCTION, RC_RAN_FUNCTION)):
+        self.network, self.meid, self.ran_function_ids = network, meid, ran_function_ids
         self.subscriptions: dict[str, Subscription] = {}
 
     def subscribe(self, report_period_ms: int, measurements: list[str], per_ue: bool = False) -> Subscription:
+        if KPM_RAN_FUNCTION not in self.ran_function_ids:
+            raise SubscriptionError(f"{self.meid} does not serve RAN function {KPM_RAN_FUNCTION} (E2SM-KPM)")
         if (why := kpm.unknown_measurements(measurements, per_ue)) is not None:
             raise SubscriptionError(f"{self.meid} {why}")
         sub = Subscription(report_period_ms=report_period_ms, measurements=measurements, per_ue=per_ue,
@@ -84,6 +96,9 @@ class SimulatedE2Node:
         """Apply all of a request's actions or none of them."""
         if request.meid != self.meid:
             return RcControlFailure(request_id=request.request_id, cause=f"unknown meid {request.meid!r}")
+        if RC_RAN_FUNCTION not in self.ran_function_ids:
+            return RcControlFailure(request_id=request.request_id,
+                                    cause=f"{self.meid} does not serve RAN function {RC_RAN_FUNCTION} (E2SM-RC)")
         try:
             actions = [_network_action_at(i, a, self.network) for i, a in enumerate(request.actions)]
             self.network.apply(actions)
@@ -136,6 +151,12 @@ RC_CODECS: dict[type[Action], RcCodec] = {
     SetUePMax: RcCodec(UePMax, {"cell": "cell", "p_max_dbm": "pMaxDbm"}),
     SetSliceQuota: RcCodec(SlicePrbQuota, {"cell": "cell", "slice": "sst", "min_prb_ratio": "minPrbPolicyRatio"},
                            scale=100.0),
+    SetPrecoder: RcCodec(MimoPrecoder, {"cell": "cell", "precoder": "precoderIndex"}),
+    SetMuLayers: RcCodec(MimoLayers, {"cell": "cell", "layers": "layers"}),
+    SetCsiPrediction: RcCodec(CsiPrediction, {"cell": "cell", "enabled": "enabled"}),
+    SetSliceSteering: RcCodec(SliceSteering, {"cell": "cell", "slice": "sst", "preference": "preferenceIndex"}),
+    SetUeSteering: RcCodec(UeSteering, {"cell": "cell", "ue": "ueId", "preference": "preferenceIndex"}),
+    SetUeGuaranteedRate: RcCodec(UeGuaranteedRate, {"cell": "cell", "ue": "ueId", "dl_kbps": "dlKbps"}),
 }
 _BY_CONTROL = {codec.control: action for action, codec in RC_CODECS.items()}
 
@@ -176,6 +197,11 @@ def _from_rc(action: type[Action], name: str, value, slice_names: dict[int, str]
         if value not in slice_names:
             raise ActionError("slice", f"no slice with sst {value}; slices: {slice_names}")
         return slice_names[value]
+    codes = kind_of(action).codes
+    if codes is not None and name == kind_of(action).value:  # a choice travels as its index
+        if not 0 <= value < len(codes):
+            raise ActionError(name, f"index {value} names no choice; 0..{len(codes) - 1} are {list(codes)}")
+        return codes[value]
     scale = RC_CODECS[action].scale
     return value / scale if name == kind_of(action).value and scale != 1.0 else value
 
@@ -186,5 +212,8 @@ def _to_rc(action: type[Action], name: str, value, sst: dict[str, int]):
         if value not in sst:
             raise ActionError("slice", f"unknown slice {value!r}; known: {list(sst)}")
         return sst[value]
+    codes = kind_of(action).codes
+    if codes is not None and name == kind_of(action).value:
+        return codes.index(value)
     scale = RC_CODECS[action].scale
     return round(value * scale) if name == kind_of(action).value and scale != 1.0 else value

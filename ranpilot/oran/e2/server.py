@@ -2,14 +2,16 @@
 
 Framing (`ranpilot.oran.wire`): on the `json` wire (the default) one JSON object a line,
 {"mtype", "xid", "payload"}; on the `asn1` wire binary frames whose E2 messages are E2AP PDUs
-(each connection its own E2AP session). What the node answers is `NodeService`'s. A connection can drop at any moment without leaving the network
+(each connection its own E2AP session). Once a connection is up (after the token, when there is
+one) the node sends its E2SetupRequest, as an E2 node does, and serves the connection's
+subscriptions and controls once the RIC's answer has come. What the node answers is `NodeService`'s. A connection can drop at any moment without leaving the network
 half-configured: a request is acted on only once its whole line has arrived, and a control then
 applies all of its actions or none. A dropped connection's subscriptions end with it.
 
 With a token (`RANPILOT_E2_TOKEN`), the first line a client sends must be an AuthRequest
 (mtype 34030) carrying it; the node answers an AuthResponse (34031), and on anything else (another
-message, a wrong token, a malformed line, nothing within `AUTH_TIMEOUT_S`) closes the connection
-without acting. Without a token the server listens on loopback only (`ranpilot.oran.auth`).
+message, a wrong token, a malformed line, nothing within `AUTH_TIMEOUT_S`) answers why and closes
+the connection without acting. Without a token the server listens on loopback only (`ranpilot.oran.auth`).
 
 Example:
     >>> from ranpilot.network import Network, NetworkConfig
@@ -95,6 +97,7 @@ class _Connection(socketserver.StreamRequestHandler):
         self.server.connections.add(self.connection)
         try:
             if self._first_line_authenticates(peer):
+                peer.send(self.server.service.start_setup(peer), "e2setup")
                 self._serve(peer)
         except WireMismatch as exc:
             log.warning("E2 node: connection from %s closed: %s", self.client_address[0], exc)
@@ -113,6 +116,9 @@ class _Connection(socketserver.StreamRequestHandler):
             frame = peer.wire.read(self.rfile)
         except FrameError as exc:
             return self._refuse(peer, exc.xid, f"authentication required; the first line is malformed: {exc}")
+        except TimeoutError:  # a client waiting for the node to speak first (E2 Setup) learns why it does not
+            return self._refuse(peer, "", f"authentication required: no AuthRequest (mtype {AUTH_REQ}) within "
+                                f"{AUTH_TIMEOUT_S:g} s")
         if frame is None:
             return False
         self.connection.settimeout(None)

@@ -16,7 +16,6 @@ from pydantic import Field, model_validator
 
 from ranpilot.tools.base import Binding, ToolInput, ToolOutput, binding, matrix, per_item
 from ranpilot.tools.power_control.gp import max_min_problem
-from ranpilot.tools.power_control.learned import learned_powers
 from ranpilot.tools.power_control.wmmse import rates, sinr, wmmse
 
 
@@ -73,6 +72,8 @@ def power_control(inp: PowerControlInput) -> PowerControlOutput:
         p, iterations = wmmse(G[None], pmax[None], noise[None], restarts=inp.restarts, proportional_fair=True)
         p, method = p[0], "wmmse"
     elif inp.method == "learned":
+        from ranpilot.tools.power_control.learned import learned_powers  # torch loads here, seconds
+
         p, method = learned_powers(G[None], pmax[None], noise[None])[0], "learned"
     else:
         p, iterations = wmmse(G[None], pmax[None], noise[None], restarts=inp.restarts)

@@ -180,7 +180,8 @@ def _header(indication: KpmIndication, sender: str) -> bytes:
 
 
 def _message(fmt: tuple) -> bytes:
-    return encode_type("E2SM-KPM-IndicationMessage", {"indicationMessage-formats": fmt})
+    """The indication message (the hot path: built here from a validated KpmIndication, so unchecked)."""
+    return encode_type("E2SM-KPM-IndicationMessage", {"indicationMessage-formats": fmt}, check_types=False)
 
 
 def _sender(meid: str, key: str) -> str:

@@ -8,11 +8,13 @@ per run of consecutive actions of one style (at most 63 actions each). RAN param
 | --- | --- | --- |
 | `Handover` | 3 / 1 | header UE id gNB-DU-UEID (gNB-CU-UE-F1AP-ID = `ueId`); 1 Target Primary Cell ID > 2 CHOICE Target Cell > 3 NR Cell > 4 NR CGI (OCTET STRING: the APER NR-CGI, PLMN 001-01, NR cell identity = `targetCell`) |
 | `SlicePrbQuota` | 2 / 6 | 1 RRM Policy Ratio List > 2 RRM Policy Ratio Group > {3 RRM Policy > 5 Member List > 6 Member > {7 PLMN, 8 S-NSSAI > {9 SST, 10 SD}}, 11 min, 12 max, 13 dedicated PRB policy ratio (INTEGER %)}; ranpilot adds 10001: the cell (INTEGER) |
-| `TxPower`, `CellSleep`, `CellIndividualOffset`, `Tilt`, `UePMax` | 1000 (ranpilot) / 1-5 | 1: the cell (INTEGER); 2: the setting in its RC field's unit (REAL dBm, dB, degrees; BOOLEAN asleep) |
+| `TxPower`, `CellSleep`, `CellIndividualOffset`, `Tilt`, `UePMax`, `MimoPrecoder`, `MimoLayers`, `CsiPrediction` | 1000 (ranpilot) / 1-8 | 1: the cell (INTEGER); 2: the setting in its RC field's unit (REAL dBm, dB, degrees; BOOLEAN asleep, CSI prediction; INTEGER precoder index, layers) |
+| `SliceSteering` | 1000 (ranpilot) / 9 | 1: the cell, 2: the slice's SST, 3: the steering preference's index (INTEGER each) |
+| `UeSteering`, `UeGuaranteedRate` | 1000 (ranpilot) / 10, 11 | header UE id gNB-DU-UEID (gNB-CU-UE-F1AP-ID = `ueId`) when the control travels alone; 1: the cell, 2: `ueId` (INTEGER), 3: the preference's index (INTEGER) / the guaranteed DL rate (REAL kbit/s) |
 
 The ranpilot style's parameters follow `RC_CODECS` (the RC half of the network's action table):
 parameter i is the i-th RC field of the action's codec. Header UE id for cell-level actions:
-gNB-DU-UEID 0, as srsRAN sends for a slice quota. A failed control carries ranpilot's cause text
+gNB-DU-UEID 0, as srsRAN sends for a slice quota; a per-UE control alone carries its UE there. A failed control carries ranpilot's cause text
 in its control outcome (format 1, RAN parameter 10002, OCTET STRING in UTF-8).
 """
 
@@ -31,6 +33,14 @@ MAX_ACTIONS_PER_STYLE = 63
 _RANPILOT = {codec.control: [(i + 1, rc) for i, rc in enumerate(codec.fields.values())]
              for codec in RC_CODECS.values() if codec.control.model_fields["style"].default == 1000}
 _BY_ACTION_ID = {cls.model_fields["action"].default: cls for cls in _RANPILOT}
+
+
+def ranpilot_parameters(action_id: int) -> tuple[str, list[tuple[int, str]]]:
+    """(name, [(RAN parameter id, RC field name)]) of ranpilot's style 1000 control action `action_id`."""
+    if action_id not in _BY_ACTION_ID:
+        raise E2apError(f"RC style 1000 has no action {action_id}; ranpilot's are {sorted(_BY_ACTION_ID)}")
+    control = _BY_ACTION_ID[action_id]
+    return control.__name__, _RANPILOT[control]
 
 
 def control_payloads(actions: list[ControlAction]) -> tuple[bytes, bytes]:
@@ -87,7 +97,7 @@ def read_failure_outcome(outcome: bytes) -> str:
 
 # -- encoding -----------------------------------------------------------------------------------
 def _ue(action: ControlAction) -> tuple:
-    return ue_id(action.ueId if isinstance(action, Handover) else 0)
+    return ue_id(getattr(action, "ueId", 0))  # a handover's or a per-UE control's UE; else none (0)
 
 
 def _element(value: tuple) -> tuple:

@@ -2,15 +2,17 @@
 
 | ranpilot message | E2AP PDU |
 | --- | --- |
-| `SubscriptionRequest` / `Response` / `Failure` | RICsubscriptionRequest (E2SM-KPM, `e2sm_kpm`) / Response (actions admitted) / Failure (cause ricRequest action-not-supported) |
+| `SubscriptionRequest` / `Response` / `Failure` | RICsubscriptionRequest (E2SM-KPM, `e2sm_kpm`) / Response (actions admitted) / Failure (cause ricRequest system-not-ready before E2 Setup completes, ran-function-id-invalid for a RAN function not accepted in it, else action-not-supported) |
 | `KpmIndication` | one RICindication per measured object (`e2sm_kpm`) |
+| `E2SetupRequest` / `Response` / `Failure` | E2setupRequest / Response / Failure (`setup`) |
 | `RcControlRequest` / `Ack` / `Failure` | RICcontrolRequest (E2SM-RC, `e2sm_rc`, ack requested) / Acknowledge / Failure (cause ricRequest control-failed-to-execute or action-not-supported, ranpilot's cause text in the control outcome) |
 
 E2AP names a subscription and a control by its RIC request id (requestor, instance), not by
 ranpilot's strings: the xApp end draws an instance per request and reads the node's answers as
 `ric-<requestor>-<instance>` (subscription ids) or back to its own `request_id` (controls); the
 node end reads requests under those names and remembers which RIC request id each of its own
-subscription ids answers (by the transaction id of the request). What E2AP has no place for is
+subscription ids answers (by the transaction id of the request). The RIC end acknowledges the
+E2 node components of the E2setupRequest it read (by E2AP transaction id). What E2AP has no place for is
 dropped: a control's `intent_id`; a subscription failure keeps only its E2AP cause.
 """
 
@@ -21,12 +23,13 @@ import re
 
 from pydantic import BaseModel
 
-from ranpilot.oran.e2.asn1 import e2sm_kpm as kpm, e2sm_rc as rc
+from ranpilot.oran.e2.asn1 import e2sm_kpm as kpm, e2sm_rc as rc, setup
 from ranpilot.oran.e2.asn1.codec import E2apError, Ie, Pdu, decode, encode
 from ranpilot.oran.messages import (
-    KPM_RAN_FUNCTION, RC_RAN_FUNCTION, KpmIndication, RcControlAck, RcControlFailure, RcControlRequest,
-    SubscriptionFailure, SubscriptionRequest, SubscriptionResponse,
+    KPM_RAN_FUNCTION, RC_RAN_FUNCTION, KpmIndication, RcControlAck, RcControlFailure, RcControlRequest, SubscriptionFailure,
+    SubscriptionRequest, SubscriptionResponse,
 )
+from ranpilot.oran.setup_messages import E2SetupFailure, E2SetupRequest, E2SetupResponse
 
 _RIC_NAME = re.compile(r"ric-(\d+)-(\d+)")
 
@@ -54,6 +57,7 @@ class E2apSession:
         self._controls: dict[str, str] = {}  # xApp end: RIC request name -> ranpilot request_id
         self._pending: dict[str, tuple[dict, list[int]]] = {}  # node end: xid -> (RIC request id, action ids)
         self._subscriptions: dict[str, dict] = {}  # node end: node subscription id -> RIC request id
+        self._components: dict[int, list[dict]] = {}  # RIC end: setup transaction id -> node component items
 
     def encode(self, message: BaseModel, xid: str = "") -> list[bytes]:
         """The E2AP PDUs carrying `message` (several for a KPM indication); E2apError if it cannot travel."""
@@ -79,6 +83,12 @@ class E2apSession:
 
     # -- to E2AP ---------------------------------------------------------------------------
     def _pdu(self, message: BaseModel, xid: str) -> Pdu:
+        if isinstance(message, E2SetupRequest):
+            return setup.request_pdu(message)
+        if isinstance(message, E2SetupResponse):
+            return setup.response_pdu(message, self._components.pop(message.transactionId, None))
+        if isinstance(message, E2SetupFailure):
+            return setup.failure_pdu(message)
         if isinstance(message, SubscriptionRequest):
             actions = [Ie("RICaction-ToBeSetup-Item", {"ricActionID": i, "ricActionType": "report", "ricActionDefinition": d})
                        for i, d in kpm.action_definitions(message)]
@@ -90,7 +100,7 @@ class E2apSession:
             request_id, action_ids = self._pending.pop(xid, (_request_id(0, 0), [kpm.NODE_ACTION]))
             ies = [Ie("RICrequestID", request_id), Ie("RANfunctionID", KPM_RAN_FUNCTION)]
             if isinstance(message, SubscriptionFailure):
-                return Pdu("RICsubscriptionFailure", ies + [Ie("Cause", ("ricRequest", "action-not-supported"))])
+                return Pdu("RICsubscriptionFailure", ies + [Ie("Cause", ("ricRequest", _subscription_cause(message.cause)))])
             self._subscriptions[message.subscription_id] = request_id
             admitted = [Ie("RICaction-Admitted-Item", {"ricActionID": i}) for i in action_ids]
             return Pdu("RICsubscriptionResponse", ies + [Ie("RICactions-Admitted", admitted)])
@@ -126,6 +136,17 @@ class E2apSession:
         return _request_id(self.requestor_id, next(self._instances) % 65536)
 
     # -- from E2AP -------------------------------------------------------------------------
+    def _read_E2setupRequest(self, pdu: Pdu, xid: str) -> E2SetupRequest:
+        request = setup.read_request(pdu)
+        self._components[request.transactionId] = setup.component_items(pdu)
+        return request
+
+    def _read_E2setupResponse(self, pdu: Pdu, xid: str) -> E2SetupResponse:
+        return setup.read_response(pdu)
+
+    def _read_E2setupFailure(self, pdu: Pdu, xid: str) -> E2SetupFailure:
+        return setup.read_failure(pdu)
+
     def _read_RICsubscriptionRequest(self, pdu: Pdu, xid: str) -> SubscriptionRequest:
         _ran_function(pdu, KPM_RAN_FUNCTION)
         details = pdu.get("RICsubscriptionDetails")
@@ -160,6 +181,15 @@ class E2apSession:
     def _control_name(self, pdu: Pdu) -> str:
         name = _name(pdu.get("RICrequestID"))
         return self._controls.pop(name, name)
+
+
+def _subscription_cause(text: str) -> str:
+    """The E2AP cause (ricRequest) of a subscription failure the node explained in `text`."""
+    if "E2 Setup on this connection is not complete" in text:
+        return "system-not-ready"
+    if "was not accepted in this connection's E2 Setup" in text or "does not serve RAN function" in text:
+        return "ran-function-id-invalid"
+    return "action-not-supported"
 
 
 def _ran_function(pdu: Pdu, expected: int) -> None:

@@ -1,128 +1,184 @@
-"""E2 Setup (E2AP clause 8.3.1): how an E2 node describes itself to a near-RT RIC, and the answer.
+"""E2 Setup (E2AP clause 8.3.1) as E2AP PDUs: ranpilot's setup messages (`E2SetupRequest`,
+`E2SetupResponse`, `E2SetupFailure`) to and from E2setupRequest / Response / Failure.
 
-`setup_request` is the simulated node's E2setupRequest: a gNB (PLMN 001-01, 22-bit gNB ID),
-the E2SM-KPM RAN function (id 2) with its description (REPORT style 1, E2 node measurement, and
-style 4, common condition-based UE-level, each with the names the node reports:
-`ranpilot.oran.e2.kpm`) and one F1 component. It does not list the RC function (id 3): an
-E2SM-RC RAN function definition is outside ranpilot's ASN.1 subset. `read_setup_request` reads any E2setupRequest of the
-subset into an `E2NodeDescription` (a KPM description that does not decode is reported as such,
-not hidden); `setup_response` accepts the functions a RIC understands and acknowledges every
-component, and `read_setup_response` gives the accepted function ids.
+A RAN function's definition travels in its E2SM: E2SM-KPM v03.00 `E2SM-KPM-RANfunction-Description`
+(REPORT styles with their measurement names, a periodic event trigger) and E2SM-RC v01.03
+`E2SM-RC-RANFunctionDefinition` (its control part: CONTROL styles, their control actions and RAN
+parameters; `RC_STYLE_NAMES`). A definition that does not decode, or an RC one with a part other
+than control, is read into `RanFunction.problem`, not hidden. A node is a gNB (22-bit gNB ID);
+its E2 node components travel with their ids, which the RIC's acknowledgement repeats
+(`response_pdu` takes the request's component items).
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
-
-from ranpilot.oran.e2 import kpm
-from ranpilot.oran.e2.asn1.codec import E2apError, Ie, Pdu, decode, decode_type, encode, encode_type
-from ranpilot.oran.e2.asn1.e2sm_kpm import KPM_OID, NODE_STYLE, UE_STYLE
-from ranpilot.oran.e2.asn1.e2sm_rc import RC_OID
+from ranpilot.oran.e2.asn1.codec import E2apError, Ie, Pdu, decode_type, encode_type
+from ranpilot.oran.e2.asn1.e2sm_kpm import KPM_OID
+from ranpilot.oran.e2.asn1.e2sm_rc import CELL_PARAMETER, RC_OID, ranpilot_parameters
 from ranpilot.oran.e2.asn1.identities import PLMN
-from ranpilot.oran.messages import KPM_RAN_FUNCTION
+from ranpilot.oran.setup_messages import (
+    E2Cause, E2SetupFailure, E2SetupRequest, E2SetupResponse, RanFunction, RejectedRanFunction,
+)
 
 GNB_ID_BITS = 22
-RIC_ID = 1
+KPM_STYLES = {1: ("E2 Node Measurement", 1, 1), 4: ("Common Condition-based, UE-level Measurement", 4, 3)}
+"""KPM REPORT style -> (name, action definition format, indication message format)."""
+RC_STYLE_NAMES = {2: "Radio Resource Allocation Control", 3: "Connected Mode Mobility Control",
+                  1000: "ranpilot cell configuration"}
+_RC_ACTION_NAMES = {(2, 6): "Slice-level PRB quota", (3, 1): "Handover control"}
+_RC_OTHER_PARTS = ("ranFunctionDefinition-EventTrigger", "ranFunctionDefinition-Report",
+                   "ranFunctionDefinition-Insert", "ranFunctionDefinition-Policy")
 
 
-class RanFunction(BaseModel):
-    ran_function_id: int
-    oid: str
-    revision: int = 0
-    short_name: str = ""
-    report_styles: dict[int, list[str]] = Field(default_factory=dict, description="KPM: style -> measurement names")
-    problem: str = Field(default="", description="why the E2SM description could not be read")
+# -- E2setupRequest -----------------------------------------------------------------------------
+def request_pdu(request: E2SetupRequest) -> Pdu:
+    if request.gnbId is None:
+        raise E2apError("ranpilot encodes E2 Setup for a gNB only (gnbId is None)")
+    functions = [Ie("RANfunction-Item", {"ranFunctionID": f.ranFunctionId, "ranFunctionDefinition": _definition(f),
+                                         "ranFunctionRevision": f.revision, "ranFunctionOID": f.oid})
+                 for f in request.ranFunctions]
+    node = ("gNB", {"global-gNB-ID": {"plmn-id": bytes.fromhex(request.plmn), "gnb-id": (
+        "gnb-ID", ((request.gnbId << 10).to_bytes(4, "big"), GNB_ID_BITS))}})
+    components = [Ie("E2nodeComponentConfigAddition-Item", {
+        "e2nodeComponentInterfaceType": kind, "e2nodeComponentID": _component_id(kind),
+        "e2nodeComponentConfiguration": {"e2nodeComponentRequestPart": b"", "e2nodeComponentResponsePart": b""}})
+        for kind in request.components]
+    return Pdu("E2setupRequest", [Ie("TransactionID", request.transactionId), Ie("GlobalE2node-ID", node),
+                                  Ie("RANfunctionsAdded", functions), Ie("E2nodeComponentConfigAddition", components)])
 
 
-class E2NodeDescription(BaseModel):
-    transaction_id: int
-    plmn: str = Field(description="PLMN identity, hex")
-    gnb_id: int | None = None
-    ran_functions: list[RanFunction]
-    components: list[str] = Field(description="E2 node component interface types")
-
-
-def setup_request(gnb_id: int = 1, transaction_id: int = 0) -> bytes:
-    """The simulated node's E2setupRequest."""
-    styles = [(NODE_STYLE, "E2 Node Measurement", 1, kpm.offered("cell") + kpm.offered("node"), 1),
-              (UE_STYLE, "Common Condition-based, UE-level Measurement", 4, kpm.offered("ue"), 3)]
-    description = encode_type("E2SM-KPM-RANfunction-Description", {
-        "ranFunction-Name": {"ranFunction-ShortName": "ORAN-E2SM-KPM", "ranFunction-E2SM-OID": KPM_OID,
-                             "ranFunction-Description": "KPM Monitor"},
-        "ric-EventTriggerStyle-List": [{"ric-EventTriggerStyle-Type": 1, "ric-EventTriggerStyle-Name": "Periodic Report",
-                                        "ric-EventTriggerFormat-Type": 1}],
-        "ric-ReportStyle-List": [{"ric-ReportStyle-Type": style, "ric-ReportStyle-Name": name, "ric-ActionFormat-Type": action,
-                                  "measInfo-Action-List": [{"measName": n} for n in names],
-                                  "ric-IndicationHeaderFormat-Type": 1, "ric-IndicationMessageFormat-Type": message}
-                                 for style, name, action, names, message in styles]})
-    function = {"ranFunctionID": KPM_RAN_FUNCTION, "ranFunctionDefinition": description, "ranFunctionRevision": 0,
-                "ranFunctionOID": KPM_OID}
-    component = {"e2nodeComponentInterfaceType": "f1", "e2nodeComponentID": ("e2nodeComponentInterfaceTypeF1", {"gNB-DU-ID": 0}),
-                 "e2nodeComponentConfiguration": {"e2nodeComponentRequestPart": b"", "e2nodeComponentResponsePart": b""}}
-    node = ("gNB", {"global-gNB-ID": {"plmn-id": PLMN, "gnb-id": ("gnb-ID", ((gnb_id << 10).to_bytes(4, "big"), GNB_ID_BITS))}})
-    return encode(Pdu("E2setupRequest", [
-        Ie("TransactionID", transaction_id), Ie("GlobalE2node-ID", node),
-        Ie("RANfunctionsAdded", [Ie("RANfunction-Item", function)]),
-        Ie("E2nodeComponentConfigAddition", [Ie("E2nodeComponentConfigAddition-Item", component)])]))
-
-
-def read_setup_request(data: bytes) -> E2NodeDescription:
-    pdu = _expect(data, "E2setupRequest")
+def read_request(pdu: Pdu) -> E2SetupRequest:
+    """Any E2setupRequest of the subset (a foreign node's too) as an `E2SetupRequest`."""
     kind, node = pdu.get("GlobalE2node-ID")
     global_id = node.get("global-gNB-ID") or {}
     gnb_id = None
     if kind == "gNB":
         bits, length = global_id["gnb-id"][1]
         gnb_id = int.from_bytes(bits, "big") >> (8 * len(bits) - length)
-    functions = [_function(item.value) for item in pdu.get("RANfunctionsAdded")]
-    components = [item.value["e2nodeComponentInterfaceType"] for item in pdu.get("E2nodeComponentConfigAddition")]
-    plmn = global_id.get("plmn-id", b"")
-    return E2NodeDescription(transaction_id=pdu.get("TransactionID"), plmn=plmn.hex(), gnb_id=gnb_id,
-                             ran_functions=functions, components=components)
+    return E2SetupRequest(transactionId=pdu.get("TransactionID"), plmn=global_id.get("plmn-id", b"\0\0\0").hex(),
+                          gnbId=gnb_id, ranFunctions=[_function(item.value) for item in pdu.get("RANfunctionsAdded")],
+                          components=[item.value["e2nodeComponentInterfaceType"]
+                                      for item in pdu.get("E2nodeComponentConfigAddition")])
 
 
-def setup_response(request: bytes, understood_oids: tuple[str, ...] = (KPM_OID,)) -> bytes:
-    """A RIC's E2setupResponse to `request`: functions with an understood OID accepted, the others
-    rejected (cause ricService ran-function-not-supported), every component acknowledged."""
-    pdu = _expect(request, "E2setupRequest")
-    functions = [item.value for item in pdu.get("RANfunctionsAdded")]
-    accepted = [Ie("RANfunctionID-Item", {"ranFunctionID": f["ranFunctionID"], "ranFunctionRevision": f["ranFunctionRevision"]})
-                for f in functions if f["ranFunctionOID"] in understood_oids]
-    rejected = [Ie("RANfunctionIEcause-Item", {"ranFunctionID": f["ranFunctionID"],
-                                                "cause": ("ricService", "ran-function-not-supported")})
-                for f in functions if f["ranFunctionOID"] not in understood_oids]
+def component_items(pdu: Pdu) -> list[dict]:
+    """The E2 node component items of an E2setupRequest, for the RIC's acknowledgement."""
+    return [item.value for item in pdu.get("E2nodeComponentConfigAddition")]
+
+
+# -- E2setupResponse / E2setupFailure -------------------------------------------------------------
+def response_pdu(response: E2SetupResponse, components: list[dict] | None = None) -> Pdu:
+    """`components`: the request's component items (default: each of the response's interface
+    types with ranpilot's component id)."""
+    components = components or [{"e2nodeComponentInterfaceType": kind, "e2nodeComponentID": _component_id(kind)}
+                                for kind in response.components]
     acks = [Ie("E2nodeComponentConfigAdditionAck-Item", {
-        "e2nodeComponentInterfaceType": c.value["e2nodeComponentInterfaceType"], "e2nodeComponentID": c.value["e2nodeComponentID"],
-        "e2nodeComponentConfigurationAck": {"updateOutcome": "success"}}) for c in pdu.get("E2nodeComponentConfigAddition")]
-    ies = [Ie("TransactionID", pdu.get("TransactionID")),
-           Ie("GlobalRIC-ID", {"pLMN-Identity": PLMN, "ric-ID": ((RIC_ID << 4).to_bytes(3, "big"), 20)})]
+        "e2nodeComponentInterfaceType": c["e2nodeComponentInterfaceType"], "e2nodeComponentID": c["e2nodeComponentID"],
+        "e2nodeComponentConfigurationAck": {"updateOutcome": "success"}}) for c in components]
+    accepted = [Ie("RANfunctionID-Item", {"ranFunctionID": i, "ranFunctionRevision": r}) for i, r in response.accepted.items()]
+    rejected = [Ie("RANfunctionIEcause-Item", {"ranFunctionID": r.ranFunctionId, "cause": (r.cause.group, r.cause.value)})
+                for r in response.rejected]
+    ies = [Ie("TransactionID", response.transactionId),
+           Ie("GlobalRIC-ID", {"pLMN-Identity": PLMN, "ric-ID": ((response.ricId << 4).to_bytes(3, "big"), 20)})]
     ies += [Ie("RANfunctionsAccepted", accepted)] if accepted else []
     ies += [Ie("RANfunctionsRejected", rejected)] if rejected else []
-    return encode(Pdu("E2setupResponse", ies + [Ie("E2nodeComponentConfigAdditionAck", acks)]))
+    return Pdu("E2setupResponse", ies + [Ie("E2nodeComponentConfigAdditionAck", acks)])
 
 
-def read_setup_response(data: bytes) -> list[int]:
-    """The RAN function ids the RIC accepted."""
-    return [item.value["ranFunctionID"] for item in _expect(data, "E2setupResponse").get("RANfunctionsAccepted", [])]
+def read_response(pdu: Pdu) -> E2SetupResponse:
+    ric_id = pdu.get("GlobalRIC-ID")["ric-ID"][0]
+    return E2SetupResponse(
+        transactionId=pdu.get("TransactionID"), ricId=int.from_bytes(ric_id, "big") >> 4,
+        accepted={item.value["ranFunctionID"]: item.value["ranFunctionRevision"]
+                  for item in pdu.get("RANfunctionsAccepted", [])},
+        rejected=[RejectedRanFunction(ranFunctionId=item.value["ranFunctionID"], cause=_cause(item.value["cause"]))
+                  for item in pdu.get("RANfunctionsRejected", [])],
+        components=[item.value["e2nodeComponentInterfaceType"] for item in pdu.get("E2nodeComponentConfigAdditionAck")])
 
 
-def _expect(data: bytes, message: str) -> Pdu:
-    pdu = decode(data)
-    if pdu.message != message:
-        raise E2apError(f"expected an {message}, got a {pdu.message}")
-    return pdu
+def failure_pdu(failure: E2SetupFailure) -> Pdu:
+    return Pdu("E2setupFailure", [Ie("TransactionID", failure.transactionId),
+                                  Ie("Cause", (failure.cause.group, failure.cause.value))])
+
+
+def read_failure(pdu: Pdu) -> E2SetupFailure:
+    return E2SetupFailure(transactionId=pdu.get("TransactionID"), cause=_cause(pdu.get("Cause")))
+
+
+def _cause(cause: tuple) -> E2Cause:
+    return E2Cause(group=cause[0], value=cause[1])
+
+
+def _component_id(kind: str) -> tuple:
+    if kind != "f1":
+        raise E2apError(f"ranpilot's node components are F1 only, not {kind}")
+    return "e2nodeComponentInterfaceTypeF1", {"gNB-DU-ID": 0}
+
+
+# -- RAN function definitions (E2SM) --------------------------------------------------------------
+def _definition(function: RanFunction) -> bytes:
+    def name(description: str) -> dict:
+        return {"ranFunction-ShortName": function.shortName, "ranFunction-E2SM-OID": function.oid,
+                "ranFunction-Description": description}
+
+    if function.oid == KPM_OID:
+        return encode_type("E2SM-KPM-RANfunction-Description", {
+            "ranFunction-Name": name("KPM Monitor"),
+            "ric-EventTriggerStyle-List": [{"ric-EventTriggerStyle-Type": 1, "ric-EventTriggerStyle-Name": "Periodic Report",
+                                            "ric-EventTriggerFormat-Type": 1}],
+            "ric-ReportStyle-List": [
+                {"ric-ReportStyle-Type": style, "ric-ReportStyle-Name": KPM_STYLES[style][0],
+                 "ric-ActionFormat-Type": KPM_STYLES[style][1], "measInfo-Action-List": [{"measName": n} for n in names],
+                 "ric-IndicationHeaderFormat-Type": 1, "ric-IndicationMessageFormat-Type": KPM_STYLES[style][2]}
+                for style, names in function.reportStyles.items()]})
+    if function.oid == RC_OID:
+        return encode_type("E2SM-RC-RANFunctionDefinition", {
+            "ranFunction-Name": name("RAN Control"),
+            "ranFunctionDefinition-Control": {"ric-ControlStyle-List": [_control_style(style, actions)
+                                                                        for style, actions in function.controlStyles.items()]}})
+    raise E2apError(f"ranpilot describes E2SM-KPM and E2SM-RC RAN functions only, not OID {function.oid}")
+
+
+def _control_style(style: int, actions: list[int]) -> dict:
+    def action(number: int) -> dict:
+        if style == 1000:
+            name, parameters = ranpilot_parameters(number)
+        else:
+            name = _RC_ACTION_NAMES.get((style, number), f"Control action {number}")
+            parameters = [(1, "RRM Policy Ratio List"), (CELL_PARAMETER, "Cell (ranpilot)")] if (style, number) == (2, 6) else []
+        item = {"ric-ControlAction-ID": number, "ric-ControlAction-Name": name}
+        if parameters:
+            item["ran-ControlActionParameters-List"] = [{"ranParameter-ID": i, "ranParameter-name": n} for i, n in parameters]
+        return item
+
+    return {"ric-ControlStyle-Type": style, "ric-ControlStyle-Name": RC_STYLE_NAMES.get(style, f"Control style {style}"),
+            "ric-ControlAction-List": [action(a) for a in actions], "ric-ControlHeaderFormat-Type": 1 if len(actions) == 1 else 2,
+            "ric-ControlMessageFormat-Type": 1 if len(actions) == 1 else 2, "ric-ControlOutcomeFormat-Type": 1}
 
 
 def _function(item: dict) -> RanFunction:
-    function = RanFunction(ran_function_id=item["ranFunctionID"], oid=item["ranFunctionOID"],
+    function = RanFunction(ranFunctionId=item["ranFunctionID"], oid=item["ranFunctionOID"],
                            revision=item["ranFunctionRevision"])
-    if function.oid == RC_OID:
-        return function.model_copy(update={"problem": "E2SM-RC RAN function definitions are outside ranpilot's subset"})
+    kind = "E2SM-RC v01.03" if function.oid == RC_OID else "E2SM-KPM v03.00"  # some nodes name KPM's OID otherwise
     try:
-        description = decode_type("E2SM-KPM-RANfunction-Description", item["ranFunctionDefinition"])
+        return _read_rc(function, item) if function.oid == RC_OID else _read_kpm(function, item)
     except E2apError as exc:
-        return function.model_copy(update={"problem": f"not an E2SM-KPM v03.00 description: {exc}"})
+        return function.model_copy(update={"problem": f"not an {kind} definition ranpilot reads: {exc}"})
+
+
+def _read_kpm(function: RanFunction, item: dict) -> RanFunction:
+    description = decode_type("E2SM-KPM-RANfunction-Description", item["ranFunctionDefinition"])
     styles = {s["ric-ReportStyle-Type"]: [m["measName"] for m in s["measInfo-Action-List"]]
               for s in description.get("ric-ReportStyle-List", [])}
-    return function.model_copy(update={"short_name": description["ranFunction-Name"]["ranFunction-ShortName"],
-                                       "report_styles": styles})
+    return function.model_copy(update={"shortName": description["ranFunction-Name"]["ranFunction-ShortName"],
+                                       "reportStyles": styles})
+
+
+def _read_rc(function: RanFunction, item: dict) -> RanFunction:
+    definition = decode_type("E2SM-RC-RANFunctionDefinition", item["ranFunctionDefinition"])
+    if others := [part.split("-")[-1] for part in _RC_OTHER_PARTS if part in definition]:
+        raise E2apError(f"it has {', '.join(others)} parts, of which ranpilot's subset reads none")
+    styles = {s["ric-ControlStyle-Type"]: [a["ric-ControlAction-ID"] for a in s.get("ric-ControlAction-List", [])]
+              for s in definition.get("ranFunctionDefinition-Control", {}).get("ric-ControlStyle-List", [])}
+    return function.model_copy(update={"shortName": definition["ranFunction-Name"]["ranFunction-ShortName"],
+                                       "controlStyles": styles})
