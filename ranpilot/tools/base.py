@@ -103,9 +103,12 @@ def solve(problem: cp.Problem, fallback: str | None = None, **kwargs) -> tuple[s
     """Solve and map the status: ('optimal', '', ms) or (status, reason, ms). Never raises.
 
     Only OPTIMAL is accepted. When the solver fails or is inaccurate, `fallback` (another
-    solver) gets one try; infeasible and unbounded answers are final."""
+    solver) gets one try; infeasible and unbounded answers are final. Solvers start cold unless
+    `warm_start=True` is passed: the problems are cached per shape, and a warm start from the last
+    solve picks another vertex of a degenerate optimum (CIOs are shift-invariant), so the same input
+    would get an answer that depends on what the process solved before."""
     with stdout_to_stderr():
-        return _solve(problem, fallback, **kwargs)
+        return _solve(problem, fallback, **({"warm_start": False} | kwargs))
 
 
 def _solve(problem: cp.Problem, fallback: str | None = None, **kwargs) -> tuple[str, str, float]:
