@@ -3,6 +3,7 @@ target away from its goal, levers within scope and step limits, and the fixed-st
 
 import uuid
 
+import numpy as np
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -14,7 +15,7 @@ from ranpilot.intents.ts28312 import to_intent
 from ranpilot.network import Network, NetworkConfig, SetTxPower
 from ranpilot.planning.embedded import EmbeddedPlanner
 from ranpilot.planning.moves import lever_cells, local_moves
-from ranpilot.planning.scoring import Score, TwinBench, score
+from ranpilot.planning.scoring import AVERAGED_STEPS, MAX_MARGIN, NOISE_SPREADS, Score, TwinBench, score
 from ranpilot.planning.search import search
 from ranpilot.planning.situation import StrategyChoice, unmet_situations
 from ranpilot.planning.strategies import run_strategy
@@ -50,6 +51,39 @@ def test_a_score_that_moves_any_target_away_is_not_better():
     assert trade.better_than(now) and trade.moves_away(now)  # better in sum, but the guard slips
     assert Score((1.0, 0.0), tie=-1.0, values=(None, None)).better_than(now)  # tie-breaker on a plateau
     assert not Score((1.0, 0.0), tie=0.0, values=(None, None)).better_than(now)
+
+
+def test_when_every_goal_is_met_the_margin_beyond_them_breaks_ties(net):
+    """A goal unmet now but predicted met is still worth a safer margin: the tie-breaker is then
+    minus the sum of each goal's margin in units of its scale, each counted up to its cap."""
+    thp, energy = net.target_value("AveDLRANUEThpt"), net.target_value("RANEnergyConsumption")
+    checks = [TargetCheck(target="AveDLRANUEThpt", condition=Condition.IS_GREATER_THAN, values=[thp]),
+              TargetCheck(target="RANEnergyConsumption", condition=Condition.IS_LESS_THAN, values=[2 * energy])]
+    caps = [0.1, 0.1]
+    met = score(net, checks, [1.04 * thp, energy], caps)  # values given stand in for the measured ones
+    assert met.met and met.tie == pytest.approx(-(0.04 + 0.1))  # energy is half a scale below: capped
+    roomier = score(net, checks, [1.08 * thp, energy], caps)
+    assert roomier.better_than(met) and roomier.tie == pytest.approx(-(0.08 + 0.1))
+    assert score(net, checks, [3 * thp, energy], caps).tie == pytest.approx(-0.2)  # no gain beyond the caps
+    assert score(net, checks, [3 * thp, energy]).tie == 0.0  # no caps given: margins do not count
+    unmet = score(net, checks, [thp, 3 * energy], caps)
+    assert unmet.shortfalls == pytest.approx((0.0, 0.5)) and unmet.tie >= 0.0
+
+
+def test_the_twin_averages_each_goal_over_the_last_steps_of_its_horizon(net):
+    thp = net.target_value("AveDLRANUEThpt")
+    checks = [TargetCheck(target="AveDLRANUEThpt", condition=Condition.IS_GREATER_THAN, values=[2 * thp])]
+    bench = TwinBench(net, checks, steps=8)
+    reference = net.clone()
+    reference.step(8 - AVERAGED_STEPS)
+    samples = []
+    for _ in range(AVERAGED_STEPS):
+        reference.step(1)
+        samples.append(reference.target_value("AveDLRANUEThpt"))
+    assert bench.baseline.values[0] == pytest.approx(sum(samples) / len(samples))
+    assert bench.baseline.values[0] != pytest.approx(samples[-1])  # not the last step alone
+    spread = float(np.std(samples, ddof=1))  # a met goal's margin counts up to its noise
+    assert bench.margin_caps[0] == pytest.approx(min(NOISE_SPREADS * spread / (2 * thp), MAX_MARGIN))
 
 
 def test_collateral_counts_only_how_much_worse_the_watched_kpis_get():

@@ -25,16 +25,8 @@ NOT_YET = {
 }
 
 
-# Passes alone, in its file and after any few other test files, but failed twice after the whole suite
-# in one process (LowSINRUEShare +3.8 pp over static): some in-process state leaks between tests. Not strict
-# until that is found.
-ORDER_DEPENDENT = {"stadium_surge": "fails only after the whole suite in one process: hidden in-process state"}
-
-
 def _marks(stem: str) -> list:
-    if stem in NOT_YET:
-        return [pytest.mark.xfail(reason=NOT_YET[stem], strict=True)]
-    return [pytest.mark.xfail(reason=ORDER_DEPENDENT[stem], strict=False)] if stem in ORDER_DEPENDENT else []
+    return [pytest.mark.xfail(reason=NOT_YET[stem], strict=True)] if stem in NOT_YET else []
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, marks=_marks(p.stem)) for p in SCENARIOS], ids=[p.stem for p in SCENARIOS])

@@ -6,8 +6,16 @@ a scale in the target's unit, so that targets in Mbit/s, % and kW add up. Cell-r
 in steps of one cell; their UE-level sibling (the share of UEs behind the same threshold) breaks
 ties, so a search can cross a plateau where no single change moves a whole cell yet.
 
+When every check is predicted met, the tie-breaker is the margin beyond the goals (more is
+better), each up to its noise (twice the spread of its value over the twin's last steps, in units
+of its scale) and at most `MAX_MARGIN`: the planner runs because a goal is unmet now, and on a
+bursty network a prediction that just meets it is as likely as not to miss at the next
+measurement; beyond that, the least collateral damage decides.
+
 `TwinBench` predicts a candidate like the verifier's dry run does: a clone of the network with the
 change and one without, stepped alike from the same random stream, so the difference is the change.
+Each check's value is averaged over the last `AVERAGED_STEPS` steps of the horizon, so that one
+step's traffic burst does not decide whether a goal is met.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ import numpy as np
 from ranpilot.network import Action, ActionError
 from ranpilot.network.view import NetworkView
 from ranpilot.policies import TargetCheck
-from ranpilot.targets import Target, condition_holds, shortfall, spec
+from ranpilot.targets import Condition, Target, condition_holds, shortfall, spec
 
 #: The smallest scale of a target's shortfall, in its unit (a goal of 0% still has a scale).
 UNIT_FLOOR = {"kW": 0.1}
@@ -31,6 +39,9 @@ SIBLING = {
     Target.LOW_DL_RAN_UE_THPT_RATIO: Target.LOW_DL_THPT_UE_SHARE, Target.HIGH_DL_PRB_LOAD_RATIO: Target.AVE_DL_PRB_LOAD,
 }
 MISSING = 1.0  # normalized shortfall of a target with no value (no UE in its scope)
+NOISE_SPREADS = 2.0  # a met goal's margin counts up to this many standard deviations of its value
+MAX_MARGIN = 0.1  # and at most this share of its scale (more: extra levers for little gain)
+AVERAGED_STEPS = 5  # the last steps of a prediction's horizon whose check values are averaged
 
 
 def scale(check: TargetCheck) -> float:
@@ -84,12 +95,31 @@ WATCHED = (Target.AVE_DL_RAN_UE_THPT, Target.RAN_ENERGY_CONSUMPTION, Target.LOW_
            Target.WEAK_RSRP_UE_SHARE, Target.LOW_SINR_UE_SHARE)
 
 
-def score(net: NetworkView, checks: list[TargetCheck]) -> Score:
-    """The state of `net` against `checks`, with the network-wide KPIs watched for collateral."""
-    shortfalls, values, tie = [], [], 0.0
-    for c in checks:
-        value = net.target_value(c.target, c.cells, c.slice, c.threshold)
-        values.append(value)
+def check_values(net: NetworkView, checks: list[TargetCheck]) -> list[float | None]:
+    return [net.target_value(c.target, c.cells, c.slice, c.threshold) for c in checks]
+
+
+def margin(check: TargetCheck, value: float, cap: float) -> float:
+    """How far beyond a one-sided goal `value` is, in units of the check's scale, at most `cap`
+    (0 for other conditions)."""
+    match check.condition:
+        case Condition.IS_LESS_THAN | Condition.IS_EQUAL_TO_OR_LESS_THAN:
+            beyond = check.values[0] - value
+        case Condition.IS_GREATER_THAN | Condition.IS_EQUAL_TO_OR_GREATER_THAN:
+            beyond = value - check.values[0]
+        case _:
+            return 0.0
+    return min(max(beyond, 0.0) / scale(check), cap)
+
+
+def score(net: NetworkView, checks: list[TargetCheck], values: list[float | None] | None = None,
+          margin_caps: list[float] | None = None) -> Score:
+    """The state of `net` against `checks` (each check's value measured on `net`, or `values`
+    where given), with the network-wide KPIs watched for collateral. Where every check is met, the
+    tie-breaker is minus their margins, each up to its `margin_caps` entry (0: margins not counted)."""
+    values = check_values(net, checks) if values is None else values
+    shortfalls, tie = [], 0.0
+    for c, value in zip(checks, values):
         if value is None:
             shortfalls.append(MISSING)
             continue
@@ -97,6 +127,8 @@ def score(net: NetworkView, checks: list[TargetCheck]) -> Score:
         shortfalls.append(gap)
         if gap > 0:
             tie += _tie(net, c, value)
+    if not any(shortfalls):
+        tie = -sum(margin(c, v, cap) for c, v, cap in zip(checks, values, margin_caps or [0.0] * len(checks)))
     about = {c.target for c in checks}
     watched = tuple(None if t.value in about else net.target_value(t) for t in WATCHED)
     return Score(tuple(shortfalls), tie, tuple(values), watched)
@@ -150,9 +182,27 @@ class TwinBench:
     def __init__(self, network: NetworkView, checks: list[TargetCheck], steps: int):
         self.network, self.checks, self.steps = network, checks, steps
         reference = network.clone()
-        reference.step(steps)
-        self.baseline = score(reference, checks)
+        means, spreads = self._sample(reference)
+        #: how much margin beyond each goal counts: its noise on the twin without a change
+        self.margin_caps = [min(NOISE_SPREADS * spread / scale(c), MAX_MARGIN) for c, spread in zip(checks, spreads)]
+        self.baseline = score(reference, checks, means, self.margin_caps)
         self.evaluations = 0
+
+    def _sample(self, twin: NetworkView) -> tuple[list[float | None], list[float]]:
+        """Step `twin` over the horizon; each check's mean and standard deviation over the
+        horizon's last steps (the steps where a check has no value are left out)."""
+        averaged = max(1, min(AVERAGED_STEPS, self.steps))
+        twin.step(self.steps - averaged)
+        samples = []
+        for _ in range(averaged):
+            twin.step(1)
+            samples.append(check_values(twin, self.checks))
+        means, spreads = [], []
+        for per_check in zip(*samples):
+            known = [v for v in per_check if v is not None]
+            means.append(float(np.mean(known)) if known else None)
+            spreads.append(float(np.std(known, ddof=1)) if len(known) > 1 else 0.0)
+        return means, spreads
 
     def predict(self, actions: list[Action]) -> Score | None:
         """The score the network would have with `actions`, or None where the network refuses them."""
@@ -161,6 +211,6 @@ class TwinBench:
             twin.apply(actions)
         except ActionError:
             return None
-        twin.step(self.steps)
         self.evaluations += 1
-        return score(twin, self.checks)
+        means, _ = self._sample(twin)
+        return score(twin, self.checks, means, self.margin_caps)
