@@ -13,6 +13,7 @@ from ranpilot.network import (
     Network, NetworkConfig, NetworkView, RanConfiguration, SetCellSleep, action_for_change, apply_actions,
 )
 from ranpilot.network.action_table import ACTION_KINDS, PARAMETER_NAMES, ActionKind, per_cell_actions
+from ranpilot.network.mimo.config import PRECODER_CODES
 from ranpilot.oran.e2.node import RC_CODECS, SimulatedE2Node, control_actions, network_action
 from ranpilot.oran.messages import RcControlRequest, decode, encode
 from ranpilot.oran.xapp import E2ControlledNetwork, InProcessRuntime
@@ -25,9 +26,10 @@ VALUES = {
     "tx_power_dbm": st.floats(20.0, 49.0), "tilt_deg": st.floats(0.0, 20.0), "cio_db": st.floats(-24.0, 24.0),
     "asleep": st.booleans(), "ue_p_max_dbm": st.floats(-30.0, 33.0),
     "min_prb_ratio": st.integers(0, 25).map(lambda percent: percent / 100),
-    "precoder": st.sampled_from(["mrt", "zf", "rzf", "socp"]), "mu_layers": st.just(1),  # NET has one port
+    "precoder": st.sampled_from(PRECODER_CODES), "mu_layers": st.just(1),  # NET has one port
     "csi_prediction": st.booleans(), "slice_steering": st.sampled_from(["NONE", "SHALL", "PREFER", "AVOID", "FORBID"]),
     "ue_steering": st.sampled_from(["NONE", "SHALL", "PREFER", "AVOID", "FORBID"]), "ue_gbr_kbps": st.floats(0.0, 1e5),
+    "ssb_beams": st.just(1),  # NET has one port: one SSB beam
 }
 KINDS = pytest.mark.parametrize("kind", ACTION_KINDS, ids=[k.action.__name__ for k in ACTION_KINDS])
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

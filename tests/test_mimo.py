@@ -104,7 +104,9 @@ def test_one_port_is_the_single_antenna_simulator():
     assert "MimoMeanLayers" not in observed
     # the MIMO settings of a one-port cell change nothing
     twin = net.clone()
-    twin.apply([SetPrecoder(cell=0, precoder="mrt"), SetCsiPrediction(cell=1, enabled=True)])
+    twin.apply([SetPrecoder(cell=0, precoder="mrt"), SetCsiPrediction(cell=1, enabled=True),
+                SetPrecoder(cell=2, precoder="wmmse"), SetPrecoder(cell=3, precoder="type1"),
+                SetPrecoder(cell=4, precoder="type1_zf")])
     twin.step(3), net.step(3)
     np.testing.assert_array_equal(twin.radio().thp_bps, net.radio().thp_bps)
     # a state saved before the MIMO settings existed still loads, with the defaults

@@ -271,7 +271,7 @@ def test_malformed_packs_are_rejected_naming_the_line(tmp_path, text, message):
 
 def test_cli_policy_and_verify(tmp_path):
     runner = CliRunner()
-    assert "21 rules" in runner.invoke(app, ["policy", "check"]).output
+    assert "22 rules" in runner.invoke(app, ["policy", "check"]).output
     explained = runner.invoke(app, ["policy", "explain", "emf.site_cap"])
     assert "max_site_w: 120" in explained.output
     actions = tmp_path / "a.json"

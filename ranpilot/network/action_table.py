@@ -18,10 +18,10 @@ import numpy as np
 
 from ranpilot.network.actions import (
     Action, ActionError, SetCellSleep, SetCio, SetCsiPrediction, SetMuLayers, SetPowerVector, SetPrecoder,
-    SetSliceQuota, SetSliceSteering, SetTilt, SetTxPower, SetUeGuaranteedRate, SetUePMax, SetUeSteering,
+    SetSliceQuota, SetSliceSteering, SetSsbBeams, SetTilt, SetTxPower, SetUeGuaranteedRate, SetUePMax, SetUeSteering,
 )
 from ranpilot.network.config import NetworkConfig
-from ranpilot.network.mimo.config import PRECODER_CODES
+from ranpilot.network.mimo.config import PRECODER_CODES, ssb_l_max
 from ranpilot.network.steering import STEERING_CODES
 
 Limits = Callable[[NetworkConfig], tuple[float, float]]
@@ -35,6 +35,11 @@ def _tx_power_range(cfg: NetworkConfig) -> tuple[float, float]:
 def _layer_range(cfg: NetworkConfig) -> tuple[float, float]:
     """A cell co-schedules at most one UE per port."""
     return 1, cfg.antenna.ports
+
+
+def _ssb_beam_range(cfg: NetworkConfig) -> tuple[float, float]:
+    """A cell sweeps at most one SSB beam per port and at most L_max (TS 38.213 4.1: 8 in FR1 above 3 GHz)."""
+    return 1, min(cfg.antenna.ports, ssb_l_max(cfg.carrier_ghz))
 
 
 def _keep_one_awake(asleep: np.ndarray, cell: int, field: str) -> None:
@@ -93,6 +98,7 @@ ACTION_KINDS: tuple[ActionKind, ...] = (
     ActionKind(SetSliceSteering, "slice_steering", "slice_steering", "preference", codes=STEERING_CODES),
     ActionKind(SetUeSteering, "ue_steering", "ue_steering", "preference", codes=STEERING_CODES),
     ActionKind(SetUeGuaranteedRate, "ue_gbr_kbps", "ue_gbr_kbps", "dl_kbps"),
+    ActionKind(SetSsbBeams, "ssb_beams", "ssb_beams", "n_beams", _ssb_beam_range),
 )
 
 _BY_ACTION = {kind.action: kind for kind in ACTION_KINDS}

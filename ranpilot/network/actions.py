@@ -15,6 +15,8 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, TypeAdapter
 from pydantic_core import PydanticCustomError
 
+from ranpilot.network.mimo.config import PRECODER_CODES
+
 
 class ActionError(ValueError):
     """An action cannot be applied; `field` names the offending field (e.g. `actions[2].cell`)."""
@@ -56,6 +58,7 @@ Ue = Annotated[int, BeforeValidator(_integer), Field(ge=0)]  # a UE's index in t
 Number = Annotated[float, BeforeValidator(_number)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Layers = Annotated[int, BeforeValidator(_integer), Field(ge=1, le=64)]
+SsbBeamCount = Annotated[int, BeforeValidator(_integer), Field(ge=1, le=64)]  # TS 38.213 4.1: L_max <= 64
 Name = Annotated[str, Strict()]
 
 
@@ -121,11 +124,12 @@ class SetUePMax(_Action):
 
 class SetPrecoder(_Action):
     """Set how a multi-antenna cell computes its MU-MIMO beams (`ranpilot.network.mimo`): maximum
-    ratio, zero forcing, regularized zero forcing, or the min-power SOCP."""
+    ratio, zero forcing, regularized zero forcing, the min-power SOCP, the UEs' reported Type-I
+    codebook beams (alone or zero-forced), or sum-rate WMMSE."""
 
     type: Literal["set_precoder"] = "set_precoder"
     cell: Cell
-    precoder: Literal["mrt", "zf", "rzf", "socp"]
+    precoder: Literal[PRECODER_CODES]
 
 
 class SetMuLayers(_Action):
@@ -143,6 +147,15 @@ class SetCsiPrediction(_Action):
     type: Literal["set_csi_prediction"] = "set_csi_prediction"
     cell: Cell
     enabled: Flag
+
+
+class SetSsbBeams(_Action):
+    """Set how many SSB beams a multi-antenna cell sweeps (`ranpilot.network.mimo.ssb`): more beams
+    give each UE a stronger best beam (SS-RSRP, coverage) and take more DL resources for SSBs."""
+
+    type: Literal["set_ssb_beams"] = "set_ssb_beams"
+    cell: Cell
+    n_beams: SsbBeamCount
 
 
 class SetSliceSteering(_Action):
@@ -177,7 +190,7 @@ class SetUeGuaranteedRate(_Action):
 
 Action = Annotated[
     Union[SetTxPower, SetPowerVector, SetTilt, SetCio, SetSliceQuota, SetCellSleep, SetUePMax, SetPrecoder,
-          SetMuLayers, SetCsiPrediction, SetSliceSteering, SetUeSteering, SetUeGuaranteedRate],
+          SetMuLayers, SetCsiPrediction, SetSliceSteering, SetUeSteering, SetUeGuaranteedRate, SetSsbBeams],
     Field(discriminator="type"),
 ]
 

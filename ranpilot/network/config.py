@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ranpilot.errors import InputError
 from ranpilot.inputs import read_text, summary
-from ranpilot.network.mimo.config import AntennaConfig
+from ranpilot.network.mimo.config import AntennaConfig, ssb_l_max
 
 # Bounds on a network's size, so that a config file cannot ask for more memory than a host has:
 # the simulator holds float arrays per UE-cell link and fading subband (20 million: 160 MB each).
@@ -162,6 +162,9 @@ class NetworkConfig(BaseModel):
             raise ValueError("hotspots: ue_fraction must sum to at most 1")
         if self.antenna.ports > 1 and self.fading_subbands:
             raise ValueError("fading_subbands must be 0 with multi-port antennas: their channels carry the fading")
+        if self.antenna.ssb_beams > ssb_l_max(self.carrier_ghz):
+            raise ValueError(f"antenna.ssb_beams {self.antenna.ssb_beams} exceeds L_max {ssb_l_max(self.carrier_ghz)} "
+                             f"at {self.carrier_ghz:g} GHz (TS 38.213 4.1)")
         rays = self.num_ues * self.num_sites * self.antenna.rays_per_link * (self.antenna.ports > 1)
         if rays > MAX_UE_LINKS:
             raise ValueError(f"num_ues x sites x antenna.rays_per_link is {rays:,}; at most {MAX_UE_LINKS:,}")

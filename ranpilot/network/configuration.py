@@ -21,8 +21,8 @@ from ranpilot.network.config import NetworkConfig
 class RanConfiguration:
     """Per-cell settings: transmit power, tilt, CIO, sleep, slice PRB quotas and steering (cells x
     slices), per-UE steering and guaranteed rates (cells x UEs), the
-    UEs' maximum uplink power p-Max, and the MIMO precoder, layers and CSI prediction (used by
-    multi-antenna cells only). Field names are those of `NetState` and of the action
+    UEs' maximum uplink power p-Max, and the MIMO precoder, layers, CSI prediction and SSB beams
+    (used by multi-antenna cells only). Field names are those of `NetState` and of the action
     table's `ActionKind.field`."""
 
     tx_power_dbm: np.ndarray
@@ -37,6 +37,7 @@ class RanConfiguration:
     precoder: np.ndarray  # index into ranpilot.network.mimo.config.PRECODER_CODES
     mu_layers: np.ndarray
     csi_prediction: np.ndarray
+    ssb_beams: np.ndarray  # SSB beams swept (multi-antenna cells)
 
     @classmethod
     def of(cls, source: object) -> RanConfiguration:

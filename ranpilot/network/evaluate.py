@@ -43,6 +43,8 @@ class RadioResult:
     cell_power_w: np.ndarray  # (C,) input power from the power model
     handovers: int
     layers: np.ndarray | None = None  # (N,) UEs sharing the UE's PRBs (MU-MIMO); None with one port
+    ssb_rsrp_dbm: np.ndarray | None = None  # (N,) SS-RSRP of the serving cell's best SSB beam; None with one port
+    ssb_index: np.ndarray | None = None  # (N,) that beam's SSB index; None with one port
 
 
 def compute_geometry(state: NetState, cfg: NetworkConfig, topo: Topology, rays: RayDraw | None = None) -> Geometry:
@@ -76,16 +78,20 @@ def evaluate(
     noise = radio.noise_mw(cfg.num_prb * cfg.prb_bandwidth_hz, cfg.noise_figure_db)
     fading = _fading(state, cfg, rx_mw.shape)
     sinr = radio.sinr_linear(rx_mw, serving, state.load * active, noise, fading)
-    layers = None
+    layers = ssb = None
     if geom.rays is not None:  # multi-antenna cells (fading_subbands is then 0)
         from ranpilot.network.mimo.downlink import evaluate_mimo
+        from ranpilot.network.mimo.ssb import evaluate_ssb
 
         mimo = evaluate_mimo(state, geom, cfg, topo, serving, sinr)
         sinr, layers = mimo.sinr, mimo.layers
+        ssb = evaluate_ssb(state, geom, cfg, topo, serving, rsrp_all[rows, serving])
     se = radio.spectral_efficiency(sinr) * (1 if layers is None else layers)
     if fading is not None:
         se, sinr = se.mean(axis=1), sinr.mean(axis=1)
     rate_per_prb = radio.rate_per_prb_bps(se, cfg.prb_bandwidth_hz)
+    if ssb is not None:  # the resources a cell's SSBs take carry no data
+        rate_per_prb = rate_per_prb * (1.0 - ssb.overhead[serving])
     prb, guaranteed = _schedule(state, cfg, serving, rate_per_prb)
     cell_used = np.bincount(serving, weights=prb, minlength=topo.num_cells)
     thp, latency = _throughput(state, cfg, serving, prb, guaranteed, cell_used, rate_per_prb)
@@ -106,6 +112,8 @@ def evaluate(
         cell_power_w=power,
         handovers=0 if initial else int((serving != state.serving).sum()),
         layers=layers,
+        ssb_rsrp_dbm=None if ssb is None else ssb.rsrp_dbm,
+        ssb_index=None if ssb is None else ssb.index,
     )
 
 

@@ -3,7 +3,12 @@
 Units: `DRB.UEThpDl` kbit/s (TS 28.552), `RRU.PrbUsedDl` / `RRU.PrbAvailDl` PRB counts,
 `RRU.PrbTotDl` percent, `DRB.RlcSduDelayDl` ms; TS 28.312 targets: `AveDLRANUEThpt` Mbit/s,
 ratios in percent, `AveDLPrbLoad` percent, `RANEnergyConsumption` kWh per hour at the current
-operating point (average kW), `RANEnergyEfficiency` bit/J.
+operating point (average kW), `RANEnergyEfficiency` bit/J. Multi-antenna cells add
+`MimoMeanLayers` (UEs per used PRB), `DLSpectralEfficiency` bit/s/Hz, and from the SSB beam sets
+(`mimo.ssb`) `SsbRsrpMean` and `SsbRsrpP5` dBm (mean and 5th percentile over the UEs of the
+serving cell's best-beam SS-RSRP, TS 38.215 5.1.1) and `SsbOverhead` percent (mean share of the
+awake cells' DL resources their SSBs take). These are network KPIs, not TS 28.312 targets: a
+pack's `kpi_limit` can guard them, an intent cannot target them.
 """
 
 from __future__ import annotations
@@ -68,7 +73,20 @@ def network_targets(r: RadioResult, state: NetState, cfg: NetworkConfig) -> dict
     })
     if r.layers is not None:  # multi-antenna cells
         out.update(mimo_kpis(r, cfg))
+        out.update(ssb_kpis(r, state, cfg))
     return out
+
+
+def ssb_kpis(r: RadioResult, state: NetState, cfg: NetworkConfig) -> dict[str, float]:
+    """`SsbRsrpMean`, `SsbRsrpP5` (dBm) and `SsbOverhead` (%) of multi-antenna cells (module docstring)."""
+    from ranpilot.network.mimo.ssb import overhead_fraction
+
+    awake = ~state.asleep
+    return {
+        "SsbRsrpMean": float(r.ssb_rsrp_dbm.mean()),
+        "SsbRsrpP5": float(np.percentile(r.ssb_rsrp_dbm, 5)),
+        "SsbOverhead": float(100.0 * overhead_fraction(state.ssb_beams[awake], cfg).mean()) if awake.any() else 0.0,
+    }
 
 
 def mimo_kpis(r: RadioResult, cfg: NetworkConfig) -> dict[str, float]:

@@ -17,6 +17,7 @@ MIMO_DEFAULTS = {
     "precoder": lambda cells: np.full(cells, PRECODER_CODES.index(AntennaConfig().precoder.value)),
     "mu_layers": lambda cells: np.full(cells, AntennaConfig().mu_layers),
     "csi_prediction": lambda cells: np.zeros(cells, dtype=bool),
+    "ssb_beams": lambda cells: np.full(cells, AntennaConfig().ssb_beams),
 }
 
 #: The per-UE settings of a state saved before they existed: none (zeros of this dtype, cells x UEs).
@@ -75,6 +76,7 @@ class NetState:
     precoder: np.ndarray  # (C,) MU-MIMO precoder, index into mimo.config.PRECODER_CODES (multi-antenna cells)
     mu_layers: np.ndarray  # (C,) at most this many co-scheduled UEs per PRB group (multi-antenna cells)
     csi_prediction: np.ndarray  # (C,) bool: precode with predicted CSI (multi-antenna cells)
+    ssb_beams: np.ndarray  # (C,) SSB beams the cell sweeps (multi-antenna cells; mimo.ssb)
     load: np.ndarray  # (C,) PRB utilisation of the step before, which couples this step's interference
     handovers: int  # handovers in the last step
     rng_state: dict  # bit generator state, so restored runs continue identically
@@ -161,6 +163,7 @@ def initial_state(cfg: NetworkConfig, topo: Topology, rng: np.random.Generator) 
         precoder=np.full(n_cells, PRECODER_CODES.index(cfg.antenna.precoder.value)),
         mu_layers=np.full(n_cells, cfg.antenna.mu_layers),
         csi_prediction=np.full(n_cells, cfg.antenna.csi_prediction),
+        ssb_beams=np.full(n_cells, cfg.antenna.ssb_beams),
         load=np.zeros(n_cells),  # idle: the network settles the load-coupled interference from here
         handovers=0,
         rng_state=rng.bit_generator.state,

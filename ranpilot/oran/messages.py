@@ -143,7 +143,8 @@ class UePMax(_Msg):
 
 class MimoPrecoder(_Msg):
     """ranpilot extension: a multi-antenna cell's MU-MIMO precoder, by its index in
-    `ranpilot.network.mimo.config.PRECODER_CODES` (0 mrt, 1 zf, 2 rzf, 3 socp)."""
+    `ranpilot.network.mimo.config.PRECODER_CODES` (0 mrt, 1 zf, 2 rzf, 3 socp, 4 type1, 5 wmmse,
+    6 type1_zf)."""
 
     style: Literal[1000] = 1000
     action: Literal[6] = 6
@@ -203,8 +204,18 @@ class UeGuaranteedRate(_Msg):
     dlKbps: float = Field(ge=0)
 
 
+class SsbBeams(_Msg):
+    """ranpilot extension: how many SSB beams a multi-antenna cell sweeps per burst."""
+
+    style: Literal[1000] = 1000
+    action: Literal[12] = 12
+    cell: int
+    nBeams: int
+
+
 ControlAction = Annotated[Union[Handover, SlicePrbQuota, TxPower, CellSleep, CellIndividualOffset, Tilt, UePMax,
-                                MimoPrecoder, MimoLayers, CsiPrediction, SliceSteering, UeSteering, UeGuaranteedRate],
+                                MimoPrecoder, MimoLayers, CsiPrediction, SliceSteering, UeSteering, UeGuaranteedRate,
+                                SsbBeams],
                           Field(union_mode="left_to_right")]
 
 

@@ -102,17 +102,20 @@ def _quota(s: Situation, cells: list[int], sign: float) -> list[Action]:
 
 
 # Multi-antenna cells only (a one-port network gets no such moves). Precoders rank by how much
-# inter-beam interference they remove; the SOCP is left to the operator (a solve per group).
-PRECODER_LADDER = ("mrt", "zf", "rzf")
+# inter-beam interference they remove, from the UEs' Type-I codebook beams up to sum-rate WMMSE;
+# the SOCP and zero forcing over codebook beams are left to the operator, and a cell on one of
+# them counts as on the rung of its peer.
+PRECODER_LADDER = ("type1", "mrt", "zf", "rzf", "wmmse")
+LADDER_PEER = {"socp": "rzf", "type1_zf": "type1"}
 
 
 def _precoder(s: Situation, cells: list[int], sign: float) -> list[Action]:
-    """Each cell's precoder one rung up (or down) PRECODER_LADDER (the SOCP counts as its top)."""
+    """Each cell's precoder one rung up (or down) PRECODER_LADDER."""
     if s.network.config.antenna.ports == 1:
         return []
     now, top = s.network.configuration().precoder, len(PRECODER_LADDER) - 1
     current = {c: PRECODER_CODES[int(now[c])] for c in cells}
-    rung = {c: PRECODER_LADDER.index(p) if p in PRECODER_LADDER else top for c, p in current.items()}
+    rung = {c: PRECODER_LADDER.index(LADDER_PEER.get(p, p)) for c, p in current.items()}
     new = {c: PRECODER_LADDER[int(np.clip(rung[c] + sign, 0, top))] for c in cells}
     return [SetPrecoder(cell=c, precoder=p) for c, p in new.items() if p != current[c]]
 

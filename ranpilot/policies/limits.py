@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ranpilot.network.mimo.config import PRECODER_CODES
+from ranpilot.network.mimo.config import PRECODER_CODES, ssb_l_max
 from ranpilot.network.radio import dbm_to_w, rate_per_prb_bps, spectral_efficiency
 from ranpilot.policies import rules as r
 from ranpilot.policies.base import StaticContext, Violation, beyond_not_toward, violation
@@ -97,6 +97,26 @@ def check_precoder(rule: r.PrecoderModes, ctx: StaticContext, pack: PolicyPack) 
     ]
 
 
+def check_ssb_beams(rule: r.SsbBeamSizes, ctx: StaticContext, pack: PolicyPack) -> list[Violation]:
+    """Each changed SSB beam set: at most the ports and L_max (moving back toward them passes), and
+    one of the pack's sizes; the message says by how much it misses."""
+    cfg = ctx.network.config
+    ports, l_max = cfg.antenna.ports, ssb_l_max(cfg.carrier_ghz)
+    limit, why = (ports, "the ports of its array") if ports <= l_max else (l_max, f"L_max at {cfg.carrier_ghz:g} GHz")
+    out = []
+    for c in (c for c in ctx.changes if c.parameter == "ssb_beams"):
+        n, where = int(c.after), f"{c.after:g} SSB beams (from {c.before:g}) on cell {c.cell}"
+        if beyond_not_toward(c.before, c.after, limit):
+            out.append(violation(rule, f"cell {c.cell}", n, limit, f"{where} exceed the limit of {limit} ({why}) "
+                                                                    f"by {n - limit}"))
+        elif rule.allowed is not None and n not in rule.allowed:
+            nearest = min(rule.allowed, key=lambda size: (abs(size - n), size))
+            out.append(violation(rule, f"cell {c.cell}", n, ", ".join(map(str, rule.allowed)),
+                                 f"{where} are not an allowed beam set size {rule.allowed}: {abs(n - nearest)} "
+                                 f"from the nearest, {nearest}"))
+    return out
+
+
 def check_ue_guarantee(rule: r.UeGuaranteeShare, ctx: StaticContext, pack: PolicyPack) -> list[Violation]:
     """Each changed UE guarantee, and the guarantees of each cell where one changed, as a share of
     the cell's PRBs at the UEs' current link quality (a UE out of coverage can be guaranteed nothing)."""
@@ -131,5 +151,5 @@ def _guarantee_shares(gbr_kbps: np.ndarray, network) -> np.ndarray:
 VALUE_CHECKS = {
     r.TxPowerLimit: check_tx_power, r.UePowerLimit: check_ue_power, r.EmfSiteCap: check_emf,
     r.SliceQuotaSum: check_quota_sum, r.SliceMinQuota: check_slice_floor, r.MimoLayersLimit: check_mimo_layers,
-    r.PrecoderModes: check_precoder, r.UeGuaranteeShare: check_ue_guarantee,
+    r.PrecoderModes: check_precoder, r.UeGuaranteeShare: check_ue_guarantee, r.SsbBeamSizes: check_ssb_beams,
 }

@@ -144,6 +144,14 @@ class PrecoderModes(BaseRule):
     allowed: list[Literal[PRECODER_CODES]] = Field(min_length=1)
 
 
+class SsbBeamSizes(BaseRule):
+    """A multi-antenna cell sweeps one of the `allowed` SSB beam set sizes, never more than its
+    ports nor L_max (TS 38.213 4.1; `allowed` unset: those bound it alone)."""
+
+    kind: Literal["ssb_beam_sizes"]
+    allowed: list[Annotated[int, Field(ge=1, le=64)]] | None = Field(default=None, min_length=1)
+
+
 class UeGuaranteeShare(BaseRule):
     """A UE's guaranteed DL rate in a cell may take at most `max_prb_share` of the cell's PRBs, and
     the guarantees of all UEs of a cell at most `max_cell_share`, at the UEs' current link quality."""
@@ -236,6 +244,6 @@ class Conflict(BaseRule):
 Rule = Annotated[
     Union[TxPowerLimit, UePowerLimit, EmfSiteCap, MaxStep, ChangeRate, ProtectedCells, MaintenanceWindow, SliceQuotaSum,
           SliceMinQuota, MaxAsleepNeighbours, KpiLimit, SliceSla, CoverageKept, Conflict, MimoLayersLimit, PrecoderModes,
-          UeGuaranteeShare],
+          UeGuaranteeShare, SsbBeamSizes],
     Field(discriminator="kind"),
 ]

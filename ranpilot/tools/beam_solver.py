@@ -153,41 +153,76 @@ def max_min(H: np.ndarray, power: float, noise: float, tol_db: float = 0.01) -> 
     return best, lo
 
 
-def wmmse_miso(H: np.ndarray, power: float, noise: float, iterations: int = 200, tol: float = 1e-7) -> np.ndarray:
-    """Sum-rate WMMSE for the MISO downlink; starts from scaled RZF."""
-    k, m = H.shape
-    W = rzf(H, power, noise)
+#: Newton steps on the WMMSE beam update's power multiplier.
+NEWTON_STEPS = 6
+
+
+def wmmse_miso(H: np.ndarray, power: float, noise: float | np.ndarray, iterations: int = 200, tol: float = 1e-7,
+               start: np.ndarray | None = None) -> np.ndarray:
+    """Sum-rate WMMSE precoder for the MISO downlink (Christensen et al. 2008; Shi et al. 2011):
+    full beams W (..., M, K), not per-link powers. H (..., K, M) may carry leading batch dimensions
+    (`noise` then one value per batch entry, as `rzf`). Starts from `start` (scaled RZF if None);
+    each iteration updates the MMSE receivers, their weights and the beams under the power budget,
+    which cannot lower the sum rate (Shi et al., Thm. 3), then rescales the beams to the whole
+    budget (more power only raises every SINR): ||W||_F^2 = power on return. Stops after
+    `iterations` or when no batch entry's W moves by more than `tol` (relative).
+
+    Every update is a combination of the users' channels, W = H^H X, so the iterations run on the
+    K x K coefficients X and the Gram matrix H H^H (the start is projected onto that span, which
+    keeps H W and spends no more power)."""
+    nz = np.asarray(noise, dtype=float)[..., None]  # (..., 1): per batch entry, for every user
+    gram = H @ _hermitian(H)
+    W = rzf(H, power, noise) if start is None else start
+    X = _coefficients_at_power(gram, np.linalg.pinv(gram) @ (H @ W), power)
     for _ in range(iterations):
-        g = H @ W  # g[k, j] = h_k^T w_j
-        total = np.sum(np.abs(g) ** 2, axis=1) + noise
-        u = np.conj(np.diag(g)) / total  # MMSE receivers
-        weight = 1.0 / np.maximum(1.0 - np.real(u * np.diag(g)), 1e-12)  # 1 / MSE
-        A = H.conj().T @ np.diag(weight * np.abs(u) ** 2) @ H  # sum_k weight_k |u_k|^2 h_k^* h_k^T
-        B = H.conj().T * (weight * np.conj(u))  # columns: w_k u_k^* h_k^*
-        W_new = _power_limited(A, B, power)
-        if np.linalg.norm(W_new - W) < tol * max(1.0, np.linalg.norm(W)):
-            W = W_new
+        g = gram @ X  # g[k, j] = h_k^T w_j
+        signal = np.diagonal(g, axis1=-2, axis2=-1)
+        total = np.sum(np.abs(g) ** 2, axis=-1) + nz
+        u = np.conj(signal) / total  # MMSE receivers
+        weight = total / np.maximum(total - np.abs(signal) ** 2, 1e-300)  # 1 / MSE
+        X_new = _coefficients_at_power(gram, _power_limited(gram, weight, u, power), power)
+        moved = _beam_energy(gram, X_new - X) / np.maximum(_beam_energy(gram, X), 1.0)
+        X = X_new
+        if np.all(moved < tol**2):
             break
-        W = W_new
-    return W
+    return _hermitian(H) @ X
 
 
-def _power_limited(A: np.ndarray, B: np.ndarray, power: float) -> np.ndarray:
-    """W = (A + mu I)^-1 B with the smallest mu >= 0 that meets the power budget (bisection)."""
-    eye = np.eye(A.shape[0])
-    W = np.linalg.solve(A + 1e-12 * eye, B)
-    if np.sum(np.abs(W) ** 2) <= power:
-        return W
-    lo, hi = 0.0, 1.0
-    while np.sum(np.abs(np.linalg.solve(A + hi * eye, B)) ** 2) > power:
-        hi *= 2.0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if np.sum(np.abs(np.linalg.solve(A + mid * eye, B)) ** 2) > power:
-            lo = mid
-        else:
-            hi = mid
-    return np.linalg.solve(A + hi * eye, B)
+def _beam_energy(gram: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """||H^H X||_F^2 = Re tr(X^H H H^H X), per batch entry."""
+    return np.real(np.sum(X.conj() * (gram @ X), axis=(-2, -1)))
+
+
+def _coefficients_at_power(gram: np.ndarray, X: np.ndarray, power: float) -> np.ndarray:
+    """X scaled so that its beams H^H X spend exactly `power`."""
+    return X * np.sqrt(power / np.maximum(_beam_energy(gram, X), 1e-300))[..., None, None]
+
+
+def _power_limited(gram: np.ndarray, weight: np.ndarray, u: np.ndarray, power: float) -> np.ndarray:
+    """The WMMSE beam update W = (A + mu I)^-1 B, A = sum_k weight_k |u_k|^2 h_k^* h_k^T and column
+    k of B = weight_k u_k^* h_k^*, with the smallest mu >= 0 that meets the power budget, as the
+    coefficients X of W = H^H X, batched.
+
+    With D = diag(sqrt(weight) |u|) and Hd = D H, A = Hd^H Hd and B = Hd^H Y for the diagonal
+    Y = diag(sqrt(weight) u^* / |u|), so W = Hd^H Q (L + mu)^-1 Q^H Y (X = D Q (L + mu)^-1 Q^H Y)
+    from the K x K eigendecomposition Hd Hd^H = D H H^H D = Q L Q^H, and ||W||_F^2 =
+    sum_i L_i ||(Q^H Y)_i||^2 / (L_i + mu)^2 falls with mu. Its inverse square root is concave and
+    nearly linear in mu (More and Sorensen 1983), so Newton's method on it from mu = 0 rises to
+    the root without overshooting, quadratically."""
+    scale = np.sqrt(weight) * np.abs(u)
+    L, Q = np.linalg.eigh(scale[..., :, None] * gram * scale[..., None, :])
+    L = np.where(L > 1e-12 * L[..., -1:], L, 0.0)  # null directions of A carry no beam
+    Z = _hermitian(Q) * (np.sqrt(weight) * np.exp(-1j * np.angle(u)))[..., None, :]  # Q^H Y
+    energy = L * np.sum(np.abs(Z) ** 2, axis=-1)  # L_i ||(Q^H Y)_i||^2, 0 where L_i = 0
+    safe_L = np.where(L > 0, L, 1.0)
+    mu = np.zeros(L.shape[:-1] + (1,))
+    for _ in range(NEWTON_STEPS):
+        spread = energy / (safe_L + mu) ** 2
+        beam_power = np.maximum(np.sum(spread, axis=-1, keepdims=True), 1e-300)
+        slope = np.sum(spread / (safe_L + mu), axis=-1, keepdims=True) / beam_power**1.5  # d(power^-1/2)/d mu
+        mu = np.maximum(mu + (power**-0.5 - beam_power**-0.5) / np.maximum(slope, 1e-300), 0.0)
+    inverse = np.where(L > 0, 1.0 / (safe_L + mu), 0.0)
+    return scale[..., :, None] * (Q @ (inverse[..., None] * Z))
 
 
 # The closed forms take H (..., K, M) with any leading batch dimensions (the simulator precodes
@@ -230,11 +265,25 @@ def type1_codebook(n1: int, n2: int, o1: int, o2: int, dual: bool) -> tuple[np.n
     return np.stack(beams, axis=1), index
 
 
+def type1_pmi(H: np.ndarray, n1: int, n2: int, o1: int, o2: int) -> np.ndarray:
+    """Each user's PMI among the one-polarization Type-I beams (columns of `type1_codebook(n1, n2,
+    o1, o2, False)`) that maximizes |h_k^T w|, H (..., K, n1 n2) -> (..., K): the beams are an
+    oversampled 2-D DFT, so h^T w for all is one zero-padded 2-D inverse FFT of h, in codebook
+    order (l outer, m inner), off BLAS (whose threads stall the product on a busy machine)."""
+    grid = np.fft.ifft2(H.reshape(*H.shape[:-1], n1, n2), s=(n1 * o1, n2 * o2))
+    return np.argmax(np.abs(grid.reshape(*H.shape[:-1], -1)), axis=-1)
+
+
+def codebook_beams(book: np.ndarray, pmi: np.ndarray, power: float) -> np.ndarray:
+    """The users' codebook beams: columns `pmi` (..., K) of `book` (M, B) as beams (..., M, K),
+    the users sharing `power` equally."""
+    return np.moveaxis(book[:, pmi], 0, -2) * np.sqrt(power / pmi.shape[-1])
+
+
 def codebook(H: np.ndarray, inp: BeamInput, power: float) -> tuple[np.ndarray, list[list[int]]]:
     book, index = type1_codebook(inp.n1, inp.n2, inp.o1, inp.o2, inp.dual_polarized)
     best = np.argmax(np.abs(H @ book), axis=1)
-    W = book[:, best] * np.sqrt(power / H.shape[0])
-    return W, [index[b] for b in best]
+    return codebook_beams(book, best, power), [index[b] for b in best]
 
 
 def beam_solver(inp: BeamInput) -> BeamOutput:

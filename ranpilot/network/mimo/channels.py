@@ -121,17 +121,25 @@ class Links:
     velocity: np.ndarray  # (N, 2) m/s
 
 
-def channels(draw: RayDraw, links: Links, times_s: np.ndarray, cfg: NetworkConfig) -> np.ndarray:
-    """(N, T, M) complex64 channel of each UE's serving link at each time (row vectors: the UE
-    receives h @ w). The panel's response is exp(j pi (col sin(theta) sin(phi) + row cos(theta))),
-    the product of a row and a column ULA at half-wavelength spacing."""
+def ray_responses(draw: RayDraw, links: Links, cfg: NetworkConfig) -> tuple[np.ndarray, np.ndarray]:
+    """(N, P, cols) and (N, P, rows): the response of the panel's column and row ULAs to each ray
+    leaving towards each UE. The panel's response is exp(j pi (col sin(theta) sin(phi) + row
+    cos(theta))), the product of the two at half-wavelength spacing."""
     ue = np.arange(len(links.site))
     model = links.los.astype(int)
-    aod, zod = draw.aod[model, ue], draw.zod[model, ue]
-    phi = links.az_off[:, None] + aod
-    theta = links.zenith[:, None] + zod
+    phi = links.az_off[:, None] + draw.aod[model, ue]
+    theta = links.zenith[:, None] + draw.zod[model, ue]
     rows, cols = cfg.antenna.panel_rows, cfg.antenna.panel_cols
-    horizontal, vertical = _ula(np.sin(theta) * np.sin(phi), cols), _ula(np.cos(theta), rows)  # (N, P, cols|rows)
+    return _ula(np.sin(theta) * np.sin(phi), cols), _ula(np.cos(theta), rows)
+
+
+def channels(draw: RayDraw, links: Links, times_s: np.ndarray, cfg: NetworkConfig) -> np.ndarray:
+    """(N, T, M) complex64 channel of each UE's serving link at each time (row vectors: the UE
+    receives h @ w): the rays' panel responses (`ray_responses`), each turned by its phase."""
+    ue = np.arange(len(links.site))
+    model = links.los.astype(int)
+    rows, cols = cfg.antenna.panel_rows, cfg.antenna.panel_cols
+    horizontal, vertical = ray_responses(draw, links, cfg)  # (N, P, cols|rows)
     arrival = links.to_site_az[:, None] + draw.aoa[model, ue]
     wavelength = SPEED_OF_LIGHT / (cfg.carrier_ghz * 1e9)
     v = links.velocity

@@ -12,11 +12,16 @@ q = (I + N) / (P g) = 1 / SINR_single and a precoder W with ||W||_F = 1 for the 
 (intra-cell inter-beam interference from the co-scheduled beams; E|h_m|^2 = 1 gives MRT's array
 gain of M). The group's members share the PRBs the scheduler gives the group, so each member's
 rate per PRB it is charged for is its own rate times the group's size.
+
+WMMSE maximises the group's sum of log2(1 + SINR_k) over beams and their powers together, under
+the same ||W||_F = 1. Type-I gives each UE the codebook beam it would report as its PMI (computed
+on the CSI the cell has, the report), at 1/K of the power; Type-I + ZF zero-forces those beams.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,6 +32,12 @@ from ranpilot.network.mimo.config import PRECODER_CODES, Precoder
 from ranpilot.network.mimo.csi import true_and_reported
 from ranpilot.network.mimo.grouping import semi_orthogonal_groups
 from ranpilot.tools import beam_solver
+
+#: Type-I oversampling (O1, O2) of a ULA (False) and of a planar panel (True), TS 38.214 Table 5.2.2.2.1-2.
+TYPE1_OVERSAMPLING = {False: (4, 1), True: (4, 4)}
+#: WMMSE iterations per precoding, a fixed small count that keeps a 630-UE step fast: on the
+#: groups of one such step, 2 reach 82% of the sum-rate gain over RZF that 50 reach (1: 79%, 4: 86%).
+WMMSE_ITERATIONS = 2
 
 if TYPE_CHECKING:
     from ranpilot.network.evaluate import Geometry
@@ -61,12 +72,13 @@ def downlink(
     true, csi = true_and_reported(draw, links, time_s, cfg, settings.prediction[serving])
     group = semi_orthogonal_groups(csi, serving, settings.layers, cfg.antenna.max_correlation)
     q = 1.0 / np.maximum(sinr_single, 1e-30)
+    panel = (cfg.antenna.panel_rows, cfg.antenna.panel_cols)
     sinr, layers = np.empty(len(serving)), np.empty(len(serving))
     for members in _groups_by_size(serving * (len(serving) + 1) + group):
         mode = settings.precoder[serving[members[:, 0]]]
         for code in np.unique(mode):
             rows = members[mode == code]  # (G, K): groups of one size and precoder
-            weights = precoder(Precoder(PRECODER_CODES[code]), csi[rows].astype(np.complex128), q[rows])
+            weights = precoder(Precoder(PRECODER_CODES[code]), csi[rows].astype(np.complex128), q[rows], panel)
             sinr[rows] = beam_solver.sinr(true[rows] / np.sqrt(q[rows])[..., None], weights, 1.0)
         layers[members] = members.shape[1]
     return MimoOutcome(sinr=sinr, layers=layers)
@@ -80,16 +92,40 @@ def _groups_by_size(key: np.ndarray) -> list[np.ndarray]:
     return [order[starts[sizes == k][:, None] + np.arange(k)] for k in np.unique(sizes)]
 
 
-def precoder(mode: Precoder, csi: np.ndarray, q: np.ndarray) -> np.ndarray:
+def precoder(mode: Precoder, csi: np.ndarray, q: np.ndarray, panel: tuple[int, int] | None = None) -> np.ndarray:
     """(G, M, K) beams of total power 1 per group, from the groups' CSI (G, K, M) and their
-    normalised interference plus noise `q` (G, K)."""
+    normalised interference plus noise `q` (G, K). `panel` (rows, cols) is the array the Type-I
+    codebook is built for (default: a horizontal ULA of the M ports)."""
+    if mode in (Precoder.TYPE1, Precoder.TYPE1_ZF):
+        rows, cols = panel or (1, csi.shape[2])
+        pmi = beam_solver.type1_pmi(csi, cols, rows, *TYPE1_OVERSAMPLING[rows > 1])
+        beams = beam_solver.codebook_beams(type1_beams(rows, cols), pmi, 1.0)
+        if mode is Precoder.TYPE1:
+            return beams
+        return beam_solver.zf(np.swapaxes(beams, 1, 2).conj(), 1.0)  # each UE's channel taken as its beam
     if csi.shape[1] == 1 or mode is Precoder.MRT:
         return beam_solver.mrt(csi, 1.0)
     if mode is Precoder.ZF:
         return beam_solver.zf(csi, 1.0)
     if mode is Precoder.RZF:
         return beam_solver.rzf(csi, 1.0, q.mean(axis=1))
+    if mode is Precoder.WMMSE:
+        whitened = csi / np.sqrt(q)[..., None]  # unit noise per UE: the sum rate of the module docstring
+        return beam_solver.wmmse_miso(whitened, 1.0, 1.0, iterations=WMMSE_ITERATIONS, tol=0.0,
+                                      start=precoder(Precoder.RZF, csi, q))
     return np.stack([_socp(h, np.sqrt(n)) for h, n in zip(csi, q)])
+
+
+@lru_cache(maxsize=8)
+def type1_beams(rows: int, cols: int) -> np.ndarray:
+    """(M, B) TS 38.214 5.2.2.2.1 Type-I single-panel beams of a rows x cols panel: N1 = cols,
+    N2 = rows, O1 = 4, O2 = 4 (1 when N2 = 1), one polarization (the panel's ports are
+    co-polarized, so no co-phasing); the port order col * rows + row is the codebook's."""
+    if rows * cols == 1:
+        raise ValueError("a Type-I codebook needs more than one port")
+    book, _ = beam_solver.type1_codebook(cols, rows, *TYPE1_OVERSAMPLING[rows > 1], False)
+    book.flags.writeable = False
+    return book
 
 
 def _socp(csi: np.ndarray, scale: np.ndarray) -> np.ndarray:

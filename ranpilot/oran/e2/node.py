@@ -23,7 +23,7 @@ from ranpilot.network import (
     Action, ActionError, Network, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower, SetUePMax,
 )
 from ranpilot.network.actions import (
-    SetCsiPrediction, SetMuLayers, SetPrecoder, SetSliceSteering, SetUeGuaranteedRate, SetUeSteering,
+    SetCsiPrediction, SetMuLayers, SetPrecoder, SetSliceSteering, SetSsbBeams, SetUeGuaranteedRate, SetUeSteering,
 )
 from ranpilot.network.action_table import kind_of, per_cell_actions
 from ranpilot.oran.e2 import kpm
@@ -32,7 +32,7 @@ from ranpilot.oran.messages import (
     RcControlFailure, RcControlRequest, SlicePrbQuota, Tilt, TxPower, UeMeasurement, UePMax,
 )
 from ranpilot.oran.messages import (
-    CsiPrediction, MimoLayers, MimoPrecoder, SliceSteering, UeGuaranteedRate, UeSteering,
+    CsiPrediction, MimoLayers, MimoPrecoder, SliceSteering, SsbBeams, UeGuaranteedRate, UeSteering,
 )
 
 _ACTION_FIELD = re.compile(r"actions\[(?P<index>\d+)\]\.(?P<name>\w+)")
@@ -157,6 +157,7 @@ RC_CODECS: dict[type[Action], RcCodec] = {
     SetSliceSteering: RcCodec(SliceSteering, {"cell": "cell", "slice": "sst", "preference": "preferenceIndex"}),
     SetUeSteering: RcCodec(UeSteering, {"cell": "cell", "ue": "ueId", "preference": "preferenceIndex"}),
     SetUeGuaranteedRate: RcCodec(UeGuaranteedRate, {"cell": "cell", "ue": "ueId", "dl_kbps": "dlKbps"}),
+    SetSsbBeams: RcCodec(SsbBeams, {"cell": "cell", "n_beams": "nBeams"}),
 }
 _BY_CONTROL = {codec.control: action for action, codec in RC_CODECS.items()}
 

@@ -11,6 +11,7 @@ per run of consecutive actions of one style (at most 63 actions each). RAN param
 | `TxPower`, `CellSleep`, `CellIndividualOffset`, `Tilt`, `UePMax`, `MimoPrecoder`, `MimoLayers`, `CsiPrediction` | 1000 (ranpilot) / 1-8 | 1: the cell (INTEGER); 2: the setting in its RC field's unit (REAL dBm, dB, degrees; BOOLEAN asleep, CSI prediction; INTEGER precoder index, layers) |
 | `SliceSteering` | 1000 (ranpilot) / 9 | 1: the cell, 2: the slice's SST, 3: the steering preference's index (INTEGER each) |
 | `UeSteering`, `UeGuaranteedRate` | 1000 (ranpilot) / 10, 11 | header UE id gNB-DU-UEID (gNB-CU-UE-F1AP-ID = `ueId`) when the control travels alone; 1: the cell, 2: `ueId` (INTEGER), 3: the preference's index (INTEGER) / the guaranteed DL rate (REAL kbit/s) |
+| `SsbBeams` | 1000 (ranpilot) / 12 | 1: the cell, 2: the SSB beams swept (INTEGER each) |
 
 The ranpilot style's parameters follow `RC_CODECS` (the RC half of the network's action table):
 parameter i is the i-th RC field of the action's codec. Header UE id for cell-level actions:
