@@ -18,7 +18,10 @@ from ranpilot.network.state import NetState
 from ranpilot.oran.e2.node import SimulatedE2Node
 from ranpilot.oran.messages import RcControlAck, RcControlFailure, RcControlRequest, SsbBeams
 from ranpilot.oran.xapp import E2ControlledNetwork, InProcessRuntime
+from ranpilot.planning.moves import _ssb
+from ranpilot.planning.situation import Situation
 from ranpilot.policies import Proposal, Verifier, load_pack
+from ranpilot.targets import Target
 
 PANEL = dict(panel_rows=4, panel_cols=8, mu_layers=4)  # 32 ports
 EMBB_ONLY = (SliceSpec(name="eMBB", sst=1, five_qi=8, ue_fraction=1.0, min_prb_ratio=0.5),)
@@ -159,3 +162,25 @@ def test_ssb_beams_travel_as_an_rc_control_and_roll_back(net, wire):
         assert isinstance(bad, RcControlFailure)
         assert re.search(cause, bad.cause), bad.cause
     assert node.network.configuration().equals(before)
+
+
+def test_coverage_targets_count_the_rsrp_the_ue_measures_on_its_best_ssb_beam(net):
+    """Weak-RSRP shares use SS-RSRP on multi-antenna cells, so more SSB beams lift coverage."""
+    threshold = float(np.percentile(net.radio().rsrp_dbm, 20))
+    wide = net.target_value(Target.WEAK_RSRP_UE_SHARE, threshold=threshold)
+    eight = every_cell(net, 8)
+    np.testing.assert_allclose(eight.radio().measured_rsrp_dbm, eight.radio().ssb_rsrp_dbm)
+    assert wide == pytest.approx(20.0, abs=1.5)
+    assert eight.target_value(Target.WEAK_RSRP_UE_SHARE, threshold=threshold) < wide / 2
+
+
+def test_the_planner_steps_the_ssb_beam_set_through_the_allowed_sizes(net):
+    def moves(network: Network, sign: float) -> list:
+        s = Situation(network=network, target=Target.WEAK_RSRP_UE_SHARE, goal=1.0, cells=[3], slice=None,
+                      threshold=None, pack=load_pack(), step_scale=1.0)
+        return _ssb(s, [3], sign)
+
+    assert moves(net, +1) == [SetSsbBeams(cell=3, n_beams=4)]  # 1 -> 4: the pack allows 1, 4, 8, 64
+    assert moves(net, -1) == []
+    assert moves(every_cell(net, 8), +1) == []  # L_max is 8 at 3.5 GHz
+    assert moves(every_cell(net, 8), -1) == [SetSsbBeams(cell=3, n_beams=4)]

@@ -32,6 +32,7 @@ LEVER_TERMS = {
     "precoder": "MIMO precoding codebook",
     "mu_layers": "MU-MIMO layers rank",
     "csi_prediction": "channel state information CSI",
+    "ssb_beams": "SS/PBCH block beam sweeping",
 }
 CLAUSE = re.compile(r"\b(TS|TR) (\d{2}\.\d{3}(?:-\d)?) (\d+(?:\.\d+)*)")
 

@@ -46,6 +46,13 @@ class RadioResult:
     ssb_rsrp_dbm: np.ndarray | None = None  # (N,) SS-RSRP of the serving cell's best SSB beam; None with one port
     ssb_index: np.ndarray | None = None  # (N,) that beam's SSB index; None with one port
 
+    @property
+    def measured_rsrp_dbm(self) -> np.ndarray:
+        """(N,) the RSRP each UE measures and reports, which coverage targets count: the SS-RSRP of
+        its serving cell's best SSB beam on multi-antenna cells (TS 38.215 5.1.1; with one SSB beam
+        it equals `rsrp_dbm`), the cell's RSRP otherwise."""
+        return self.rsrp_dbm if self.ssb_rsrp_dbm is None else self.ssb_rsrp_dbm
+
 
 def compute_geometry(state: NetState, cfg: NetworkConfig, topo: Topology, rays: RayDraw | None = None) -> Geometry:
     delta = state.ue_pos[:, None, :] - topo.sites[None, :, :]

@@ -104,7 +104,7 @@ def cell_kpis(r: RadioResult, state: NetState, cfg: NetworkConfig, topo: Topolog
     n_cells = topo.num_cells
     counts = np.bincount(r.serving, minlength=n_cells)
     thp_sum = np.bincount(r.serving, weights=r.thp_bps, minlength=n_cells)
-    rsrp_sum = np.bincount(r.serving, weights=r.rsrp_dbm, minlength=n_cells)
+    rsrp_sum = np.bincount(r.serving, weights=r.measured_rsrp_dbm, minlength=n_cells)
     lat = np.nan_to_num(r.latency_ms)
     has_lat = ~np.isnan(r.latency_ms)
     lat_sum = np.bincount(r.serving, weights=lat, minlength=n_cells)

@@ -48,13 +48,13 @@ def target_value(
         case Target.LOW_DL_THPT_UE_SHARE:
             return pct(thp_mbps < threshold)
         case Target.WEAK_RSRP_UE_SHARE:
-            return pct(r.rsrp_dbm[ues] < threshold)
+            return pct(r.measured_rsrp_dbm[ues] < threshold)
         case Target.LOW_SINR_UE_SHARE:
             return pct(r.sinr_db[ues] < threshold)
         case Target.LOW_DL_RAN_UE_THPT_RATIO:
             return share_of_cells_below(r.thp_bps / 1e6, r.serving, ues, in_scope, threshold)
         case Target.WEAK_RSRP_RATIO:
-            return share_of_cells_below(r.rsrp_dbm, r.serving, ues, in_scope, threshold)
+            return share_of_cells_below(r.measured_rsrp_dbm, r.serving, ues, in_scope, threshold)
         case Target.LOW_SINR_RATIO:
             return share_of_cells_below(r.sinr_db, r.serving, ues, in_scope, threshold)
         case Target.AVE_DL_PRB_LOAD:

@@ -181,7 +181,7 @@ def balance_load_with_cio(s: Situation) -> Plan:
 def improve_coverage_with_tilt(s: Situation) -> Plan:
     net = s.network
     radio, conf = net.radio(), net.configuration()
-    weak = radio.rsrp_dbm < (s.threshold or net.config.thresholds.weak_rsrp_dbm)
+    weak = radio.measured_rsrp_dbm < (s.threshold or net.config.thresholds.weak_rsrp_dbm)
     weak_cells = sorted({int(c) for c in radio.serving[weak] if c in s.cells})
     lo, _ = net.config.tilt_range_deg
     actions: list[Action] = []

@@ -1,7 +1,7 @@
 """Model-free local search moves: one lever, one step, on the cells that matter for a target.
 
 Levers are transmit power, electrical tilt, CIO, sleep and slice PRB quotas (and, on multi-antenna
-cells, the precoder, MU-MIMO layers and CSI prediction), each moved by the
+cells, the precoder, MU-MIMO layers, CSI prediction and the SSB beam set), each moved by the
 pack's step limit (scaled by the round's `step_scale`) and clipped to the radio's ranges. The
 cells a move may touch (`lever_cells`) are the target's cells and the strongest interferers of the
 UEs they serve, inside the operator's scope: a single-cell target is often served best by its
@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from ranpilot.network import Action, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower
-from ranpilot.network.actions import SetCsiPrediction, SetMuLayers, SetPrecoder
-from ranpilot.network.mimo.config import PRECODER_CODES
+from ranpilot.network.actions import SetCsiPrediction, SetMuLayers, SetPrecoder, SetSsbBeams
+from ranpilot.network.mimo.config import PRECODER_CODES, ssb_l_max
 from ranpilot.planning.situation import Candidate, Situation
 from ranpilot.targets import Target
 
@@ -135,12 +135,33 @@ def _prediction(s: Situation, cells: list[int], sign: float) -> list[Action]:
             if s.network.config.antenna.ports > 1 and bool(now[c]) != (sign > 0)]
 
 
+def _ssb_sizes(s: Situation) -> list[int]:
+    """The SSB beam-set sizes the pack allows (all when it names none), within the cells' ports
+    and the carrier's L_max."""
+    cfg = s.network.config
+    rule = next((r for r in s.pack.rules if r.kind == "ssb_beam_sizes"), None)
+    allowed = range(1, 65) if rule is None or rule.allowed is None else rule.allowed
+    return sorted(n for n in allowed if n <= min(cfg.antenna.ports, ssb_l_max(cfg.carrier_ghz)))
+
+
+def _ssb(s: Situation, cells: list[int], sign: float) -> list[Action]:
+    """Each cell's SSB beam set one allowed size up (a stronger best beam for coverage, more SSB
+    overhead) or down."""
+    sizes = _ssb_sizes(s) if s.network.config.antenna.ports > 1 else []
+    if len(sizes) < 2:
+        return []
+    now = s.network.configuration().ssb_beams
+    rung = {c: int(np.searchsorted(sizes, now[c])) for c in cells}
+    new = {c: sizes[int(np.clip(rung[c] + sign, 0, len(sizes) - 1))] for c in cells}
+    return [SetSsbBeams(cell=c, n_beams=n) for c, n in new.items() if n != now[c]]
+
+
 def _sleep(s: Situation, cell: int) -> list[Action]:
     return [SetCellSleep(cell=cell, asleep=True)] if len(s.awake_cells()) > 1 else []
 
 
 LEVERS = {"power": _power, "tilt": _tilt, "cio": _cio, "quota": _quota, "precoder": _precoder, "layers": _layers,
-          "prediction": _prediction}
+          "prediction": _prediction, "ssb": _ssb}
 
 
 def local_moves(s: Situation, levers: list[int], focus: int) -> list[Candidate]:

@@ -137,7 +137,7 @@ def score(net: NetworkView, checks: list[TargetCheck], values: list[float | None
 #: The per-UE quantity behind a threshold target, from the radio result.
 PER_UE = {
     Target.LOW_SINR_RATIO: lambda r: r.sinr_db, Target.LOW_SINR_UE_SHARE: lambda r: r.sinr_db,
-    Target.WEAK_RSRP_RATIO: lambda r: r.rsrp_dbm, Target.WEAK_RSRP_UE_SHARE: lambda r: r.rsrp_dbm,
+    Target.WEAK_RSRP_RATIO: lambda r: r.measured_rsrp_dbm, Target.WEAK_RSRP_UE_SHARE: lambda r: r.measured_rsrp_dbm,
     Target.LOW_DL_RAN_UE_THPT_RATIO: lambda r: r.thp_bps / 1e6, Target.LOW_DL_THPT_UE_SHARE: lambda r: r.thp_bps / 1e6,
 }
 

@@ -87,7 +87,7 @@ def check_coverage(rule: r.CoverageKept, run: DryRun) -> list[Violation]:
         ues = run.baseline_radio.serving == cell
         if not ues.any():
             continue
-        weak = 100.0 * float((run.predicted_radio.rsrp_dbm[ues] < run.weak_rsrp_dbm).mean())
+        weak = 100.0 * float((run.predicted_radio.measured_rsrp_dbm[ues] < run.weak_rsrp_dbm).mean())
         if weak > rule.max_uncovered_pct:
             out.append(violation(rule, f"cell {cell}", round(weak, 2), rule.max_uncovered_pct,
                                  f"{weak:.0f}% of cell {cell}'s UEs would fall below {run.weak_rsrp_dbm:g} dBm"))

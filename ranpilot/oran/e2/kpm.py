@@ -89,7 +89,7 @@ def cell_values(network: Network) -> tuple[dict[int, dict[str, float]], dict[str
 
 
 UE_VALUES: dict[str, Callable] = {
-    "DRB.UEThpDl": lambda r: r.thp_bps / 1e3, "L1M.DL-SS-RSRP": lambda r: r.rsrp_dbm,
+    "DRB.UEThpDl": lambda r: r.thp_bps / 1e3, "L1M.DL-SS-RSRP": lambda r: r.measured_rsrp_dbm,
     "L1M.DL-SS-SINR": lambda r: r.sinr_db, "CQI": lambda r: r.cqi,
 }
 
