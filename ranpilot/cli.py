@@ -15,28 +15,36 @@ from typing import Annotated  # noqa: E402
 
 import typer  # noqa: E402
 
-from ranpilot.lazy_cli import LazyCommand, LazyGroup  # noqa: E402
+from ranpilot.lazy_cli import FastPathTyper, LazyCommand, LazyGroup  # noqa: E402
 
 #: Every subcommand: the module holding it and the attribute there (a sub-app or a command
-#: function; called with `args` when it makes one). The module loads when the command is used.
+#: function; called with `args` when it makes one), and the start of its help, which `--help`
+#: lists. The module loads when the command is used.
 SUBCOMMANDS = {
-    "verify": LazyCommand("ranpilot.policies.cli", "verify"),
-    "run": LazyCommand("ranpilot.agents.cli", "run"),
-    "assure": LazyCommand("ranpilot.agents.assure_cli", "assure"),
-    "approve": LazyCommand("ranpilot.agents.cli", "answer", ("approved",)),
-    "reject": LazyCommand("ranpilot.agents.cli", "answer", ("rejected",)),
-    "serve": LazyCommand("ranpilot.service.cli", "serve"),
-    "net": LazyCommand("ranpilot.network.cli", "app"),
-    "kb": LazyCommand("ranpilot.knowledge.cli", "app"),
-    "policy": LazyCommand("ranpilot.policies.cli", "app"),
-    "tool": LazyCommand("ranpilot.tools.cli", "app"),
-    "scenario": LazyCommand("ranpilot.scenarios.cli", "app"),
-    "xapp": LazyCommand("ranpilot.oran.cli", "app"),
-    "intent": LazyCommand("ranpilot.agents.cli", "intent_app"),
+    "verify": LazyCommand("ranpilot.policies.cli", "verify", summary="Run the verifier on the live network (with its "
+                          "change history) and print the verdict; nothing is applied."),
+    "run": LazyCommand("ranpilot.agents.cli", "run", summary="Carry an intent through to verified, applied actions "
+                       "on the live simulated network."),
+    "assure": LazyCommand("ranpilot.agents.assure_cli", "assure", summary="Keep intents in force on the live network"),
+    "approve": LazyCommand("ranpilot.agents.cli", "answer", ("approved",),
+                           summary="Answer a pending approval: approved."),
+    "reject": LazyCommand("ranpilot.agents.cli", "answer", ("rejected",),
+                          summary="Answer a pending approval: rejected."),
+    "serve": LazyCommand("ranpilot.service.cli", "serve", summary="Serve the TS 28.312 intent interface, runs, "
+                         "approvals, verification and network views on the live network"),
+    "net": LazyCommand("ranpilot.network.cli", "app", summary="The simulated network: state and KPIs."),
+    "kb": LazyCommand("ranpilot.knowledge.cli", "app", summary="3GPP knowledge: ingest specifications, search them."),
+    "policy": LazyCommand("ranpilot.policies.cli", "app", summary="Policy packs: validate and explain rules."),
+    "tool": LazyCommand("ranpilot.tools.cli", "app", summary="Wireless model tools and optimizers."),
+    "scenario": LazyCommand("ranpilot.scenarios.cli", "app",
+                            summary="Scripted agent scenarios with expected outcomes."),
+    "xapp": LazyCommand("ranpilot.oran.cli", "app", summary="O-RAN: the agent as an xApp (E2 KPM/RC, A1 policies)."),
+    "intent": LazyCommand("ranpilot.agents.cli", "intent_app", summary="Parse operator intents (nothing touches the "
+                          "network)."),
 }
 
-app = typer.Typer(help="ranpilot: operator intents in, verified RAN actions out.", no_args_is_help=True,
-                  cls=LazyGroup.of(SUBCOMMANDS))
+app = FastPathTyper(help="ranpilot: operator intents in, verified RAN actions out.", no_args_is_help=True,
+                    cls=LazyGroup.of(SUBCOMMANDS), fast_paths=("ranpilot.service.remote_run:run_through_service",))
 
 
 def print_version(value: bool) -> None:

@@ -17,14 +17,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from filelock import FileLock, Timeout
-
 from ranpilot.errors import StateError
-from ranpilot.settings import Settings
 
-if TYPE_CHECKING:  # the network's and the audit log's modules load when used (not for `ranpilot run` through a service)
+if TYPE_CHECKING:  # loaded when used: not for `ranpilot run` through a service
     from ranpilot.network import Network
     from ranpilot.policies.audit import AuditLog
+    from ranpilot.settings import Settings
 
 LOCK_TIMEOUT_S = 600.0
 
@@ -48,6 +46,8 @@ def open_audit(settings: Settings) -> AuditLog:
 def exclusive(settings: Settings) -> Iterator[None]:
     """Hold the live network's inter-process lock, waiting (and saying so on stderr) while
     another command holds it; StateError after LOCK_TIMEOUT_S."""
+    from filelock import FileLock, Timeout
+
     path = lock_path(settings.data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(path))

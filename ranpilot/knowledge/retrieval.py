@@ -101,13 +101,22 @@ def _filter_mask(lexical: LexicalIndex, filters: Filters) -> np.ndarray | None:
     return mask
 
 
+@lru_cache(maxsize=1024)
+def query_vector(text: str, variant: str) -> np.ndarray:
+    """A query's embedding (read-only), kept: a long-running process (`ranpilot serve`) asks the
+    same queries run after run (a rule's clauses, a target's definition, a repeated intent)."""
+    vector = embed([text], variant=variant)[0]
+    vector.setflags(write=False)
+    return vector
+
+
 def _dense(store: KnowledgeStore, lexical: LexicalIndex, text: str, mask: np.ndarray | None) -> list[int]:
     """The CANDIDATES rows nearest the query by cosine (exact: every vector is in memory), within
     the mask."""
     allowed = len(lexical.ids) if mask is None else int(mask.sum())
     if not allowed:
         return []
-    similarity = lexical.vectors @ embed([text], variant=store.variant)[0]
+    similarity = lexical.vectors @ query_vector(text, store.variant)
     if mask is not None:
         similarity = np.where(mask, similarity, -np.inf)
     n = min(CANDIDATES, allowed)

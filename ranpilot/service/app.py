@@ -10,6 +10,8 @@
     POST /ranpilot/network/step?steps=N        -> Observation (`ranpilot net step N`)
     POST /ranpilot/assure?periods=N&steps=S    -> [AssuranceEvent] (`ranpilot assure` on the Intent resources)
     GET  /ranpilot/health                      -> {"status": "ok", "planner": ...}
+    /A1-P/v2/..., GET /ranpilot/policies/{id}  with `a1`: the A1-P v2 service, its policies enforced by
+                                               the ranpilot xApp on the same live network (`a1`)
 
 With a token (`RANPILOT_SERVICE_TOKEN`) every route needs `Authorization: Bearer <token>` (401
 otherwise, compared in constant time). Errors are `application/problem+json` with one-line
@@ -47,7 +49,8 @@ from ranpilot.service.intents import intents_router
 PREFIX = "/ranpilot"
 
 
-def create_app(service: RanpilotService, token: SecretStr | None) -> FastAPI:
+def create_app(service: RanpilotService, token: SecretStr | None, a1: bool = False) -> FastAPI:
+    """The service's REST application; with `a1`, the A1-P v2 service mounted on the same network."""
     app = FastAPI(title="ranpilot service", version="1.0", dependencies=bearer_dependencies(token, "RANPILOT_SERVICE_TOKEN"),
                   description="TS 28.312 intent management, runs, approvals, verification and network views "
                               "on ranpilot's live network.")
@@ -115,6 +118,10 @@ def create_app(service: RanpilotService, token: SecretStr | None) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "planner": service.agent.planner.name}
 
+    if a1:
+        from ranpilot.service.a1 import mount_a1
+
+        mount_a1(app, service)
     return app
 
 

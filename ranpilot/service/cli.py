@@ -17,6 +17,8 @@ def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = DEFAULT_PORT,
     fallback: FallbackOption = False,
+    a1: Annotated[bool, typer.Option("--a1", help="Also serve the A1-P v2 policy service (/A1-P/v2), its policies "
+                                     "enforced by the ranpilot xApp on the same live network and audit log.")] = False,
 ) -> None:
     """Serve the TS 28.312 intent interface, runs, approvals, verification and network views on the
     live network, holding the agent and its models in memory (OpenAPI at /openapi.json). With
@@ -36,4 +38,5 @@ def serve(
     with agent_errors():  # a corrupt file in the data dir, an LLM setting that cannot work: one line, exit 1
         service = RanpilotService(settings, make_planner(settings, fallback))
         service.warm_up()
-    uvicorn.run(create_app(service, settings.service_token), host=host, port=port, log_level="info")
+        app = create_app(service, settings.service_token, a1=a1)
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from ranpilot.errors import InputError, StateError, reported
 from ranpilot.live import LOCK_TIMEOUT_S
-from ranpilot.settings import Settings
+
+if TYPE_CHECKING:  # pydantic-settings alone costs the client more than its HTTP call
+    from ranpilot.settings import Settings
 
 RUNS = "/ranpilot/runs"
 EXIT_HEADER = "X-Ranpilot-Exit-Code"
@@ -34,14 +38,19 @@ class Response:
 
 
 class ServiceClient:
-    """Calls on the service at `settings.service_url`, with `settings.service_token` when set."""
+    """Calls on the service at `url`, with the bearer `token` when given."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, url: str, token: str | None = None):
+        self.url = url.rstrip("/")
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    @classmethod
+    def of(cls, settings: Settings) -> ServiceClient:
+        """The client of `settings.service_url` and `settings.service_token`."""
         if settings.service_url is None:
             raise ValueError("ServiceClient needs settings.service_url")
-        self.url = settings.service_url.rstrip("/")
         token = settings.service_token
-        self.headers = {"Authorization": f"Bearer {token.get_secret_value()}"} if token else {}
+        return cls(settings.service_url, token.get_secret_value() if token else None)
 
     def call(self, method: str, path: str, body: dict | None = None) -> Response:
         """The response to a request; the service's 4xx as InputError or StateError with its detail."""
@@ -83,12 +92,20 @@ def run_remote(settings: Settings, request: str | None, thread: str | None, conf
     """`ranpilot run` through the service: print the run (JSON, or the report) and return the exit
     code the service computed for it (`X-Ranpilot-Exit-Code`), as the in-process command would."""
     with reported():
-        client = ServiceClient(settings)
+        client = ServiceClient.of(settings)
+        network = new_network(settings, config, seed) if request is not None else None
+    return remote_run(client, request, thread, cells, areas, network, as_json)
+
+
+def remote_run(client: ServiceClient, request: str | None, thread: str | None, cells: list[int] | None,
+               areas: dict[str, list[int]], network: dict | None, as_json: bool) -> int:
+    """Start the run of `request` (or show the run `thread`, when `request` is None), print it, and
+    return its exit code; the service's errors exit as `reported` says (typer.Exit)."""
+    with reported():
         if request is None:
             response = client.call("GET", f"{RUNS}/{thread}")
         else:
-            body = {"request": request, "thread": thread, "cells": cells, "areas": areas,
-                    "network": new_network(settings, config, seed)}
+            body = {"request": request, "thread": thread, "cells": cells, "areas": areas, "network": network}
             response = client.call("POST", RUNS, body)
     if as_json:
         print(json.dumps(response.json(), indent=2, ensure_ascii=False))

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import threading
 import uuid
-from typing import Annotated, Literal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +38,8 @@ from ranpilot.policies.verifier import Proposal
 from ranpilot.service.registry import Registry
 from ranpilot.settings import Settings
 
+if TYPE_CHECKING:
+    from ranpilot.service.a1 import LiveXApp
 
 Cell = Annotated[int, Field(ge=0)]
 AreaName = Annotated[str, Field(min_length=1, max_length=64)]
@@ -76,6 +80,7 @@ class Answer(BaseModel):
 class PendingApproval(BaseModel):
     thread: str
     intentId: str | None = None
+    policyId: str | None = Field(default=None, description="The A1 policy whose change this is (`serve --a1`).")
     rules: list[str] = []
     outcome: str
 
@@ -88,6 +93,7 @@ class RanpilotService:
         self.agent = AgentRunner(settings, planner, with_knowledge=with_knowledge)
         self.registry = Registry(settings.data_dir / "service" / "registry.sqlite")
         self.standing: dict[str, StandingIntent] = {}
+        self.xapp: LiveXApp | None = None  # the A1 policies' xApp, when mounted (`ranpilot.service.a1`)
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -115,15 +121,28 @@ class RanpilotService:
             return self.agent.show(check_thread_id(thread))
 
     def answer(self, thread: str, answer: Literal["approved", "rejected"]) -> RunResult:
+        """Resume a run awaiting approval (the service's, or the A1 xApp's) with the operator's answer."""
         check_thread_id(thread)
-        with self._lock, live_agent(False, self.settings, make_agent=self._agent) as (agent, network):
+        if self.xapp is not None and self.xapp.waiting(thread):
+            self.xapp.answer(thread, answer)
+            return self.show(thread)
+        with self.live() as (agent, network):
             result = agent.resume(thread, answer, network)
         self.registry.record_run(thread, result.status)
         return result
 
+    @contextmanager
+    def live(self) -> Iterator[tuple[AgentRunner, Network]]:
+        """The service's agent and the live network, one operation at a time (`live_agent`)."""
+        with self._lock, live_agent(False, self.settings, make_agent=self._agent) as (agent, network):
+            yield agent, network
+
     def pending(self) -> list[PendingApproval]:
-        """The service's runs that still await an answer (one answered elsewhere drops out)."""
-        out = []
+        """The runs of the service (and of its A1 xApp) that still await an answer (one answered
+        elsewhere drops out)."""
+        out = [PendingApproval(thread=a["thread"], policyId=a["policyId"], rules=a["rules"],
+                               outcome=f"awaiting approval of A1 policy {a['policyId']}: " + "; ".join(a["reasons"]))
+               for a in (self.xapp.xapp.approvals() if self.xapp is not None else [])]
         for thread, intent_id in self.registry.waiting():
             with self._lock:
                 result = self.agent.show(thread)
@@ -206,7 +225,7 @@ class RanpilotService:
         Each period holds the live network's lock, as one CLI command would."""
         events = []
         for period in range(periods + 1):
-            with self._lock, live_agent(False, self.settings, make_agent=self._agent) as (agent, network):
+            with self.live() as (agent, network):
                 if period:
                     network.step(steps)
                 events += check(self._standing(), network, agent)
