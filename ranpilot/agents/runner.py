@@ -102,8 +102,7 @@ class AgentRunner:
         self.planner = planner
         self.max_rounds = max_rounds
         self.store = KnowledgeStore(settings.data_dir) if with_knowledge else None
-        if self.store is not None:
-            ensure_notes(self.store)
+        self._notes_ingested = False  # on the first run: bad input is refused before a model loads
 
     @property
     def checkpointer(self) -> SqliteSaver:
@@ -208,9 +207,17 @@ class AgentRunner:
                          outcome_kind=None if waiting else kind, planner=self.planner.name,
                          kpis_after=network.observe().network, node_ms=timings, **output)
 
+    def knowledge(self) -> KnowledgeStore | None:
+        """The knowledge store, the shipped notes ingested on first use (not at start: a run with bad
+        input is refused before any embedding model loads)."""
+        if self.store is not None and not self._notes_ingested:
+            ensure_notes(self.store)
+            self._notes_ingested = True
+        return self.store
+
     def _context(self, network: NetworkView, areas: dict[str, list[int]],
                  active_checks: list[TargetCheck] | None = None) -> AgentContext:
-        return AgentContext(network=network, verifier=self.verifier, planner=self.planner, store=self.store,
+        return AgentContext(network=network, verifier=self.verifier, planner=self.planner, store=self.knowledge(),
                             areas=areas, max_rounds=self.max_rounds, active_checks=active_checks or [])
 
     @staticmethod

@@ -19,17 +19,19 @@ NO_LOSS = r"no\s+(?:\w+\s+){0,2}?(?:loss|drop|degradation|hit|impact|increase|wo
 HOLD_WORDS = rf"{GUARD_WORDS}|kept|held|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|{NO_LOSS}"
 # ENSURE: the operator asks to keep something (the contract's verb); a guard: keep it no worse than today
 ENSURE_WORDS = re.compile(rf"\b({HOLD_WORDS}|make sure|assur\w*|never|must not|mustn't|should not|shouldn't|do not|don't|"
-                          r"doesn't|does not)\b", re.I)
+                          r"doesn't|does not|under no circumstances|in no case|at no (?:time|point)|"
+                          r"not (?:exceed|go|drop|fall|ris|surpass|dipp|climb)\w*ing)\b", re.I)
 GUARD_VERBS = re.compile(rf"\b({HOLD_WORDS}|(?:don't|do not|not|never|no) (?:hurt|harm|degrad|worsen|affect|impact|touch|increas|"
-                         r"reduc|lower|rais)\w*)\b", re.I)
+                         r"reduc|lower|rais|caus|creat|introduc|generat|add)\w*)\b", re.I)
 # 'must not decrease', 'without any reduction in', 'shouldn't go down': keep it no worse, whatever the verb
 NEGATED_MOVE = re.compile(rf"(?:\b(?:not|never|no|without)|n't)\s+(?:\w+\s+){{0,2}}?(?:{ex.CUT_VERBS}|{ex.RAISE_VERBS}|"
-                          r"reductions?|increases?|hurt\w*|harm\w*|degrad\w*|worsen\w*|affect\w*|impact\w*|slow\w*|"
+                          r"reductions?|increases?|ris(?:e|es|ing)|rose|climb\w*|hurt\w*|harm\w*|degrad\w*|worsen\w*|affect\w*|"
+                          r"impact\w*|slow\w*|"
                           r"get worse|gets worse|deteriorat\w*|suffer\w*)\b", re.I)
 DELIVER_WORDS = re.compile(r"\b(?:cap|caps|capped|limit|limits|restor\w*|return|get|gets|make|bring|reach|achieve|want|need|needs|target|set|aim|go|push|put|give|drive|"
                            r"please|should|must|shall|has to|have to|to be|i'd like|we'd like)\b", re.I)
 EDGE_DEFAULT_PCT = 5.0
-NAMES_SHARE = re.compile(r"\b(?:share|ratio|proportion|fraction|percentage|number|count)\b", re.I)  # 'cell edge' read as the worst 5% of users
+NAMES_SHARE = re.compile(r"\b(?:share|ratio|proportion|fraction|percentage|number|count)\b", re.I)  # a share named as such
 CELL_SHARE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+|our\s+)?(?:[\w']+\s+)?cells\b|\bcells?\s+(?:with|whose|that|where)\b|"
                         r"\b(?:low[- ]?\w+|weak(?:ly)?[- ]cover\w*|poor(?:ly)?[- ]cover\w*|bad[- ]coverage|low[- ]sinr|"
                         r"overloaded|hot)\s+cells?\b|\bcells?\s+(?:ratio|share)\b|\b(?:mean|average)\s+(?:rsrp|sinr)\b", re.I)
@@ -40,9 +42,15 @@ CELL_SHARE_OF = {ue: cell for cell, ue in UE_SHARE_OF.items()}
 EDGE_WORDS = re.compile(r"\bedge\b|percentile|\b(?:worst|bottom|weakest|slowest|poorest|every|each)\b|\ball (?:the )?users\b|"
                         r"\b(?:users?|ues?)\W+(?:\w+\s+)?(?:below|under|beneath)\b|\blow[- ](?:throughput|rate|speed) (?:users|ues)\b",
                         re.I)
-COUNTS_CELLS = re.compile(r"\b(?:hot|overload\w*|congest\w*|busy)\b|\bcells?\b[^.;]{0,25}\b(?:above|over|beyond|exceed\w*)\s+"
-                          r"[\d.]+\s*%|\b(?:share|number|fraction|percentage|count) of\b|\bof (?:the |all )?(?:\w+ )?cells\b", re.I)
+COUNTS_CELLS = re.compile(r"\b(?:hot|overload\w*|congest\w*|busy)\b|\b(?:share|number|fraction|percentage|count) of\b|"
+                          r"\bof (?:the |all )?(?:\w+ )?cells\b", re.I)
+# 'cells above 80% load' counts cells when a share of them is asked too ('10% of ...', 'halve ...'); alone,
+# 'the stadium cells must never go above 70% load' bounds their load
+CELLS_ABOVE = re.compile(r"\bcells?\b[^.;]{0,25}\b(?:above|over|beyond|exceed\w*)\s+[\d.]+\s*%", re.I)
 LOAD_LEVEL = re.compile(r"\s*(?:(?:evoba|revo|dnoyeb|gnideecxe)\b|=?>)")  # reversed: a load level follows 'above', 'over'...
+# '(PRB load over 85%)', 'cells above 80% utilisation': the load that makes a cell count as overloaded
+NAMED_LOAD_LEVEL = re.compile(r"\b(?:load(?:ed)?|utili[sz](?:ation|ed)|prbs?)\s+(?:is\s+|of\s+)?(?:above|over|beyond|exceeding|>=?)\s*$|"
+                              r"^\s*%\s+(?:prb\s+)?(?:load|utili[sz]ation)\b", re.I)
 
 Scope = tuple[list[int] | None, list[str]]  # cells (None = all), slices
 
@@ -94,11 +102,14 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
         target = Target.LOW_DL_THPT_UE_SHARE  # '90% of users above 10 Mbps': at most 10% below it
     if target in THROUGHPUT_TARGETS and CELL_SHARE.search(clause) and (relative or any(q.unit == "%" for q in qs)):
         target = Target.LOW_DL_RAN_UE_THPT_RATIO  # '20% of cells below 6 Mbps': a share of cells
+    elif target in THROUGHPUT_TARGETS and NAMES_SHARE.search(clause) and any(q.unit == "%" for q in qs):
+        target = Target.LOW_DL_THPT_UE_SHARE  # 'the low-throughput UE share below 2%': a share of users
     if target == Target.LOW_DL_THPT_UE_SHARE and not (share or EDGE_WORDS.search(clause) or any(q.unit == "%" for q in qs)
                                                       or (relative and CELL_SHARE.search(clause))):
         target = Target.AVE_DL_RAN_UE_THPT  # 'throughput above 15 Mbps' counts no users
     target = share_kind(target, clause)
-    if target == Target.HIGH_DL_PRB_LOAD_RATIO and not COUNTS_CELLS.search(clause):
+    counted = COUNTS_CELLS.search(clause) or (CELLS_ABOVE.search(clause) and (relative or len([q for q in qs if q.unit == "%"]) > 1))
+    if target == Target.HIGH_DL_PRB_LOAD_RATIO and not counted:
         target = Target.AVE_DL_PRB_LOAD  # 'PRB load under 65% for the stadium cells' counts no cells
     if slices and (target == Target.AVE_DL_RAN_UE_THPT
                    or (target == Target.LOW_DL_THPT_UE_SHARE and not any(q.unit == "%" for q in qs))):
@@ -106,17 +117,19 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
     s = spec(target)
     common = {"target": target, "cells": cells, "slice": slices[0] if slices and s.per_ue else None,
               "verb": "ENSURE" if ENSURE_WORDS.search(clause) or guards(clause) else "DELIVER"}
-    pcts = [q.value for q in qs if q.unit == "%"]
+    level = next((q for q in qs if target == Target.HIGH_DL_PRB_LOAD_RATIO and q.unit == "%" and (
+        NAMED_LOAD_LEVEL.search(clause[:q.start]) or NAMED_LOAD_LEVEL.match(clause[q.start:].lstrip("0123456789.")))), None)
+    pcts = [q.value for q in qs if q.unit == "%" and q is not level]
     direction = ex.direction_verb(clause, s.higher_is_better)
     signed = relative is not None and relative.group(1)[0] in "+-"
     if relative and (not s.is_ratio or signed or (not pcts and direction)):
         # 'by -50%' (halve, down to half of today's) carries its sign; 'cut by 10%' takes the verb's
         change = float(relative.group(1)) if signed else abs(float(relative.group(1))) * (1 if direction >= 0 else -1)
-        threshold = ratio_value(target, clause, qs, pcts, pack)[1] if s.is_ratio else None
+        threshold = ratio_value(target, clause, qs, pcts, pack, level)[1] if s.is_ratio else None
         return Goal(**common, bound="min" if change > 0 else "max", change_pct=change, threshold=threshold)
     threshold = None
     if s.is_ratio:
-        value, threshold = ratio_value(target, clause, qs, pcts, pack)
+        value, threshold = ratio_value(target, clause, qs, pcts, pack, level)
         if value == EDGE_DEFAULT_PCT and not pcts and direction and NAMES_SHARE.search(clause):
             value = None  # 'reduce the share of cells under 3 Mbps': better than today, by an unstated amount
         if share and share[1] and value == share[0]:
@@ -146,19 +159,20 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
     return Goal(**common, bound=bound, value=value, threshold=threshold)
 
 
-def ratio_value(target: Target, clause: str, qs: list[ex.Quantity], pcts: list[float],
-                pack: PolicyPack) -> tuple[float | None, float | None]:
+def ratio_value(target: Target, clause: str, qs: list[ex.Quantity], pcts: list[float], pack: PolicyPack,
+                level: ex.Quantity | None) -> tuple[float | None, float | None]:
     """(ratio in %, threshold) for ratio targets: 'fewer than 5% of users below 2 Mbps'. A
-    percent threshold (cells above 80% load) is read only from a pair of percentages."""
+    percent threshold (cells above 80% load) is a load `level` named as such, or read from a pair
+    of percentages."""
     threshold_unit = spec(target).threshold.unit
-    thresholds = [q.value for q in qs if q.unit == threshold_unit and threshold_unit != "%"]
+    thresholds = [q.value for q in qs if q.unit == threshold_unit and threshold_unit != "%"] + ([level.value] if level else [])
     if target == Target.HIGH_DL_PRB_LOAD_RATIO and len(pcts) >= 2:
         loads = [q.value for q in qs if q.unit == "%" and LOAD_LEVEL.match(clause[:q.start][::-1])]
-        level = loads[0] if loads else pcts[1]
-        return next(p for p in pcts if p != level), level
-    value = pcts[0] if pcts else None
+        paired = loads[0] if loads else pcts[1]
+        return next(p for p in pcts if p != paired), paired
+    value = pcts[0] if pcts else ex.bare_value(clause)  # 'hot cells down to 0': in the target's own unit, %
     if value is None and target in (Target.LOW_DL_THPT_UE_SHARE, Target.LOW_DL_RAN_UE_THPT_RATIO) and thresholds:
         value = EDGE_DEFAULT_PCT
-    if value is None and (GUARD_VERBS.search(clause) or GUARD_CLAUSE.match(clause)):
-        value = pack.kpi_max(target)  # 'keep coverage': the pack's guardrail limit
+    if value is None and (GUARD_VERBS.search(clause) or GUARD_CLAUSE.match(clause)) and not NAMES_SHARE.search(clause):
+        value = pack.kpi_max(target)  # 'keep coverage': the pack's guardrail limit; 'keep the share of ...' names the KPI
     return value, (thresholds[0] if thresholds else None)

@@ -21,10 +21,11 @@ PARAMETERS = (
                                 r"(?:uplink\s+|transmit\s+|tx\s+)?power\b", re.I), "dBm"),
     ("cio_db", re.compile(r"\bcio\b|\bcell individual offset\b|\bhandover offset\b", re.I), "dB"),
     ("tilt_deg", re.compile(r"\b(?:down|up)?-?tilt\w*\b|\bantenna\b", re.I), "deg"),
-    ("tx_power_dbm", re.compile(r"\b(?:tx|transmit\w*|transmission|output|cell|dl|downlink)? ?power\b|\btransmit\b", re.I), "dB"),
+    ("tx_power_dbm", re.compile(r"\b(?:tx|transmit\w*|transmission|output|cell|dl|downlink)? ?power\b|\btransmit\b|"
+                                r"\b(?:turn|crank|dial)\w*\s+(?:\S+\s+){0,3}?(?:up|down)\b", re.I), "dB"),  # 'turn cell 0 up to 46 dBm'
 )
 PRB_WORDS = re.compile(r"\b(?:prbs?|resource blocks?|(?:radio )?resources?|capacity|bandwidth)\b", re.I)
-PRB_SETTING = re.compile(r"\b(?:min(?:imum)?\.?|reserve\w*|give|gets?|receives?|guarantee\w*|set|share|ratio|allocat\w*|dedicate\w*|"
+PRB_SETTING = re.compile(r"\b(?:min(?:imum)?\.?|reserve\w*|give|gets?|receives?|ha(?:ve|s)|guarantee\w*|set|share|ratio|allocat\w*|dedicate\w*|"
                          r"earmark\w*|assign\w*|allot\w*|"
                          r"raise|increase|lower|decrease|reduce|cut)\b", re.I)
 
@@ -50,6 +51,11 @@ def config_changes(clause: str, cells: list[int] | None, slices: list[str] = ())
     return []
 
 
+def named_parameter(clause: str) -> str | None:
+    """The parameter a clause names ('adjust the tilt on cell 4'), whether or not it gives a value."""
+    return next((parameter for parameter, words, _ in PARAMETERS if words.search(clause)), None)
+
+
 def _prb_share(clause: str, scope_slices: list[str]) -> tuple[str, str, float] | None:
     """(slice, 'value' | 'delta', ratio 0-1) for a slice's PRB share: 'reserve 20% of PRBs for URLLC',
     'min PRB ratio 0.1 for eMBB', 'raise the PRB share of mMTC by 5 percentage points'."""
@@ -61,7 +67,9 @@ def _prb_share(clause: str, scope_slices: list[str]) -> tuple[str, str, float] |
     t = clause.lower()
     points = re.search(NUM + r"\s*(?:percentage points?|pp\b|points?)", t)
     pct = re.search(NUM + r"\s*%", t)
-    bare = re.search(r"(?:ratio|share|to|by|of)\s+(?:\w+\s+){0,6}?" + NUM + r"(?![\d.]|\s*(?:%|[a-z]+/|db|ms\b|kw\b))", t)
+    bare = (re.search(r"(?:ratio|share|to|by|of)\s+(?:\w+\s+){0,6}?" + NUM + r"(?![\d.]|\s*(?:%|[a-z]+/|db|ms\b|kw\b))", t)
+            or re.search(NUM + r"\s+(?:of\s+(?:the\s+|its\s+|all\s+)?" + PRB_WORDS.pattern + r"|(?:prbs?\s+)?(?:share|ratio)\b)",
+                         t))  # '0.6 of the PRBs', 'a 0.2 PRB share'
     number = float(points.group(1)) / 100 if points else float(pct.group(1)) / 100 if pct else (
         float(bare.group(1)) if bare and float(bare.group(1)) <= 1 else None)
     if number is None:

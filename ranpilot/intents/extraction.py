@@ -19,13 +19,22 @@ CELL_LIST = re.compile(r"\bcells?(?:\s+(?:ids?|numbers?|numbered|no\.?|#))?\s*("
                        r"(?:(?:\s*(?:,\s*and|,|and|&|or|to|through|thru|until|till|\.\.|-)\s*|\s+)" + CELL_ID + r")*)", re.I)
 CELLS_RE = re.compile(r"\bcells?#([\d_]+)", re.I)
 SLICE_RE = re.compile(r"\b(urllc|embb|mmtc|miot)\b", re.I)
-USER_SHARE_RE = re.compile(NUMBER + r"\s*(?:%|percent|per cent)\s+of\s+(?:the\s+|all\s+|our\s+)?(?:\w+\s+)?"
-                           r"(?:users|ues|subscribers|devices|customers|clients|people|passengers|travell?ers|visitors|fans|"
-                           r"spectators|attendees|guests|handsets|phones|terminals)\b(.{0,40})", re.I)
+USERS = (r"(?:the\s+|all\s+|our\s+)?(?:\w+\s+)?(?:users|ues|subscribers|devices|customers|clients|people|passengers|"
+         r"travell?ers|visitors|fans|spectators|attendees|guests|handsets|phones|terminals)\b")
+USER_SHARE_RE = re.compile(NUMBER + r"\s*(?:%|percent|per cent)\s+of\s+" + USERS + r"(.{0,40})", re.I)
+SHARE_OF_USERS = re.compile(r"\b(?:share|percentage|proportion|fraction|ratio)\s+of\s+" + USERS, re.I)
+# what makes a user well served, said before the share's own value: 'above 5 Mbps', '-100 dBm or better', 'covered'
+SERVED_LEVEL = re.compile(r"\b(?:above|over|at least|more than|better than|>=?)\s*-?[\d.]+\s*(?:mbit/s|dbm|db)\b|"
+                          r"-?[\d.]+\s*(?:mbit/s|dbm|db)\s+or\s+(?:more|better|above|higher)\b|"
+                          r"\b(?:covered|good|decent|strong|reliable)\b", re.I)
 SHARE_SERVED = re.compile(r"^\W*(?:\S+\s+){0,5}?(above|over|at least|more than|covered|get|gets|receive|see|sees|enjoy|good|"
                           r"or more|stay above|free (?:of|from)|(?:are |is |be )?(?:not|never) (?:be )?(?:subject|affected|"
                           r"suffer\w*|experienc\w*|in|under|stuck|facing|hit))\b", re.I)
-SHARE_SERVED_BEFORE = re.compile(r"(?:coverage|covered|good \w+|service)\s+(?:for|to|of)\s+(?:at least\s+)?$", re.I)
+SHARE_SERVED_BEFORE = re.compile(r"(?:coverage|covered|good \w+|service)\s+(?:(?:\w+\s+){0,2}?(?:reach\w*|serv\w*)|for|to|of)\s+"
+                                 r"(?:at least\s+)?$", re.I)  # 'coverage for 98% of users', 'coverage should reach 99% of ...'
+COVERAGE_SHARE = re.compile(r"(?<!weak[ -])(?<!poor[ -])(?<!bad[ -])(?<!low[ -])(?<!without )(?<!no )(?<!lack of )(?<!out of )"
+                            r"\bcoverage\s+(?!holes?|gaps?|loss|problems?|issues?)(?:\w+\s+){0,5}?"
+                            r"(?:above|over|at least|of|at|to|>=?|reach\w*|be|is|are)\s*" + NUMBER + r"\s*%", re.I)
 SHARE_WORST = re.compile(r"(?:bottom|worst|lowest|weakest|poorest|slowest)\s+$", re.I)
 SLICE_NAMES = {"urllc": "URLLC", "embb": "eMBB", "mmtc": "mMTC", "miot": "mMTC"}
 PLACE_WORDS = ("stadium", "station", "airport", "downtown", "mall", "campus", "arena", "harbour", "harbor", "centre", "center",
@@ -37,9 +46,10 @@ PLACE_WORDS = ("stadium", "station", "airport", "downtown", "mall", "campus", "a
 
 GE_WORDS = r"at least|no less than|not below|not fall below|never below|minimum of|min\.?|>=|≥|or more|or above"
 GT_WORDS = r"above|over|more than|greater than|exceed\w*|higher than|beyond|surpass\w*|top|>"
-LE_WORDS = r"at most|no more than|not exceed|not to exceed|up to|maximum of|max\.?|<=|≤|not above|or less|or below|within|cap(?:ped)? at"
+LE_WORDS = (r"at most|no more than|not exceed|not to exceed|up to|maximum of|max\.?|<=|≤|not above|or less|or below|within|"
+            r"(?:cap|caps|capped|capping|limit|limits|limited|limiting)\s+(?:\S+\s+){0,4}?(?:at|to)\b")
 LT_WORDS = r"below|under|less than|lower than|fewer than|beneath|<"
-NEGATION = r"(?:\b(?:not|never|no)\s+|n't\s+|\bnot?\s+be\s+)"
+NEGATION = r"(?:\b(?:not|never|no|without)\s+|n't\s+|\bnot?\s+be\s+)"
 RAISE_VERBS = (r"more (?:throughput|speed|capacity|bandwidth|data)|faster|rais\w*|increas\w*|boost\w*|lift\w*|push\w*|bring up|grow\w*|maximi[sz]\w*|as (?:high|much|fast) as (?:possible|you can|we can)|"
                r"as much \w+(?: \w+)? as (?:possible|you can|we can)")
 BETTER_VERBS = r"improv\w*|enhanc\w*|better|fix|optimi[sz]\w*"
@@ -93,11 +103,33 @@ def user_share(text: str) -> tuple[float, bool] | None:
     well-served ones (above, covered) rather than the poorly served (below, weak), or None."""
     m = USER_SHARE_RE.search(text)
     if m is None:
-        return None
+        return _share_of_users(text)
     before = text[:m.start()]
     if SHARE_WORST.search(before):
         return float(m.group(1)), False  # 'the worst 5% of users': the poorly served themselves
-    return float(m.group(1)), bool(SHARE_SERVED.search(m.group(2)) or SHARE_SERVED_BEFORE.search(before))
+    served = SHARE_SERVED.search(m.group(2)) or SERVED_LEVEL.search(m.group(2)) or SHARE_SERVED_BEFORE.search(before)
+    return float(m.group(1)), served is not None
+
+
+def _coverage_share(text: str) -> tuple[float, bool] | None:
+    """'keep coverage above 95%' -> (95, True): coverage said as a percentage is the share of users covered."""
+    m = COVERAGE_SHARE.search(text)
+    return (float(m.group(1)), True) if m else None
+
+
+def _share_of_users(text: str) -> tuple[float, bool] | None:
+    """'raise the share of users above 5 Mbps to 97%' -> (97, True): the share named as a noun, its
+    value the first percentage after it that is not a relative change, the users it counts
+    described between the two."""
+    m = SHARE_OF_USERS.search(text)
+    if m is None:
+        return _coverage_share(text)
+    changes = [c.span() for c in BY_PERCENT_RE.finditer(text)]
+    values = [q for q in quantities(text) if q.unit == "%" and q.start > m.end()
+              and not any(a <= q.start < b for a, b in changes)]
+    if not values:
+        return None
+    return values[0].value, SERVED_LEVEL.search(text[m.end():values[0].start]) is not None
 
 
 def comparison(text: str) -> Condition | None:
@@ -191,13 +223,26 @@ def bad_cell_ids(text: str) -> list[str]:
     return [m.replace(" ", "") for m in BAD_CELL.findall(text)]
 
 
+# a place word that names no area of the network: part of a known area ('the airport gates', 'the
+# stadium car park': the area is replaced by '@'), where a message comes from or who it concerns
+# ('from the regional office', 'our SLA with the city'), a distribution ('per zone', 'in each zone')
+NOT_A_PLACE = re.compile(r"(?:@\s+(?:[\w-]+\s+)?|\b(?:from|with|per|each|every|any)\s+(?:the\s+|our\s+|this\s+|each\s+|every\s+)?"
+                         r"(?:[\w-]+\s+)?)$")
+# named cells that a place word describes: 'the warehouse cells 18 to 20', 'cells 9-10 (near the hospital)'
+DESCRIBES_CELLS = re.compile(r"\s+cells?#")
+DESCRIBED_CELLS = re.compile(r"cells?#[\d_]+\s*[(,]?\s*(?:(?:at|in|near|by|around|next to|of|serving|covering)\s+)?"
+                             r"(?:the\s+|our\s+)?(?:[\w-]+\s+)?$")
+
+
 def areas(text: str, known: dict[str, list[int]]) -> tuple[list[str], list[str]]:
-    """(known area names mentioned, unknown place words mentioned)."""
+    """(known area names mentioned, unknown place words used as a place)."""
     t = text.lower()
     found = [name for name in known if re.search(rf"\b{re.escape(name.lower())}\b", t)]
     for name in found:
-        t = re.sub(rf"\b{re.escape(name.lower())}\b", " ", t)
+        t = re.sub(rf"\b{re.escape(name.lower())}\b", "@", t)
     scoped = CELLS_RE.search(text) is not None  # beside named cells, a place counts only as a scope ('at the mall')
     prefix = r"\b(?:at|in|near|around|for|across|on|by|inside|throughout)\s+(?:the\s+|our\s+|this\s+|that\s+)?(?:[\w-]+\s+){0,2}?"
-    unknown = [w for w in PLACE_WORDS if re.search(rf"{prefix if scoped else ''}\b{w}\b", t)]
+    unknown = [w for w in PLACE_WORDS if any(
+        not NOT_A_PLACE.search(t[:m.start()]) and not DESCRIBES_CELLS.match(t[m.end():]) and not DESCRIBED_CELLS.search(t[:m.start(1)])
+        for m in re.finditer(rf"{prefix if scoped else ''}\b({w})\b", t))]
     return found, unknown

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ranpilot.intents import extraction as ex
-from ranpilot.intents.clauses import BREAKS, KPI_WORDS, names_scope
+from ranpilot.intents.clauses import BREAKS, KPI_WORDS
 from ranpilot.intents.goals import ConfigChange, Goal
 from ranpilot.intents.inventory import Inventory, Problem
 from ranpilot.intents.safety import UNSUPPORTED
@@ -18,8 +18,8 @@ ORDER = ("safety_override", "out_of_domain", "unsafe_value", "invalid_value", "u
          "unknown_slice", "unknown_area", "contradiction", "vague", "missing_value")
 OTHER_REQUEST = re.compile(
     r"^\W*(?:(?:please|pls|kindly|hey|hi|hello|ok|now|also|and)\W+)*(?:(?:could|can|would|will) (?:you|u)\s+(?:please\s+)?|"
-    r"i (?:want|need|would like) (?:you )?to\s+)?(?:write|draft|compose|book|order|buy|send|e-?mail|reset|translate|tell|"
-    r"summari[sz]e|remind|find|play|sing|recommend|explain|give me|get me|what(?:'s| is| are| was)|who|where|when|how much|"
+    r"i (?:want|need|would like) (?:you )?to\s+)?(?:write|draft|compose|book|order|arrange|organi[sz]e|print|call|cancel|pay|schedule|forecast|predict|buy|send|e-?mail|reset|translate|tell|"
+    r"summari[sz]e|remind|find|play|sing|recommend|explain|give me|get me|what|who|where|when|how(?:'s| is| are| was)|how much|"
     r"how many|how do)\b", re.I)
 
 

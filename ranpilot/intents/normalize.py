@@ -5,18 +5,20 @@ the cells", "one in twenty users", "halve energy", "0.002 s", "60 kWh a day", "a
 The readers downstream (`extraction`, `build`, `config_requests`) understand one form only:
 digits, percentages ("25%"), relative changes as "by N%" (signed when the words fix the
 direction: "by -50%"), ranges as "between X unit and Y unit", and each target's own unit
-(Mbit/s, ms, kW, bit/J) with the conversion factor from `pint`. The original text is kept by the
-caller for messages.
+(Mbit/s, ms, kW, bit/J) with the conversion factor from `pint`; misspelt KPI words in their
+spelling, and without the sign-off ("Kind regards, Energy Office"). The original text is kept by
+the caller for messages.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 
 from text_to_num import alpha2digit
 
-from ranpilot.intents.extraction import tokenize_cells
+from ranpilot.intents import extraction as ex
 
 N = r"(?<![\w.#])(\d+(?:\.\d+)?)"  # an unsigned number, not part of a word or a cell token
 DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "eighth": 8, "tenth": 10,
@@ -64,14 +66,19 @@ RANGES = (
 )
 
 
+# 'Kind regards, Energy Office', 'Thanks - NOC team': who signs a request is not what it asks
+SIGN_OFF = re.compile(r"(?:^|[.!,]\s*|\s)(?i:(?:(?:kind|best|warm|many)\s+)?(?:regards|wishes|thanks|thx|thank you|cheers|"
+                      r"sincerely|best|br))\s*[,:-]?\s+(?:[A-Z][\w&.-]*\s*){1,4}$")
+
+
 def canonical(text: str) -> str:
     """The text with numbers, shares, relative changes, ranges and units in canonical form."""
-    t = symbols(re.sub(r"\bhalf[- ]?time\b", "the break", text, flags=re.I))
+    t = symbols(re.sub(r"\bhalf[- ]?time\b", "the break", SIGN_OFF.sub("", text), flags=re.I))
     t = alpha2digit(t, "en", threshold=0)
     t = re.sub(r"\b(\d+)\s+point\s+(\d+)\b", r"\1.\2", t, flags=re.I)  # dictated decimals
     t = re.sub(r"(?<![\d.])\bpoint\s+(\d+)\b", r"0.\1", t, flags=re.I)
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
-    t = tokenize_cells(t)
+    t = ex.tokenize_cells(t)
     t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
     t = relative(t)
     t = fractions(t)
@@ -80,25 +87,47 @@ def canonical(text: str) -> str:
     return units(t)
 
 
-ABBREVIATIONS = {r"t-?put|thruput|thp|thrpt|througput|throughtput|thoughput": "throughput", r"enrgy|engy|enery": "energy",
-                 r"util": "utilisation", r"thpt|tpt": "throughput", r"eff": "efficiency", r"ee": "energy efficiency", r"avg": "average", r"lat": "latency",
-                 r"covrage|coverge": "coverage", r"efficen\w*|effeciency|efficieny": "efficiency", r"latncy|latecy|latancy": "latency", r"pwr": "power", r"w/o": "without", r"w/": "with",
-                 r"prio": "priority"}
+ABBREVIATIONS = {r"t-?put|thruput|thp|thrpt": "throughput", r"engy": "energy", r"util": "utilisation", r"thpt|tpt": "throughput",
+                 r"eff": "efficiency", r"ee": "energy efficiency", r"avg": "average", r"lat": "latency", r"efficen\w*": "efficiency",
+                 r"latancy|latensy": "latency", r"pwr": "power", r"w/o": "without", r"w/": "with", r"prio": "priority",
+                 r"ppl": "people"}
+# misspellings of these ('interfrence', 'thoughput', 'covrage') are read as them: see `spelled`
+DOMAIN_WORDS = ("interference", "throughput", "latency", "coverage", "energy", "efficiency", "congestion", "utilisation",
+                "utilization", "consumption", "bandwidth", "capacity")
 
 
 FIELD_KEYS = (r"kpi|metric|slice|scope|target|action|objective|guard|constraint|min|max|value|param|parameter|when|window|"
               r"threshold|thr|op|lo|hi|bound|limit")
 
 
+@lru_cache(maxsize=4096)
+def _spelling(word: str) -> str:
+    low = word.lower()
+    if low in DOMAIN_WORDS:
+        return word
+    candidates = [w for w in DOMAIN_WORDS if w[0] == low[0]]
+    match = [w for w in candidates if sorted(w) == sorted(low)] or difflib.get_close_matches(low, candidates, 1, 0.9)
+    return match[0] if match else word
+
+
+def spelled(text: str) -> str:
+    """Misspelt domain words in their spelling: a word of five letters or more with the same first
+    letter as one and either its letters in another order ('latecny') or a close match (difflib
+    ratio 0.9 or more: 'interfrence', 'latncy')."""
+    return re.sub(r"\b[a-z]{5,}\b", lambda m: _spelling(m.group(0)), text, flags=re.I)
+
+
 def symbols(text: str) -> str:
-    """One spelling for dashes, comparison signs, percent words and common abbreviations ('tput')."""
-    t = re.sub(r"[–—−]", "-", text)
+    """One spelling for dashes, comparison signs, percent words, contractions without their
+    apostrophe ('whats', 'dont'), misspelt domain words and common abbreviations ('tput')."""
+    t = spelled(re.sub(r"[–—−]", "-", text))
     for short, word in ABBREVIATIONS.items():
         t = re.sub(rf"(?<![\w/])(?:{short})(?![\w/])", word, t, flags=re.I)
     t = re.sub(r"\b(more|less|fewer|higher|lower|greater|better|worse|rather)\s+then\b", r"\1 than", t, flags=re.I)
     t = re.sub(r"(?<![\d,.])(\d{1,3})((?:,\d{3})+)(?![\d,])", lambda m: m.group(1) + m.group(2).replace(",", ""), t)
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
     t = re.sub(r"\b(do|does|did|is|are|was|were|wo|ca|should|would|could|must)nt\b", r"\1n't", t, flags=re.I)  # 'dont'
+    t = re.sub(r"\b(what|where|who|how|that|there)s\b", r"\1's", t, flags=re.I)  # 'whats'
     t = re.sub(r"(?<=[a-z])_(?=[a-z])", " ", t, flags=re.I)  # 'low_sinr_users'
     t = re.sub(r":\s+(?=(?:at most|at least|max|min|under|below|above|over|no more|no less|fewer|less|more)\b|[<>≤≥])", " ", t,
                flags=re.I)  # 'share of cells under 4 Mbps: at most 15%': one clause
@@ -108,6 +137,7 @@ def symbols(text: str) -> str:
     t = re.sub(r"\bc(\d{1,3})\b", r"cell \1", t)  # 'c20': cell 20
     t = re.sub(r"\b(cio|tilt|power)\s+(on|of|for|at)\s+(\d{1,3})\b(?!\s*(?:%|db|deg|°|m|w\b|k))", r"\1 \2 cell \3", t, flags=re.I)
     t = re.sub(r"\bdecibels?\b", "dB", t, flags=re.I)
+    t = re.sub(r"(\brsrp\b[^\d;,.]{0,20}?-\d+(?:\.\d+)?)(?![\d.]|\s*(?:%|dbm?\b))", r"\1 dBm", t, flags=re.I)  # RSRP is in dBm
     t = re.sub(r"(bits?|bytes?)\s+(?:per|a)\s+second\b", r"\1/s", t, flags=re.I)
     t = re.sub(r"\b(?:to|at|be|is|=)\s+(?:none|nil|zero)\b(?!\s*(?:%|[a-z]+/|mbit|ms\b|kw\b|db))", "to 0%", t, flags=re.I)
     t = re.sub(r"\bno (cells?|users?|ues?)\s+(?=with|whose|has|have|having|below|under|above|over|in|at|running|overloaded)",
@@ -159,8 +189,11 @@ def signed_moves(t: str) -> str:
                   f"{m.group(2)}%", t, flags=re.I)
 
 
-CHANGE_VERB = r"cut|reduce|lower|decrease|trim|shave|drop|raise|increase|boost|grow|lift|improve"
+CHANGE_VERB = rf"{ex.CUT_VERBS}|{ex.RAISE_VERBS}|improv\w*"  # in any inflection: 'cutting energy 5%', 'saving 20%'
 NOT_A_CHANGE = re.compile(r"\b(?:to|below|under|above|over|at|than|of|within|from|between|is|are|by)\b|[<>=]", re.I)
+FUNCTION_WORDS = (r"and|or|but|plus|also|yet|so|nor|as|whereas|then|must|should|shall|will|would|can|to|by|of|in|on|at|for|is|"
+                  r"are|be|the|with|while|we|it")
+NOUNS = rf"(?:(?!(?:{FUNCTION_WORDS})\b)[a-z-]+\s+){{1,2}}?"  # one or two words that are no function words: 'energy', 'power draw'
 NOW = r"(?:currently|right now|rn|at the moment|at present)"
 STATED_TODAY = re.compile(rf"\b{NOW}\s+(?:is\s+|at\s+|around\s+|about\s+)?~?\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?|"
                           rf"~\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?\s+{NOW}\b|"
@@ -179,6 +212,9 @@ def relative(t: str) -> str:
                t, flags=re.I)
     t = re.sub(N + r"\s*%\s+(?:more|higher|greater|bigger|faster|up|increase|rise|boost|gain|improvement|uplift)\b(?!\s+than)",
                r"by +\1%", t, flags=re.I)
+    # 'a 15% energy cut', 'a 20% throughput boost': the KPI named between the percentage and the change noun
+    t = re.sub(N + rf"\s*%\s+({NOUNS})(?:cut|reduction|decrease|drop|saving|savings)\b", r"\2by -\1%", t, flags=re.I)
+    t = re.sub(N + rf"\s*%\s+({NOUNS})(?:increase|rise|boost|gain|uplift)\b", r"\2by +\1%", t, flags=re.I)
     t = re.sub(r"↑\s*", "up ", re.sub(r"↓\s*", "down ", t))
     t = re.sub(r"\b(\d+)(?:st|nd|rd|th|%)?[- ]?(?:ile|percentile)\b", r"bottom \1% of users", t, flags=re.I)
 

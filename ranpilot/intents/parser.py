@@ -20,7 +20,7 @@ from ranpilot.intents import schedule
 from ranpilot.intents.build import ENSURE_WORDS, build_goal, shares_verb
 from ranpilot.intents.classify import classify
 from ranpilot.intents.clauses import Clause, clauses_of, names_scope
-from ranpilot.intents.config_requests import config_changes
+from ranpilot.intents.config_requests import config_changes, named_parameter
 from ranpilot.intents.goals import ConfigChange, Goal, Understanding
 from ranpilot.intents.inventory import Inventory, Problem, change_problem, goal_problem
 from ranpilot.intents.judgement import contradiction, first, out_of_domain, scope_problems, vague
@@ -33,7 +33,8 @@ ASKS_FOR_VALUE = re.compile(r"\b(?:set|define|specify|establish|configure|give|a
                             r"(?:decided|defined|confirmed|determined)|decide|pick|choose|appropriate|suitable|right)\b|\?\s*$",
                             re.I)
 COMPLAINT = re.compile(r"\b(?:better|improv\w*|fix\w*|do something|optimi[sz]\w*|unhappy|complain\w*|slow|bad|issues?|"
-                       r"problems?|smooth\w*|sort (?:it|this|that) out|tun(?:e|ing)|perform\w*|quality|experience)\b", re.I)
+                       r"problems?|smooth\w*|sort (?:it|this|that) out|tun(?:e|ing)|perform\w*|quality|experience|happ(?:y|ier)|"
+                       r"satisf\w*)\b", re.I)
 RAN_WORDS = re.compile(r"\b(cells?|network|throughput|latency|delay|coverage|energy|power|prb|load|slice|users?|ues?|sinr|rsrp|"
                        r"interference|signal|speed|mbps|mbit|tilt|handover|traffic|congest\w*|urllc|embb|mmtc)\b", re.I)
 WHICH_KPI = ("which KPI should change, and to what value? "
@@ -93,6 +94,10 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     for clause, (target, _) in zip(clauses, labelled):
         targets.append(targets[-1] if clause.points_back and targets and targets[-1] else target)
     if all(target is None for target in targets):
+        parameter = next((named_parameter(c.text) for c in clauses if c.cells and named_parameter(c.text)), None)
+        if parameter:  # 'Adjust the tilt on cell 4': a setting to change, without its value
+            problems.append(("clarify", "missing_value", f"what value should {parameter} take, or by how much should it move?"))
+            return []
         about_network = RAN_WORDS.search(text) or UNSUPPORTED.search(text) or names_scope(text) or any(
             c.named or c.slices for c in clauses)
         problems.append(("clarify", "vague", WHICH_KPI) if about_network or COMPLAINT.search(text) else
@@ -139,12 +144,12 @@ def _merge_restatements(goals: list[Goal]) -> list[Goal]:
     target with a number ('a 25% cut would be ideal') is the same goal said twice: keep the one with
     the number, with the scope the other named if it names none."""
     out = list(goals)
-    for vague in goals:
-        if vague.value is not None or vague.range is not None or vague.change_pct != 0:
+    for unsized in goals:
+        if unsized.value is not None or unsized.range is not None or unsized.change_pct != 0:
             continue
-        same = [g for g in out if g is not vague and (g.target, g.slice) == (vague.target, vague.slice)
-                and (g.value is not None or g.range is not None or g.change_pct) and g.cells in (None, vague.cells)]
+        same = [g for g in out if g is not unsized and (g.target, g.slice) == (unsized.target, unsized.slice)
+                and (g.value is not None or g.range is not None or g.change_pct) and g.cells in (None, unsized.cells)]
         if same:
-            out[out.index(same[0])] = same[0].model_copy(update={"cells": same[0].cells or vague.cells})
-            out.remove(vague)
+            out[out.index(same[0])] = same[0].model_copy(update={"cells": same[0].cells or unsized.cells})
+            out.remove(unsized)
     return out

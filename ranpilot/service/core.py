@@ -100,8 +100,8 @@ class RanpilotService:
         """Load what a first run would (the embedded parser's model, the lexical index), so it is fast too."""
         if isinstance(self.agent.planner, EmbeddedPlanner):
             self.agent.planner.parse("keep energy below 6.5 kW", Inventory.of(NetworkConfig()), self.agent.verifier.pack)
-        if self.agent.store is not None:
-            retrieve("energy saving cell sleep", store=self.agent.store)
+        if (store := self.agent.knowledge()) is not None:
+            retrieve("energy saving cell sleep", store=store)
 
     # -- runs, as `ranpilot run` / `approve` / `reject` ------------------------------------
     def run(self, body: RunRequest, intent_id: str | None = None) -> RunResult:
