@@ -44,27 +44,27 @@ def clauses(passages) -> list[tuple[str, str]]:
 
 def test_every_target_cites_its_defining_clause(runner):
     for target in TARGETS:
-        cited = merged(definitions([target], runner.store), steered("", [target], [], runner.store))
+        cited = merged(definitions([target], runner.knowledge()), steered("", [target], [], runner.knowledge()))
         assert DEFINING[target] in clauses(cited), target
         assert any(f"defines {target.value}" in p.why for p in cited)
 
 
 def test_retrieval_is_steered_by_levers_and_cut_by_relevance(runner):
-    latency = steered("URLLC latency must stay under 10 ms", [Target.DL_LATENCY], [], runner.store)
+    latency = steered("URLLC latency must stay under 10 ms", [Target.DL_LATENCY], [], runner.knowledge())
     assert ("TS 38.300", "15.4") not in clauses(latency)  # no energy saving for a latency intent
     assert len(latency) < 3  # the cut: not always as many as asked for
-    on_quota = steered("URLLC latency must stay under 10 ms", [Target.DL_LATENCY], ["min_prb_ratio"], runner.store)
+    on_quota = steered("URLLC latency must stay under 10 ms", [Target.DL_LATENCY], ["min_prb_ratio"], runner.knowledge())
     assert clauses(on_quota)[0] == ("TS 38.300", "16.3") and on_quota[0].why == "on the levers: min_prb_ratio"
-    throughput = steered("improve average throughput", [Target.AVE_DL_RAN_UE_THPT], [], runner.store)
+    throughput = steered("improve average throughput", [Target.AVE_DL_RAN_UE_THPT], [], runner.knowledge())
     assert ("TS 38.213", "7.1") not in clauses(throughput)  # no uplink PUSCH clause for downlink throughput
-    energy = steered("cut energy by 10%", [Target.RAN_ENERGY_CONSUMPTION], ["asleep", "tx_power_dbm"], runner.store)
+    energy = steered("cut energy by 10%", [Target.RAN_ENERGY_CONSUMPTION], ["asleep", "tx_power_dbm"], runner.knowledge())
     assert clauses(energy)[0] == ("TS 38.300", "15.4")
 
 
 def test_rules_that_bound_a_power_change_cite_their_clause(runner):
     rules = bounding_rules(load_pack(), ["tx_power_dbm"], [])
     assert {"power.wide_area", "step.power"} <= {r.id for r in rules}
-    cited = merged(rule_clauses(rules, runner.store))
+    cited = merged(rule_clauses(rules, runner.knowledge()))
     assert clauses(cited) == [("TS 38.104", "6.2")]  # the operator's own rules name no clause
     assert "behind rule power.wide_area" in cited[0].why
 

@@ -101,7 +101,7 @@ class AgentRunner:
         self.verifier = Verifier(pack or load_pack(), AuditLog(audit_path(settings.data_dir)))
         self.planner = planner
         self.max_rounds = max_rounds
-        self.store = KnowledgeStore(settings.data_dir) if with_knowledge else None
+        self._store = KnowledgeStore(settings.data_dir) if with_knowledge else None
         self._notes_ingested = False  # on the first run: bad input is refused before a model loads
 
     @property
@@ -210,10 +210,10 @@ class AgentRunner:
     def knowledge(self) -> KnowledgeStore | None:
         """The knowledge store, the shipped notes ingested on first use (not at start: a run with bad
         input is refused before any embedding model loads)."""
-        if self.store is not None and not self._notes_ingested:
-            ensure_notes(self.store)
+        if self._store is not None and not self._notes_ingested:
+            ensure_notes(self._store)
             self._notes_ingested = True
-        return self.store
+        return self._store
 
     def _context(self, network: NetworkView, areas: dict[str, list[int]],
                  active_checks: list[TargetCheck] | None = None) -> AgentContext:
