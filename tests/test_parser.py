@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from ranpilot.cli import app
 from ranpilot.intents.inventory import Inventory
 from ranpilot.intents.parser import understand
+from ranpilot.targets import Target, spec
 
 INVENTORY = Inventory(areas={"stadium": [0, 1, 2]})
 
@@ -42,6 +43,14 @@ def goals(text: str) -> list[tuple]:
 ])
 def test_single_goals(text, want):
     assert goals(text) == [want]
+
+
+@pytest.mark.parametrize("target", list(Target))
+def test_a_target_named_by_its_ts28312_name_is_that_target(target):
+    """The standard's own names are authoritative; a target without exemplars once crashed the
+    classifier (KeyError) when named."""
+    u = understand(f"keep {target.value} below 10 {spec(target).unit}", INVENTORY)
+    assert [(g.target, g.bound, g.value) for g in u.goals] == [(target, "max", 10.0)]
 
 
 def test_every_clause_of_a_compound_intent_is_kept():
