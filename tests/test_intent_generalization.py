@@ -145,3 +145,87 @@ def test_misspelt_kpis_are_read_as_the_kpi():
     assert goals("raise thrughput on cell 2 and cut laterncy") == [
         ("AveDLRANUEThpt", "min", 0.0, None, [2], "DELIVER"), ("DlLatency", "max", 0.0, None, None, "DELIVER")]
     assert goals("reduce interfernce around the airport") == [("LowSINRUEShare", "max", 0.0, None, AIRPORT, "DELIVER")]
+
+
+# --- issue 15, second round: quantities, shares, scope of a negation, configuration wording ---
+
+@pytest.mark.parametrize("text,want", [
+    # a fraction of one unit is that many of the unit ('half a percent' = 0.5%, 'a fifth of a second' = 200 ms)
+    ("No more than half a percent of the users around the airport may sit in weak coverage",
+     ("WeakRSRPUEShare", "max", 0.5, None, AIRPORT, "DELIVER")),
+    ("Bring latency on cell 6 under a fifth of a second", ("DlLatency", "max", 200.0, None, [6], "DELIVER")),
+    # a quantity ends a list of cells: 'cells 9 and 10 to 3 kilowatts' names cells 9 and 10, and 3 kW
+    ("Cut the power draw of cells 9 and 10 to three kilowatts", ("RANEnergyConsumption", "max", 3.0, None, [9, 10], "DELIVER")),
+    # a unit said once after a range is both ends': 'within 0.01 and 0.03 Gbps' is 10-30 Mbit/s
+    ("hold eMBB throughput within 0.01 and 0.03 Gbps on cell 2", ("DlThptPerUE", "range", None, None, [2], "ENSURE")),
+    # 'N <noun> in M' is a share of that noun
+    ("at most two cells in twenty should be overloaded", ("HighDLPrbLoadRatio", "max", 10.0, None, None, "DELIVER")),
+    # a share's level says what it counts: dBm is coverage, whatever the words around it
+    ("under 3% of the downtown subscribers below -112 dBm", ("WeakRSRPUEShare", "max", 3.0, -112.0, [0, 1, 2, 6, 7, 8], "DELIVER")),
+    # a share with '>=' before its level counts the well-served users: the target is its complement
+    ("97% of UEs >= -104 dBm on cell 1", ("WeakRSRPUEShare", "max", 3.0, -104.0, [1], "DELIVER")),
+    # a share named as such keeps its target under a relative change; 'thresh' is the threshold
+    ("trim the share of users with low throughput downtown by 30%",
+     ("LowDLThptUEShare", "max", -30.0, None, [0, 1, 2, 6, 7, 8], "DELIVER")),
+    ("low SINR UEs below 6% on cell 13, thresh -3 dB", ("LowSINRUEShare", "max", 6.0, -3.0, [13], "DELIVER")),
+    ("Bring the low-throughput users on cell 2 down to 3%, taking 6 Mbps as the limit",
+     ("LowDLThptUEShare", "max", 3.0, 6.0, [2], "DELIVER")),
+    # a share named as the subject gets its value from a predicate that starts at its verb
+    ("The share of cells with low SINR, meaning below 1 dB, must be brought under a tenth",
+     ("LowSINRRatio", "max", 10.0, 1.0, None, "DELIVER")),
+    # a definition ('... counts as congested') is read with the clause after it
+    ("a cell above 85% PRB counts as congested; keep at most 1 in 10 cells congested",
+     ("HighDLPrbLoadRatio", "max", 10.0, 85.0, None, "ENSURE")),
+])
+def test_quantities_and_shares(text, want):
+    assert goals(text) == [want]
+
+
+def test_a_negation_governs_the_comparison_however_far():
+    assert goals("raise throughput on cell 7 by 10% without letting the eMBB latency on that cell climb above 9 ms") == [
+        ("AveDLRANUEThpt", "min", 10.0, None, [7], "DELIVER"), ("DlLatency", "max", 9.0, None, [7], "ENSURE")]
+    assert goals("cut energy by 5%, never letting the average user throughput on the whole network sink below 12 Mbps")[1] == (
+        "AveDLRANUEThpt", "min", 12.0, None, None, "ENSURE")
+
+
+def test_a_bound_word_opens_a_predicate_on_the_same_subject():
+    assert verdict("latency on cell 3 max 5 ms, min 9 ms") == ("clarify", "contradiction")
+
+
+@pytest.mark.parametrize("text,parameter,kind,number", [
+    ("mmtc min PRB share on c11 = 0.25", "min_prb_ratio", "value", 0.25),
+    ("cell 6 up-tilt 1.5°", "tilt_deg", "delta", -1.5),  # the angle is a downtilt: an uptilt moves it up
+    ("could you uptilt cell 9 by a quarter of a degree", "tilt_deg", "delta", -0.25),
+    ("please raise the CIO of cell 3 to 4 dB", "cio_db", "value", 4.0),  # 'to' gives the value it ends at
+    ("please raise the CIO of cell 3 by 4 dB", "cio_db", "delta", 4.0),
+    ("we want cell 19 powered down", "asleep", "value", 1.0),
+])
+def test_configuration_moves_and_settings(text, parameter, kind, number):
+    u = understand(text, INVENTORY)
+    assert u.status == "config", (u.reason, u.message)
+    assert [(c.parameter, getattr(c, kind)) for c in u.changes] == [(parameter, number)]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("raise the spectral efficiency at the stadium", ("rejected", "unsupported_kpi")),
+    ("keep throughput above 20 Mbps at the old theatre", ("clarify", "unknown_area")),
+])
+def test_unmanaged_kpis_and_unknown_venues(text, want):
+    assert verdict(text) == want
+
+
+def test_a_gapped_clause_repeats_the_predicate_before_it():
+    assert goals("please cut the energy on cell 2 by 20%, and on cell 9 by 5%") == [
+        ("RANEnergyConsumption", "max", -20.0, None, [2], "DELIVER"), ("RANEnergyConsumption", "max", -5.0, None, [9], "DELIVER")]
+
+
+def test_a_share_named_as_the_subject_takes_the_value_a_later_clause_gives_it():
+    assert goals("The proportion of users under 6 Mbps on cell 11 is worrying; please cut it by a third") == [
+        ("LowDLThptUEShare", "max", -33.33, 6.0, [11], "DELIVER")]
+    assert verdict("the share of cells below 5 Mbps downtown") == ("clarify", "missing_value")
+
+
+def test_a_gapped_configuration_clause_repeats_the_setting_for_its_own_cell():
+    u = understand("put cell 13 transmit power to 41 dBm and cell 14 to 39 dBm", INVENTORY)
+    assert u.status == "config", (u.reason, u.message)
+    assert [(c.parameter, c.cell, c.value) for c in u.changes] == [("tx_power_dbm", 13, 41.0), ("tx_power_dbm", 14, 39.0)]

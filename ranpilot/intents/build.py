@@ -9,7 +9,7 @@ from ranpilot.intents import extraction as ex
 from ranpilot.intents.goals import Goal
 from ranpilot.intents.inventory import Problem
 from ranpilot.policies.pack import PolicyPack
-from ranpilot.targets import THROUGHPUT_TARGETS, Condition, Target, spec
+from ranpilot.targets import TARGETS, THROUGHPUT_TARGETS, Condition, Target, spec
 
 CONDITION = r"without|as long as|so long as|provided(?: that)?|on condition that|on the condition that"
 GUARD_WORDS = rf"keep\w*|maintain\w*|preserv\w*|protect\w*|{CONDITION}"
@@ -31,6 +31,9 @@ NEGATED_MOVE = re.compile(rf"(?:\b(?:not|never|no|without)|n't)\s+(?:\w+\s+){{0,
 DELIVER_WORDS = re.compile(r"\b(?:cap|caps|capped|limit|limits|restor\w*|return|get|gets|make|bring|reach|achieve|want|need|needs|target|set|aim|go|push|put|give|drive|"
                            r"please|should|must|shall|has to|have to|to be|i'd like|we'd like)\b", re.I)
 EDGE_DEFAULT_PCT = 5.0
+LEVEL_UNITS = ("Mbit/s", "dBm", "dB")  # the units of the levels that decide which users or cells a share counts
+SHARE_SUBJECT = re.compile(r"\b(?:share|ratio|proportion|fraction|percentage|number)\s+of\s+(?:the\s+|all\s+|our\s+)?(?:\w+\s+)?"
+                           r"(?:cells|users|ues|subscribers)\b", re.I)  # a share named as a noun: what it counts follows
 NAMES_SHARE = re.compile(r"\b(?:share|ratio|proportion|fraction|percentage|number|count)\b", re.I)  # a share named as such
 CELL_SHARE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+|our\s+)?(?:[\w']+\s+)?cells\b|\bcells?\s+(?:with|whose|that|where)\b|"
                         r"\b(?:low[- ]?\w+|weak(?:ly)?[- ]cover\w*|poor(?:ly)?[- ]cover\w*|bad[- ]coverage|low[- ]sinr|"
@@ -39,9 +42,9 @@ UE_SHARE_OF = {Target.LOW_DL_RAN_UE_THPT_RATIO: Target.LOW_DL_THPT_UE_SHARE, Tar
                Target.LOW_SINR_RATIO: Target.LOW_SINR_UE_SHARE}
 CELL_SHARE_OF = {ue: cell for cell, ue in UE_SHARE_OF.items()}
 
+SLOW_USERS = r"\blow[- ](?:throughput|rate|speed) (?:users|ues)\b"  # the users a throughput share counts, named as such
 EDGE_WORDS = re.compile(r"\bedge\b|percentile|\b(?:worst|bottom|weakest|slowest|poorest|every|each)\b|\ball (?:the )?users\b|"
-                        r"\b(?:users?|ues?)\W+(?:\w+\s+)?(?:below|under|beneath)\b|\blow[- ](?:throughput|rate|speed) (?:users|ues)\b",
-                        re.I)
+                        rf"\b(?:users?|ues?)\W+(?:\w+\s+)?(?:below|under|beneath)\b|{SLOW_USERS}", re.I)
 COUNTS_CELLS = re.compile(r"\b(?:hot|overload\w*|congest\w*|busy)\b|\b(?:share|number|fraction|percentage|count) of\b|"
                           r"\bof (?:the |all )?(?:\w+ )?cells\b", re.I)
 # 'cells above 80% load' counts cells when a share of them is asked too ('10% of ...', 'halve ...'); alone,
@@ -50,7 +53,7 @@ CELLS_ABOVE = re.compile(r"\bcells?\b[^.;]{0,25}\b(?:above|over|beyond|exceed\w*
 LOAD_LEVEL = re.compile(r"\s*(?:(?:evoba|revo|dnoyeb|gnideecxe)\b|=?>)")  # reversed: a load level follows 'above', 'over'...
 # '(PRB load over 85%)', 'cells above 80% utilisation': the load that makes a cell count as overloaded
 NAMED_LOAD_LEVEL = re.compile(r"\b(?:load(?:ed)?|utili[sz](?:ation|ed)|prbs?)\s+(?:is\s+|of\s+)?(?:above|over|beyond|exceeding|>=?)\s*$|"
-                              r"^\s*%\s+(?:prb\s+)?(?:load|utili[sz]ation)\b", re.I)
+                              r"^\s*%\s+(?:prb\s+)?(?:load|utili[sz]ation|prbs?)\b", re.I)
 
 Scope = tuple[list[int] | None, list[str]]  # cells (None = all), slices
 
@@ -90,6 +93,22 @@ def share_kind(target: Target, clause: str) -> Target:
     return UE_SHARE_OF.get(target, target)
 
 
+def by_level_unit(target: Target, qs: list[ex.Quantity]) -> Target:
+    """A share's level says what it counts: users below -105 dBm are in weak coverage, below 0 dB at
+    low SINR, below 3 Mbit/s at low throughput ('fewer than 4% of users below -105 dBm')."""
+    s = spec(target)
+    levels = {q.unit for q in qs if q.unit in LEVEL_UNITS}
+    if not s.is_ratio or len(levels) != 1 or s.threshold.unit in levels:
+        return target
+    return next((t for t, o in TARGETS.items() if o.counts == s.counts and o.threshold and o.threshold.unit in levels), target)
+
+
+def named_target(clause: str) -> Target | None:
+    """The TS 28.312 target a clause names verbatim ('LowSINRRatio under 10%'): no rewording rule
+    overrides the standard's own name."""
+    return next((t for t in Target if re.search(rf"\b{t.value}\b", clause, re.I)), None)
+
+
 def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack) -> Goal | Problem:
     """The goal a clause states about `target` over `scope`, or the question or refusal it calls for."""
     target, (cells, slices) = Target(target), scope
@@ -102,18 +121,21 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
         target = Target.LOW_DL_THPT_UE_SHARE  # '90% of users above 10 Mbps': at most 10% below it
     if target in THROUGHPUT_TARGETS and CELL_SHARE.search(clause) and (relative or any(q.unit == "%" for q in qs)):
         target = Target.LOW_DL_RAN_UE_THPT_RATIO  # '20% of cells below 6 Mbps': a share of cells
-    elif target in THROUGHPUT_TARGETS and NAMES_SHARE.search(clause) and any(q.unit == "%" for q in qs):
-        target = Target.LOW_DL_THPT_UE_SHARE  # 'the low-throughput UE share below 2%': a share of users
-    if target == Target.LOW_DL_THPT_UE_SHARE and not (share or EDGE_WORDS.search(clause) or any(q.unit == "%" for q in qs)
-                                                      or (relative and CELL_SHARE.search(clause))):
+    elif target in THROUGHPUT_TARGETS and (SHARE_SUBJECT.search(clause) or (
+            (NAMES_SHARE.search(clause) or re.search(SLOW_USERS, clause, re.I)) and any(q.unit == "%" for q in qs))):
+        target = Target.LOW_DL_THPT_UE_SHARE  # 'the share of users below 4 Mbps', 'low-throughput users to 1%'
+    if target == Target.LOW_DL_THPT_UE_SHARE and not (share or SHARE_SUBJECT.search(clause) or EDGE_WORDS.search(clause)
+                                                      or any(q.unit == "%" for q in qs)
+                                                      or (relative and (CELL_SHARE.search(clause) or NAMES_SHARE.search(clause)))):
         target = Target.AVE_DL_RAN_UE_THPT  # 'throughput above 15 Mbps' counts no users
-    target = share_kind(target, clause)
+    target = by_level_unit(share_kind(target, clause), qs)
     counted = COUNTS_CELLS.search(clause) or (CELLS_ABOVE.search(clause) and (relative or len([q for q in qs if q.unit == "%"]) > 1))
     if target == Target.HIGH_DL_PRB_LOAD_RATIO and not counted:
         target = Target.AVE_DL_PRB_LOAD  # 'PRB load under 65% for the stadium cells' counts no cells
     if slices and (target == Target.AVE_DL_RAN_UE_THPT
                    or (target == Target.LOW_DL_THPT_UE_SHARE and not any(q.unit == "%" for q in qs))):
         target = Target.DL_THPT_PER_UE
+    target = named_target(clause) or target
     s = spec(target)
     common = {"target": target, "cells": cells, "slice": slices[0] if slices and s.per_ue else None,
               "verb": "ENSURE" if ENSURE_WORDS.search(clause) or guards(clause) else "DELIVER"}
@@ -130,8 +152,8 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
     threshold = None
     if s.is_ratio:
         value, threshold = ratio_value(target, clause, qs, pcts, pack, level)
-        if value == EDGE_DEFAULT_PCT and not pcts and direction and NAMES_SHARE.search(clause):
-            value = None  # 'reduce the share of cells under 3 Mbps': better than today, by an unstated amount
+        if value == EDGE_DEFAULT_PCT and not pcts and NAMES_SHARE.search(clause):
+            value = None  # 'reduce the share of cells under 3 Mbps': a share named as such has no cell-edge default
         if share and share[1] and value == share[0]:
             value = 100.0 - share[0]  # the ratio counts the poorly served users
     else:  # percentages of a load target are values, not ratios

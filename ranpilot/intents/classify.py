@@ -66,13 +66,13 @@ def classify(clauses: list[str]) -> list[tuple[str | None, float]]:
             scores[label] = max(scores.get(label, -1.0), float(sim))
         for q in ex.quantities(clause):
             for target, bonus in UNIT_HINTS.get(q.unit, {}).items():
-                scores[target] += bonus
+                scores[target] = scores.get(target, 0.0) + bonus
         for pattern, target, bonus in KEYWORD_HINTS:
             if pattern.search(clause):
-                scores[target] += bonus
-        for target in Target:  # the TS 28.312 name itself ('WeakRSRPRatio target ...')
+                scores[target] = scores.get(target, 0.0) + bonus
+        for target in Target:  # the TS 28.312 name itself ('WeakRSRPRatio target ...'), exemplars or not
             if re.search(rf"\b{target.value}\b", clause, re.I):
-                scores[target] += 1.0
+                scores[target] = scores.get(target, 0.0) + 1.0
         best = max(scores, key=scores.get)
         out.append((best if scores[best] >= MIN_SCORE else None, scores[best]))
     return out

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from ranpilot.intents import extraction as ex
-from ranpilot.intents.build import GUARD_CLAUSE
+from ranpilot.intents.build import GUARD_CLAUSE, NAMES_SHARE
 
 # an adverb after an auxiliary ('it must also be above 15 ms', 'should then stay') is inside its clause
 AUXILIARY_BEFORE = "".join(rf"(?<!\b{w})" for w in ("must", "should", "shall", "will", "would", "can", "could", "may", "is", "are",
@@ -31,8 +31,8 @@ BREAKS = re.compile(r"\s*[;•·▪◦]\s*|" + ABBREVIATION_BEFORE + r"\.\s+(?=\
 LEADING = re.compile(r"^(?:(?:and|but|while|whilst|also|then|yet|so|plus|or)\b[\s,]*)+", re.I)
 LIST_NUMBER = re.compile(r"(?:^|(?<=[\s;,:]))(?:\(?\d\)|\[\d\]|\(?[a-e]\)|\d\.(?=\s))\s*")
 BETWEEN_AND = re.compile(r"(\bbetween\s+-?[\d.]+(?:\s*[^\s\d]+)?)\s+and\s+(?=-?\d)", re.I)
-COMPARATOR_START = re.compile(r"^(?:above|below|under|over|at least|at most|less|more|no more|no less|to (?=-?\d)|not (?:above|below|"
-                              r"over|under|more|less)|never|>|<|≥|≤)", re.I)
+COMPARATOR_START = re.compile(r"^(?:above|below|under|over|at least|at most|(?:min|max)(?:imum)?:?\s*(?:of\s+)?(?=-?\d)|less|more|"
+                              r"no more|no less|to (?=-?\d)|not (?:above|below|over|under|more|less)|never|>|<|≥|≤)", re.I)
 KPI_WORDS = re.compile(r"\b(slow\w*|downloads?|thr?o?u?g?h?put|thruput|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|delays?|"
                        r"energy|power|electricity|kwh|kw|watts?|coverage|covered|rsrp|signal|sinr|interference|"
                        r"loads?|prbs?|resources?|util\w*|congest\w*|overload\w*|hot|efficien\w*|edge|slow|sleep|asleep|awake|wake|"
@@ -62,11 +62,16 @@ CONDITION_START = re.compile(rf"(?:while|whilst)\b|{GUARD_CLAUSE.pattern}", re.I
 # '... to the maximum allowed, 46 dBm': a bare quantity restates the clause before it
 APPOSITION = re.compile(r"^(?:i\.?e\.?|that is|namely|so|about|around|roughly|approx\w*)?\s*-?\d+(?:\.\d+)?\s*"
                         r"(?:%|mbit/s|ms|dbm|db|kw|bit/j|deg\w*|°)?$", re.I)
-THRESHOLD = re.compile(r"\b(?:thresholds?|cut-?offs?)\b", re.I)
+# '..., using -105 dBm as the threshold', '..., taking 3 Mbps as the limit': the level that decides what counts
+GAPPED = re.compile(r"^(?:(?:for|on|in|at|across)\s+|cells?#)", re.I)  # a piece that opens with its scope
+THRESHOLD = re.compile(r"\b(?:thresholds?|cut-?offs?)\b|\bas\s+(?:the|a|our)\s+(?:limit|boundary|bar|line|criterion)\b", re.I)
 # 'We consider a cell hot when its PRB load is above 75%. Bring the share of hot cells under 10%': the
 # definition is read with the clause after it
 DEFINES = re.compile(r"\b(?:consider|define|call|count|treat|regard|deem|class\w*)\w*\s+(?:a |an |the )?(?:cells?|users?|ues?)\s+"
-                     r"(?:as\s+)?['\"]?[\w-]+['\"]?\s+(?:when|if|once|whenever|where)\b", re.I)
+                     r"(?:as\s+)?['\"]?[\w-]+['\"]?\s+(?:when|if|once|whenever|where)\b|"
+                     r"\b(?:counts?|(?:is|are)\s+(?:considered|deemed|classed|classified|treated|regarded))\s+as\s+"
+                     r"(?:an?\s+)?['\"]?[\w-]+['\"]?$", re.I)  # '... anything over 70% PRB counts as hot; keep ...'
+
 HOLDING_HEADING = re.compile(r"^(?:please\s+)?(?:keep|maintain|ensure|guarantee|hold|make sure|protect|preserve)\b", re.I)
 HEADING = re.compile(r"(?:^|(?<=[.;\n]))\s*([^.;:\n]{1,80}?)\s*:\s+(?=\S)")
 FILLER = r"(?:(?:ok(?:ay)?|so|hi|hey|hello|um+|uh+|right|well|alright|eh)\b[\s,]*)*"
@@ -102,7 +107,7 @@ def split(text: str) -> tuple[list[str], list[str]]:
     pending = ""  # a scope piece between two clauses: 'trailing' the one before, or 'leading' the one after
     for piece, opens in distribute_negation(pieces(BETWEEN_AND.sub(r"\1 <and> ", text))):
         if clauses and (CONTINUES.match(piece) or APPOSITION.match(piece) or defines_level(clauses[-1], piece)
-                        or names_threshold(piece)):
+                        or names_threshold(piece) or completes_share(clauses[-1], piece)):
             clauses[-1] = f"{clauses[-1]}, {piece}"
         elif states_something(piece):
             if pending == "trailing":  # '..., at the stadium, and ...': the scope ends the clause before
@@ -110,7 +115,7 @@ def split(text: str) -> tuple[list[str], list[str]]:
             elif pending == "leading":  # '...; downtown, keep ...': a new sentence opens with its scope
                 piece = f"{request.pop()}, {piece}"
             pending = ""
-            clauses.append(piece)
+            clauses.append(ungapped(clauses[-1], piece) if clauses else piece)
         elif clauses and not opens and names_scope(piece) and names_cells(clauses[-1]):
             clauses[-1] = f"{clauses[-1]} and {piece}"  # 'at the stadium and on cell 20': one scope, extended
         elif not clauses or names_scope(piece):
@@ -180,6 +185,24 @@ def defines_level(previous: str, piece: str) -> bool:
     levels = [q for q in ex.quantities(piece) if q.unit in ("dBm", "dB")]
     return (len(levels) == len(ex.quantities(piece)) == 1 and ex.user_share(previous) is not None
             and all(q.unit == "%" for q in ex.quantities(previous)))
+
+
+def ungapped(previous: str, piece: str) -> str:
+    """'reduce latency for URLLC by half, and for eMBB by a quarter', 'set cell 3 power to 40 dBm and
+    cell 4 to 38 dBm': a piece that opens with its scope and gives only a value, without a KPI or a
+    verb, repeats the predicate before it, less that predicate's own cells (gapping)."""
+    if (not GAPPED.match(piece) or not names_scope(piece) or KPI_WORDS.search(ex.UNIT_RE.sub("", piece))
+            or ex.direction_verb(piece) or not (ex.quantities(piece) or ex.BY_PERCENT_RE.search(piece))):
+        return piece
+    head = ex.CELLS_RE.sub("", re.split(r"\s+(?:for|on|in|at|across|by|to)\b|\s+[\d<>]", previous, maxsplit=1)[0])
+    return f"{head} {piece}" if KPI_WORDS.search(head) else piece
+
+
+def completes_share(previous: str, piece: str) -> bool:
+    """'The share of cells under 4 Mbit/s, ..., should be reduced below 20%': a share named as the
+    subject without its value, whose predicate (a clause starting at its verb) gives the percentage."""
+    return (NAMES_SHARE.search(previous) is not None and SUBJECTLESS.match(piece) is not None
+            and not any(q.unit == "%" for q in ex.quantities(previous)) and any(q.unit == "%" for q in ex.quantities(piece)))
 
 
 def names_threshold(piece: str) -> bool:

@@ -15,7 +15,7 @@ UP = r"raise|increase|boost|lift|turn up|bring up|push up|bump|crank up|up"
 SLEEP = re.compile(r"\b(?:to sleep|asleep|into sleep|sleep mode|off|down|deactivat\w*|offline)\b|\bsleep\b", re.I)
 WAKE = re.compile(r"\b(?:wake\w*(?: up)?|awake|switch(?:ed)? (?:\w+ )?on|turn(?:ed)? (?:\w+ )?on|re-?activat\w*|activate|"
                   r"bring (?:\w+ )?back|out of sleep|power(?:ed)? (?:\w+ )?up|back on)\b", re.I)
-SLEEP_VERB = re.compile(r"\b(?:put|send|switch|turn|shut|power|sleep|deactivate|take|let|keep)\b", re.I)
+SLEEP_VERB = re.compile(r"\b(?:put|send|switch|turn|shut|power|sleep|deactivate|take|let|keep)(?:s|ed|ing|ting)?\b", re.I)
 PARAMETERS = (
     ("ue_p_max_dbm", re.compile(r"\bp-?max\b|\b(?:ue|device|handset|terminal|phone)s?'?\s+(?:max(?:imum)?\s+)?"
                                 r"(?:uplink\s+|transmit\s+|tx\s+)?power\b", re.I), "dBm"),
@@ -67,7 +67,7 @@ def _prb_share(clause: str, scope_slices: list[str]) -> tuple[str, str, float] |
     t = clause.lower()
     points = re.search(NUM + r"\s*(?:percentage points?|pp\b|points?)", t)
     pct = re.search(NUM + r"\s*%", t)
-    bare = (re.search(r"(?:ratio|share|to|by|of)\s+(?:\w+\s+){0,6}?" + NUM + r"(?![\d.]|\s*(?:%|[a-z]+/|db|ms\b|kw\b))", t)
+    bare = (re.search(r"(?:\b(?:ratio|share|to|by|of)\b|=)\s*(?:[\w#]+\s+|=\s*){0,6}?" + NUM + r"(?![\d.]|\s*(?:%|[a-z]+/|db|ms\b|kw\b))", t)
             or re.search(NUM + r"\s+(?:of\s+(?:the\s+|its\s+|all\s+)?" + PRB_WORDS.pattern + r"|(?:prbs?\s+)?(?:share|ratio)\b)",
                          t))  # '0.6 of the PRBs', 'a 0.2 PRB share'
     number = float(points.group(1)) / 100 if points else float(pct.group(1)) / 100 if pct else (
@@ -109,6 +109,8 @@ def _tilt(t: str, x: float, by: bool) -> tuple[str, float]:
         return "delta", abs(x)
     if re.search(r"\b(?:lower|drop)\w*\s+(?:\w+\s+)?antenna|\bantenna\w*\s+(?:\w+\s+){0,3}?lower", t):
         return "delta", abs(x)
+    if re.search(r"\bup-?tilt", t):
+        return "delta", -abs(x)  # the angle is a downtilt: an uptilt only ever moves it
     setting = (re.search(NUM + rf"\s*(?:deg\w*|°)\s+(?:of\s+)?{TILT_NOUN}", t)
                or re.search(rf"\b{TILT_NOUN}\s+(?:of\s+|at\s+|=\s*|:\s*)?" + NUM + r"\s*(?:deg|°)", t))
     if setting or (not by and re.search(r"\bto\s+" + NUM, t)):
@@ -130,6 +132,8 @@ def _move(clause: str, parameter: str, unit: str) -> tuple[str, float] | None:
     by = re.search(r"\bby\s+" + NUM, t) or re.search(r"(?:^|\s)[+-]\s*\d", t)
     if parameter == "tilt_deg":
         return _tilt(t, x, by is not None)
+    if by is None and re.search(r"\bto\s+[+-]?\d", t):
+        return "value", x  # 'increase the CIO to 2 dB': the value it ends at
     if re.search(rf"\b(?:{DOWN})\b", t) and (by or "dbm" not in t):
         return "delta", -abs(x)
     if re.search(rf"\b(?:{UP})\b", t) and (by or "dbm" not in t):

@@ -24,7 +24,7 @@ USERS = (r"(?:the\s+|all\s+|our\s+)?(?:\w+\s+)?(?:users|ues|subscribers|devices|
 USER_SHARE_RE = re.compile(NUMBER + r"\s*(?:%|percent|per cent)\s+of\s+" + USERS + r"(.{0,40})", re.I)
 SHARE_OF_USERS = re.compile(r"\b(?:share|percentage|proportion|fraction|ratio)\s+of\s+" + USERS, re.I)
 # what makes a user well served, said before the share's own value: 'above 5 Mbps', '-100 dBm or better', 'covered'
-SERVED_LEVEL = re.compile(r"\b(?:above|over|at least|more than|better than|>=?)\s*-?[\d.]+\s*(?:mbit/s|dbm|db)\b|"
+SERVED_LEVEL = re.compile(r"(?:\b(?:above|over|at least|more than|better than)|>=?)\s*-?[\d.]+\s*(?:mbit/s|dbm|db)\b|"
                           r"-?[\d.]+\s*(?:mbit/s|dbm|db)\s+or\s+(?:more|better|above|higher)\b|"
                           r"\b(?:covered|good|decent|strong|reliable)\b", re.I)
 SHARE_SERVED = re.compile(r"^\W*(?:\S+\s+){0,5}?(above|over|at least|more than|covered|get|gets|receive|see|sees|enjoy|good|"
@@ -42,7 +42,8 @@ PLACE_WORDS = ("stadium", "station", "airport", "downtown", "mall", "campus", "a
                "market", "district", "village", "plaza", "terminal", "venue", "factory", "suburbs?", "city", "neighbou?rhood",
                "museum", "zoo", "seafront", "waterfront", "docks?", "marina", "racetrack", "showground", "exhibition", "quarry",
                "gates?", "lobby", "warehouse", "highway", "motorway", "tunnel", "bridge", "office", "mine", "farm", "resort",
-               "plant", "depot", "estate", "ward")
+               "plant", "depot", "estate", "ward", "(?<!in-)house", "theat(?:re|er)", "hotel", "library", "church", "cathedral", "arcade",
+               "pier")
 
 GE_WORDS = r"at least|no less than|not below|not fall below|never below|minimum of|min\.?|>=|≥|or more|or above"
 GT_WORDS = r"above|over|more than|greater than|exceed\w*|higher than|beyond|surpass\w*|top|>"
@@ -142,7 +143,7 @@ def comparison(text: str) -> Condition | None:
         if re.search(rf"(?:^|\s|\b)(?:{words})(?:\b|\s|$)", t):
             return condition
     for words, condition in ((GT_WORDS, Condition.IS_EQUAL_TO_OR_LESS_THAN), (LT_WORDS, Condition.IS_EQUAL_TO_OR_GREATER_THAN)):
-        if re.search(rf"{NEGATION}(?:\w+\s+){{0,5}}?(?:{words})(?:\b|\s|$)", t):
+        if re.search(rf"{NEGATION}(?:[\w'-]+\s+)*?(?:{words})(?:\b|\s|$)", t):  # a negation governs its whole clause
             return condition
     for words, condition in ((GT_WORDS, Condition.IS_GREATER_THAN), (LT_WORDS, Condition.IS_LESS_THAN)):
         if re.search(rf"(?:^|\s|\b)(?:{words})(?:\b|\s|$)", t):

@@ -5,7 +5,7 @@ the cells", "one in twenty users", "halve energy", "0.002 s", "60 kWh a day", "a
 The readers downstream (`extraction`, `build`, `config_requests`) understand one form only:
 digits, percentages ("25%"), relative changes as "by N%" (signed when the words fix the
 direction: "by -50%"), ranges as "between X unit and Y unit", and each target's own unit
-(Mbit/s, ms, kW, bit/J) with the conversion factor from `pint`; misspelt KPI words in their
+(Mbit/s, ms, kW, bit/J: `units.py`, read before the cell lists); misspelt KPI words in their
 spelling, and without the sign-off ("Kind regards, Energy Office"). The original text is kept by
 the caller for messages.
 """
@@ -19,13 +19,12 @@ from functools import lru_cache
 from text_to_num import alpha2digit
 
 from ranpilot.intents import extraction as ex
+from ranpilot.intents.units import FRACTION_WORDS, N, UNIT_WORDS, fraction_value, unit_fractions, units
 
-N = r"(?<![\w.#])(\d+(?:\.\d+)?)"  # an unsigned number, not part of a word or a cell token
-DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "eighth": 8, "tenth": 10,
-                "twentieth": 20, "hundredth": 100}
-FRACTION = re.compile(r"\b(a|an|one|\d+)\s+(halves|half|thirds?|quarters?|fifths?|sixths?|eighths?|tenths?|twentieths?|"
-                      r"hundredths?|(\d+)(?:st|nd|rd|th)s?)\b", re.I)
-ONE_IN = re.compile(r"\b(1|one|a|\d+)\s+(?:in|out of)\s+(?:every\s+|a\s+)?(\d+)\b(\s+of\b)?", re.I)
+FRACTION = re.compile(rf"\b(a|an|one|\d+)\s+({FRACTION_WORDS})\b", re.I)
+# 'one in twenty', '3 out of 20 cells', 'one cell in ten': the counted noun may sit inside
+ONE_IN = re.compile(r"\b(1|one|a|\d+)\s+(?:(cells?|users?|ues?|sites?|subscribers?|devices?)\s+)?(?:in|out of)\s+"
+                    r"(?:every\s+|a\s+)?(\d+)\b(\s+of\b)?", re.I)
 TODAY = (r"(?:today'?s?|now|the current(?: value| level)?|current(?: value| level)?|what it is(?: now| today)?|"
          r"its current(?: value| level)?|the present(?: value| level)?)(?:\s+(?:value|level))?")
 MULTIPLES = {"twice": 2, "double": 2, "thrice": 3, "triple": 3}
@@ -33,34 +32,12 @@ MULTIPLE = re.compile(r"\b(?:to\s+)?(twice|double|thrice|triple|(\d+(?:\.\d+)?)\
 VERB_CHANGES = (("halve", "cut by 50%"), ("double", "raise by 100%"), ("triple", "raise by 200%"),
                 ("quadruple", "raise by 300%"))
 
-# Units, by the text that names them, as pint understands them; each is converted to its target's unit.
-UNIT_ALIASES = (
-    (r"gbps|gbit/s|gbits?/s|gb/s|gigabits?/s|gigabits?(?: per second)?", "Gbit/s"),
-    (r"mbps|mbit/s|mbits?/s|mb/s|megabits?/s|megabits?(?: per second)?(?!\s*per\s+joule)|mbits?(?!\s*/\s*j|\s*per\s+joule)",
-     "Mbit/s"),
-    (r"kbps|kbit/s|kbits?/s|kb/s|kilobits?/s|kilobits?(?: per second)?(?!\s*per\s+joule)", "kbit/s"),
-    (r"gbits?/j|gigabits? per joule", "Gbit/J"),
-    (r"mbits?/j|mb/j|megabits? per joule|mbits? per joule", "Mbit/J"),
-    (r"kbits?/j|kb/j|kilobits? per joule|kbits? per joule", "kbit/J"),
-    (r"bits?/j|b/j|bits? per joule", "bit/J"),
-    (r"kwh (?:per|a|each|every) day|kwh/day|kwh/d|kwh daily", "kWh/day"),
-    (r"kwh (?:per|an|each|every) hour|kwh/h", "kW"),
-    (r"megawatts?|(?-i:MW)", "MW"),
-    (r"kilowatts?|kw", "kW"),
-    (r"watts?|w", "W"),
-    (r"milliseconds?|msecs?|millis|ms", "ms"),
-    (r"microseconds?|microsecs?|µs|μs|usecs?|us", "us"),
-    (r"seconds?|secs?|s", "s"),
-)
-UNIT_WORDS = "|".join(f"(?:{alias})" for alias, _ in UNIT_ALIASES)
-UNIT_RE = re.compile(N + r"\s*(" + UNIT_WORDS + r")(?![\w/])", re.I)
-TARGET_UNITS = ("Mbit/s", "ms", "kW", "bit/J")
 RANGE_UNIT = r"(\s*(?:%|(?:" + UNIT_WORDS + r")(?![\w/])))"
 RANGES = (
     re.compile(r"\b(?:in|within|inside)\s+(?:a|the)\s+" + N + RANGE_UNIT + r"?\s*(?:-|to)\s*" + N + RANGE_UNIT +
                r"\s+(?:range|band|window|interval|corridor)\b", re.I),
     re.compile(r"\b(?:from|within)\s+" + N + RANGE_UNIT + r"?\s+to\s+" + N + RANGE_UNIT, re.I),
-    re.compile(r"\bbetween\s+" + N + RANGE_UNIT + r"?\s+and\s+" + N + RANGE_UNIT, re.I),
+    re.compile(r"\b(?:between|within)\s+" + N + RANGE_UNIT + r"?\s+and\s+" + N + RANGE_UNIT, re.I),
     re.compile(N + RANGE_UNIT + r"?\s*-\s*" + N + RANGE_UNIT, re.I),
     re.compile(N + r"()\s+to\s+" + N + RANGE_UNIT, re.I),
 )
@@ -74,23 +51,22 @@ SIGN_OFF = re.compile(r"(?:^|[.!,]\s*|\s)(?i:(?:(?:kind|best|warm|many)\s+)?(?:r
 def canonical(text: str) -> str:
     """The text with numbers, shares, relative changes, ranges and units in canonical form."""
     t = symbols(re.sub(r"\bhalf[- ]?time\b", "the break", SIGN_OFF.sub("", text), flags=re.I))
-    t = alpha2digit(t, "en", threshold=0)
+    t = alpha2digit(unit_fractions(t), "en", threshold=0)  # before 'a second' can become an ordinal
     t = re.sub(r"\b(\d+)\s+point\s+(\d+)\b", r"\1.\2", t, flags=re.I)  # dictated decimals
     t = re.sub(r"(?<![\d.])\bpoint\s+(\d+)\b", r"0.\1", t, flags=re.I)
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
-    t = ex.tokenize_cells(t)
     t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
+    t = ex.tokenize_cells(units(t))  # '17 and 18 to 12 ms': a quantity ends a cell list
     t = relative(t)
     t = fractions(t)
     t = relative_shares(t)
-    t = ranges(t)
-    return units(t)
+    return ranges(t)
 
 
 ABBREVIATIONS = {r"t-?put|thruput|thp|thrpt": "throughput", r"engy": "energy", r"util": "utilisation", r"thpt|tpt": "throughput",
                  r"eff": "efficiency", r"ee": "energy efficiency", r"avg": "average", r"lat": "latency", r"efficen\w*": "efficiency",
                  r"latancy|latensy": "latency", r"pwr": "power", r"w/o": "without", r"w/": "with", r"prio": "priority",
-                 r"ppl": "people"}
+                 r"ppl": "people", r"thresh|thld": "threshold"}
 # misspellings of these ('interfrence', 'thoughput', 'covrage') are read as them: see `spelled`
 DOMAIN_WORDS = ("interference", "throughput", "latency", "coverage", "energy", "efficiency", "congestion", "utilisation",
                 "utilization", "consumption", "bandwidth", "capacity")
@@ -165,22 +141,19 @@ def _pct(x: float) -> str:
 
 def fractions(t: str) -> str:
     """'a quarter' -> 25%, '2 thirds' -> 66.67%, 'one in 20' -> 5%, 'half' -> 50%."""
-    def frac(m: re.Match) -> str:
-        word, digits = m.group(2).lower(), m.group(3)
-        numerator = 1 if m.group(1).lower() in ("a", "an", "one") else int(m.group(1))
-        denominator = int(digits) if digits else DENOMINATORS[word.rstrip("s") if word != "halves" else word]
-        return _pct(100.0 * numerator / denominator)
-
-    t = FRACTION.sub(frac, t)
+    t = FRACTION.sub(lambda m: _pct(100.0 * fraction_value(m.group(1), m.group(2), m.group(3))), t)
     t = ONE_IN.sub(_one_in, t)
     return signed_moves(re.sub(r"\bhalf\b", "50%", t, flags=re.I))
 
 
 def _one_in(m: re.Match) -> str:
-    """'one in twenty' -> 5%, '19 out of 20' -> 95% (followed by 'of' when it was not)."""
+    """'one in twenty' -> 5%, '19 out of 20' -> 95%, 'one cell in ten' -> 10% of cells (followed
+    by 'of' when it was not)."""
     numerator = 1 if m.group(1).lower() in ("1", "one", "a") else int(m.group(1))
-    whole = int(m.group(2))
-    return m.group(0) if not 0 < numerator <= whole else _pct(100.0 * numerator / whole) + (m.group(3) or " of")
+    whole, noun = int(m.group(3)), m.group(2)
+    if not 0 < numerator <= whole:
+        return m.group(0)
+    return _pct(100.0 * numerator / whole) + (f" of {noun.rstrip('s')}s" if noun else m.group(4) or " of")
 
 
 def signed_moves(t: str) -> str:
@@ -249,27 +222,3 @@ def ranges(t: str) -> str:
     for pattern in RANGES:
         t = pattern.sub(between, t)
     return t
-
-
-@lru_cache(maxsize=1)
-def _registry():
-    import pint
-
-    return pint.UnitRegistry()
-
-
-def units(t: str) -> str:
-    """Every quantity in its target's unit: '0.002 s' -> '2 ms', '60 kWh a day' -> '2.5 kW'."""
-    def convert(m: re.Match) -> str:
-        written = m.group(2)
-        unit = next(u for alias, u in UNIT_ALIASES if re.fullmatch(alias, written, re.I))
-        value = float(m.group(1))
-        if unit in TARGET_UNITS:
-            return f"{value:.10g} {unit}"
-        quantity = _registry().Quantity(value, unit)
-        for target in TARGET_UNITS:
-            if quantity.is_compatible_with(target):
-                return f"{round(quantity.to(target).magnitude, 9):.10g} {target}"
-        return m.group(0)
-
-    return UNIT_RE.sub(convert, t)

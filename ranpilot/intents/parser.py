@@ -114,7 +114,8 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
             continue
         if target is None:
             continue
-        text, context = (f"{context} {clause.text}" if clause.points_back and context else clause.text), ""
+        completes = clause.points_back and bool(context)  # it gives the value the clause before it lacked
+        text, context = (f"{context} {clause.text}" if completes else clause.text), ""
         cells = clause.cells if clause.named or where is None else where
         built = build_goal(target, text, (cells, clause.slices), pack)
         if isinstance(built, tuple) and built[1] == "missing_value":
@@ -125,6 +126,8 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
         elif isinstance(built, tuple):
             problems.append(built)
         else:
+            if completes and unpinned:
+                unpinned.pop()
             if goals and goals[-1].verb == "ENSURE" and shares_verb(request, previous, clause.text, lead):
                 built = built.model_copy(update={"verb": "ENSURE"})  # 'make sure A, and that B'
             else:
