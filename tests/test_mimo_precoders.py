@@ -19,7 +19,8 @@ from ranpilot.planning.moves import _precoder
 from ranpilot.planning.situation import Situation
 from ranpilot.policies import Proposal, Verifier, load_pack
 from ranpilot.targets import Target
-from ranpilot.tools.beam_solver import sinr, type1_codebook, wmmse_miso
+from ranpilot.tools.beam_solver import sinr, wmmse_miso
+from ranpilot.tools.codebook import type1_codebook
 
 NEW = ("type1", "wmmse", "type1_zf")
 

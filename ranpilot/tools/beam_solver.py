@@ -7,8 +7,8 @@
 - max_min_sinr: bisection on the common target of that SOCP against the power budget.
 - sum_rate: WMMSE for the MISO downlink (Christensen et al. 2008; Shi et al. 2011).
 - zf / rzf / mrt: closed forms scaled to the power budget.
-- codebook: 3GPP TS 38.214 Type-I single-panel DFT beams (N1, N2, O1, O2, one polarization or
-  two with co-phasing), the beam that maximizes |h^H w| per user.
+- codebook: 3GPP TS 38.214 Type-I single-panel DFT beams (`ranpilot.tools.codebook`: N1, N2,
+  O1, O2, one polarization or two with co-phasing), the beam that maximizes |h^H w| per user.
 Precoder W is M x K, column k for user k, in JSON as {"re", "im"}.
 """
 
@@ -23,6 +23,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from ranpilot.tools.base import ComplexArray, ToolInput, ToolOutput, per_item, solve
+from ranpilot.tools.codebook import codebook_beams, type1_codebook
 
 
 class BeamInput(ToolInput):
@@ -248,36 +249,6 @@ def rzf(H: np.ndarray, power: float, noise: float | np.ndarray) -> np.ndarray:
     k = H.shape[-2]
     loading = (k * np.asarray(noise, dtype=float) / power)[..., None, None] * np.eye(k)
     return _scale(_hermitian(H) @ np.linalg.inv(H @ _hermitian(H) + loading), power)
-
-
-def type1_codebook(n1: int, n2: int, o1: int, o2: int, dual: bool) -> tuple[np.ndarray, list[list[int]]]:
-    """All Type-I single-panel rank-1 beams (columns, unit norm) and their (l, m, phase) indices."""
-    beams, index = [], []
-    for l in range(n1 * o1):
-        v = np.exp(2j * np.pi * l * np.arange(n1) / (o1 * n1))
-        for m in range(n2 * o2):
-            u = np.exp(2j * np.pi * m * np.arange(n2) / (o2 * n2))
-            base = np.kron(v, u)
-            for phase in range(4 if dual else 1):
-                beam = np.concatenate([base, (1j**phase) * base]) if dual else base
-                beams.append(beam / np.linalg.norm(beam))
-                index.append([l, m, phase])
-    return np.stack(beams, axis=1), index
-
-
-def type1_pmi(H: np.ndarray, n1: int, n2: int, o1: int, o2: int) -> np.ndarray:
-    """Each user's PMI among the one-polarization Type-I beams (columns of `type1_codebook(n1, n2,
-    o1, o2, False)`) that maximizes |h_k^T w|, H (..., K, n1 n2) -> (..., K): the beams are an
-    oversampled 2-D DFT, so h^T w for all is one zero-padded 2-D inverse FFT of h, in codebook
-    order (l outer, m inner), off BLAS (whose threads stall the product on a busy machine)."""
-    grid = np.fft.ifft2(H.reshape(*H.shape[:-1], n1, n2), s=(n1 * o1, n2 * o2))
-    return np.argmax(np.abs(grid.reshape(*H.shape[:-1], -1)), axis=-1)
-
-
-def codebook_beams(book: np.ndarray, pmi: np.ndarray, power: float) -> np.ndarray:
-    """The users' codebook beams: columns `pmi` (..., K) of `book` (M, B) as beams (..., M, K),
-    the users sharing `power` equally."""
-    return np.moveaxis(book[:, pmi], 0, -2) * np.sqrt(power / pmi.shape[-1])
 
 
 def codebook(H: np.ndarray, inp: BeamInput, power: float) -> tuple[np.ndarray, list[list[int]]]:

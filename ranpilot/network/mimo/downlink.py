@@ -31,7 +31,7 @@ from ranpilot.network.mimo.channels import Links, RayDraw
 from ranpilot.network.mimo.config import PRECODER_CODES, Precoder
 from ranpilot.network.mimo.csi import true_and_reported
 from ranpilot.network.mimo.grouping import semi_orthogonal_groups
-from ranpilot.tools import beam_solver
+from ranpilot.tools import beam_solver, codebook
 
 #: Type-I oversampling (O1, O2) of a ULA (False) and of a planar panel (True), TS 38.214 Table 5.2.2.2.1-2.
 TYPE1_OVERSAMPLING = {False: (4, 1), True: (4, 4)}
@@ -98,8 +98,8 @@ def precoder(mode: Precoder, csi: np.ndarray, q: np.ndarray, panel: tuple[int, i
     codebook is built for (default: a horizontal ULA of the M ports)."""
     if mode in (Precoder.TYPE1, Precoder.TYPE1_ZF):
         rows, cols = panel or (1, csi.shape[2])
-        pmi = beam_solver.type1_pmi(csi, cols, rows, *TYPE1_OVERSAMPLING[rows > 1])
-        beams = beam_solver.codebook_beams(type1_beams(rows, cols), pmi, 1.0)
+        pmi = codebook.type1_pmi(csi, cols, rows, *TYPE1_OVERSAMPLING[rows > 1])
+        beams = codebook.codebook_beams(type1_beams(rows, cols), pmi, 1.0)
         if mode is Precoder.TYPE1:
             return beams
         return beam_solver.zf(np.swapaxes(beams, 1, 2).conj(), 1.0)  # each UE's channel taken as its beam
@@ -123,7 +123,7 @@ def type1_beams(rows: int, cols: int) -> np.ndarray:
     co-polarized, so no co-phasing); the port order col * rows + row is the codebook's."""
     if rows * cols == 1:
         raise ValueError("a Type-I codebook needs more than one port")
-    book, _ = beam_solver.type1_codebook(cols, rows, *TYPE1_OVERSAMPLING[rows > 1], False)
+    book, _ = codebook.type1_codebook(cols, rows, *TYPE1_OVERSAMPLING[rows > 1], False)
     book.flags.writeable = False
     return book
 
