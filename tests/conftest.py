@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,15 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (../shared is not beside this checkout)")
     return path
+
+
+@pytest.fixture(scope="session")
+def published():
+    """The published E2AP modules in ../shared, compiled by that folder's own script
+    (check_decode.Decoder); skipped when ../shared is absent."""
+    sys.path.insert(0, str(shared_path("standards", "e2")))
+    try:
+        from check_decode import Decoder
+    finally:
+        sys.path.pop(0)
+    return Decoder()

@@ -5,7 +5,6 @@ advertise; the node serves a connection only after its E2 Setup and only the acc
 The PDUs are checked against the published E2AP v03.01 modules in ../shared."""
 
 import socket
-import sys
 
 import pytest
 
@@ -24,7 +23,6 @@ from ranpilot.oran.setup_messages import E2Cause, E2SetupFailure, E2SetupRequest
 from ranpilot.oran.transport import E2ConnectionLost, TcpTransport
 from ranpilot.oran.wire import make_wire
 from ranpilot.oran.xapp import InProcessRuntime
-from tests.conftest import shared_path
 from tests.e2_helpers import complete_e2_setup
 
 WIRES = ["json", "asn1"]
@@ -145,16 +143,6 @@ def test_a_failed_e2_setup_is_a_lost_connection_and_the_node_serves_nothing(serv
     control = service.handle(peer, RcControlRequest(meid="gnb-sim-1", request_id="c", actions=[TxPower(cell=1, txPowerDbm=40.0)]))
     assert isinstance(control, RcControlFailure) and "RAN function 3 was not accepted" in control.cause
     assert server.node.subscriptions == {}
-
-
-@pytest.fixture(scope="module")
-def published():
-    sys.path.insert(0, str(shared_path("standards", "e2")))
-    try:
-        from check_decode import Decoder
-    finally:
-        sys.path.pop(0)
-    return Decoder()
 
 
 def test_every_e2_setup_pdu_decodes_with_the_published_modules(published):

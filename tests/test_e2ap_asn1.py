@@ -3,7 +3,6 @@
 E2SM-KPM v03.00 and E2SM-RC v01.03 modules, decoded with their own check_decode.py)."""
 
 import math
-import sys
 
 import pytest
 
@@ -25,17 +24,6 @@ ALL_CONTROLS = [TxPower(cell=3, txPowerDbm=40.5), CellSleep(cell=2, asleep=True)
 
 def pdu_bytes(name: str) -> bytes:
     return bytes.fromhex(shared_path("standards", "e2", "pdus", f"{name}.hex").read_text().strip())
-
-
-@pytest.fixture(scope="module")
-def published():
-    """The published modules, compiled by the reference folder's own script (check_decode.Decoder)."""
-    sys.path.insert(0, str(shared_path("standards", "e2")))
-    try:
-        from check_decode import Decoder
-    finally:
-        sys.path.pop(0)
-    return Decoder()
 
 
 @pytest.mark.parametrize("name", ["e2_setup_request_radisys", "e2_setup_request_srsran4g_reference",
