@@ -93,11 +93,15 @@ def overhead_fraction(n_beams: np.ndarray | int, cfg: NetworkConfig) -> np.ndarr
 def best_beams(draw: RayDraw, links: Links, cfg: NetworkConfig, beams_of_ue: np.ndarray,
                rsrp_dbm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(SS-RSRP of the best beam, its SSB index), both (N,), each UE swept by `beams_of_ue` (N,)
-    beams with `rsrp_dbm` (N,) its single-antenna serving RSRP."""
+    beams with `rsrp_dbm` (N,) its single-antenna serving RSRP. A UE swept by one beam gets the wide
+    beam (gain 1: its serving RSRP, SSB index 0) without its rays being evaluated."""
+    best, index = rsrp_dbm.astype(float), np.zeros(len(beams_of_ue), dtype=int)
+    swept = np.unique(beams_of_ue[beams_of_ue > 1])
+    if not len(swept):
+        return best, index
     horizontal, vertical = ray_responses(draw, links, cfg)
     power = draw.power[links.los.astype(int)]
-    best, index = np.empty(len(beams_of_ue)), np.empty(len(beams_of_ue), dtype=int)
-    for n in np.unique(beams_of_ue):
+    for n in swept:
         ues = np.flatnonzero(beams_of_ue == n)
         gains = _gains(horizontal[ues], vertical[ues], power[ues], int(n), cfg)
         index[ues] = gains.argmax(axis=1)
