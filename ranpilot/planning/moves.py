@@ -15,7 +15,8 @@ import numpy as np
 
 from ranpilot.network import Action, SetCellSleep, SetCio, SetSliceQuota, SetTilt, SetTxPower
 from ranpilot.network.actions import SetCsiPrediction, SetMuLayers, SetPrecoder, SetSsbBeams
-from ranpilot.network.mimo.config import PRECODER_CODES, ssb_l_max
+from ranpilot.network.action_table import kind_of
+from ranpilot.network.mimo.config import PRECODER_CODES
 from ranpilot.planning.situation import Candidate, Situation
 from ranpilot.targets import Target
 
@@ -136,12 +137,12 @@ def _prediction(s: Situation, cells: list[int], sign: float) -> list[Action]:
 
 
 def _ssb_sizes(s: Situation) -> list[int]:
-    """The SSB beam-set sizes the pack allows (all when it names none), within the cells' ports
-    and the carrier's L_max."""
-    cfg = s.network.config
+    """The SSB beam-set sizes the pack allows (all when it names none), within the range the
+    network takes (its ports and the carrier's L_max)."""
+    lo, hi = kind_of(SetSsbBeams).limits(s.network.config)
     rule = next((r for r in s.pack.rules if r.kind == "ssb_beam_sizes"), None)
-    allowed = range(1, 65) if rule is None or rule.allowed is None else rule.allowed
-    return sorted(n for n in allowed if n <= min(cfg.antenna.ports, ssb_l_max(cfg.carrier_ghz)))
+    allowed = range(int(lo), int(hi) + 1) if rule is None or rule.allowed is None else rule.allowed
+    return sorted(n for n in allowed if lo <= n <= hi)
 
 
 def _ssb(s: Situation, cells: list[int], sign: float) -> list[Action]:
