@@ -24,7 +24,7 @@ ENSURE_WORDS = re.compile(rf"\b({HOLD_WORDS}|make sure|assur\w*|never|must not|m
 GUARD_VERBS = re.compile(rf"\b({HOLD_WORDS}|(?:don't|do not|not|never|no) (?:hurt|harm|degrad|worsen|affect|impact|touch|increas|"
                          r"reduc|lower|rais|caus|creat|introduc|generat|add)\w*)\b", re.I)
 # 'must not decrease', 'without any reduction in', 'shouldn't go down': keep it no worse, whatever the verb
-NEGATED_MOVE = re.compile(rf"(?:\b(?:not|never|no|without)|n't)\s+(?:\w+\s+){{0,2}}?(?:{ex.CUT_VERBS}|{ex.RAISE_VERBS}|"
+NEGATED_MOVE = re.compile(rf"(?:\b(?:not|never|no|without)|n't)\s+(?:(?:let|allow)\w*\s+)?(?:\w+\s+){{0,3}}?(?:{ex.CUT_VERBS}|{ex.RAISE_VERBS}|"
                           r"reductions?|increases?|ris(?:e|es|ing)|rose|climb\w*|hurt\w*|harm\w*|degrad\w*|worsen\w*|affect\w*|"
                           r"impact\w*|slow\w*|"
                           r"get worse|gets worse|deteriorat\w*|suffer\w*)\b", re.I)

@@ -10,15 +10,20 @@ from ranpilot.intents import extraction as ex
 from ranpilot.intents.goals import ConfigChange
 
 NUM = ex.NUMBER
-DOWN = r"lower|reduce|decrease|cut|drop|down|turn down|bring down|dial down|back off|reduc\w*"
-UP = r"raise|increase|boost|lift|turn up|bring up|push up|bump|crank up|up"
+DOWN = r"lower(?:ed|s|ing)?|reduc\w*|decreas\w*|cut(?:s|ting)?|dropp?(?:ed|s|ing)?|down|turn\w* down|bring down|dial\w* down|back\w* off"
+UP = r"rais(?:e|ed|es|ing)|increas\w*|boost\w*|lift\w*|turn\w* up|bring up|push\w* up|bump\w*|crank\w* up|up"
 SLEEP = re.compile(r"\b(?:to sleep|asleep|into sleep|sleep mode|off|down|deactivat\w*|offline)\b|\bsleep\b", re.I)
+# 'keep cell 6 serving users', 'keep them on': a cell to stay in service is awake
+KEEP_ON = (r"\bkeep\w*\s+(?:cells?#[\d_]+|it|them|the cells?|th(?:ese|ose|at|is) cells?)\s+"
+           r"(?:on|serving|active|awake|running|in service|on ?air|up|switched on|powered on|alive)\b")
 WAKE = re.compile(r"\b(?:wake\w*(?: up)?|awake|switch(?:ed)? (?:\w+ )?on|turn(?:ed)? (?:\w+ )?on|re-?activat\w*|activate|"
-                  r"bring (?:\w+ )?back|out of sleep|power(?:ed)? (?:\w+ )?up|back on)\b", re.I)
+                  r"bring (?:\w+ )?back|out of sleep|power(?:ed)? (?:\w+ )?up|back on)\b|" + KEEP_ON, re.I)
 SLEEP_VERB = re.compile(r"\b(?:put|send|switch|turn|shut|power|sleep|deactivate|take|let|keep)(?:s|ed|ing|ting)?\b", re.I)
+DEVICES = r"(?:ue|device|handset|terminal|phone|user)s?\b"
 PARAMETERS = (
-    ("ue_p_max_dbm", re.compile(r"\bp-?max\b|\b(?:ue|device|handset|terminal|phone)s?'?\s+(?:max(?:imum)?\s+)?"
-                                r"(?:uplink\s+|transmit\s+|tx\s+)?power\b", re.I), "dBm"),
+    ("ue_p_max_dbm", re.compile(rf"\bp[- ]?max\b|\b{DEVICES}'?\s+(?:max(?:imum)?\s+)?(?:uplink\s+|transmit\s+|tx\s+)?power\b|"
+                                rf"\bmax(?:imum)?\s+(?:uplink\s+|transmit\s+|tx\s+)?power\s+(?:of|for)\s+(?:the\s+|all\s+)?{DEVICES}",
+                                re.I), "dBm"),  # 'the phones' maximum power', 'the maximum transmit power for phones'
     ("cio_db", re.compile(r"\bcio\b|\bcell individual offset\b|\bhandover offset\b", re.I), "dB"),
     ("tilt_deg", re.compile(r"\b(?:down|up)?-?tilt\w*\b|\bantenna\b", re.I), "deg"),
     ("tx_power_dbm", re.compile(r"\b(?:tx|transmit\w*|transmission|output|cell|dl|downlink)? ?power\b|\btransmit\b|"

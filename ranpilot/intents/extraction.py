@@ -51,13 +51,13 @@ LE_WORDS = (r"at most|no more than|not exceed|not to exceed|up to|maximum of|max
             r"(?:cap|caps|capped|capping|limit|limits|limited|limiting)\s+(?:\S+\s+){0,4}?(?:at|to)\b")
 LT_WORDS = r"below|under|less than|lower than|fewer than|beneath|<"
 NEGATION = r"(?:\b(?:not|never|no|without)\s+|n't\s+|\bnot?\s+be\s+)"
-RAISE_VERBS = (r"more (?:throughput|speed|capacity|bandwidth|data)|faster|rais\w*|increas\w*|boost\w*|lift\w*|push\w*|bring up|grow\w*|maximi[sz]\w*|as (?:high|much|fast) as (?:possible|you can|we can)|"
+RAISE_VERBS = (r"more (?:throughput|speed|capacity|bandwidth|data)|faster|rais\w*|increas\w*|boost\w*|lift\w*|push\w*|bring up|go(?:es|ing)? up|went up|creep\w* up|grow\w*|maximi[sz]\w*|as (?:high|much|fast) as (?:possible|you can|we can)|"
                r"as much \w+(?: \w+)? as (?:possible|you can|we can)")
 BETTER_VERBS = r"improv\w*|enhanc\w*|better|fix|optimi[sz]\w*"
 CUT_VERBS = (r"cut|cuts|cutting|reduc\w*|lower|lowers|lowering|decreas\w*|sav(?:e|es|ing)|drop\w*|shrink\w*|trim\w*|bring down|"
              r"shav\w*|slash\w*|shed\w*|fall\w*|fell|declin\w*|go down|come down|"
              r"eas(?:e|es|ing)|reliev\w*|lighten\w*|alleviat\w*|offload\w*|"
-             r"minimi[sz]\w*|"
+             r"minimi[sz]\w*|less(?!\s+than)|fewer(?!\s+than)|"  # 'less energy used', 'fewer overloaded cells'
              r"as (?:low|little|short) as (?:possible|you can|we can)")
 
 
@@ -165,9 +165,12 @@ def direction_verb(text: str, higher_is_better: bool = True) -> int:
         return -1
     if re.search(rf"\b(?:{RAISE_VERBS})\b", t) or PARTICLE_UP.search(t):
         return 1
-    return 0
+    headline = HEADLINE_MOVE.search(t)  # 'cell 13: throughput up, energy down'
+    return 0 if headline is None else 1 if headline.group(1).startswith("up") else -1
 
 
+# a particle after the KPI that ends the clause, the verb left out, as in a headline or a note
+HEADLINE_MOVE = re.compile(r"[a-z]\s+(up|down)(?:wards?)?\s*(?:please|pls|a bit|a little|slightly|again)?\W*$")
 PARTICLE_UP = re.compile(r"\b(?:get|bring|push|speed|drive|move|pick|turn)\w*\s+(?:\S+\s+){0,4}?up\b(?!\s+to\s+-?\d)")
 PARTICLE_DOWN = re.compile(r"\b(?:get|bring|push|drive|move|turn|take|keep|put|knock|pull|dial|tone|scale|wind|ramp)\w*\s+(?:\S+\s+){0,4}?down\b(?!\s+to\s+-?\d)")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ranpilot.intents import extraction as ex
-from ranpilot.intents.clauses import BREAKS, KPI_WORDS
+from ranpilot.intents.clause_words import BREAKS, KPI_WORDS
 from ranpilot.intents.goals import ConfigChange, Goal
 from ranpilot.intents.inventory import Inventory, Problem
 from ranpilot.intents.safety import UNSUPPORTED

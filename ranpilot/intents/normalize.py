@@ -57,8 +57,8 @@ def canonical(text: str) -> str:
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
     t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
     t = ex.tokenize_cells(units(t))  # '17 and 18 to 12 ms': a quantity ends a cell list
-    t = relative(t)
-    t = fractions(t)
+    t = relative(fractions(t))
+    t = signed_moves(re.sub(r"\bhalf\b", "50%", t, flags=re.I))
     t = relative_shares(t)
     return ranges(t)
 
@@ -102,6 +102,7 @@ def symbols(text: str) -> str:
     t = re.sub(r"\b(more|less|fewer|higher|lower|greater|better|worse|rather)\s+then\b", r"\1 than", t, flags=re.I)
     t = re.sub(r"(?<![\d,.])(\d{1,3})((?:,\d{3})+)(?![\d,])", lambda m: m.group(1) + m.group(2).replace(",", ""), t)
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
+    t = re.sub(r"\bat\s+(?:the\s+)?(?:very|absolute|bare)\s+(least|most)\b", r"at \1", t, flags=re.I)  # 'at the very least'
     t = re.sub(r"\b(do|does|did|is|are|was|were|wo|ca|should|would|could|must)nt\b", r"\1n't", t, flags=re.I)  # 'dont'
     t = re.sub(r"\b(what|where|who|how|that|there)s\b", r"\1's", t, flags=re.I)  # 'whats'
     t = re.sub(r"(?<=[a-z])_(?=[a-z])", " ", t, flags=re.I)  # 'low_sinr_users'
@@ -109,6 +110,9 @@ def symbols(text: str) -> str:
                flags=re.I)  # 'share of cells under 4 Mbps: at most 15%': one clause
     t = re.sub(rf"\b([a-z_]+\s*=|(?:{FIELD_KEYS})\s*:)\s*(?=[\w<>+-])", lambda m: m.group(1)[:-1].strip().replace("_", " ") + " ", t,
                flags=re.I)  # 'kpi=latency', 'metric: throughput'
+    t = re.sub(r"\b(by\s+(?:about\s+)?)([1-9])\s*/\s*([2-9]|10)\b(?![/.]?\d)",
+               lambda m: f"{m.group(1)}{_pct(100.0 * int(m.group(2)) / int(m.group(3)))}", t, flags=re.I)  # 'cut by 1/4'
+    t = re.sub(r"(?<![\w/.#])([1-9])\s*/\s*([2-9]|10)\s+of\b", lambda m: f"{_pct(100.0 * int(m.group(1)) / int(m.group(2)))} of", t)
     t = re.sub(r"(?<=\d)\s*[/|]\s*(?=\d)", ", ", t)  # 'cells 3/4/5', 'cells: 16|17|18'
     t = re.sub(r"\bc(\d{1,3})\b", r"cell \1", t)  # 'c20': cell 20
     t = re.sub(r"\b(cio|tilt|power)\s+(on|of|for|at)\s+(\d{1,3})\b(?!\s*(?:%|db|deg|°|m|w\b|k))", r"\1 \2 cell \3", t, flags=re.I)
@@ -140,10 +144,10 @@ def _pct(x: float) -> str:
 
 
 def fractions(t: str) -> str:
-    """'a quarter' -> 25%, '2 thirds' -> 66.67%, 'one in 20' -> 5%, 'half' -> 50%."""
+    """'a quarter' -> 25%, '2 thirds' -> 66.67%, 'one in 20' -> 5% (before relative
+    changes are read: 'a third fewer overloaded cells'; 'half' is read after them, since 'in half' is one)."""
     t = FRACTION.sub(lambda m: _pct(100.0 * fraction_value(m.group(1), m.group(2), m.group(3))), t)
-    t = ONE_IN.sub(_one_in, t)
-    return signed_moves(re.sub(r"\bhalf\b", "50%", t, flags=re.I))
+    return ONE_IN.sub(_one_in, t)
 
 
 def _one_in(m: re.Match) -> str:

@@ -1,0 +1,89 @@
+"""Pieces of a request that belong with the clause beside them rather than standing alone: a negation
+said once over several predicates, a level or a threshold given apart from its share, a gapped
+predicate ('..., and for eMBB by a quarter'), a share named as a subject whose predicate follows."""
+
+from __future__ import annotations
+
+import re
+
+from ranpilot.intents import extraction as ex
+from ranpilot.intents.build import NAMES_SHARE
+from ranpilot.intents.clause_words import (CONDITION_START, CONTINUES, GAPPED, GERUND, KPI_WORDS, NEGATIVE_HEAD, SUBJECTLESS,
+                                           THRESHOLD, names_scope)
+
+
+def distribute_negation(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """A negation or guard said once applies to every predicate it governs: 'without reducing
+    throughput or hurting latency' is 'without reducing throughput' and 'without hurting latency';
+    'never let latency exceed 20 ms or throughput drop below 8 Mbps' is two limits. A bare noun
+    phrase after it takes its verb too ('do not increase latency or the low-SINR share', 'without
+    degrading latency and coverage'), and so does a gerund after 'without' ('without causing
+    interference, and hurting latency'; not one that is a guard itself: '..., and keeping ...')."""
+    out: list[tuple[str, bool]] = []
+    for piece, opens in pieces:
+        head = NEGATIVE_HEAD.match(piece)
+        parts = re.split(r"\s+(?:or|nor)\s+", piece[head.end():].strip()) if head else [piece]
+        if len(parts) > 1 and all(KPI_WORDS.search(part) for part in parts):
+            out.append((f"{head.group(0)} {parts[0]}", opens))
+            out += [(_governed(out[-1][0], part), False) for part in parts[1:]]
+        elif out and NEGATIVE_HEAD.match(out[-1][0]) and (_bare_noun_phrase(piece) or (
+                GERUND.match(piece) and not CONDITION_START.match(piece))):
+            out.append((_governed(out[-1][0], piece), opens))
+        else:
+            out.append((piece, opens))
+    return out
+
+
+def _bare_noun_phrase(piece: str) -> bool:
+    """'coverage', 'the low-SINR user share': a KPI without a verb or a number of its own."""
+    return (len(piece.split()) <= 4 and KPI_WORDS.search(piece) is not None and not ex.quantities(piece)
+            and not ex.direction_verb(piece) and not re.search(r"\b(?:is|are|be|must|should|stays?|remains?|keep\w*|let)\b", piece, re.I))
+
+
+def _governed(previous: str, piece: str) -> str:
+    """`piece` with the negation (and, for a bare noun phrase, the verb) of the `previous` piece."""
+    head = NEGATIVE_HEAD.match(previous)
+    verb = re.match(r"\s*([a-z]+)\b", previous[head.end():], re.I)
+    if _bare_noun_phrase(piece) and verb and not KPI_WORDS.match(verb.group(1)) and not re.match(r"(?:the|a|an|any|our)$", verb.group(1), re.I):
+        return f"{head.group(0)} {verb.group(1)} {piece}"
+    return f"{head.group(0)} {piece}"
+
+
+def continues(previous: str, piece: str) -> bool:
+    """Whether a piece only continues the clause before it ('..., which ...', '..., i.e. ...', '...,
+    by 10%'); a second change ('up by 20% and, at the same time, by -20%') is a clause of its own."""
+    if CONTINUES.match(piece) is None:
+        return False
+    return not (re.match(r"by\s", piece, re.I) and ex.BY_PERCENT_RE.search(previous))
+
+
+def defines_level(previous: str, piece: str) -> bool:
+    """'99% of users covered, RSRP -100 dBm or better': a signal level (dBm, dB), said after a share
+    of users that names no level, decides which users that share counts; it is no clause itself."""
+    levels = [q for q in ex.quantities(piece) if q.unit in ("dBm", "dB")]
+    return (len(levels) == len(ex.quantities(piece)) == 1 and ex.user_share(previous) is not None
+            and all(q.unit == "%" for q in ex.quantities(previous)))
+
+
+def ungapped(previous: str, piece: str) -> str:
+    """'reduce latency for URLLC by half, and for eMBB by a quarter', 'set cell 3 power to 40 dBm and
+    cell 4 to 38 dBm': a piece that opens with its scope and gives only a value, without a KPI or a
+    verb, repeats the predicate before it, less that predicate's own cells (gapping)."""
+    if (not GAPPED.match(piece) or not names_scope(piece) or KPI_WORDS.search(ex.UNIT_RE.sub("", piece))
+            or ex.direction_verb(piece) or not (ex.quantities(piece) or ex.BY_PERCENT_RE.search(piece))):
+        return piece
+    head = ex.CELLS_RE.sub("", re.split(r"\s+(?:for|on|in|at|across|by|to)\b|\s+[\d<>]", previous, maxsplit=1)[0])
+    return f"{head} {piece}" if KPI_WORDS.search(head) else piece
+
+
+def completes_share(previous: str, piece: str) -> bool:
+    """'The share of cells under 4 Mbit/s, ..., should be reduced below 20%': a share named as the
+    subject without its value, whose predicate (a clause starting at its verb) gives the percentage."""
+    return (NAMES_SHARE.search(previous) is not None and SUBJECTLESS.match(piece) is not None
+            and not any(q.unit == "%" for q in ex.quantities(previous)) and any(q.unit == "%" for q in ex.quantities(piece)))
+
+
+def names_threshold(piece: str) -> bool:
+    """'..., using -105 dBm as the threshold': a piece that gives the threshold of the clause before
+    it (one level, no change of its own)."""
+    return THRESHOLD.search(piece) is not None and len(ex.quantities(piece)) <= 1 and not ex.BY_PERCENT_RE.search(piece)

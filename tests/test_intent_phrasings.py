@@ -1,0 +1,72 @@
+"""Phrasing classes of the embedded parser (session 5), each checked on sentences written for this
+test, not taken from the corpus: the standard's target names in prose, headline particles, a
+second change in one sentence, comparative quantifiers ('less delay'), intensified bounds,
+counted fractions, cells kept in service, inflected configuration verbs, the UE power limit named
+after its noun, negated moves with 'let'."""
+
+import pytest
+
+from ranpilot.intents.inventory import Inventory
+from ranpilot.intents.parser import understand
+
+INVENTORY = Inventory(areas={"stadium": [3, 4, 5], "downtown": [0, 1, 2, 6, 7, 8], "airport": [12, 13, 14]})
+AIRPORT, DOWNTOWN = [12, 13, 14], [0, 1, 2, 6, 7, 8]
+
+
+def goals(text: str) -> list[tuple]:
+    """(target, bound, value or change, cells, slice, verb, strict) of each goal; the text must parse."""
+    u = understand(text, INVENTORY)
+    assert u.status == "parsed", (u.reason, u.message)
+    return [(g.target.value, g.bound, g.value if g.value is not None else g.change_pct, g.cells, g.slice, g.verb, g.strict)
+            for g in u.goals]
+
+
+def changes(text: str) -> list[tuple]:
+    u = understand(text, INVENTORY)
+    assert u.status == "config", (u.reason, u.message)
+    return [(c.parameter, c.cell, c.value, c.delta) for c in u.changes]
+
+
+def verdict(text: str) -> tuple[str, str | None]:
+    u = understand(text, INVENTORY)
+    return u.status, u.reason
+
+
+@pytest.mark.parametrize("text,want", [
+    # the standard's own target name, written in prose and pointed back to
+    ("WeakRSRPUEShare at the airport is too high, get it below 4%",
+     [("WeakRSRPUEShare", "max", 4.0, AIRPORT, None, "DELIVER", False)]),
+    # a particle after the KPI, the verb left out
+    ("cells 9-10: latency down, throughput up",
+     [("DlLatency", "max", 0.0, [9, 10], None, "DELIVER", True), ("AveDLRANUEThpt", "min", 0.0, [9, 10], None, "DELIVER", True)]),
+    # a comparative quantifier is a move: less delay, fewer hot cells
+    ("On cells 2 and 3 we want less delay", [("DlLatency", "max", 0.0, [2, 3], None, "DELIVER", True)]),
+    ("We would like fewer hot cells downtown", [("HighDLPrbLoadRatio", "max", 0.0, DOWNTOWN, None, "DELIVER", True)]),
+    # 'at the very least' is 'at least', and the bound said alone points back to the clause before
+    ("eMBB users deserve decent speeds, but at the very least 12 Mbps each",
+     [("DlThptPerUE", "min", 12.0, None, "eMBB", "DELIVER", False)]),
+    # a counted fraction before a comparative, a fraction written with digits
+    ("A quarter less energy at night would be great", [("RANEnergyConsumption", "max", -25.0, None, None, "DELIVER", False)]),
+    ("Load on cells 6-8: reduce by 1/3", [("AveDLPrbLoad", "max", -33.33, [6, 7, 8], None, "DELIVER", False)]),
+    # a negated move behind 'let' is a guard: no worse than today
+    ("On cell 2, improve coverage but don't let the power bill creep up",
+     [("WeakRSRPUEShare", "max", 0.0, [2], None, "DELIVER", True), ("RANEnergyConsumption", "max", 0.0, [2], None, "ENSURE", False)]),
+])
+def test_phrasing_classes(text, want):
+    assert goals(text) == want
+
+
+def test_a_second_change_said_after_the_first_is_a_clause_of_its_own():
+    assert verdict("Energy at the airport should go down by 15% and, at the same time, up by 15%.") == ("clarify", "contradiction")
+
+
+def test_a_cell_kept_in_service_is_awake():
+    assert verdict("Put cell 9 to sleep, but keep cell 9 active for the night shift") == ("clarify", "contradiction")
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Could the CIO of cell 4 be raised by 2 dB?", [("cio_db", 4, None, 2.0)]),
+    ("Reduce the max power of the handsets on cell 7 by 3 dB", [("ue_p_max_dbm", 7, None, -3.0)]),
+])
+def test_configuration_phrasings(text, want):
+    assert changes(text) == want
