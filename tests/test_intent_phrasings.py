@@ -14,11 +14,11 @@ AIRPORT, DOWNTOWN = [12, 13, 14], [0, 1, 2, 6, 7, 8]
 
 
 def goals(text: str) -> list[tuple]:
-    """(target, bound, value or change, cells, slice, verb, strict) of each goal; the text must parse."""
+    """(target, bound, range or value or change, cells, slice, verb, strict) of each goal; the text must parse."""
     u = understand(text, INVENTORY)
     assert u.status == "parsed", (u.reason, u.message)
-    return [(g.target.value, g.bound, g.value if g.value is not None else g.change_pct, g.cells, g.slice, g.verb, g.strict)
-            for g in u.goals]
+    return [(g.target.value, g.bound, g.range or (g.value if g.value is not None else g.change_pct), g.cells, g.slice, g.verb,
+             g.strict) for g in u.goals]
 
 
 def changes(text: str) -> list[tuple]:
@@ -70,3 +70,32 @@ def test_a_cell_kept_in_service_is_awake():
 ])
 def test_configuration_phrasings(text, want):
     assert changes(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    # a JSON record, its range given as lo / hi fields
+    ('target this: {"metric": "latency", "lo": 4, "hi": 9, "unit": "ms"} on the stadium cells',
+     [("DlLatency", "range", (4.0, 9.0), [3, 4, 5], None, "DELIVER", False)]),
+    # a unit carried by the key; a slice given as a field
+    ("kpi=throughput; slice=embb; min_mbps=18", [("DlThptPerUE", "min", 18.0, None, "eMBB", "DELIVER", False)]),
+    ('{"kpi": "delay", "max_ms": 12, "cells": [9, 10]}', [("DlLatency", "max", 12.0, [9, 10], None, "DELIVER", False)]),
+    # a bound said alone, then held where it is
+    ("energy use for downtown between 5 and 9 kW is fine, please keep it that way",
+     [("RANEnergyConsumption", "range", (5.0, 9.0), DOWNTOWN, None, "ENSURE", False)]),
+])
+def test_form_like_requests(text, want):
+    assert goals(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    ('payload: {"op": "wake", "cells": [16, 17]}', [("asleep", 16, 0.0, None), ("asleep", 17, 0.0, None)]),
+    ("cell=4 asleep=1", [("asleep", 4, 1.0, None)]),
+    ("tilt delta=+1.5 deg @ cell 3", [("tilt_deg", 3, None, 1.5)]),
+    ("cio_db=-2 for cells: 5|6", [("cio_db", 5, -2.0, None), ("cio_db", 6, -2.0, None)]),
+])
+def test_form_like_configuration(text, want):
+    assert changes(text) == want
+
+
+def test_an_unknown_slice_given_as_a_field_is_asked_about():
+    assert verdict("metric=throughput slice=platinum min=40 Mbps") == ("clarify", "unknown_slice")

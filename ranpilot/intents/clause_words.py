@@ -23,14 +23,14 @@ LEADING = re.compile(r"^(?:(?:and|but|while|whilst|also|then|yet|so|plus|or)\b[\
 LIST_NUMBER = re.compile(r"(?:^|(?<=[\s;,:]))(?:\(?\d\)|\[\d\]|\(?[a-e]\)|\d\.(?=\s))\s*")
 BETWEEN_AND = re.compile(r"(\bbetween\s+-?[\d.]+(?:\s*[^\s\d]+)?)\s+and\s+(?=-?\d)", re.I)
 COMPARATOR_START = re.compile(r"^(?:above|below|under|over|at least|at most|(?:min|max)(?:imum)?:?\s*(?:of\s+)?(?=-?\d)|less|more|"
-                              r"no more|no less|to (?=-?\d)|not (?:above|below|over|under|more|less)|never|>|<|≥|≤)", re.I)
+                              r"no more|no less|to (?=-?\d)|between (?=-?\d)|not (?:above|below|over|under|more|less)|never|>|<|≥|≤)", re.I)
 KPI_WORDS = re.compile(r"\b(slow\w*|downloads?|thr?o?u?g?h?put|thruput|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|delays?|"
                        r"energy|power|electricity|kwh|kw|watts?|coverage|covered|rsrp|signal|sinr|interference|"
                        r"loads?|prbs?|resources?|util\w*|congest\w*|overload\w*|hot|efficien\w*|edge|slow|sleep|asleep|awake|wake|"
                        r"\w*activat\w*|back on|power\w* (?:down|up)|(?:switch|turn)\w* (?:\S+ ){0,3}?(?:off|on|up|down)\b|"
                        r"(?:up|down)?-?tilt\w*|cio|p[- ]?max|offset|bits per joule|bills?|" + KEEP_ON + "|"
                        + "|".join(t.value for t in Target) + r")\b", re.I)  # the standard's own names: 'lowSinrUeShare: ...'
-STATES = re.compile(r"\bby\s+[+-]?\d|(?:\b(?:above|below|under|over|at least|at most|to)|[<>]=?)\s*-?\d|\d\s*(?:%|mbit/s|ms\b|kw\b|bit/j|dbm?\b)|\b(?:better|improve\w*|optimi[sz]\w*|"
+STATES = re.compile(r"\bby\s+[+-]?\d|(?:\b(?:above|below|under|over|at least|at most|to|between)|[<>]=?)\s*-?\d|\d\s*(?:%|mbit/s|ms\b|kw\b|bit/j|dbm?\b)|\b(?:better|improve\w*|optimi[sz]\w*|"
                     r"enhance\w*|maximi[sz]\w*|minimi[sz]\w*)\b", re.I)
 COMPARATOR = re.compile(r"\b(?:above|below|under|over|at least|at most|less than|more than|no more|no less|fewer)\b|[<>≤≥]", re.I)
 # '... must stay above 80% and must never exceed 60%': a clause that starts at its verb shares the subject before it
@@ -41,7 +41,9 @@ REASON = re.compile(r"\s+\b(?:so that|so|because|since)\s+(?:\S+\s+){1,2}?(?:has
                     r"needs?|keeps?|stays?)\b.*$", re.I)
 POINTS_BACK = re.compile(r"\b(?:it|them|that|this|its|their)\b", re.I)
 SCOPE_BACK = re.compile(r"\b(?:there|those cells|these cells|(?:the )?same(?: cells| area| ones)?|in those|in these)\b", re.I)
-CONTINUES = re.compile(r"^(?:by\s+[+-]?[\d.]+\s*%$|which|i\.e\.?|ie|e\.g\.?|meaning|that is|measured|expressed|counted|counting|defined|where (?:a|the)|"
+# '..., please hold it there', '...; keep it that way': the clause before, to be held where it is said to be
+HOLDS_IT = r"(?:please\s+)?(?:hold|keep|maintain|leave)\s+(?:it|them|that|things)\s+(?:there|that way|so|as (?:it|they) (?:is|are)|like that)\b"
+CONTINUES = re.compile(rf"^(?:{HOLDS_IT}|by\s+[+-]?[\d.]+\s*%$|which|i\.e\.?|ie|e\.g\.?|meaning|that is|measured|expressed|counted|counting|defined|where (?:a|the)|"
                        r"where\s+['\"]?[\w-]+['\"]?\s+(?:means|is defined as|counts as|=)|"
                        r"with \w+ meaning|(?:with |using )?(?:an? |the )?(?:[\w-]+ ){0,2}thresholds?\b|"
                        r"with (?:[\w-]+ ){1,3}(?:defined|meaning|counted)\b|"

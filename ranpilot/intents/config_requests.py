@@ -143,6 +143,6 @@ def _move(clause: str, parameter: str, unit: str) -> tuple[str, float] | None:
         return "delta", -abs(x)
     if re.search(rf"\b(?:{UP})\b", t) and (by or "dbm" not in t):
         return "delta", abs(x)
-    if re.search(r"(?:^|\s)\+\s*" + NUM.replace("-?", ""), t):
-        return "delta", abs(x)
+    if re.search(r"(?:^|\s)\+\s*" + NUM.replace("-?", ""), t) or re.search(r"\bby\s+" + NUM, t):
+        return "delta", x  # 'tx power +2 dB', 'cio by -1.5 dB': a signed move
     return "value", x

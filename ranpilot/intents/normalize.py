@@ -19,6 +19,7 @@ from functools import lru_cache
 from text_to_num import alpha2digit
 
 from ranpilot.intents import extraction as ex
+from ranpilot.intents import forms
 from ranpilot.intents.units import FRACTION_WORDS, N, UNIT_WORDS, fraction_value, unit_fractions, units
 
 FRACTION = re.compile(rf"\b(a|an|one|\d+)\s+({FRACTION_WORDS})\b", re.I)
@@ -50,7 +51,7 @@ SIGN_OFF = re.compile(r"(?:^|[.!,]\s*|\s)(?i:(?:(?:kind|best|warm|many)\s+)?(?:r
 
 def canonical(text: str) -> str:
     """The text with numbers, shares, relative changes, ranges and units in canonical form."""
-    t = symbols(re.sub(r"\bhalf[- ]?time\b", "the break", SIGN_OFF.sub("", text), flags=re.I))
+    t = symbols(re.sub(r"\bhalf[- ]?time\b", "the break", SIGN_OFF.sub("", forms.prose(text)), flags=re.I))
     t = alpha2digit(unit_fractions(t), "en", threshold=0)  # before 'a second' can become an ordinal
     t = re.sub(r"\b(\d+)\s+point\s+(\d+)\b", r"\1.\2", t, flags=re.I)  # dictated decimals
     t = re.sub(r"(?<![\d.])\bpoint\s+(\d+)\b", r"0.\1", t, flags=re.I)
@@ -66,7 +67,7 @@ def canonical(text: str) -> str:
 ABBREVIATIONS = {r"t-?put|thruput|thp|thrpt": "throughput", r"engy": "energy", r"util": "utilisation", r"thpt|tpt": "throughput",
                  r"eff": "efficiency", r"ee": "energy efficiency", r"avg": "average", r"lat": "latency", r"efficen\w*": "efficiency",
                  r"latancy|latensy": "latency", r"pwr": "power", r"w/o": "without", r"w/": "with", r"prio": "priority",
-                 r"ppl": "people", r"thresh|thld": "threshold"}
+                 r"ppl": "people", r"thresh|thld|thr": "threshold"}
 # misspellings of these ('interfrence', 'thoughput', 'covrage') are read as them: see `spelled`
 DOMAIN_WORDS = ("interference", "throughput", "latency", "coverage", "energy", "efficiency", "congestion", "utilisation",
                 "utilization", "consumption", "bandwidth", "capacity")

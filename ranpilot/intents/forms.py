@@ -1,0 +1,66 @@
+"""Form-like requests read as prose, the first step of the canonical form (`normalize.py`).
+
+Operators paste records as well as sentences: JSON payloads ('{"kpi": "prb_load", "lo": 40, "hi":
+75}'), key=value lists ('kpi=latency slice=gold max=10ms', 'lo=20; hi=60 Mbps'), keys that carry
+their unit ('max_us=900', 'cio_db=3'), and operators' shorthand ('delta=-1.5dB', 'asleep=0', '@ cell
+10'). Each is rewritten as the words a sentence would use ('between 40 and 75', 'the gold slice',
+'max 900 us', 'cio 3 dB', 'by -1.5dB', 'wake up', 'on cell 10'), so that one reader understands both.
+The keys that only label a value ('kpi=', 'metric:') are dropped later, with the other symbols.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ranpilot.intents.units import UNIT_WORDS
+
+JSON_OBJECT = re.compile(r"\{[^{}]*\}")
+VALUE = rf"(-?\d+(?:\.\d+)?)\s*(%|(?:{UNIT_WORDS})(?![\w/]))?"
+SEP = r"\s*[,;|]?\s*"
+# 'lo=20; hi=60 Mbps', 'min: 10, max: 30 ms': both ends of a range given as fields
+RANGE_FIELDS = re.compile(rf"\b(?:lo|low|min)\s*[=:]\s*{VALUE}{SEP}(?:hi|high|max)\s*[=:]\s*{VALUE}", re.I)
+# 'max_us=900', 'cio_db=3', 'min_mbps: 25': the unit said in the key
+UNIT_KEY = re.compile(r"\b([a-z]+(?:_[a-z]+)*?)_(us|ms|s|mbps|kbps|gbps|kw|w|db|dbm|deg|pct)\s*[=:]\s*(-?\d+(?:\.\d+)?)\b", re.I)
+UNIT_OF_KEY = {"pct": "%"}
+SLICE_FIELD = re.compile(r"\bslice\s*(?:=\s*|:\s*(?=\S+\s*(?:[,;|]|$)))['\"]?([a-z][\w-]*)['\"]?", re.I)
+SLEEP_FIELD = re.compile(r"\b(?:asleep|sleep)\s*[=:]\s*(0|1|true|false|on|off|yes|no)\b", re.I)
+OP_FIELD = re.compile(r"\b(?:op|action|operation|cmd|command)\s*[=:]\s*['\"]?(sleep|wake|wake ?up|between|range)['\"]?", re.I)
+
+
+def prose(text: str) -> str:
+    """The text with its records and fields in words."""
+    t = JSON_OBJECT.sub(_json_fields, text)
+    t = RANGE_FIELDS.sub(_range, t)
+    t = UNIT_KEY.sub(lambda m: f"{m.group(1).replace('_', ' ')} {m.group(3)} {UNIT_OF_KEY.get(m.group(2).lower(), m.group(2))}", t)
+    t = SLICE_FIELD.sub(r"the \1 slice", t)
+    t = SLEEP_FIELD.sub(lambda m: " sleep " if m.group(1).lower() in ("1", "true", "on", "yes") else " wake up ", t)
+    t = OP_FIELD.sub(lambda m: "" if m.group(1).lower() in ("between", "range") else f" {m.group(1)} ", t)
+    t = re.sub(r"\bdelta\s*[=:]?\s*(?=[+-]?\d)", "by ", t, flags=re.I)  # 'delta=-1.5dB', 'delta -3 dB'
+    t = re.sub(r"\btx_?pwr\b", "tx power", t, flags=re.I)
+    t = re.sub(r"\b(cells?)\s*[=:]\s*(?=\d)", r"\1 ", t, flags=re.I)  # 'cells: 16|17|18', 'cell=7'
+    return re.sub(r"@\s*(?=cells?\b|c\d)", "on ", t, flags=re.I)  # 'ue_p_max -> 20 dBm @ cell 10'
+
+
+def _json_fields(m: re.Match) -> str:
+    """'{"op": "sleep", "cells": [18, 19]}' -> 'op=sleep, cells=18|19'; text that is no JSON object stays."""
+    try:
+        record = json.loads(m.group(0))
+    except ValueError:
+        return m.group(0)
+    if not isinstance(record, dict):
+        return m.group(0)
+    return ", ".join(f"{key}={_json_value(value)}" for key, value in record.items())
+
+
+def _json_value(value) -> str:
+    if isinstance(value, list):
+        return "|".join(_json_value(v) for v in value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _range(m: re.Match) -> str:
+    unit = m.group(2) or m.group(4) or ""
+    return f"between {m.group(1)} {unit} and {m.group(3)} {m.group(4) or unit}".replace("  ", " ")
