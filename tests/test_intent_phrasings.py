@@ -99,3 +99,24 @@ def test_form_like_configuration(text, want):
 
 def test_an_unknown_slice_given_as_a_field_is_asked_about():
     assert verdict("metric=throughput slice=platinum min=40 Mbps") == ("clarify", "unknown_slice")
+
+
+@pytest.mark.parametrize("text,want", [
+    # a share of users interrupted by its scope, its predicate after it
+    ("Our SLA says no more than 6% of subscribers, across the whole network, should get less than 5 Mbps.",
+     [("LowDLThptUEShare", "max", 6.0, 5.0, None)]),
+    # 'of them': the users named before the share
+    ("Stadium visitors were promised that at most 3% of them would see speeds under 2 Mbps",
+     [("LowDLThptUEShare", "max", 3.0, 2.0, [3, 4, 5])]),
+    # a share stated as today's, then pointed back to with the value wanted
+    ("At the airport, right now about 20% of passengers get less than 2 Mbps. Please bring that under 5%.",
+     [("LowDLThptUEShare", "max", 5.0, 2.0, AIRPORT)]),
+    # the level that decides who counts, said before the share
+    ("cell-edge users: threshold 4 Mbps, share at most 3%", [("LowDLThptUEShare", "max", 3.0, 4.0, None)]),
+    # a verb of being served ('receive') before a level below which users count as poorly served
+    ("at most 2% of devices should receive under 1 Mbps", [("LowDLThptUEShare", "max", 2.0, 1.0, None)]),
+])
+def test_shares_of_users(text, want):
+    u = understand(text, INVENTORY)
+    assert u.status == "parsed", (u.reason, u.message)
+    assert [(g.target.value, g.bound, g.value, g.threshold, g.cells) for g in u.goals] == want

@@ -33,7 +33,7 @@ DELIVER_WORDS = re.compile(r"\b(?:cap|caps|capped|limit|limits|restor\w*|return|
 EDGE_DEFAULT_PCT = 5.0
 LEVEL_UNITS = ("Mbit/s", "dBm", "dB")  # the units of the levels that decide which users or cells a share counts
 SHARE_SUBJECT = re.compile(r"\b(?:share|ratio|proportion|fraction|percentage|number)\s+of\s+(?:the\s+|all\s+|our\s+)?(?:\w+\s+)?"
-                           r"(?:cells|users|ues|subscribers)\b", re.I)  # a share named as a noun: what it counts follows
+                           rf"(?:cells|{ex.USER_NOUNS})\b", re.I)  # a share named as a noun: what it counts follows
 NAMES_SHARE = re.compile(r"\b(?:share|ratio|proportion|fraction|percentage|number|count)\b", re.I)  # a share named as such
 CELL_SHARE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+|our\s+)?(?:[\w']+\s+)?cells\b|\bcells?\s+(?:with|whose|that|where)\b|"
                         r"\b(?:low[- ]?\w+|weak(?:ly)?[- ]cover\w*|poor(?:ly)?[- ]cover\w*|bad[- ]coverage|low[- ]sinr|"

@@ -87,3 +87,23 @@ def names_threshold(piece: str) -> bool:
     """'..., using -105 dBm as the threshold': a piece that gives the threshold of the clause before
     it (one level, no change of its own)."""
     return THRESHOLD.search(piece) is not None and len(ex.quantities(piece)) <= 1 and not ex.BY_PERCENT_RE.search(piece)
+
+
+# '... fewer than 5% of our customers' (and a scope said between commas): a share of users whose predicate follows
+SHARE_WITHOUT_PREDICATE = re.compile(r"\d\s*%\s+of\s+" + ex.USERS + r"(?:,\s*[^,]{1,40})?$", re.I)
+
+
+def dangling_share(previous: str) -> bool:
+    """Whether the clause before ends on a share of users without saying what they get ('make sure
+    fewer than 5% of our customers, network-wide, see throughput under 6 Mbps'): the piece after is
+    its predicate ('keep weak coverage below 3% of users' said its own)."""
+    return SHARE_WITHOUT_PREDICATE.search(previous) is not None and not KPI_WORDS.search(previous)
+
+
+def shares_past(previous: str, piece: str) -> bool:
+    """'edge users: threshold 3 Mbps, max share 4%': a clause that gives only the level deciding which
+    users count, and a piece that gives only the share of them, without a KPI of its own."""
+    levels = ex.quantities(previous)
+    shares = ex.quantities(piece)
+    return (THRESHOLD.search(previous) is not None and len(levels) == 1 and levels[0].unit != "%" and bool(shares)
+            and all(q.unit == "%" for q in shares) and not KPI_WORDS.search(piece) and not ex.BY_PERCENT_RE.search(piece))

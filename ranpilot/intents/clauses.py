@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 
 from ranpilot.intents import extraction as ex
-from ranpilot.intents.clause_joins import (completes_share, continues, defines_level, distribute_negation, names_threshold,
-                                           ungapped)
+from ranpilot.intents.clause_joins import (completes_share, continues, dangling_share, defines_level, distribute_negation,
+                                           names_threshold, shares_past, ungapped)
 from ranpilot.intents.clause_words import (APPOSITION, BETWEEN_AND, BREAKS, COMPARATOR, COMPARATOR_START,
                                            DEFINES, HEADING, HOLDING_HEADING, KPI_WORDS, LEADING, LEADING_SCOPE,
                                            LIST_NUMBER, NETWORK_WIDE, POINTS_BACK, REASON, SCOPE_BACK, SUBJECTLESS,
@@ -47,7 +47,7 @@ def split(text: str) -> tuple[list[str], list[str]]:
     pending = ""  # a scope piece between two clauses: 'trailing' the one before, or 'leading' the one after
     for piece, opens in distribute_negation(pieces(BETWEEN_AND.sub(r"\1 <and> ", text))):
         if clauses and (continues(clauses[-1], piece) or APPOSITION.match(piece) or defines_level(clauses[-1], piece)
-                        or names_threshold(piece) or completes_share(clauses[-1], piece)):
+                        or names_threshold(piece) or completes_share(clauses[-1], piece) or shares_past(clauses[-1], piece)):
             clauses[-1] = f"{clauses[-1]}, {piece}"
         elif states_something(piece):
             if pending == "trailing":  # '..., at the stadium, and ...': the scope ends the clause before
@@ -55,7 +55,10 @@ def split(text: str) -> tuple[list[str], list[str]]:
             elif pending == "leading":  # '...; downtown, keep ...': a new sentence opens with its scope
                 piece = f"{request.pop()}, {piece}"
             pending = ""
-            clauses.append(ungapped(clauses[-1], piece) if clauses else piece)
+            if clauses and not opens and dangling_share(clauses[-1]):  # '5% of our customers, network-wide, see ...'
+                clauses[-1] = f"{clauses[-1]}, {piece}"
+            else:
+                clauses.append(ungapped(clauses[-1], piece) if clauses else piece)
         elif clauses and not opens and names_scope(piece) and names_cells(clauses[-1]):
             clauses[-1] = f"{clauses[-1]} and {piece}"  # 'at the stadium and on cell 20': one scope, extended
         elif not clauses or names_scope(piece):

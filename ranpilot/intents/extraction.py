@@ -19,8 +19,9 @@ CELL_LIST = re.compile(r"\bcells?(?:\s+(?:ids?|numbers?|numbered|no\.?|#))?\s*("
                        r"(?:(?:\s*(?:,\s*and|,|and|&|or|to|through|thru|until|till|\.\.|-)\s*|\s+)" + CELL_ID + r")*)", re.I)
 CELLS_RE = re.compile(r"\bcells?#([\d_]+)", re.I)
 SLICE_RE = re.compile(r"\b(urllc|embb|mmtc|miot)\b", re.I)
-USERS = (r"(?:the\s+|all\s+|our\s+)?(?:\w+\s+)?(?:users|ues|subscribers|devices|customers|clients|people|passengers|"
-         r"travell?ers|visitors|fans|spectators|attendees|guests|handsets|phones|terminals)\b")
+USER_NOUNS = (r"users|ues|subscribers|devices|customers|clients|people|passengers|travell?ers|visitors|fans|spectators|attendees|"
+              r"guests|handsets|phones|terminals")
+USERS = rf"(?:the\s+|all\s+|our\s+)?(?:\w+\s+)?(?:{USER_NOUNS})\b"
 USER_SHARE_RE = re.compile(NUMBER + r"\s*(?:%|percent|per cent)\s+of\s+" + USERS + r"(.{0,40})", re.I)
 SHARE_OF_USERS = re.compile(r"\b(?:share|percentage|proportion|fraction|ratio)\s+of\s+" + USERS, re.I)
 # what makes a user well served, said before the share's own value: 'above 5 Mbps', '-100 dBm or better', 'covered'
@@ -35,6 +36,7 @@ SHARE_SERVED_BEFORE = re.compile(r"(?:coverage|covered|good \w+|service)\s+(?:(?
 COVERAGE_SHARE = re.compile(r"(?<!weak[ -])(?<!poor[ -])(?<!bad[ -])(?<!low[ -])(?<!without )(?<!no )(?<!lack of )(?<!out of )"
                             r"\bcoverage\s+(?!holes?|gaps?|loss|problems?|issues?)(?:\w+\s+){0,5}?"
                             r"(?:above|over|at least|of|at|to|>=?|reach\w*|be|is|are)\s*" + NUMBER + r"\s*%", re.I)
+SHARE_LOW = re.compile(r"(?:\b(?:below|under|beneath|less than|lower than|worse than)|<)\s*-?[\d.]+\s*(?:mbit/s|dbm|db)\b", re.I)
 SHARE_WORST = re.compile(r"(?:bottom|worst|lowest|weakest|poorest|slowest)\s+$", re.I)
 SLICE_NAMES = {"urllc": "URLLC", "embb": "eMBB", "mmtc": "mMTC", "miot": "mMTC"}
 PLACE_WORDS = ("stadium", "station", "airport", "downtown", "mall", "campus", "arena", "harbour", "harbor", "centre", "center",
@@ -108,6 +110,10 @@ def user_share(text: str) -> tuple[float, bool] | None:
     before = text[:m.start()]
     if SHARE_WORST.search(before):
         return float(m.group(1)), False  # 'the worst 5% of users': the poorly served themselves
+    after = text[m.start(2):m.start(2) + 60]
+    low = SHARE_LOW.search(after)
+    if low and not re.search(r"\b(?:not|never|free|without)\b|n't", after[:low.start()], re.I):
+        return float(m.group(1)), False  # '5% of users see throughput under 6 Mbps': whatever the verb, below the level
     served = SHARE_SERVED.search(m.group(2)) or SERVED_LEVEL.search(m.group(2)) or SHARE_SERVED_BEFORE.search(before)
     return float(m.group(1)), served is not None
 

@@ -58,7 +58,7 @@ def canonical(text: str) -> str:
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
     t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
     t = ex.tokenize_cells(units(t))  # '17 and 18 to 12 ms': a quantity ends a cell list
-    t = relative(fractions(t))
+    t = relative(pronoun_shares(fractions(t)))
     t = signed_moves(re.sub(r"\bhalf\b", "50%", t, flags=re.I))
     t = relative_shares(t)
     return ranges(t)
@@ -180,10 +180,26 @@ STATED_TODAY = re.compile(rf"\b{NOW}\s+(?:is\s+|at\s+|around\s+|about\s+)?~?\s*{
                           rf"(?:%|[a-z]+/[a-z]+|[a-z]+)?", re.I)
 
 
+def _stated_today(m: re.Match) -> str:
+    """A value stated as today's is dropped; a share of users or cells stated so ('right now 25% of
+    users there get under 4 Mbps. Bring that down to 10%') stays named, for the clause that points back."""
+    follows = re.match(rf"\s+of\s+(?:{ex.USERS}|(?:the\s+|our\s+|all\s+)?(?:\w+\s+)?cells\b)", m.string[m.end():], re.I)
+    return " the share" if follows and m.group(0).rstrip().endswith("%") else " "
+
+
+def pronoun_shares(t: str) -> str:
+    """'at most 4% of them get under 3 Mbps': the users (or cells) named before the share."""
+    def named(m: re.Match) -> str:
+        before = re.findall(rf"\b({ex.USER_NOUNS}|cells)\b", t[:m.start()], re.I)
+        return f"{m.group(1)}{before[-1]}" if before else m.group(0)
+
+    return re.sub(r"(\d\s*%\s+of\s+)(?:them|those|these)\b", named, t, flags=re.I)
+
+
 def relative(t: str) -> str:
     """Relative changes as 'by N%': halve, double, triple, 'in half', '2 times today's', 'cut energy
     25%', '↑20%'. A value stated as today's ('currently ~25', '~85% rn') is context, not a goal."""
-    t = STATED_TODAY.sub(" ", t)
+    t = STATED_TODAY.sub(_stated_today, t)
     t = re.sub(r"~\s*(?=\d)", "", t)
     # '10% less energy', 'throughput 25% higher': a change relative to today
     t = re.sub(N + r"\s*%\s+(?:less|lower|fewer|smaller|cheaper|down|cut|reduction|decrease|drop|saving|savings)\b", r"by -\1%",
