@@ -120,3 +120,22 @@ def test_shares_of_users(text, want):
     u = understand(text, INVENTORY)
     assert u.status == "parsed", (u.reason, u.message)
     assert [(g.target.value, g.bound, g.value, g.threshold, g.cells) for g in u.goals] == want
+
+
+def test_a_goal_said_twice_the_same_way_is_one_goal():
+    assert goals("The board wants latency down. Reduce latency across the network.") == [
+        ("DlLatency", "max", 0.0, None, None, "DELIVER", True)]
+
+
+def test_at_the_very_least_as_a_sentence_adverb_bounds_nothing_itself():
+    assert goals("At the very least, cell 7 users should get 6 Mbps on average.") == [
+        ("AveDLRANUEThpt", "min", 6.0, [7], None, "DELIVER", False)]
+
+
+@pytest.mark.parametrize("text,want", [
+    # a question for information opens its sentence; a 'when' inside one says when the request holds
+    ("does anybody know where the spare laptop chargers went?", ("rejected", "out_of_domain")),
+    ("From 2 to 4 am, when the backups run, keep URLLC latency under 5 ms.", ("parsed", None)),
+])
+def test_questions_off_the_domain(text, want):
+    assert verdict(text) == want

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from ranpilot.intents import extraction as ex
-from ranpilot.intents.clause_words import BREAKS, KPI_WORDS
+from ranpilot.intents.clause_words import KPI_WORDS
+from ranpilot.intents.clauses import pieces
 from ranpilot.intents.goals import ConfigChange, Goal
 from ranpilot.intents.inventory import Inventory, Problem
 from ranpilot.intents.safety import UNSUPPORTED
@@ -19,8 +20,12 @@ ORDER = ("safety_override", "out_of_domain", "unsafe_value", "invalid_value", "u
 OTHER_REQUEST = re.compile(
     r"^\W*(?:(?:please|pls|kindly|hey|hi|hello|ok|now|also|and)\W+)*(?:(?:could|can|would|will) (?:you|u)\s+(?:please\s+)?|"
     r"i (?:want|need|would like) (?:you )?to\s+)?(?:write|draft|compose|book|order|arrange|organi[sz]e|print|call|cancel|pay|schedule|forecast|predict|buy|send|e-?mail|reset|translate|tell|"
-    r"summari[sz]e|remind|find|play|sing|recommend|explain|give me|get me|what|who|where|when|how(?:'s| is| are| was)|how much|"
-    r"how many|how do)\b", re.I)
+    r"summari[sz]e|remind|find|play|sing|recommend|explain|give me|get me)\b", re.I)
+# a question asking for information ('what ...', 'anyone know when ...'): only where it opens a sentence;
+# inside one, 'when the meters receive updates' says when the request holds
+QUESTION = re.compile(r"^\W*(?:(?:hey|hi|hello|ok|so)\W+)*(?:(?:does|do)\s+)?(?:(?:any|some) ?(?:one|body)|you)\s+know\b|"
+                      r"^\W*(?:(?:hey|hi|hello|ok|so)\W+)*(?:what|who|where|when|how(?:'s| is| are| was)|how much|how many|how do)\b",
+                      re.I)
 
 
 def first(problems: list[Problem | None]) -> Problem | None:
@@ -33,9 +38,9 @@ def out_of_domain(text: str) -> Problem | None:
     """A piece that asks for something other than the network ('write me a haiku', 'book me a
     taxi to the office', "what's the weather"). Courtesy and context around a network request
     ('for the sake of our visitors', 'thank you very much') are not requests of their own."""
-    for piece in BREAKS.split(text):
+    for piece, opens in pieces(text):
         words = re.findall(r"[a-z']+", piece.lower())
-        if len(words) >= 2 and OTHER_REQUEST.match(piece) and not (
+        if len(words) >= 2 and (OTHER_REQUEST.match(piece) or (opens and QUESTION.match(piece))) and not (
                 KPI_WORDS.search(piece) or ex.quantities(piece) or ex.CELLS_RE.search(piece) or UNSUPPORTED.search(piece)):
             return "rejected", "out_of_domain", f"out of domain: {piece.strip()!r} is not about the radio network"
     return None

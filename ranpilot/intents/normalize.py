@@ -103,7 +103,7 @@ def symbols(text: str) -> str:
     t = re.sub(r"\b(more|less|fewer|higher|lower|greater|better|worse|rather)\s+then\b", r"\1 than", t, flags=re.I)
     t = re.sub(r"(?<![\d,.])(\d{1,3})((?:,\d{3})+)(?![\d,])", lambda m: m.group(1) + m.group(2).replace(",", ""), t)
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
-    t = re.sub(r"\bat\s+(?:the\s+)?(?:very|absolute|bare)\s+(least|most)\b", r"at \1", t, flags=re.I)  # 'at the very least'
+    t = re.sub(r"\bat\s+(?:the\s+)?(?:very|absolute|bare)\s+(least|most)\b(?!\s*,)", r"at \1", t, flags=re.I)  # 'at the very least'
     t = re.sub(r"\b(do|does|did|is|are|was|were|wo|ca|should|would|could|must)nt\b", r"\1n't", t, flags=re.I)  # 'dont'
     t = re.sub(r"\b(what|where|who|how|that|there)s\b", r"\1's", t, flags=re.I)  # 'whats'
     t = re.sub(r"(?<=[a-z])_(?=[a-z])", " ", t, flags=re.I)  # 'low_sinr_users'

@@ -53,10 +53,10 @@ def understand(text: str, inventory: Inventory | None = None, pack: PolicyPack |
     override = safety_override(text)
     if override:
         return _no(text, override)
-    window, canon = schedule.time_window(canonical(text))
+    window, canon = schedule.time_window(whole := canonical(text))
     priority, canon = schedule.priority(canon)
     clauses = clauses_of(canon, inventory.areas)
-    problems = [safety_problem(canon, pack), out_of_domain(canon), *scope_problems(canon, inventory)]
+    problems = [safety_problem(canon, pack), out_of_domain(whole), *scope_problems(canon, inventory)]
     changes = _changes(clauses)
     if changes:
         problems += [unsafe_changes(changes, inventory), *(change_problem(c, inventory) for c in changes),
@@ -145,9 +145,10 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
 def _merge_restatements(goals: list[Goal]) -> list[Goal]:
     """A goal without a number ('we need to save power on cells 15-20') beside one on the same
     target with a number ('a 25% cut would be ideal') is the same goal said twice: keep the one with
-    the number, with the scope the other named if it names none."""
-    out = list(goals)
-    for unsized in goals:
+    the number, with the scope the other named if it names none. A goal said twice the same way
+    ('Shareholders expect energy costs down. Reduce RAN energy consumption') is one goal."""
+    out = [g for i, g in enumerate(goals) if g not in goals[:i]]
+    for unsized in list(out):
         if unsized.value is not None or unsized.range is not None or unsized.change_pct != 0:
             continue
         same = [g for g in out if g is not unsized and (g.target, g.slice) == (unsized.target, unsized.slice)
