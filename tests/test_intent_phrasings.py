@@ -139,3 +139,24 @@ def test_at_the_very_least_as_a_sentence_adverb_bounds_nothing_itself():
 ])
 def test_questions_off_the_domain(text, want):
     assert verdict(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    # a place said only as the purpose of a change, or in a statement of its own, beside named cells
+    ("Raise the transmit power of cell 19 by 2 dB for better coverage along the highway.", ("config", None)),
+    ("Please put cell 20 to sleep at night. The warehouse is empty by then.", ("config", None)),
+    # a place said as a scope is still one the network may not have
+    ("Cut energy on cell 20 and at the harbour by 10%", ("clarify", "unknown_area")),
+])
+def test_place_words_beside_named_cells(text, want):
+    assert verdict(text) == want
+
+
+def test_numbered_list_markers_are_no_cells():
+    assert goals("1) latency <= 7 ms on cells 9-10 2) load below 60% on cells 9-10") == [
+        ("DlLatency", "max", 7.0, [9, 10], None, "DELIVER", False), ("AveDLPrbLoad", "max", 60.0, [9, 10], None, "DELIVER", False)]
+
+
+def test_a_heading_for_all_of_them_takes_every_cell_named_before():
+    assert goals("Cells 2 and 3: latency under 9 ms. Cell 20: throughput above 15 Mbps. All three: keep the load below 70%.")[2] == (
+        "AveDLPrbLoad", "max", 70.0, [2, 3, 20], None, "ENSURE", False)

@@ -72,6 +72,9 @@ FILLER = r"(?:(?:ok(?:ay)?|so|hi|hey|hello|um+|uh+|right|well|alright|eh)\b[\s,]
 # 'On cells 9-11 get ...', 'ok for cells ten and eleven reduce ...', 'stadium cells overnight cut ...', 'in airport ...'
 LEADING_SCOPE = re.compile(rf"^{FILLER}((?:(?:on|in|at|for|across|within)\s+(?:the\s+)?)?(?:cells#[\d_]+|[\w-]+\s+(?:cells|area)|"
                            rf"(?:{'|'.join(ex.PLACE_WORDS)}))\b)\s*,?\s+(?=[a-z])", re.I)
+# a heading that takes every cell the request named before it
+EVERY_ONE = re.compile(r"^\W*(?:for\s+)?(?:both|each|all|every one)(?:\s+(?:of\s+)?(?:them|these|those|the|[2-9]|three|four|five|two))?"
+                       r"(?:\s+(?:cells|sites|areas))?\W*$", re.I)
 NETWORK_WIDE = re.compile(r"\b(?:network[- ]wide|(?:the |our )?(?:whole|entire) network|across the network|all (?:the )?cells|"
                           r"every(?:where| cell)|all sites|of the network|the network's cells)\b", re.I)
 

@@ -23,7 +23,7 @@ from ranpilot.intents.clause_joins import (completes_share, continues, dangling_
 from ranpilot.intents.clause_words import (APPOSITION, BETWEEN_AND, BREAKS, COMPARATOR, COMPARATOR_START,
                                            DEFINES, HEADING, HOLDING_HEADING, KPI_WORDS, LEADING, LEADING_SCOPE,
                                            LIST_NUMBER, NETWORK_WIDE, POINTS_BACK, REASON, SCOPE_BACK, SUBJECTLESS,
-                                           CONDITION_START, names_cells, names_scope, states_something)
+                                           CONDITION_START, EVERY_ONE, names_cells, names_scope, states_something)
 
 Cells = list[int] | None
 
@@ -104,6 +104,8 @@ def clauses_of(text: str, areas: dict[str, list[int]]) -> list[Clause]:
         if heading is None and parts and (lead := LEADING_SCOPE.match(parts[0])):
             request.append(lead.group(1))  # 'On cells 9-11 get ... without ...': said for the whole request
         request_cells, _, request_slices = scope_of(" ".join(request if heading is None else [heading, *request]), areas)
+        if heading is not None and EVERY_ONE.match(heading):  # 'Cell 13: ... Cell 14: ... Both: keep coverage'
+            request_cells = sorted({c for clause in out for c in clause.cells or ()}) or None
         for part in parts:
             clause = _clause(part, areas, out[-1] if out else None, request_cells, request_slices)
             if clause.points_back and clause.named and out and not out[-1].named:
@@ -138,7 +140,7 @@ def _is_heading(head: str, rest: str) -> bool:
     if HOLDING_HEADING.match(head) and not KPI_WORDS.search(head):
         return True  # 'Keep the network humming: load between 50 and 75%'
     if not states_something(head):
-        return names_scope(head)
+        return names_scope(head) or EVERY_ONE.match(head) is not None
     return bool(ex.quantities(rest) or ex.BY_PERCENT_RE.search(rest))
 
 

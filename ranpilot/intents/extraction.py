@@ -244,6 +244,11 @@ DESCRIBED_CELLS = re.compile(r"cells?#[\d_]+\s*[(,]?\s*(?:(?:at|in|near|by|aroun
                              r"(?:the\s+|our\s+)?(?:[\w-]+\s+)?$")
 
 
+PURPOSE = re.compile(r"\b(?:for\s+(?:a\s+)?(?:better|more|improved|stronger|faster|wider|extra|greater)|to\s+(?:reach|serve|cover)|"
+                     r"because|since|so that)\b")
+STATEMENT = re.compile(r"\b(?:is|are|was|were|nobody|no one|everyone|everybody)\b")
+
+
 def areas(text: str, known: dict[str, list[int]]) -> tuple[list[str], list[str]]:
     """(known area names mentioned, unknown place words used as a place)."""
     t = text.lower()
@@ -254,5 +259,15 @@ def areas(text: str, known: dict[str, list[int]]) -> tuple[list[str], list[str]]
     prefix = r"\b(?:at|in|near|around|for|across|on|by|inside|throughout)\s+(?:the\s+|our\s+|this\s+|that\s+)?(?:[\w-]+\s+){0,2}?"
     unknown = [w for w in PLACE_WORDS if any(
         not NOT_A_PLACE.search(t[:m.start()]) and not DESCRIBES_CELLS.match(t[m.end():]) and not DESCRIBED_CELLS.search(t[:m.start(1)])
-        for m in re.finditer(rf"{prefix if scoped else ''}\b({w})\b", t))]
+        and not (scoped and _aside(t, m.start(1))) for m in re.finditer(rf"{prefix if scoped else ''}\b({w})\b", t))]
     return found, unknown
+
+
+def _aside(t: str, at: int) -> bool:
+    """Whether a place word at `at`, in a request that names its cells, only says why or what the
+    place is like: a purpose ('... to 44 dBm for better reach on the motorway') or a statement of
+    its own without cells ('Switch off cell 11 overnight? Nobody is in that business park then')."""
+    start = max(t.rfind(mark, 0, at) for mark in ".?!;") + 1
+    ends = [i for i in (t.find(mark, at) for mark in ".?!;") if i >= 0]
+    sentence = t[start:min(ends) if ends else len(t)]
+    return PURPOSE.search(t[start:at]) is not None or (CELLS_RE.search(sentence) is None and STATEMENT.search(sentence) is not None)

@@ -57,7 +57,7 @@ def canonical(text: str) -> str:
     t = re.sub(r"(?<![\d.])\bpoint\s+(\d+)\b", r"0.\1", t, flags=re.I)
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
     t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
-    t = ex.tokenize_cells(units(t))  # '17 and 18 to 12 ms': a quantity ends a cell list
+    t = ex.tokenize_cells(units(enumerated(t)))  # '17 and 18 to 12 ms': a quantity ends a cell list
     t = relative(pronoun_shares(fractions(t)))
     t = signed_moves(re.sub(r"\bhalf\b", "50%", t, flags=re.I))
     t = relative_shares(t)
@@ -134,6 +134,21 @@ def symbols(text: str) -> str:
     t = re.sub(r"\bover(?=\s+(?:the\s+|all\s+|our\s+)?(?:whole|entire|network|cells?\b|\w+\s+(?:cells|area)\b))", "across", t,
                flags=re.I)  # 'over the whole network' is a scope, not a comparison
     return re.sub(r"\bby\s+(?:a\s+)?(?:factor of\s+)?(two|2)\b(?!\s*[%\w°])", "by 100%", t)
+
+
+LIST_MARK = re.compile(r"(?:^|(?<=\s))\(?(\d)[.)](?=\s)")
+
+
+def enumerated(t: str) -> str:
+    """'1. A on cells 12-14 2. B' -> '; A on cells 12-14; B': the items of a numbered list (markers 1, 2, ...
+    in order) are breaks, so that no marker is read as a cell or a quantity."""
+    marks = list(LIST_MARK.finditer(t))
+    numbers = [int(m.group(1)) for m in marks]
+    if len(marks) < 2 or numbers != list(range(1, len(marks) + 1)):
+        return t
+    for m in reversed(marks):
+        t = f"{t[:m.start()]}; {t[m.end():]}"
+    return t
 
 
 def _plus_fraction(m: re.Match) -> str:
