@@ -160,3 +160,21 @@ def test_numbered_list_markers_are_no_cells():
 def test_a_heading_for_all_of_them_takes_every_cell_named_before():
     assert goals("Cells 2 and 3: latency under 9 ms. Cell 20: throughput above 15 Mbps. All three: keep the load below 70%.")[2] == (
         "AveDLPrbLoad", "max", 70.0, [2, 3, 20], None, "ENSURE", False)
+
+
+def test_a_value_said_before_its_scope_repeats_the_predicate_before_it():
+    assert goals("keep URLLC latency under 4 ms, and 12 ms for eMBB") == [
+        ("DlLatency", "max", 4.0, None, "URLLC", "ENSURE", False), ("DlLatency", "max", 12.0, None, "eMBB", "ENSURE", False)]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Set the CIO to 2 dB on cell 3 and -1 dB on cell 4", [("cio_db", 3, 2.0, None), ("cio_db", 4, -1.0, None)]),
+    ("URLLC PRB ratios: 0.3 on cell 10, 0.2 on cell 11", [("min_prb_ratio", 10, 0.3, None), ("min_prb_ratio", 11, 0.2, None)]),
+    ("slice ratio urllc=15% of the PRBs on cell 6", [("min_prb_ratio", 6, 0.15, None)]),
+])
+def test_configuration_lists(text, want):
+    assert changes(text) == want
+
+
+def test_a_plus_after_a_number_with_its_unit_is_at_least():
+    assert goals("mmtc devices need 2+ Mbps each in the airport") == [("DlThptPerUE", "min", 2.0, AIRPORT, "mMTC", "DELIVER", False)]

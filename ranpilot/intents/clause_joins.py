@@ -107,3 +107,25 @@ def shares_past(previous: str, piece: str) -> bool:
     shares = ex.quantities(piece)
     return (THRESHOLD.search(previous) is not None and len(levels) == 1 and levels[0].unit != "%" and bool(shares)
             and all(q.unit == "%" for q in shares) and not KPI_WORDS.search(piece) and not ex.BY_PERCENT_RE.search(piece))
+
+
+# '0.5 for eMBB', '0.6 on cells#7': a value, then the scope it is for, and nothing else
+VALUE_FIRST = re.compile(r"^-?\d+(?:\.\d+)?\s*(?:%|db|dbm|deg\w*|°|ms|mbit/s|kw)?\s+(?:for|on|in|at|to)\s+(?:the\s+)?[\w#-]+$", re.I)
+PLACES = re.compile(r"(?:\b(?:for|on|in|at|across)\s+(?:the\s+)?)?(?:\bcells?#[\d_]+|\b(?:" + "|".join(ex.PLACE_WORDS) + r")\b)",
+                    re.I)
+SLICES = re.compile(r"(?:\b(?:for|on|in|at|across)\s+(?:the\s+)?)?\b(?:urllc|embb|mmtc|miot)\b", re.I)
+
+
+def value_first(previous: str, piece: str) -> str | None:
+    """'a minimum PRB ratio of 0.25 for URLLC, and 0.5 for eMBB', 'eMBB PRB shares: 0.6 on cell 7, 0.5 on
+    cell 8': a piece that gives only a value and its scope repeats the setting before it, up to its
+    value, less that setting's own scope of the kind the piece names (gapping with the value first);
+    None for any other piece."""
+    if not VALUE_FIRST.match(piece):
+        return None
+    numbers = list(re.finditer(ex.NUMBER, previous))
+    head = previous[:numbers[-1].start()] if numbers else previous
+    for kind in (PLACES, SLICES):
+        if kind.search(piece):
+            head = kind.sub(" ", head)
+    return f"{' '.join(head.split())} {piece}"

@@ -30,7 +30,7 @@ PARAMETERS = (
                                 r"\b(?:turn|crank|dial)\w*\s+(?:\S+\s+){0,3}?(?:up|down)\b", re.I), "dB"),  # 'turn cell 0 up to 46 dBm'
 )
 PRB_WORDS = re.compile(r"\b(?:prbs?|resource blocks?|(?:radio )?resources?|capacity|bandwidth)\b", re.I)
-PRB_SETTING = re.compile(r"\b(?:min(?:imum)?\.?|reserve\w*|give|gets?|receives?|ha(?:ve|s)|guarantee\w*|set|share|ratio|allocat\w*|dedicate\w*|"
+PRB_SETTING = re.compile(r"\b(?:min(?:imum)?\.?|reserve\w*|give|gets?|receives?|ha(?:ve|s)|guarantee\w*|set|shares?|ratios?|allocat\w*|dedicate\w*|"
                          r"earmark\w*|assign\w*|allot\w*|"
                          r"raise|increase|lower|decrease|reduce|cut)\b", re.I)
 
@@ -72,7 +72,7 @@ def _prb_share(clause: str, scope_slices: list[str]) -> tuple[str, str, float] |
     t = clause.lower()
     points = re.search(NUM + r"\s*(?:percentage points?|pp\b|points?)", t)
     pct = re.search(NUM + r"\s*%", t)
-    bare = (re.search(r"(?:\b(?:ratio|share|to|by|of)\b|=)\s*(?:[\w#]+\s+|=\s*){0,6}?" + NUM + r"(?![\d.]|\s*(?:%|[a-z]+/|db|ms\b|kw\b))", t)
+    bare = (re.search(r"(?:\b(?:ratios?|shares?|to|by|of)\b|=)\s*(?:[\w#]+\s+|=\s*){0,6}?" + NUM + r"(?![\d.]|\s*(?:%|[a-z]+/|db|ms\b|kw\b))", t)
             or re.search(NUM + r"\s+(?:of\s+(?:the\s+|its\s+|all\s+)?" + PRB_WORDS.pattern + r"|(?:prbs?\s+)?(?:share|ratio)\b)",
                          t))  # '0.6 of the PRBs', 'a 0.2 PRB share'
     number = float(points.group(1)) / 100 if points else float(pct.group(1)) / 100 if pct else (

@@ -218,7 +218,8 @@ NAMED_SLICE = re.compile(r"\b([a-z][\w-]*?)(?:\s+network)?[\s-]+(?:slice|tier)\b
                          re.I)
 NOT_A_NAME = {"the", "a", "an", "this", "that", "each", "every", "any", "one", "our", "its", "their", "my", "which", "same",
               "low-latency", "latency", "critical", "broadband", "iot", "service", "network", "per", "for", "of", "in", "on",
-              "whole", "other", "given", "specific", "new", "default", "and", "or", "to", "is", "with", "all", "slice", "tier"}
+              "whole", "other", "given", "specific", "new", "default", "and", "or", "to", "is", "with", "all", "slice", "tier",
+              "share", "shares", "ratio", "quota", "prb", "prbs", "users", "traffic", "throughput", "load", "cells", "cell", "it", "them"}
 BAD_CELL = re.compile(r"\bcells?\s+(?:#|no\.?\s*|number\s+)?(-\s*\d+|\d+\.\d+)", re.I)
 
 

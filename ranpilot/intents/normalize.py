@@ -126,7 +126,8 @@ def symbols(text: str) -> str:
     t = re.sub(r"\s*(?:->|→)\s*(?=[+-]?\d)", " to ", t)
     t = re.sub(r"\s*(?:->|→)\s*", ": ", t)  # 'Cells 0-2 → (1) ...': a heading
     t = re.sub(r"(?<![\w.])[x×]\s*(\d+(?:\.\d+)?)\b(?!\s*%)", lambda m: f"by +{(float(m.group(1)) - 1) * 100:g}%", t)
-    t = re.sub(r"(\d)\+\s*(?=[a-z])", r"\1 or more ", t, flags=re.I)  # '30+ mbps'
+    t = re.sub(rf"(\d)\+\s*((?:{UNIT_WORDS})(?![\w/])\s*)?(?=[a-z])", lambda m: f"{m.group(1)} {m.group(2) or ''}or more ", t,
+               flags=re.I)  # '30+ mbps': '30 mbps or more'
     t = re.sub(r"↑(?!\s*\d)", " raise ", t)
     t = re.sub(r"↓(?!\s*\d)", " cut ", t)
     t = t.replace("≥", ">=").replace("≤", "<=")
