@@ -178,3 +178,22 @@ def test_configuration_lists(text, want):
 
 def test_a_plus_after_a_number_with_its_unit_is_at_least():
     assert goals("mmtc devices need 2+ Mbps each in the airport") == [("DlThptPerUE", "min", 2.0, AIRPORT, "mMTC", "DELIVER", False)]
+
+
+def test_an_arrow_before_a_bound_joins_the_share_to_its_value():
+    u = understand("cell 4 subscribers below 2 Mbps -> at most 3%", INVENTORY)
+    assert [(g.target.value, g.bound, g.value, g.threshold, g.cells) for g in u.goals] == [("LowDLThptUEShare", "max", 3.0, 2.0, [4])]
+
+
+def test_what_was_done_is_no_change_to_make():
+    assert changes("Cell 15 was switched off for the night, but the hospital needs it: please switch cell 15 back on.") == [
+        ("asleep", 15, 0.0, None)]
+
+
+def test_a_cell_left_out_of_an_area():
+    assert goals("cut energy at the airport but not on cell 13") == [("RANEnergyConsumption", "max", 0.0, [12, 14], None, "DELIVER", True)]
+
+
+@pytest.mark.parametrize("text", ["allocate gold 25% of the PRBs on cell 8", "reserve 30% of the PRBs for video on cell 2"])
+def test_who_gets_a_share_of_the_prbs_is_a_slice(text):
+    assert verdict(text) == ("clarify", "unknown_slice")

@@ -91,7 +91,7 @@ def scope_of(text: str, areas: dict[str, list[int]]) -> tuple[Cells, bool, list[
     """(cells, whether the text names a scope of cells, slices) of one piece of text."""
     ids = set(ex.cells(text))
     for name in ex.areas(text, areas)[0]:
-        ids |= set(areas[name])
+        ids = (ids | set(areas[name])) - ex.excepted(text)  # 'the stadium - except cell 4 -': an area, less a cell
     named = bool(ids) or bool(NETWORK_WIDE.search(text))
     return (sorted(ids) or None), named, ex.slices(text)
 

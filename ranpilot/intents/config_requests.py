@@ -19,6 +19,9 @@ KEEP_ON = (r"\bkeep\w*\s+(?:cells?#[\d_]+|it|them|the cells?|th(?:ese|ose|at|is)
 WAKE = re.compile(r"\b(?:wake\w*(?: up)?|awake|switch(?:ed)? (?:\w+ )?on|turn(?:ed)? (?:\w+ )?on|re-?activat\w*|activate|"
                   r"bring (?:\w+ )?back|out of sleep|power(?:ed)? (?:\w+ )?up|back on)\b|" + KEEP_ON, re.I)
 SLEEP_VERB = re.compile(r"\b(?:put|send|switch|turn|shut|power|sleep|deactivate|take|let|keep)(?:s|ed|ing|ting)?\b", re.I)
+# 'the stadium cells were put to sleep after the match': what was done, not what to do
+PAST_REPORT = re.compile(r"\b(?:was|were|has been|have been|had been|got)\s+(?:\w+\s+){0,2}?(?:put|switched|turned|sent|powered|shut|"
+                         r"set|changed|raised|lowered|increased|reduced|tilted|woken|moved)\b", re.I)
 DEVICES = r"(?:ue|device|handset|terminal|phone|user)s?\b"
 PARAMETERS = (
     ("ue_p_max_dbm", re.compile(rf"\bp[- ]?max\b|\b{DEVICES}'?\s+(?:max(?:imum)?\s+)?(?:uplink\s+|transmit\s+|tx\s+)?power\b|"
@@ -38,7 +41,7 @@ PRB_SETTING = re.compile(r"\b(?:min(?:imum)?\.?|reserve\w*|give|gets?|receives?|
 def config_changes(clause: str, cells: list[int] | None, slices: list[str] = ()) -> list[ConfigChange]:
     """The configuration changes a clause asks for on `cells` and `slices` (its scope), or [] when
     it asks for none."""
-    if not cells:
+    if not cells or PAST_REPORT.search(clause):
         return []
     share = _prb_share(clause, list(slices))
     if share is not None:

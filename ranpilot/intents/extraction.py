@@ -206,8 +206,12 @@ EXCLUDED = re.compile(r"\b(?:except|excluding|but not|apart from|other than|save
 def cells(text: str) -> list[int]:
     """The cell ids a (tokenized) text names, less those it excepts ('cells 15-20 except cell 17')."""
     named = {int(n) for m in CELLS_RE.finditer(text) for n in m.group(1).split("_") if n}
-    excepted = {int(n) for m in EXCLUDED.finditer(text) for n in (m.group(1) or m.group(2)).split("_") if n}
-    return sorted(named - excepted if named - excepted else named)
+    return sorted(named - excepted(text) if named - excepted(text) else named)
+
+
+def excepted(text: str) -> set[int]:
+    """The cell ids a (tokenized) text leaves out ('except cell 17', 'but not cells 3 and 4')."""
+    return {int(n) for m in EXCLUDED.finditer(text) for n in (m.group(1) or m.group(2)).split("_") if n}
 
 
 def slices(text: str) -> list[str]:
@@ -220,12 +224,16 @@ NOT_A_NAME = {"the", "a", "an", "this", "that", "each", "every", "any", "one", "
               "low-latency", "latency", "critical", "broadband", "iot", "service", "network", "per", "for", "of", "in", "on",
               "whole", "other", "given", "specific", "new", "default", "and", "or", "to", "is", "with", "all", "slice", "tier",
               "share", "shares", "ratio", "quota", "prb", "prbs", "users", "traffic", "throughput", "load", "cells", "cell", "it", "them"}
+PRBS = r"\d+(?:\.\d+)?\s*%\s+of\s+(?:the\s+|its\s+|all\s+)?(?:prbs?|resource blocks?|radio resources)\b"
+PRB_RECIPIENT = re.compile(rf"\b(?:give|reserve|allocate|assign|dedicate|guarantee|grant|earmark)\w*\s+(?:the\s+)?([a-z][\w-]*)\s+{PRBS}|"
+                           rf"{PRBS}\s+(?:for|to)\s+(?:the\s+)?([a-z][\w-]*)", re.I)
 BAD_CELL = re.compile(r"\bcells?\s+(?:#|no\.?\s*|number\s+)?(-\s*\d+|\d+\.\d+)", re.I)
 
 
 def unknown_slices(text: str) -> list[str]:
-    """Slice names the text uses that are not eMBB, URLLC or mMTC ('the gold slice', 'premium tier')."""
-    names = [(a or b) for a, b in NAMED_SLICE.findall(text)]
+    """Slice names the text uses that are not eMBB, URLLC or mMTC ('the gold slice', 'premium tier', 'give
+    premium 40% of the PRBs': who gets a share of the PRBs is a slice)."""
+    names = [(a or b) for a, b in NAMED_SLICE.findall(text)] + [(a or b) for a, b in PRB_RECIPIENT.findall(text)]
     return [n for n in names if n.lower() not in SLICE_NAMES and n.lower() not in NOT_A_NAME]
 
 

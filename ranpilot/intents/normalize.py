@@ -107,6 +107,8 @@ def symbols(text: str) -> str:
     t = re.sub(r"\b(do|does|did|is|are|was|were|wo|ca|should|would|could|must)nt\b", r"\1n't", t, flags=re.I)  # 'dont'
     t = re.sub(r"\b(what|where|who|how|that|there)s\b", r"\1's", t, flags=re.I)  # 'whats'
     t = re.sub(r"(?<=[a-z])_(?=[a-z])", " ", t, flags=re.I)  # 'low_sinr_users'
+    t = re.sub(r"\s*(?:->|→)\s*(?=[+-]?\d)", " to ", t)
+    t = re.sub(r"\s*(?:->|→)\s*", ": ", t)  # 'Cells 0-2 → (1) ...': a heading
     t = re.sub(r":\s+(?=(?:at most|at least|max|min|under|below|above|over|no more|no less|fewer|less|more)\b|[<>≤≥])", " ", t,
                flags=re.I)  # 'share of cells under 4 Mbps: at most 15%': one clause
     t = re.sub(rf"\b([a-z_]+\s*=|(?:{FIELD_KEYS})\s*:)\s*(?=[\w<>+-])", lambda m: m.group(1)[:-1].strip().replace("_", " ") + " ", t,
@@ -123,8 +125,6 @@ def symbols(text: str) -> str:
     t = re.sub(r"\b(?:to|at|be|is|=)\s+(?:none|nil|zero)\b(?!\s*(?:%|[a-z]+/|mbit|ms\b|kw\b|db))", "to 0%", t, flags=re.I)
     t = re.sub(r"\bno (cells?|users?|ues?)\s+(?=with|whose|has|have|having|below|under|above|over|in|at|running|overloaded)",
                lambda m: f"0% of {m.group(1).rstrip('s')}s ", t, flags=re.I)  # 'no cell with weak coverage': none of them
-    t = re.sub(r"\s*(?:->|→)\s*(?=[+-]?\d)", " to ", t)
-    t = re.sub(r"\s*(?:->|→)\s*", ": ", t)  # 'Cells 0-2 → (1) ...': a heading
     t = re.sub(r"(?<![\w.])[x×]\s*(\d+(?:\.\d+)?)\b(?!\s*%)", lambda m: f"by +{(float(m.group(1)) - 1) * 100:g}%", t)
     t = re.sub(rf"(\d)\+\s*((?:{UNIT_WORDS})(?![\w/])\s*)?(?=[a-z])", lambda m: f"{m.group(1)} {m.group(2) or ''}or more ", t,
                flags=re.I)  # '30+ mbps': '30 mbps or more'
