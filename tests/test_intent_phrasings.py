@@ -197,3 +197,16 @@ def test_a_cell_left_out_of_an_area():
 @pytest.mark.parametrize("text", ["allocate gold 25% of the PRBs on cell 8", "reserve 30% of the PRBs for video on cell 2"])
 def test_who_gets_a_share_of_the_prbs_is_a_slice(text):
     assert verdict(text) == ("clarify", "unknown_slice")
+
+
+def test_numbers_listed_after_a_preposition_are_cells():
+    assert goals("keep latency under 5 ms for 4 and 5") == [("DlLatency", "max", 5.0, [4, 5], None, "ENSURE", False)]
+
+
+def test_what_someone_reports_beside_a_request_is_context():
+    assert goals("Drivers on cell 19 complain their video stalls to zero. Get throughput there above 12 Mbps.") == [
+        ("AveDLRANUEThpt", "min", 12.0, [19], None, "DELIVER", False)]
+
+
+def test_a_reported_value_alone_is_the_request_and_is_checked():
+    assert verdict("URLLC latency of 0.2 ms, that is what the customer says they were promised") == ("rejected", "invalid_value")

@@ -57,7 +57,7 @@ def canonical(text: str) -> str:
     t = re.sub(r"(?<![\d.])\bpoint\s+(\d+)\b", r"0.\1", t, flags=re.I)
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
     t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
-    t = ex.tokenize_cells(units(enumerated(t)))  # '17 and 18 to 12 ms': a quantity ends a cell list
+    t = ex.tokenize_cells(bare_cell_lists(units(enumerated(t))))  # '17 and 18 to 12 ms': a quantity ends a cell list
     t = relative(pronoun_shares(fractions(t)))
     t = signed_moves(re.sub(r"\bhalf\b", "50%", t, flags=re.I))
     t = relative_shares(t)
@@ -135,6 +135,18 @@ def symbols(text: str) -> str:
     t = re.sub(r"\bover(?=\s+(?:the\s+|all\s+|our\s+)?(?:whole|entire|network|cells?\b|\w+\s+(?:cells|area)\b))", "across", t,
                flags=re.I)  # 'over the whole network' is a scope, not a comparison
     return re.sub(r"\bby\s+(?:a\s+)?(?:factor of\s+)?(two|2)\b(?!\s*[%\w°])", "by 100%", t)
+
+
+# 'on 16,17', 'for 4 and 5': a list of bare numbers after a preposition, no unit or time after it
+BARE_CELLS = re.compile(r"\b(on|for|at|in|across)\s+(\d{1,2}(?:\s*(?:,|&|and)\s*\d{1,2})+)\b(?![.:]\d)(?!\s*(?:%|[a-z]+/|mbit|ms\b|kw|dbm?\b|"
+                        r"am\b|pm\b|[ap]\.m|h\b|hrs?\b|hours?|days?|weeks?|months?|minutes?|mins?|seconds?|o'clock|times|x\b|"
+                        r"percent|deg|°|cells?|sites?|users?|ues?))", re.I)
+
+
+def bare_cell_lists(t: str) -> str:
+    """'bring prb util on 16,17 up to 30%' -> 'on cells 16,17': numbers listed after a preposition
+    without a unit are cells (a single bare number is too ambiguous to read so)."""
+    return BARE_CELLS.sub(r"\1 cells \2", t)
 
 
 LIST_MARK = re.compile(r"(?:^|(?<=\s))\(?(\d)[.)](?=\s)")

@@ -17,7 +17,7 @@ import re
 import unicodedata
 
 from ranpilot.intents import schedule
-from ranpilot.intents.build import ENSURE_WORDS, build_goal, shares_verb
+from ranpilot.intents.build import DELIVER_WORDS, ENSURE_WORDS, build_goal, shares_verb
 from ranpilot.intents.classify import classify
 from ranpilot.intents.clauses import Clause, clauses_of, names_scope
 from ranpilot.intents.config_requests import config_changes, named_parameter
@@ -37,6 +37,8 @@ COMPLAINT = re.compile(r"\b(?:better|improv\w*|fix\w*|do something|optimi[sz]\w*
                        r"satisf\w*)\b", re.I)
 RAN_WORDS = re.compile(r"\b(cells?|network|throughput|latency|delay|coverage|energy|power|prb|load|slice|users?|ues?|sinr|rsrp|"
                        r"interference|signal|speed|mbps|mbit|tilt|handover|traffic|congest\w*|urllc|embb|mmtc)\b", re.I)
+REPORTED = re.compile(r"\b(?:say|says|said|report(?:s|ed)?|complain(?:s|ed)?|tell us|told us|claim(?:s|ed)?|mention(?:s|ed)?)\b",
+                      re.I)
 WHICH_KPI = ("which KPI should change, and to what value? "
              "For example: 'keep average user throughput above 30 Mbps in cells 3-5'.")
 
@@ -106,6 +108,7 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     goals: list[Goal] = []
     request, previous, lead = text, "", ""  # the last goal's clause, and the clause whose verb it took
     unpinned: list[tuple[tuple, Problem, bool]] = []
+    reported: list[Goal] = []  # goals said as someone's report: the request only when it asks nothing else
     context = ""  # a clause without a value that the next one points back to ('share of ... -> get it under 10%')
     where = None  # the cells such a clause named ('interference is too much in airport, reduce ...')
     for clause, target in zip(clauses, targets):
@@ -125,6 +128,8 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
                 goals[-1] = goals[-1].model_copy(update={"verb": "ENSURE"})
         elif isinstance(built, tuple):
             problems.append(built)
+        elif REPORTED.search(clause.text) and not (DELIVER_WORDS.search(clause.text) or ENSURE_WORDS.search(clause.text)):
+            reported.append(built)  # 'customers say their bars drop to zero': what someone says is so, not a request
         else:
             if completes and unpinned:
                 unpinned.pop()
@@ -137,6 +142,9 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
             previous = clause.text
     # 'The power bill is too high. Reduce energy by 10%', 'we expect heavy load. Please raise ...': a
     # statement without a value beside goals is context; a request for a target without one asks.
+    if not goals:
+        goals = reported
+        problems += [goal_problem(goal, inventory) for goal in reported]
     pinned = {(g.target, tuple(g.cells or ())) for g in goals}
     problems += [problem for key, problem, asks in unpinned if key not in pinned and (asks or not goals)]
     return _merge_restatements(goals)
