@@ -210,3 +210,27 @@ def test_what_someone_reports_beside_a_request_is_context():
 
 def test_a_reported_value_alone_is_the_request_and_is_checked():
     assert verdict("URLLC latency of 0.2 ms, that is what the customer says they were promised") == ("rejected", "invalid_value")
+
+
+@pytest.mark.parametrize("text,want", [
+    # a value said first, its KPI and scope after it
+    ("Hold it below 6 ms: eMBB latency on cells 9-10", [("DlLatency", "max", 6.0, [9, 10], "eMBB", "ENSURE", False)]),
+    ("max: 65%, kpi: PRB load at the stadium", [("AveDLPrbLoad", "max", 65.0, [3, 4, 5], None, "DELIVER", False)]),
+    # a guard field of a form is a condition on the rest
+    ("objective: raise throughput 10% | guard: keep energy", [("AveDLRANUEThpt", "min", 10.0, None, None, "DELIVER", False),
+                                                             ("RANEnergyConsumption", "max", 0.0, None, None, "ENSURE", False)]),
+    ('{"kpi": "interference", "max_pct": 7, "cells": [1, 2]}', [("LowSINRUEShare", "max", 7.0, [1, 2], None, "DELIVER", False)]),
+    # a share stated as today's, 'now' said after it, then a change pointed back to it
+    ("Roughly 9% of the airport cells are overloaded at the moment. Get that to 2%.",
+     [("HighDLPrbLoadRatio", "max", 2.0, AIRPORT, None, "DELIVER", False)]),
+    ("About 14% of users on cell 6 have weak coverage currently; cut that in half.",
+     [("WeakRSRPUEShare", "max", -50.0, [6], None, "DELIVER", False)]),
+    # weak coverage for a share of users counts the weakly covered
+    ("Get weak coverage to 2% of users, currently it is far worse", [("WeakRSRPUEShare", "max", 2.0, None, None, "DELIVER", False)]),
+])
+def test_values_before_their_kpi_and_stated_shares(text, want):
+    assert goals(text) == want
+
+
+def test_a_place_located_by_its_cells_is_no_scope_of_its_own():
+    assert goals("Improve coverage around the ferry pier on cell 11") == [("WeakRSRPUEShare", "max", 0.0, [11], None, "DELIVER", True)]

@@ -129,3 +129,13 @@ def value_first(previous: str, piece: str) -> str | None:
         if kind.search(piece):
             head = kind.sub(" ", head)
     return f"{' '.join(head.split())} {piece}"
+
+
+def names_its_kpi(previous: str, piece: str) -> bool:
+    """'Keep it under 8 ms: URLLC latency on cells 0-2', 'min: 20 Mbps, kpi: eMBB throughput per UE': a
+    value said first, without its KPI, and a piece that names the KPI (and its scope) without a value
+    or a verb of its own: one clause."""
+    return (bool(ex.quantities(previous)) and not KPI_WORDS.search(ex.UNIT_RE.sub("", previous))
+            and KPI_WORDS.search(piece) is not None and not ex.quantities(piece) and not ex.BY_PERCENT_RE.search(piece)
+            and not ex.direction_verb(piece) and not CONDITION_START.match(piece) and not NEGATIVE_HEAD.match(piece)
+            and not re.search(r"\b(?:keep|hold|maintain|protect|preserve|too|also|as well)\b", piece, re.I))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ranpilot.intents import extraction as ex
 from ranpilot.intents.clause_joins import (completes_share, continues, dangling_share, defines_level, distribute_negation,
-                                           names_threshold, shares_past, ungapped, value_first)
+                                           names_its_kpi, names_threshold, shares_past, ungapped, value_first)
 from ranpilot.intents.clause_words import (APPOSITION, BETWEEN_AND, BREAKS, COMPARATOR, COMPARATOR_START,
                                            DEFINES, HEADING, HOLDING_HEADING, KPI_WORDS, LEADING, LEADING_SCOPE,
                                            LIST_NUMBER, NETWORK_WIDE, POINTS_BACK, REASON, SCOPE_BACK, SUBJECTLESS,
@@ -47,7 +47,8 @@ def split(text: str) -> tuple[list[str], list[str]]:
     pending = ""  # a scope piece between two clauses: 'trailing' the one before, or 'leading' the one after
     for piece, opens in distribute_negation(pieces(BETWEEN_AND.sub(r"\1 <and> ", text))):
         if clauses and (continues(clauses[-1], piece) or APPOSITION.match(piece) or defines_level(clauses[-1], piece)
-                        or names_threshold(piece) or completes_share(clauses[-1], piece) or shares_past(clauses[-1], piece)):
+                        or names_threshold(piece) or completes_share(clauses[-1], piece) or shares_past(clauses[-1], piece)
+                        or names_its_kpi(clauses[-1], piece)):
             clauses[-1] = f"{clauses[-1]}, {piece}"
         elif clauses and (gapped := value_first(clauses[-1], piece)):
             clauses.append(gapped)

@@ -31,7 +31,7 @@ SERVED_LEVEL = re.compile(r"(?:\b(?:above|over|at least|more than|better than)|>
 SHARE_SERVED = re.compile(r"^\W*(?:\S+\s+){0,5}?(above|over|at least|more than|covered|get|gets|receive|see|sees|enjoy|good|"
                           r"or more|stay above|free (?:of|from)|(?:are |is |be )?(?:not|never) (?:be )?(?:subject|affected|"
                           r"suffer\w*|experienc\w*|in|under|stuck|facing|hit))\b", re.I)
-SHARE_SERVED_BEFORE = re.compile(r"(?:coverage|covered|good \w+|service)\s+(?:(?:\w+\s+){0,2}?(?:reach\w*|serv\w*)|for|to|of)\s+"
+SHARE_SERVED_BEFORE = re.compile(r"(?<!weak )(?<!poor )(?<!bad )(?<!low )(?<!no )(?:coverage|covered|good \w+|service)\s+(?:(?:\w+\s+){0,2}?(?:reach\w*|serv\w*)|for|to|of)\s+"
                                  r"(?:at least\s+)?$", re.I)  # 'coverage for 98% of users', 'coverage should reach 99% of ...'
 COVERAGE_SHARE = re.compile(r"(?<!weak[ -])(?<!poor[ -])(?<!bad[ -])(?<!low[ -])(?<!without )(?<!no )(?<!lack of )(?<!out of )"
                             r"\bcoverage\s+(?!holes?|gaps?|loss|problems?|issues?)(?:\w+\s+){0,5}?"
@@ -248,7 +248,7 @@ def bad_cell_ids(text: str) -> list[str]:
 NOT_A_PLACE = re.compile(r"(?:@\s+(?:[\w-]+\s+)?|\b(?:from|with|per|each|every|any)\s+(?:the\s+|our\s+|this\s+|each\s+|every\s+)?"
                          r"(?:[\w-]+\s+)?)$")
 # named cells that a place word describes: 'the warehouse cells 18 to 20', 'cells 9-10 (near the hospital)'
-DESCRIBES_CELLS = re.compile(r"\s+cells?#")
+DESCRIBES_CELLS = re.compile(r"\s+(?:(?:on|at|in|near|by|of|around|served by|covered by)\s+)?cells?#")
 DESCRIBED_CELLS = re.compile(r"cells?#[\d_]+\s*[(,]?\s*(?:(?:at|in|near|by|around|next to|of|serving|covering)\s+)?"
                              r"(?:the\s+|our\s+)?(?:[\w-]+\s+)?$")
 

@@ -21,10 +21,12 @@ SEP = r"\s*[,;|]?\s*"
 # 'lo=20; hi=60 Mbps', 'min: 10, max: 30 ms': both ends of a range given as fields
 RANGE_FIELDS = re.compile(rf"\b(?:lo|low|min)\s*[=:]\s*{VALUE}{SEP}(?:hi|high|max)\s*[=:]\s*{VALUE}", re.I)
 # 'max_us=900', 'cio_db=3', 'min_mbps: 25': the unit said in the key
-UNIT_KEY = re.compile(r"\b([a-z]+(?:_[a-z]+)*?)_(us|ms|s|mbps|kbps|gbps|kw|w|db|dbm|deg|pct)\s*[=:]\s*(-?\d+(?:\.\d+)?)\b", re.I)
-UNIT_OF_KEY = {"pct": "%"}
+UNIT_KEY = re.compile(r"\b([a-z]+(?:_[a-z]+)*?)_(us|ms|s|mbps|kbps|gbps|kw|w|db|dbm|deg|pct|share|percent)\s*[=:]\s*(-?\d+(?:\.\d+)?)\b", re.I)
+UNIT_OF_KEY = {"pct": "%", "share": "%", "percent": "%"}
 SLICE_FIELD = re.compile(r"\bslice\s*(?:=\s*|:\s*(?=\S+\s*(?:[,;|]|$)))['\"]?([a-z][\w-]*)['\"]?", re.I)
 SLEEP_FIELD = re.compile(r"\b(?:asleep|sleep)\s*[=:]\s*(0|1|true|false|on|off|yes|no)\b", re.I)
+# 'objective: cut energy 20% | guard: keep latency': a guard field is a condition on the rest
+GUARD_FIELD = re.compile(r"\s*[|;,]?\s*\b(?:guard|guardrail|constraint|condition)s?\s*[=:]\s*", re.I)
 OP_FIELD = re.compile(r"\b(?:op|action|operation|cmd|command)\s*[=:]\s*['\"]?(sleep|wake|wake ?up|between|range)['\"]?", re.I)
 
 
@@ -36,6 +38,7 @@ def prose(text: str) -> str:
     t = SLICE_FIELD.sub(r"the \1 slice", t)
     t = SLEEP_FIELD.sub(lambda m: " sleep " if m.group(1).lower() in ("1", "true", "on", "yes") else " wake up ", t)
     t = OP_FIELD.sub(lambda m: "" if m.group(1).lower() in ("between", "range") else f" {m.group(1)} ", t)
+    t = GUARD_FIELD.sub(", while ", t)
     t = re.sub(r"\bdelta\s*[=:]?\s*(?=[+-]?\d)", "by ", t, flags=re.I)  # 'delta=-1.5dB', 'delta -3 dB'
     t = re.sub(r"\btx_?pwr\b", "tx power", t, flags=re.I)
     t = re.sub(r"\b(cells?)\s*[=:]\s*(?=\d)", r"\1 ", t, flags=re.I)  # 'cells: 16|17|18', 'cell=7'

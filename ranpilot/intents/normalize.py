@@ -215,6 +215,20 @@ def _stated_today(m: re.Match) -> str:
     return " the share" if follows and m.group(0).rstrip().endswith("%") else " "
 
 
+# 'about 12% of users on cell 3 have weak coverage right now; halve that': a share stated as today's, 'now' after it
+STATED_SHARE = re.compile(rf"(?:\b(?:about|around|roughly|some|nearly|almost|over|more than)\s+)?{N}\s*%(?=\s+of\s+(?:{ex.USERS}|"
+                          r"(?:the\s+|our\s+|all\s+)?(?:\w+\s+)?cells\b)[^.;!?]{0,80}?\b(?:right now|currently|at the moment|"
+                          r"at present|these days|lately)\b)", re.I)
+ASKS = re.compile(r"\b(?:to|below|under|above|over|at most|at least|than|bring|get|keep|reduce|cut|raise|make|want|need|should|"
+                  r"must|limit|cap)\b|[<>]", re.I)
+
+
+def _stated_share(m: re.Match) -> str:
+    """The stated share named as such, unless its sentence asks for it ('get it to 5% of users, currently ...')."""
+    start = max(m.string.rfind(mark, 0, m.start()) for mark in ".;!?") + 1
+    return m.group(0) if ASKS.search(m.string[start:m.start()]) else "the share"
+
+
 def pronoun_shares(t: str) -> str:
     """'at most 4% of them get under 3 Mbps': the users (or cells) named before the share."""
     def named(m: re.Match) -> str:
@@ -227,7 +241,7 @@ def pronoun_shares(t: str) -> str:
 def relative(t: str) -> str:
     """Relative changes as 'by N%': halve, double, triple, 'in half', '2 times today's', 'cut energy
     25%', '↑20%'. A value stated as today's ('currently ~25', '~85% rn') is context, not a goal."""
-    t = STATED_TODAY.sub(_stated_today, t)
+    t = STATED_SHARE.sub(_stated_share, STATED_TODAY.sub(_stated_today, t))
     t = re.sub(r"~\s*(?=\d)", "", t)
     # '10% less energy', 'throughput 25% higher': a change relative to today
     t = re.sub(N + r"\s*%\s+(?:less|lower|fewer|smaller|cheaper|down|cut|reduction|decrease|drop|saving|savings)\b", r"by -\1%",
