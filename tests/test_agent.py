@@ -147,7 +147,7 @@ def test_time_window_is_respected(runner):
 
 
 def test_scope_filter_judges_actions_by_the_cells_they_change():
-    from ranpilot.agents.graph import within_scope
+    from ranpilot.agents.actions import within_scope
     from ranpilot.network import SetPowerVector, SetTxPower
 
     net = network()

@@ -11,22 +11,19 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from ranpilot.agents.actions import change_actions, within_scope
 from ranpilot.agents.context import AgentContext
 from ranpilot.agents.grounding import definitions, merged, report_citations, steered
 from ranpilot.agents.state import AgentOutput, AgentState, Outcome, RoundRecord
 from ranpilot.intents import fulfilment as ff
-from ranpilot.intents.goals import ConfigChange
 from ranpilot.intents.inventory import Inventory, checked
 from ranpilot.intents.ts28312 import goals_of, to_intent, understanding_of
-from ranpilot.network import Action, ActionError, RanConfiguration
-from ranpilot.network.configuration import changed_cells
-from ranpilot.network.action_table import CELL_KINDS, setter
 from ranpilot.network.view import NetworkView
 from ranpilot.planning.search import search
 from ranpilot.planning.shortlist import Shortlist, pick_among
 from ranpilot.planning.situation import StrategyChoice, unmet_situations
 from ranpilot.planning.strategies import run_strategy
-from ranpilot.policies import Proposal
+from ranpilot.policies import Proposal, Verdict
 
 
 def parse_intent(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
@@ -136,31 +133,6 @@ def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
             "proposal": proposals[0] if proposals else None, "alternatives": proposals[1:], "choice": picked}
 
 
-def within_scope(actions: list, network: NetworkView, allowed: set[int]) -> list:
-    """Only actions whose every changed cell is in the operator's scope (a power vector too)."""
-    conf, cfg = network.configuration(), network.config
-    kept = []
-    for action in actions:
-        try:
-            changed = changed_cells(conf, [action], cfg)
-        except ActionError:
-            changed = {getattr(action, "cell", -1)}  # malformed: kept only if its cell is in scope; the verifier rejects it
-        if changed <= allowed:
-            kept.append(action)
-    return kept
-
-
-def change_actions(changes: list[ConfigChange], conf: RanConfiguration, slices: list[str]) -> list[Action]:
-    """The actions that make each requested change: a value as given, a delta from today's value."""
-    actions = []
-    for c in changes:
-        field = getattr(conf, CELL_KINDS[c.parameter].field)
-        current = field[c.cell, slices.index(c.slice)] if c.slice is not None else field[c.cell]
-        value = c.value if c.value is not None else float(current) + c.delta
-        actions.append(setter(c.parameter, c.cell, bool(value) if c.parameter == "asleep" else value, c.slice))
-    return actions
-
-
 def route_planned(state: AgentState) -> Literal["verify", "report"]:
     return "verify" if state["proposal"] is not None else "report"
 
@@ -186,11 +158,21 @@ def verify(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
         if chosen is None or (chosen.status == "rejected" and verdict.status != "rejected"):
             chosen = verdict
         if verdict.status == "approved":
-            chosen = verdict
+            if not _worth_asking(chosen, verdict, state.get("candidates") or []):
+                chosen = verdict
             break
         rejected += verdict.status == "rejected"
     scale = state["step_scale"] * (0.5 if chosen.status == "rejected" else 1.0)
     return {"verdict": chosen, "rounds": records, "step_scale": scale, "approval": None}
+
+
+def _worth_asking(pending: Verdict, approved: Verdict, scored: list) -> bool:
+    """Whether to ask the operator about `pending` (needing approval) rather than apply `approved`:
+    only when the twin predicts that `pending` meets every goal and `approved` does not."""
+    if pending.status != "needs_approval":
+        return False
+    shortfall = {c.source: c.shortfall for c in scored}
+    return shortfall.get(pending.proposal.rationale) == 0.0 and (shortfall.get(approved.proposal.rationale) or 0.0) > 0.0
 
 
 def route_verdict(state: AgentState, runtime: Runtime[AgentContext]) -> Literal["apply", "ask_approval", "plan", "report"]:

@@ -26,6 +26,7 @@ import numpy as np
 
 from ranpilot.network import Action, ActionError
 from ranpilot.network.view import NetworkView
+from ranpilot.planning.guards import export_guards, settle
 from ranpilot.policies import TargetCheck
 from ranpilot.targets import Condition, Target, condition_holds, shortfall, spec
 
@@ -129,7 +130,7 @@ def score(net: NetworkView, checks: list[TargetCheck], values: list[float | None
             tie += _tie(net, c, value)
     if not any(shortfalls):
         tie = -sum(margin(c, v, cap) for c, v, cap in zip(checks, values, margin_caps or [0.0] * len(checks)))
-    about = {c.target for c in checks}
+    about = {c.target for c in checks if c.cells is None and c.slice is None}  # a scoped check can export harm
     watched = tuple(None if t.value in about else net.target_value(t) for t in WATCHED)
     return Score(tuple(shortfalls), tie, tuple(values), watched)
 
@@ -180,23 +181,31 @@ class TwinBench:
     """Paired twin predictions of candidate changes on one network, `steps` steps ahead."""
 
     def __init__(self, network: NetworkView, checks: list[TargetCheck], steps: int):
-        self.network, self.checks, self.steps = network, checks, steps
+        self.network, self.steps = network, steps
+        guards = export_guards(checks)
         reference = network.clone()
-        means, spreads = self._sample(reference)
+        means, spreads = self._sample(reference, checks + guards)
+        settled = [(kept, m, s) for g, m, s in zip(guards, means[len(checks):], spreads[len(checks):])
+                   if (kept := settle(g, m, s, network.config.num_ues)) is not None]
+        #: the run's checks, then the implicit guards (`guards.py`) with their values
+        self.checks = checks + [g for g, _, _ in settled]
+        means = means[:len(checks)] + [m for _, m, _ in settled]
+        spreads = spreads[:len(checks)] + [s for _, _, s in settled]
         #: how much margin beyond each goal counts: its noise on the twin without a change
-        self.margin_caps = [min(NOISE_SPREADS * spread / scale(c), MAX_MARGIN) for c, spread in zip(checks, spreads)]
-        self.baseline = score(reference, checks, means, self.margin_caps)
+        self.margin_caps = [min(NOISE_SPREADS * spread / scale(c), MAX_MARGIN) for c, spread in zip(self.checks, spreads)]
+        self.baseline = score(reference, self.checks, means, self.margin_caps)
         self.evaluations = 0
 
-    def _sample(self, twin: NetworkView) -> tuple[list[float | None], list[float]]:
+    def _sample(self, twin: NetworkView, checks: list[TargetCheck] | None = None) -> tuple[list[float | None], list[float]]:
         """Step `twin` over the horizon; each check's mean and standard deviation over the
         horizon's last steps (the steps where a check has no value are left out)."""
+        checks = self.checks if checks is None else checks
         averaged = max(1, min(AVERAGED_STEPS, self.steps))
         twin.step(self.steps - averaged)
         samples = []
         for _ in range(averaged):
             twin.step(1)
-            samples.append(check_values(twin, self.checks))
+            samples.append(check_values(twin, checks))
         means, spreads = [], []
         for per_check in zip(*samples):
             known = [v for v in per_check if v is not None]

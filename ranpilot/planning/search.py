@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from ranpilot.network import Action
 from ranpilot.network.view import NetworkView
 from ranpilot.planning.moves import lever_cells, local_moves
-from ranpilot.planning.scoring import Score, TwinBench
+from ranpilot.planning.scoring import EPS, Score, TwinBench
 from ranpilot.planning.situation import Candidate, Situation, StrategyChoice, ToolUse
 from ranpilot.policies import TargetCheck
 
@@ -112,20 +112,40 @@ def evaluate(bench: TwinBench, candidates: list[Candidate], scored: list[Candida
     return _ranked(improving, bench.baseline)
 
 
+def _pays_for_itself(union: Score, part: Score, baseline: Score) -> bool:
+    """Whether growing a candidate into `union` is worth it: closer to the goals, no target moved
+    away, and the shortfall it removes outweighs the collateral damage it adds (both in units of
+    the targets' scales), so that extra levers are not pulled for a sliver of a goal at the cost
+    of KPIs nobody asked to trade."""
+    if not union.better_than(part) or union.moves_away(baseline):
+        return False
+    return union.total + union.collateral(baseline) < part.total + part.collateral(baseline) + EPS
+
+
 def combine(bench: TwinBench, improving: list[tuple[Candidate, Score]], width: int) -> tuple[Candidate, Score] | None:
-    """The best candidate grown greedily by the next `width` improving ones on other levers, each
-    kept only if the twin predicts the union better; None when nothing was added."""
+    """The best candidate grown by the next `width` improving ones on other levers: each step adds
+    the one whose union the twin ranks best (closest to the goals, then the tie-breaker, then the
+    least collateral damage), while a union still ranks above what it grows; None when nothing
+    was added."""
     if len(improving) < 2:
         return None
     best, best_score = improving[0]
     parts, actions = [best.source], list(best.actions)
-    for c, _ in improving[1:width + 1]:
-        if _levers(c.actions) & _levers(actions):
-            continue
-        sc = bench.predict(actions + c.actions)
-        if sc is not None and sc.better_than(best_score) and not sc.moves_away(bench.baseline):
-            actions, best_score = actions + c.actions, sc
-            parts.append(c.source)
+    pool = list(improving[1:width + 1])
+    while pool:
+        unions = []
+        for c, _ in pool:
+            if _levers(c.actions) & _levers(actions):
+                continue
+            sc = bench.predict(actions + c.actions)
+            if sc is not None and _pays_for_itself(sc, best_score, bench.baseline):
+                unions.append((c, sc))
+        if not unions:
+            break
+        ranked = _ranked(unions, bench.baseline)
+        (chosen, best_score), pool = ranked[0], ranked[1:]  # only those that helped are tried again
+        actions = actions + chosen.actions
+        parts.append(chosen.source)
     if len(parts) == 1:
         return None
     uses = [u for c, _ in improving if c.source in parts for u in c.tool_uses]
