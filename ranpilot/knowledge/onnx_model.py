@@ -24,6 +24,7 @@ import os
 import sys
 import tempfile
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -168,34 +169,46 @@ def _fuse(path: Path) -> None:
 
 
 class OnnxEncoder:
-    """Tokenizer + onnxruntime session; `threads` intra-op threads, which do not spin when idle
-    (spinning threads stall each other when another process holds a core)."""
+    """Tokenizer + one single-threaded onnxruntime session that `threads` workers share, each
+    running whole batches (data parallel). Batches on separate cores need no synchronisation
+    between operators, where onnxruntime's intra-op threads meet after each of them and, when they
+    do not spin (spinning threads stall each other when another process holds a core), sleep and
+    wake after each of them (benchmarks/ingest.py compares)."""
 
     def __init__(self, model_path: Path, tokenizer_path: Path, threads: int):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.threads = threads
         self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding()
 
     def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
-        """Embeddings in input order; batches of similar length waste little on padding."""
+        """Embeddings in input order. Texts are sorted by length so a batch wastes little on
+        padding; each worker gets at least one batch."""
         out = np.zeros((len(texts), 384), dtype=np.float32)
         order = np.argsort([-len(t) for t in texts], kind="stable")
-        for start in range(0, len(texts), batch_size):
-            rows = order[start : start + batch_size]
-            encoded = self.tokenizer.encode_batch([texts[i] for i in rows])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            out[rows] = self.session.run(None, feed)[0]
+        size = max(1, min(batch_size, -(-len(texts) // self.threads)))
+        batches = [order[start : start + size] for start in range(0, len(texts), size)]
+        if self.threads == 1 or len(batches) == 1:
+            for rows in batches:
+                out[rows] = self._run([texts[i] for i in rows])
+            return out
+        with ThreadPoolExecutor(max_workers=self.threads) as pool:  # onnxruntime releases the GIL
+            for rows, vectors in zip(batches, pool.map(lambda rows: self._run([texts[i] for i in rows]), batches)):
+                out[rows] = vectors
         return out
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        encoded = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        return self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
 
 
 @lru_cache(maxsize=4)
