@@ -234,3 +234,19 @@ def test_values_before_their_kpi_and_stated_shares(text, want):
 
 def test_a_place_located_by_its_cells_is_no_scope_of_its_own():
     assert goals("Improve coverage around the ferry pier on cell 11") == [("WeakRSRPUEShare", "max", 0.0, [11], None, "DELIVER", True)]
+
+
+@pytest.mark.parametrize("text,want", [
+    # 'Target: <value>' points back to the KPI before it; a share stated as today's is context
+    ("Low SINR: right now one in six users on cell 8. Target: one in twenty.",
+     [("LowSINRUEShare", "max", 5.0, [8], None, "DELIVER", False)]),
+    # a colon between a KPI and its value inside a list is no heading
+    ("URLLC latency: 6 ms max, mMTC throughput: 1 Mbps min, both on cells 15-16",
+     [("DlLatency", "max", 6.0, [15, 16], "URLLC", "DELIVER", False), ("DlThptPerUE", "min", 1.0, [15, 16], "mMTC", "DELIVER", False)]),
+    # a share of users said after the level it is for
+    ("Users at the airport should see at least 8 Mbps, 90% of them", [("LowDLThptUEShare", "max", 10.0, AIRPORT, None, "DELIVER", False)]),
+    # a value stated with a verb of state ('sits at', 'hovers around') is today's
+    ("Latency on cell 3 hovers around 30 ms; bring it to 15 ms", [("DlLatency", "max", 15.0, [3], None, "DELIVER", False)]),
+])
+def test_values_stated_and_targets_named(text, want):
+    assert goals(text) == want

@@ -139,3 +139,14 @@ def names_its_kpi(previous: str, piece: str) -> bool:
             and KPI_WORDS.search(piece) is not None and not ex.quantities(piece) and not ex.BY_PERCENT_RE.search(piece)
             and not ex.direction_verb(piece) and not CONDITION_START.match(piece) and not NEGATIVE_HEAD.match(piece)
             and not re.search(r"\b(?:keep|hold|maintain|protect|preserve|too|also|as well)\b", piece, re.I))
+
+
+SHARE_ALONE = re.compile(r"^(?:for\s+|to\s+)?(?:at least\s+|about\s+|around\s+)?-?\d+(?:\.\d+)?\s*%\s+of\s+" + ex.USERS +
+                         r"(?:\s+(?:at least|or more))?$", re.I)
+
+
+def share_after(previous: str, piece: str) -> bool:
+    """'Users at the stadium should see at least 10 Mbps, 95% of them': a share of users said after the
+    level they should get, as an afterthought, is the share that level is for."""
+    return (SHARE_ALONE.match(piece) is not None and not ex.user_share(previous)
+            and any(q.unit in ("Mbit/s", "dBm", "dB") for q in ex.quantities(previous)))

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 
 from ranpilot.intents import extraction as ex
 from ranpilot.intents.clause_joins import (completes_share, continues, dangling_share, defines_level, distribute_negation,
-                                           names_its_kpi, names_threshold, shares_past, ungapped, value_first)
+                                           names_its_kpi, names_threshold, share_after, shares_past, ungapped, value_first)
 from ranpilot.intents.clause_words import (APPOSITION, BETWEEN_AND, BREAKS, COMPARATOR, COMPARATOR_START,
                                            DEFINES, HEADING, HOLDING_HEADING, KPI_WORDS, LEADING, LEADING_SCOPE,
                                            LIST_NUMBER, NETWORK_WIDE, POINTS_BACK, REASON, SCOPE_BACK, SUBJECTLESS,
-                                           CONDITION_START, EVERY_ONE, names_cells, names_scope, states_something)
+                                           CONDITION_START, EVERY_ONE, TARGET_START, names_cells, names_scope, states_something)
 
 Cells = list[int] | None
 
@@ -48,7 +48,7 @@ def split(text: str) -> tuple[list[str], list[str]]:
     for piece, opens in distribute_negation(pieces(BETWEEN_AND.sub(r"\1 <and> ", text))):
         if clauses and (continues(clauses[-1], piece) or APPOSITION.match(piece) or defines_level(clauses[-1], piece)
                         or names_threshold(piece) or completes_share(clauses[-1], piece) or shares_past(clauses[-1], piece)
-                        or names_its_kpi(clauses[-1], piece)):
+                        or names_its_kpi(clauses[-1], piece) or share_after(clauses[-1], piece)):
             clauses[-1] = f"{clauses[-1]}, {piece}"
         elif clauses and (gapped := value_first(clauses[-1], piece)):
             clauses.append(gapped)
@@ -152,7 +152,7 @@ def _clause(part: str, areas: dict[str, list[int]], previous: Clause | None, req
     cells, named, slices = scope_of(REASON.sub("", part), areas)
     own_kpi = KPI_WORDS.search(re.sub(r"\b(?:sleep|asleep|awake|wake)\b", "", ex.UNIT_RE.sub("", part), flags=re.I))  # not '6 kW'
     back = previous is not None and not slices and not own_kpi and (
-        COMPARATOR_START.match(part) is not None or POINTS_BACK.search(part) is not None or SUBJECTLESS.match(part) is not None
+        COMPARATOR_START.match(part) is not None or TARGET_START.match(part) is not None or POINTS_BACK.search(part) is not None or SUBJECTLESS.match(part) is not None
         or ex.BY_PERCENT_RE.search(part) is not None  # '... A 20% cut would be ideal': the previous clause's KPI
         or (COMPARATOR.search(part) is not None and all(q.unit == "%" for q in ex.quantities(part))))
     if back or (previous is not None and POINTS_BACK.search(part)):  # '... for eMBB users, and make sure their ...'

@@ -111,10 +111,12 @@ def user_share(text: str) -> tuple[float, bool] | None:
     if SHARE_WORST.search(before):
         return float(m.group(1)), False  # 'the worst 5% of users': the poorly served themselves
     after = text[m.start(2):m.start(2) + 60]
+    if not after.strip(" .!,;"):  # 'users should see at least 10 Mbps, 95% of them': what they get was said before
+        after = before
     low = SHARE_LOW.search(after)
     if low and not re.search(r"\b(?:not|never|free|without)\b|n't", after[:low.start()], re.I):
         return float(m.group(1)), False  # '5% of users see throughput under 6 Mbps': whatever the verb, below the level
-    served = SHARE_SERVED.search(m.group(2)) or SERVED_LEVEL.search(m.group(2)) or SHARE_SERVED_BEFORE.search(before)
+    served = SHARE_SERVED.search(m.group(2)) or SERVED_LEVEL.search(after) or SHARE_SERVED_BEFORE.search(before)
     return float(m.group(1)), served is not None
 
 

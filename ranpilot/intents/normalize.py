@@ -58,6 +58,7 @@ def canonical(text: str) -> str:
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
     t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
     t = ex.tokenize_cells(bare_cell_lists(units(enumerated(t))))  # '17 and 18 to 12 ms': a quantity ends a cell list
+    t = KPI_VALUE_COLON.sub(" ", t)
     t = relative(pronoun_shares(fractions(t)))
     t = signed_moves(re.sub(r"\bhalf\b", "50%", t, flags=re.I))
     t = relative_shares(t)
@@ -137,6 +138,8 @@ def symbols(text: str) -> str:
     return re.sub(r"\bby\s+(?:a\s+)?(?:factor of\s+)?(two|2)\b(?!\s*[%\w°])", "by 100%", t)
 
 
+# 'eMBB throughput: 20 Mbit/s min': a colon between a word and a value is no heading, the value is the word's
+KPI_VALUE_COLON = re.compile(r"(?<=[a-z])\s*:\s+(?=(?:[<>]=?\s*)?-?\d+(?:\.\d+)?\s*(?:%|ms\b|mbit/s|kw\b|bit/j|dbm?\b))", re.I)
 # 'on 16,17', 'for 4 and 5': a list of bare numbers after a preposition, no unit or time after it
 BARE_CELLS = re.compile(r"\b(on|for|at|in|across)\s+(\d{1,2}(?:\s*(?:,|&|and)\s*\d{1,2})+)\b(?![.:]\d)(?!\s*(?:%|[a-z]+/|mbit|ms\b|kw|dbm?\b|"
                         r"am\b|pm\b|[ap]\.m|h\b|hrs?\b|hours?|days?|weeks?|months?|minutes?|mins?|seconds?|o'clock|times|x\b|"
@@ -186,7 +189,8 @@ def _one_in(m: re.Match) -> str:
     whole, noun = int(m.group(3)), m.group(2)
     if not 0 < numerator <= whole:
         return m.group(0)
-    return _pct(100.0 * numerator / whole) + (f" of {noun.rstrip('s')}s" if noun else m.group(4) or " of")
+    follows = re.match(r"\s+[a-z]", m.string[m.end():], re.I)  # 'one in ten cells'; not 'Target: one in fifty.'
+    return _pct(100.0 * numerator / whole) + (f" of {noun.rstrip('s')}s" if noun else m.group(4) or (" of" if follows else ""))
 
 
 def signed_moves(t: str) -> str:
@@ -203,7 +207,8 @@ NOUNS = rf"(?:(?!(?:{FUNCTION_WORDS})\b)[a-z-]+\s+){{1,2}}?"  # one or two words
 NOW = r"(?:currently|right now|rn|at the moment|at present)"
 STATED_TODAY = re.compile(rf"\b{NOW}\s+(?:is\s+|at\s+|around\s+|about\s+)?~?\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?|"
                           rf"~\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?\s+{NOW}\b|"
-                          rf"\b(?:is|are)\s+(?:sitting\s+|running\s+|hovering\s+|currently\s+|now\s+)?(?:at|around|about|roughly|"
+                          rf"\b(?:(?:is|are)\s+(?:sitting\s+|running\s+|hovering\s+|standing\s+|currently\s+|now\s+)?|(?:sits|stands|hovers|runs|"
+                          rf"sat|stood|hovered|ran|was|were)\s+)(?:at|around|about|roughly|"
                           rf"like|approximately|near)\s+~?\s*{N}\s*"
                           rf"(?:%|[a-z]+/[a-z]+|[a-z]+)?", re.I)
 
@@ -232,7 +237,7 @@ def _stated_share(m: re.Match) -> str:
 def pronoun_shares(t: str) -> str:
     """'at most 4% of them get under 3 Mbps': the users (or cells) named before the share."""
     def named(m: re.Match) -> str:
-        before = re.findall(rf"\b({ex.USER_NOUNS}|cells)\b", t[:m.start()], re.I)
+        before = re.findall(rf"\b({ex.USER_NOUNS}|cells(?!#))\b", t[:m.start()], re.I)
         return f"{m.group(1)}{before[-1]}" if before else m.group(0)
 
     return re.sub(r"(\d\s*%\s+of\s+)(?:them|those|these)\b", named, t, flags=re.I)
