@@ -250,3 +250,17 @@ def test_a_place_located_by_its_cells_is_no_scope_of_its_own():
 ])
 def test_values_stated_and_targets_named(text, want):
     assert goals(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    # a change from today's value to a new one is the new one; a band said with 'from ... to' stays a band
+    ("reduce latency on cell 2 from 20 ms to 12 ms", [("DlLatency", "max", 12.0, [2], None, "DELIVER", False)]),
+    ("keep load from 40 to 70% on cell 2", [("AveDLPrbLoad", "range", (40.0, 70.0), [2], None, "ENSURE", False)]),
+    # 'unchanged' as a field value is a guard
+    ("The airport cells, throughput: +10%, energy: unchanged",
+     [("AveDLRANUEThpt", "min", 10.0, AIRPORT, None, "DELIVER", False), ("RANEnergyConsumption", "max", 0.0, AIRPORT, None, "ENSURE", False)]),
+    # a heading of several scope words before a value keeps them all
+    ("Latency, eMBB, stadium: 25 ms ceiling", [("DlLatency", "max", 25.0, [3, 4, 5], "eMBB", "DELIVER", False)]),
+])
+def test_changes_bands_and_headings(text, want):
+    assert goals(text) == want

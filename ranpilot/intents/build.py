@@ -16,7 +16,8 @@ GUARD_WORDS = rf"keep\w*|maintain\w*|preserv\w*|protect\w*|{CONDITION}"
 # a clause that starts like this is a guard ('while keeping ...', 'provided that no more interference ...')
 GUARD_CLAUSE = re.compile(rf"(keeping|maintaining|preserving|protecting|{CONDITION})\b", re.I)
 NO_LOSS = r"no\s+(?:\w+\s+){0,2}?(?:loss|drop|degradation|hit|impact|increase|worsening)|no hit on"
-HOLD_WORDS = rf"{GUARD_WORDS}|kept|held|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|{NO_LOSS}"
+HOLD_WORDS = (rf"{GUARD_WORDS}|kept|held|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|{NO_LOSS}|"
+              r"unchanged|as[- ]is|untouched|(?:flat|steady|stable)$")  # 'latency: unchanged', 'energy flat'
 # ENSURE: the operator asks to keep something (the contract's verb); a guard: keep it no worse than today
 ENSURE_WORDS = re.compile(rf"\b({HOLD_WORDS}|make sure|assur\w*|never|must not|mustn't|should not|shouldn't|do not|don't|"
                           r"doesn't|does not|under no circumstances|in no case|at no (?:time|point)|"

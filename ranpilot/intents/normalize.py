@@ -58,7 +58,7 @@ def canonical(text: str) -> str:
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
     t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
     t = ex.tokenize_cells(bare_cell_lists(units(enumerated(t))))  # '17 and 18 to 12 ms': a quantity ends a cell list
-    t = KPI_VALUE_COLON.sub(" ", t)
+    t = KPI_VALUE_COLON.sub(r"\1 ", t)
     t = relative(pronoun_shares(fractions(t)))
     t = signed_moves(re.sub(r"\bhalf\b", "50%", t, flags=re.I))
     t = relative_shares(t)
@@ -138,8 +138,9 @@ def symbols(text: str) -> str:
     return re.sub(r"\bby\s+(?:a\s+)?(?:factor of\s+)?(two|2)\b(?!\s*[%\w°])", "by 100%", t)
 
 
-# 'eMBB throughput: 20 Mbit/s min': a colon between a word and a value is no heading, the value is the word's
-KPI_VALUE_COLON = re.compile(r"(?<=[a-z])\s*:\s+(?=(?:[<>]=?\s*)?-?\d+(?:\.\d+)?\s*(?:%|ms\b|mbit/s|kw\b|bit/j|dbm?\b))", re.I)
+# 'eMBB throughput: 20 Mbit/s min': a colon between a KPI and a value is no heading, the value is the KPI's
+KPI_VALUE_COLON = re.compile(r"\b(latency|delay|speeds?|energy|power|load|usage|throughput|efficiency|coverage|consumption|"
+                             r"utili[sz]ation)\s*:\s+(?=(?:[<>]=?\s*)?[+-]?\d+(?:\.\d+)?\s*(?:%|ms\b|mbit/s|kw\b|bit/j|dbm?\b))", re.I)
 # 'on 16,17', 'for 4 and 5': a list of bare numbers after a preposition, no unit or time after it
 BARE_CELLS = re.compile(r"\b(on|for|at|in|across)\s+(\d{1,2}(?:\s*(?:,|&|and)\s*\d{1,2})+)\b(?![.:]\d)(?!\s*(?:%|[a-z]+/|mbit|ms\b|kw|dbm?\b|"
                         r"am\b|pm\b|[ap]\.m|h\b|hrs?\b|hours?|days?|weeks?|months?|minutes?|mins?|seconds?|o'clock|times|x\b|"
@@ -279,10 +280,15 @@ def relative_shares(t: str) -> str:
     return re.sub(r"\b(?:down\s+|up\s+)?to\s+" + N + r"%\s+of\s+" + TODAY, share, t, flags=re.I)
 
 
+MOVED = re.compile(rf"\b(?:{CHANGE_VERB})\b[^.;,]*$", re.I)  # a change verb; 'bring power draw from 3 to 8 kW' is a band
+
+
 def ranges(t: str) -> str:
     """'in a 4-8 ms range', 'from 2 to 7 kW', 'within 60% to 75%', '17000-47000 kbps' -> 'between X unit and Y unit'."""
     def between(m: re.Match) -> str:
         low_unit, high_unit = (m.group(2) or "").strip().lower(), m.group(4).strip().lower()
+        if m.group(0).lower().startswith("from") and MOVED.search(t[max(0, m.start() - 60):m.start()]):
+            return f"to {m.group(3)}{m.group(4)}"  # 'increase efficiency from 1 to 1.5 Mbit/J': where it ends
         if low_unit and low_unit != high_unit:
             return m.group(0)  # '10% to 5 kW' is two quantities, not a range
         return f"between {m.group(1)}{m.group(2) or m.group(4)} and {m.group(3)}{m.group(4)}"
