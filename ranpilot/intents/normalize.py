@@ -20,19 +20,13 @@ from text_to_num import alpha2digit
 
 from ranpilot.intents import extraction as ex
 from ranpilot.intents import forms
+from ranpilot.intents.relative import CHANGE_VERB, pronoun_shares, relative, relative_shares, signed_moves
 from ranpilot.intents.units import FRACTION_WORDS, N, UNIT_WORDS, fraction_value, unit_fractions, units
 
 FRACTION = re.compile(rf"\b(a|an|one|\d+)\s+({FRACTION_WORDS})\b", re.I)
 # 'one in twenty', '3 out of 20 cells', 'one cell in ten': the counted noun may sit inside
 ONE_IN = re.compile(r"\b(1|one|a|\d+)\s+(?:(cells?|users?|ues?|sites?|subscribers?|devices?)\s+)?(?:in|out of)\s+"
                     r"(?:every\s+|a\s+)?(\d+)\b(\s+of\b)?", re.I)
-TODAY = (r"(?:today'?s?|now|the current(?: value| level)?|current(?: value| level)?|what it is(?: now| today)?|"
-         r"its current(?: value| level)?|the present(?: value| level)?)(?:\s+(?:value|level))?")
-MULTIPLES = {"twice": 2, "double": 2, "thrice": 3, "triple": 3}
-MULTIPLE = re.compile(r"\b(?:to\s+)?(twice|double|thrice|triple|(\d+(?:\.\d+)?)\s*(?:times|x))\s+(?:the\s+)?" + TODAY, re.I)
-VERB_CHANGES = (("halve", "cut by 50%"), ("double", "raise by 100%"), ("triple", "raise by 200%"),
-                ("quadruple", "raise by 300%"))
-
 RANGE_UNIT = r"(\s*(?:%|(?:" + UNIT_WORDS + r")(?![\w/])))"
 RANGES = (
     re.compile(r"\b(?:in|within|inside)\s+(?:a|the)\s+" + N + RANGE_UNIT + r"?\s*(?:-|to)\s*" + N + RANGE_UNIT +
@@ -192,92 +186,6 @@ def _one_in(m: re.Match) -> str:
         return m.group(0)
     follows = re.match(r"\s+[a-z]", m.string[m.end():], re.I)  # 'one in ten cells'; not 'Target: one in fifty.'
     return _pct(100.0 * numerator / whole) + (f" of {noun.rstrip('s')}s" if noun else m.group(4) or (" of" if follows else ""))
-
-
-def signed_moves(t: str) -> str:
-    """'up 5%' / 'down by 33.33%' -> 'by +5%' / 'by -33.33%' (also once fractions became percentages)."""
-    return re.sub(r"\b(up|down)\s+(?:by\s+)?" + N + r"\s*%", lambda m: f"by {'+' if m.group(1).lower() == 'up' else '-'}"
-                  f"{m.group(2)}%", t, flags=re.I)
-
-
-CHANGE_VERB = rf"{ex.CUT_VERBS}|{ex.RAISE_VERBS}|improv\w*"  # in any inflection: 'cutting energy 5%', 'saving 20%'
-NOT_A_CHANGE = re.compile(r"\b(?:to|below|under|above|over|at|than|of|within|from|between|is|are|by)\b|[<>=]", re.I)
-FUNCTION_WORDS = (r"and|or|but|plus|also|yet|so|nor|as|whereas|then|must|should|shall|will|would|can|to|by|of|in|on|at|for|is|"
-                  r"are|be|the|with|while|we|it")
-NOUNS = rf"(?:(?!(?:{FUNCTION_WORDS})\b)[a-z-]+\s+){{1,2}}?"  # one or two words that are no function words: 'energy', 'power draw'
-NOW = r"(?:currently|right now|rn|at the moment|at present)"
-STATED_TODAY = re.compile(rf"\b{NOW}\s+(?:is\s+|at\s+|around\s+|about\s+)?~?\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?|"
-                          rf"~\s*{N}\s*(?:%|[a-z]+/[a-z]+|[a-z]+)?\s+{NOW}\b|"
-                          rf"\b(?:(?:is|are)\s+(?:sitting\s+|running\s+|hovering\s+|standing\s+|currently\s+|now\s+)?|(?:sits|stands|hovers|runs|"
-                          rf"sat|stood|hovered|ran|was|were)\s+)(?:at|around|about|roughly|"
-                          rf"like|approximately|near)\s+~?\s*{N}\s*"
-                          rf"(?:%|[a-z]+/[a-z]+|[a-z]+)?", re.I)
-
-
-def _stated_today(m: re.Match) -> str:
-    """A value stated as today's is dropped; a share of users or cells stated so ('right now 25% of
-    users there get under 4 Mbps. Bring that down to 10%') stays named, for the clause that points back."""
-    follows = re.match(rf"\s+of\s+(?:{ex.USERS}|(?:the\s+|our\s+|all\s+)?(?:\w+\s+)?cells\b)", m.string[m.end():], re.I)
-    return " the share" if follows and m.group(0).rstrip().endswith("%") else " "
-
-
-# 'about 12% of users on cell 3 have weak coverage right now; halve that': a share stated as today's, 'now' after it
-STATED_SHARE = re.compile(rf"(?:\b(?:about|around|roughly|some|nearly|almost|over|more than)\s+)?{N}\s*%(?=\s+of\s+(?:{ex.USERS}|"
-                          r"(?:the\s+|our\s+|all\s+)?(?:\w+\s+)?cells\b)[^.;!?]{0,80}?\b(?:right now|currently|at the moment|"
-                          r"at present|these days|lately)\b)", re.I)
-ASKS = re.compile(r"\b(?:to|below|under|above|over|at most|at least|than|bring|get|keep|reduce|cut|raise|make|want|need|should|"
-                  r"must|limit|cap)\b|[<>]", re.I)
-
-
-def _stated_share(m: re.Match) -> str:
-    """The stated share named as such, unless its sentence asks for it ('get it to 5% of users, currently ...')."""
-    start = max(m.string.rfind(mark, 0, m.start()) for mark in ".;!?") + 1
-    return m.group(0) if ASKS.search(m.string[start:m.start()]) else "the share"
-
-
-def pronoun_shares(t: str) -> str:
-    """'at most 4% of them get under 3 Mbps': the users (or cells) named before the share."""
-    def named(m: re.Match) -> str:
-        before = re.findall(rf"\b({ex.USER_NOUNS}|cells(?!#))\b", t[:m.start()], re.I)
-        return f"{m.group(1)}{before[-1]}" if before else m.group(0)
-
-    return re.sub(r"(\d\s*%\s+of\s+)(?:them|those|these)\b", named, t, flags=re.I)
-
-
-def relative(t: str) -> str:
-    """Relative changes as 'by N%': halve, double, triple, 'in half', '2 times today's', 'cut energy
-    25%', '↑20%'. A value stated as today's ('currently ~25', '~85% rn') is context, not a goal."""
-    t = STATED_SHARE.sub(_stated_share, STATED_TODAY.sub(_stated_today, t))
-    t = re.sub(r"~\s*(?=\d)", "", t)
-    # '10% less energy', 'throughput 25% higher': a change relative to today
-    t = re.sub(N + r"\s*%\s+(?:less|lower|fewer|smaller|cheaper|down|cut|reduction|decrease|drop|saving|savings)\b", r"by -\1%",
-               t, flags=re.I)
-    t = re.sub(N + r"\s*%\s+(?:more|higher|greater|bigger|faster|up|increase|rise|boost|gain|improvement|uplift)\b(?!\s+than)",
-               r"by +\1%", t, flags=re.I)
-    # 'a 15% energy cut', 'a 20% throughput boost': the KPI named between the percentage and the change noun
-    t = re.sub(N + rf"\s*%\s+({NOUNS})(?:cut|reduction|decrease|drop|saving|savings)\b", r"\2by -\1%", t, flags=re.I)
-    t = re.sub(N + rf"\s*%\s+({NOUNS})(?:increase|rise|boost|gain|uplift)\b", r"\2by +\1%", t, flags=re.I)
-    t = re.sub(r"↑\s*", "up ", re.sub(r"↓\s*", "down ", t))
-    t = re.sub(r"\b(\d+)(?:st|nd|rd|th|%)?[- ]?(?:ile|percentile)\b", r"bottom \1% of users", t, flags=re.I)
-
-    def by(m: re.Match) -> str:
-        return m.group(0) if NOT_A_CHANGE.search(m.group(2)) else f"{m.group(1)} {m.group(2)}by {m.group(3)}"
-
-    t = re.sub(rf"\b({CHANGE_VERB})\s+((?:[\w'#-]+\s+){{1,4}}?)({N}\s*%)(?!\s*(?:of|or)\b)", by, t, flags=re.I)
-    t = re.sub(r"\bin half\b", "by half", t, flags=re.I)
-    t = MULTIPLE.sub(lambda m: f"by +{(float(m.group(2) or MULTIPLES[m.group(1).lower()]) - 1) * 100:g}%", t)
-    for verb, canon in VERB_CHANGES:
-        t = re.sub(rf"\b{verb}[sd]?\b(?!-)", canon, t, flags=re.I)
-    t = signed_moves(t)
-    return re.sub(r"(?<!\bby )(?<![\w.])\s*([+-])\s*" + N + r"\s*%", r" by \1\2%", t)
-
-
-def relative_shares(t: str) -> str:
-    """'down to 50% of today's' -> 'by -50%'; '(to) 33.33% of the current value' -> 'by -66.67%'."""
-    def share(m: re.Match) -> str:
-        return f"by {float(m.group(1)) - 100:+g}%"
-
-    return re.sub(r"\b(?:down\s+|up\s+)?to\s+" + N + r"%\s+of\s+" + TODAY, share, t, flags=re.I)
 
 
 MOVED = re.compile(rf"\b(?:{CHANGE_VERB})\b[^.;,]*$", re.I)  # a change verb; 'bring power draw from 3 to 8 kW' is a band
