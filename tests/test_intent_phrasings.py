@@ -264,3 +264,13 @@ def test_values_stated_and_targets_named(text, want):
 ])
 def test_changes_bands_and_headings(text, want):
     assert goals(text) == want
+
+
+@pytest.mark.parametrize("text,want", [("Priority: high. Keep latency under 10 ms on cell 4.", 80), ("prio - low; cut energy by 5%", 20),
+                                       ("the priority is urgent: wake cell 3", 90)])
+def test_a_priority_level_named_after_the_word(text, want):
+    assert understand(text, INVENTORY).priority == want
+
+
+def test_sites_numbered_are_cells():
+    assert goals("Keep the load on sites 3 and 4 below 60%") == [("AveDLPrbLoad", "max", 60.0, [3, 4], None, "ENSURE", False)]

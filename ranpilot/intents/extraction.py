@@ -15,7 +15,7 @@ BY_PERCENT_RE = re.compile(
     r"(?:\bby\s+(?:at least\s+|about\s+|around\s+|roughly\s+)?|\b(?:save|cut|reduce|lower|trim|shave|raise|increase|boost)\s+"
     r"(?:about\s+|around\s+|roughly\s+)?)([+-]?\d+(?:\.\d+)?)\s*%", re.I)
 CELL_ID = r"\d+\b(?!\.\d)(?!:\d|\s*(?:am\b|pm\b|[ap]\.m|h\b|o'clock|%|mbit/s|ms\b|kw\b|bit/j|dbm?\b|deg|°|s\b|seconds?|w\b|kbps|mbps|gbps))"
-CELL_LIST = re.compile(r"\bcells?(?:\s+(?:ids?|numbers?|numbered|no\.?|#))?\s*(" + CELL_ID +
+CELL_LIST = re.compile(r"\b(?:cells?|sites?)(?:\s+(?:ids?|numbers?|numbered|no\.?|#))?\s*(" + CELL_ID +
                        r"(?:(?:\s*(?:,\s*and|,|and|&|or|to|through|thru|until|till|\.\.|-)\s*|\s+)" + CELL_ID + r")*)", re.I)
 CELLS_RE = re.compile(r"\bcells?#([\d_]+)", re.I)
 SLICE_RE = re.compile(r"\b(urllc|embb|mmtc|miot)\b", re.I)
