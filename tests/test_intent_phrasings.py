@@ -274,3 +274,22 @@ def test_a_priority_level_named_after_the_word(text, want):
 
 def test_sites_numbered_are_cells():
     assert goals("Keep the load on sites 3 and 4 below 60%") == [("AveDLPrbLoad", "max", 60.0, [3, 4], None, "ENSURE", False)]
+
+
+@pytest.mark.parametrize("text,want", [
+    # a value stated without anything asked of it, then the value asked for pointing back: the first was today's
+    ("Weak coverage affects roughly a quarter of the users on cell 17; target is 6%.",
+     [("WeakRSRPUEShare", "max", 6.0, [17], None, "DELIVER", False)]),
+    # a share named as such, its level in apposition, its value after ('tops' = at most)
+    ("we want the slow-user share, below 2 Mbps, at 3% tops on cells 4 and 5",
+     [("LowDLThptUEShare", "max", 3.0, [4, 5], None, "DELIVER", False)]),
+    # a saving said as a field
+    ("energy_saving: 25%; cells: 9..11", [("RANEnergyConsumption", "max", -25.0, [9, 10, 11], None, "DELIVER", False)]),
+    # the scope field of a record said in its middle applies to the whole record; a constraint field is kept
+    ("objective=raise throughput | cells=6,7 | constraint=energy<=9kW",
+     [("AveDLRANUEThpt", "min", 0.0, [6, 7], None, "DELIVER", True), ("RANEnergyConsumption", "max", 9.0, [6, 7], None, "ENSURE", False)]),
+    # a place word with its cells after it ('the harbour zone around cell 19') locates them
+    ("In the harbour zone around cell 19, cut latency to 9 ms", [("DlLatency", "max", 9.0, [19], None, "DELIVER", False)]),
+])
+def test_stated_values_shares_and_records(text, want):
+    assert goals(text) == want

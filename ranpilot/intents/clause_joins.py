@@ -58,11 +58,16 @@ def continues(previous: str, piece: str) -> bool:
 
 
 def defines_level(previous: str, piece: str) -> bool:
-    """'99% of users covered, RSRP -100 dBm or better': a signal level (dBm, dB), said after a share
-    of users that names no level, decides which users that share counts; it is no clause itself."""
-    levels = [q for q in ex.quantities(piece) if q.unit in ("dBm", "dB")]
-    return (len(levels) == len(ex.quantities(piece)) == 1 and ex.user_share(previous) is not None
-            and all(q.unit == "%" for q in ex.quantities(previous)))
+    """'99% of users covered, RSRP -100 dBm or better', 'the low-throughput share, under 3 Mbps, ...': a
+    level, said after a share of users (or a share named as such) that names no level, decides which
+    users that share counts; it is no clause itself."""
+    levels = [q for q in ex.quantities(piece) if q.unit in ("dBm", "dB", "Mbit/s")]
+    if len(levels) != 1 or len(ex.quantities(piece)) != 1:
+        return False
+    if levels[0].unit == "Mbit/s":
+        return (NAMES_SHARE.search(previous) is not None and not ex.quantities(previous)
+                and not KPI_WORDS.search(ex.UNIT_RE.sub("", piece)))
+    return ex.user_share(previous) is not None and all(q.unit == "%" for q in ex.quantities(previous))
 
 
 def ungapped(previous: str, piece: str) -> str:
@@ -76,10 +81,14 @@ def ungapped(previous: str, piece: str) -> str:
     return f"{head} {piece}" if KPI_WORDS.search(head) else piece
 
 
+SHARE_VALUE = re.compile(r"^(?:at|to|of|around|about|=)?\s*\d+(?:\.\d+)?\s*%", re.I)
+
+
 def completes_share(previous: str, piece: str) -> bool:
     """'The share of cells under 4 Mbit/s, ..., should be reduced below 20%': a share named as the
-    subject without its value, whose predicate (a clause starting at its verb) gives the percentage."""
-    return (NAMES_SHARE.search(previous) is not None and SUBJECTLESS.match(piece) is not None
+    subject without its value, whose predicate (a clause starting at its verb, or only the value: 'the
+    low-throughput share, under 3 Mbps, at 4% tops') gives the percentage."""
+    return (NAMES_SHARE.search(previous) is not None and (SUBJECTLESS.match(piece) or SHARE_VALUE.match(piece)) is not None
             and not any(q.unit == "%" for q in ex.quantities(previous)) and any(q.unit == "%" for q in ex.quantities(piece)))
 
 

@@ -12,7 +12,8 @@ NUMBER = r"(?<![\w.#])(-?\d+(?:\.\d+)?)"  # not part of a word or of a cell toke
 UNIT_RE = re.compile(NUMBER + r"\s*(mbit/s|ms|%|dbm|kw|bit/j|degrees?|deg\b|°|db\b)", re.I)
 BETWEEN_RE = re.compile(r"between\s+" + NUMBER + r"\s*(?:%|[\w/]+)?\s+and\s+" + NUMBER, re.I)
 BY_PERCENT_RE = re.compile(
-    r"(?:\bby\s+(?:at least\s+|about\s+|around\s+|roughly\s+)?|\b(?:save|cut|reduce|lower|trim|shave|raise|increase|boost)\s+"
+    r"(?:\bby\s+(?:at least\s+|about\s+|around\s+|roughly\s+)?|\b(?:sav(?:e|ing)|cut(?:ting)?|reduc(?:e|ing)|lower(?:ing)?|trim(?:ming)?|shav(?:e|ing)|rais(?:e|ing)|increas(?:e|ing)|"
+    r"boost(?:ing)?)\s+"
     r"(?:about\s+|around\s+|roughly\s+)?)([+-]?\d+(?:\.\d+)?)\s*%", re.I)
 CELL_ID = r"\d+\b(?!\.\d)(?!:\d|\s*(?:am\b|pm\b|[ap]\.m|h\b|o'clock|%|mbit/s|ms\b|kw\b|bit/j|dbm?\b|deg|°|s\b|seconds?|w\b|kbps|mbps|gbps))"
 CELL_LIST = re.compile(r"\b(?:cells?|sites?)(?:\s+(?:ids?|numbers?|numbered|no\.?|#))?\s*(" + CELL_ID +
@@ -49,7 +50,7 @@ PLACE_WORDS = ("stadium", "station", "airport", "downtown", "mall", "campus", "a
 
 GE_WORDS = r"at least|no less than|not below|not fall below|never below|minimum of|min\.?|>=|≥|or more|or above"
 GT_WORDS = r"above|over|more than|greater than|exceed\w*|higher than|beyond|surpass\w*|top|>"
-LE_WORDS = (r"at most|no more than|not exceed|not to exceed|up to|maximum of|max\.?|<=|≤|not above|or less|or below|within|"
+LE_WORDS = (r"at most|tops|no more than|not exceed|not to exceed|up to|maximum of|max\.?|<=|≤|not above|or less|or below|within|"
             r"(?:cap|caps|capped|capping|limit|limits|limited|limiting)\s+(?:\S+\s+){0,4}?(?:at|to)\b")
 LT_WORDS = r"below|under|less than|lower than|fewer than|beneath|<"
 NEGATION = r"(?:\b(?:not|never|no|without)\s+|n't\s+|\bnot?\s+be\s+)"
@@ -250,7 +251,8 @@ def bad_cell_ids(text: str) -> list[str]:
 NOT_A_PLACE = re.compile(r"(?:@\s+(?:[\w-]+\s+)?|\b(?:from|with|per|each|every|any)\s+(?:the\s+|our\s+|this\s+|each\s+|every\s+)?"
                          r"(?:[\w-]+\s+)?)$")
 # named cells that a place word describes: 'the warehouse cells 18 to 20', 'cells 9-10 (near the hospital)'
-DESCRIBES_CELLS = re.compile(r"\s+(?:(?:on|at|in|near|by|of|around|served by|covered by)\s+)?cells?#")
+DESCRIBES_CELLS = re.compile(r"\s+(?:area\s+|zone\s+|district\s+|site\s+)?(?:(?:on|at|in|near|by|of|around|served by|covered by)\s+)?"
+                             r"cells?#")
 DESCRIBED_CELLS = re.compile(r"cells?#[\d_]+\s*[(,]?\s*(?:(?:at|in|near|by|around|next to|of|serving|covering)\s+)?"
                              r"(?:the\s+|our\s+)?(?:[\w-]+\s+)?$")
 

@@ -25,8 +25,12 @@ UNIT_KEY = re.compile(r"\b([a-z]+(?:_[a-z]+)*?)_(us|ms|s|mbps|kbps|gbps|kw|w|db|
 UNIT_OF_KEY = {"pct": "%", "share": "%", "percent": "%"}
 SLICE_FIELD = re.compile(r"\bslice\s*(?:=\s*|:\s*(?=\S+\s*(?:[,;|]|$)))['\"]?([a-z][\w-]*)['\"]?", re.I)
 SLEEP_FIELD = re.compile(r"\b(?:asleep|sleep)\s*[=:]\s*(0|1|true|false|on|off|yes|no)\b", re.I)
+FIELD = re.compile(r"\b[a-z_]+\s*[=:]\s*\S", re.I)
+# 'cells=3,4', 'scope: stadium', 'cells: 16|17|18' as one field of a record
+SCOPE_FIELD = re.compile(r"(?:^|(?<=[|;,]))\s*\b(?:cells?|scope|area|where|sites?)\s*[=:]\s*(\d+(?:\s*(?:[|/,&]|\.\.|-|to|and)\s*\d+)*|"
+                         r"[a-z][\w# -]*?)\s*(?=[|;,]|$)", re.I)
 # 'objective: cut energy 20% | guard: keep latency': a guard field is a condition on the rest
-GUARD_FIELD = re.compile(r"\s*[|;,]?\s*\b(?:guard|guardrail|constraint|condition)s?\s*[=:]\s*", re.I)
+GUARD_FIELD = re.compile(r"(?:^|\s*[|;,])\s*\b(?:guard|guardrail|constraint|condition)s?\s*[=:]\s*", re.I)
 OP_FIELD = re.compile(r"\b(?:op|action|operation|cmd|command)\s*[=:]\s*['\"]?(sleep|wake|wake ?up|between|range)['\"]?", re.I)
 
 
@@ -38,11 +42,24 @@ def prose(text: str) -> str:
     t = SLICE_FIELD.sub(r"the \1 slice", t)
     t = SLEEP_FIELD.sub(lambda m: " sleep " if m.group(1).lower() in ("1", "true", "on", "yes") else " wake up ", t)
     t = OP_FIELD.sub(lambda m: "" if m.group(1).lower() in ("between", "range") else f" {m.group(1)} ", t)
-    t = GUARD_FIELD.sub(", while ", t)
+    t = GUARD_FIELD.sub(", while keeping ", scope_first(t))
     t = re.sub(r"\bdelta\s*[=:]?\s*(?=[+-]?\d)", "by ", t, flags=re.I)  # 'delta=-1.5dB', 'delta -3 dB'
     t = re.sub(r"\btx_?pwr\b", "tx power", t, flags=re.I)
     t = re.sub(r"\b(cells?)\s*[=:]\s*(?=\d)", r"\1 ", t, flags=re.I)  # 'cells: 16|17|18', 'cell=7'
     return re.sub(r"@\s*(?=cells?\b|c\d)", "on ", t, flags=re.I)  # 'ue_p_max -> 20 dBm @ cell 10'
+
+
+def scope_first(t: str) -> str:
+    """'objective=maximize efficiency | cells=3,4 | constraint=...': in a record of fields, the scope
+    field is said for the whole record, so it ends it ('objective=... | constraint=..., cells 3,4')."""
+    m = SCOPE_FIELD.search(t)
+    if m is None or len(FIELD.findall(t)) < 2:
+        return t
+    value = m.group(1).strip()
+    scope = ("network-wide" if re.fullmatch(r"(?:the\s+)?(?:whole\s+)?(?:network|all|global|everywhere)", value, re.I)
+             else f"cells {value}" if value[0].isdigit() else value)
+    rest = f"{t[:m.start()]} {t[m.end():]}".strip(" |;,")
+    return f"{rest}, {scope}"
 
 
 def _json_fields(m: re.Match) -> str:

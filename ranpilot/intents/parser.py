@@ -21,6 +21,7 @@ from ranpilot.intents.build import DELIVER_WORDS, ENSURE_WORDS, build_goal, shar
 from ranpilot.intents.classify import classify
 from ranpilot.intents.clauses import Clause, clauses_of, names_scope
 from ranpilot.intents.config_requests import config_changes, named_parameter
+from ranpilot.intents.extraction import comparison, direction_verb
 from ranpilot.intents.goals import ConfigChange, Goal, Understanding
 from ranpilot.intents.inventory import Inventory, Problem, change_problem, goal_problem
 from ranpilot.intents.judgement import contradiction, first, out_of_domain, scope_problems, vague
@@ -111,6 +112,7 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     reported: list[Goal] = []  # goals said as someone's report: the request only when it asks nothing else
     context = ""  # a clause without a value that the next one points back to ('share of ... -> get it under 10%')
     where = None  # the cells such a clause named ('interference is too much in airport, reduce ...')
+    stated = False  # whether the last goal's clause only stated a value ('low SINR is hitting a third of the users')
     for clause, target in zip(clauses, targets):
         if vague(clause.text) and not clause.points_back:
             problems.append(("clarify", "vague", WHICH_KPI))
@@ -133,13 +135,15 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
         else:
             if completes and unpinned:
                 unpinned.pop()
+            if clause.points_back and stated and goals and _restates(goals[-1], built):
+                built = built.model_copy(update={"threshold": built.threshold or goals.pop().threshold})
             if goals and goals[-1].verb == "ENSURE" and shares_verb(request, previous, clause.text, lead):
                 built = built.model_copy(update={"verb": "ENSURE"})  # 'make sure A, and that B'
             else:
                 lead = clause.text
             problems.append(goal_problem(built, inventory))
             goals.append(built)
-            previous = clause.text
+            previous, stated = clause.text, _states_only(clause.text)
     # 'The power bill is too high. Reduce energy by 10%', 'we expect heavy load. Please raise ...': a
     # statement without a value beside goals is context; a request for a target without one asks.
     if not goals:
@@ -148,6 +152,19 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     pinned = {(g.target, tuple(g.cells or ())) for g in goals}
     problems += [problem for key, problem, asks in unpinned if key not in pinned and (asks or not goals)]
     return _merge_restatements(goals)
+
+
+def _states_only(clause: str) -> bool:
+    """Whether a clause states a value without asking anything of it: no verb of request or of
+    holding, no move, no comparison ('low SINR is hitting about a third of the users on cell 2')."""
+    return not (DELIVER_WORDS.search(clause) or ENSURE_WORDS.search(clause) or direction_verb(clause) or comparison(clause))
+
+
+def _restates(stated: Goal, asked: Goal) -> bool:
+    """'Low SINR is hitting a third of the users on cell 2; target is 10%': a value stated, then the
+    value asked for the same KPI and scope, pointing back to it: the stated one was today's."""
+    sized = asked.value is not None or asked.range is not None or bool(asked.change_pct)
+    return sized and (stated.target, stated.cells, stated.slice) == (asked.target, asked.cells, asked.slice)
 
 
 def _merge_restatements(goals: list[Goal]) -> list[Goal]:
