@@ -41,9 +41,10 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     seed: int = Field(default=0, description="Seed of the simulated network.")
     embedding_backend: Literal["onnx-int8", "torch"] = Field(
-        default="torch", description="How new knowledge stores embed: the float model (run from its ONNX export, "
-        "the model the intent classifier uses too) or its int8 quantization (about 2x faster ingest, but held-out "
-        "recall@5 0.892 against 0.923 on the 12-spec store). A store keeps the variant it was built with.")
+        default="onnx-int8", description="How new knowledge stores embed: the int8 quantization of the float model "
+        "(faster ingest, the same held-out recall@5 on the 12-spec store: benchmarks/ingest.py) or the float model "
+        "itself (run from its ONNX export, the model the intent classifier uses). A store keeps the variant it was "
+        "built with.")
     a1_token: SecretStr | None = Field(**_TOKEN, description="Bearer token the A1-P service requires; unset = "
                                        "no authentication, allowed on loopback only.")
     e2_token: SecretStr | None = Field(**_TOKEN, description="Token an xApp sends first on a TCP connection to "

@@ -1,5 +1,5 @@
-"""Int8 ONNX embeddings (built once, cached, rebuilt when corrupt), the variant a store records,
-and resumable ingest."""
+"""Int8 ONNX embeddings (built once, cached, rebuilt when corrupt or quantized for another CPU),
+the variant a store records (int8 by default), and resumable ingest."""
 
 import json
 import shutil
@@ -10,7 +10,7 @@ import pytest
 from kb_fixtures import write_corpus
 from ranpilot.knowledge import KnowledgeStore, StoreMismatch, ingest, retrieve
 from ranpilot.knowledge.embeddings import ONNX_INT8, TORCH, embed, model_dir
-from ranpilot.knowledge.onnx_model import OnnxEncoder, cache_dir, ensure_model
+from ranpilot.knowledge.onnx_model import OnnxEncoder, cache_dir, ensure_model, int8_weights
 
 SENTENCES = ["Capacity cells may be switched off at night.", "The uplink transmit power follows an open loop.",
              "A neighbour cell is chosen when its level plus the offset exceeds the serving level."]
@@ -47,6 +47,17 @@ def test_cached_model_is_reused_and_a_corrupt_one_rebuilt(built, tmp_path, capsy
     assert rebuilt.stat().st_size == model.stat().st_size
     manifest = json.loads((cache_dir(copy) / "manifest.json").read_text())
     assert manifest["variant"] == ONNX_INT8 and manifest["max_tokens"] == 256
+    assert manifest["weights"] == int8_weights() and manifest["build"] == 3
+
+
+def test_an_int8_model_quantized_for_another_cpu_is_not_used(built, monkeypatch):
+    from ranpilot.knowledge import onnx_model
+
+    data_dir, _ = built
+    assert onnx_model._cache_problem(cache_dir(data_dir), model_dir(), ONNX_INT8) is None
+    other = "u8" if int8_weights() == "s8" else "s8"
+    monkeypatch.setattr(onnx_model, "int8_weights", lambda: other)
+    assert "quantized for another CPU" in onnx_model._cache_problem(cache_dir(data_dir), model_dir(), ONNX_INT8)
 
 
 def test_store_records_its_variant_and_refuses_mixing(tmp_path):
@@ -60,6 +71,15 @@ def test_store_records_its_variant_and_refuses_mixing(tmp_path):
         reopened.ingest([tmp_path / "corpus"])
     with pytest.raises(ValueError, match="unknown embedding variant 'fp16'"):
         KnowledgeStore(tmp_path / "other", variant="fp16")
+
+
+def test_new_stores_default_to_int8_and_refuse_float_passages(tmp_path):
+    store = KnowledgeStore(tmp_path / "kb")
+    store.ingest([write_corpus(tmp_path / "corpus")])
+    assert store.variant == ONNX_INT8 and store.count() == 6
+    assert KnowledgeStore(tmp_path / "kb").variant == ONNX_INT8  # read back from the store
+    with pytest.raises(StoreMismatch, match="built with the 'onnx-int8' embeddings.*EMBEDDING_BACKEND=onnx-int8"):
+        KnowledgeStore(tmp_path / "kb", variant=TORCH).ingest([tmp_path / "corpus"])
 
 
 def test_store_from_before_variants_counts_as_torch(tmp_path):

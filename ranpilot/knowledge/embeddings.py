@@ -1,6 +1,7 @@
 """all-MiniLM-L6-v2 sentence embeddings, loaded once per process from the packaged model files,
 in two variants: the float model (`torch`, the variant the intent classifiers were tuned on), or
-its int8 quantization. Both run as ONNX exports (built once into the data dir) on onnxruntime:
+its int8 quantization (`onnx-int8`, the default for new stores: faster, the same retrieval
+recall on the 12-spec store). Both run as ONNX exports (built once into the data dir) on onnxruntime:
 the float export gives sentence-transformers' vectors to 1e-5 without importing torch. Vectors of
 the two variants differ slightly, so a store records which one built it.
 
@@ -68,8 +69,8 @@ def check_variant(variant: str) -> str:
 
 def embed(texts: list[str], batch_size: int = 64, variant: str | None = None) -> np.ndarray:
     """L2-normalised embeddings, shape (len(texts), 384), float32, from `variant` (default: the
-    setting). A few texts (a query, the clauses of an intent) run on one thread; batches use every
-    core (`ranpilot.threads`)."""
+    setting). A few texts (a query, the clauses of an intent) run on one thread; more are split
+    into batches that run on every core, one batch per core at a time (`OnnxEncoder`)."""
     from ranpilot.knowledge.onnx_model import FP32, encoder
 
     threads = 1 if len(texts) <= SMALL_BATCH else all_cores()
