@@ -12,7 +12,7 @@ dropped.
 Each task runs three ways through the agent graph with the verifier (in-process, fresh network,
 same seed): `old` (the planner's one fixed strategy per round, `search=False`), `new` (the
 search, default budget) and the oracle (the search with every lever cell's moves at two step
-sizes and the strategies on every unmet target, 6 rounds instead of 4, its primary goal pushed
+sizes and the strategies on every unmet target, 6 rounds instead of 5, its primary goal pushed
 beyond reach so that it keeps improving until nothing does: over ten times the twin evaluations). A task is achievable when any of them fulfils it; the best value is the
 best any of them reached. The gap of a run is the share of the achievable shortfall reduction it
 left: (s_run - s_best) / (s_base - s_best), 0 for a fulfilled task. Twin evaluations count the
@@ -40,7 +40,7 @@ import numpy as np
 from langgraph.checkpoint.memory import InMemorySaver
 from pydantic import BaseModel
 
-from ranpilot.agents.context import AgentContext
+from ranpilot.agents.context import MAX_ROUNDS, AgentContext
 from ranpilot.agents.graph import build_graph
 from ranpilot.intents import fulfilment as ff
 from ranpilot.intents.goals import Goal, Understanding
@@ -180,7 +180,7 @@ def run(task: Task, how: str) -> Outcome:
     base = ff.baselines(intent, net)
     ctx = AgentContext(network=net, verifier=Verifier(PACK), planner=EmbeddedPlanner(), search=how != "old",
                        budget=ORACLE if how == "oracle" else SearchBudget(), verify_top=6 if how == "oracle" else 3,
-                       max_rounds=6 if how == "oracle" else 4)
+                       max_rounds=6 if how == "oracle" else MAX_ROUNDS)
     start = time.perf_counter()
     out = GRAPH.invoke({"text": task.task_id, "intent": intent, "scope_cells": list(range(net.num_cells)), "owner": how},
                        {"configurable": {"thread_id": uuid.uuid4().hex}}, context=ctx)

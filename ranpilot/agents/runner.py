@@ -18,7 +18,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 from pydantic import BaseModel
 
-from ranpilot.agents.context import AgentContext
+from ranpilot.agents.context import MAX_ROUNDS, AgentContext
 from ranpilot.agents.graph import build_graph
 from ranpilot.agents.result import RunResult
 from ranpilot import progress
@@ -92,7 +92,7 @@ class AgentRunner:
     """One per process: opens the checkpoint DB, audit log and knowledge store under data_dir."""
 
     def __init__(self, settings: Settings, planner: Planner, pack: PolicyPack | None = None,
-                 with_knowledge: bool = True, max_rounds: int = 4):
+                 with_knowledge: bool = True, max_rounds: int = MAX_ROUNDS):
         self.root = Path(settings.data_dir) / "agent"
         (self.root / "networks").mkdir(parents=True, exist_ok=True)
         self.checkpoints = Checkpoints(self.root / "checkpoints.sqlite",
