@@ -293,3 +293,15 @@ def test_sites_numbered_are_cells():
 ])
 def test_stated_values_shares_and_records(text, want):
     assert goals(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    ("cells(1,2).asleep = true", [("asleep", 1, 1.0, None), ("asleep", 2, 1.0, None)]),
+    ("cells[4, 5].cio_db = -1", [("cio_db", 4, -1.0, None), ("cio_db", 5, -1.0, None)]),
+])
+def test_attributes_of_cells_written_as_code(text, want):
+    assert changes(text) == want
+
+
+def test_nightly_is_a_night_window():
+    assert understand("Energy -20% nightly on cells 15-20", INVENTORY).window == ("22:00", "06:00")

@@ -37,6 +37,8 @@ OP_FIELD = re.compile(r"\b(?:op|action|operation|cmd|command)\s*[=:]\s*['\"]?(sl
 def prose(text: str) -> str:
     """The text with its records and fields in words."""
     t = JSON_OBJECT.sub(_json_fields, text)
+    t = re.sub(r"\b(cells?)\s*[(\[]\s*(\d+(?:\s*[,;|/]\s*\d+)*)\s*[)\]]", r"\1 \2", t, flags=re.I)  # 'cells(1,2).asleep'
+    t = re.sub(r"(?<=\d)\.(?=[a-z_])", " ", t, flags=re.I)  # 'cell7.tx_power = 43 dBm': an attribute of the cell
     t = RANGE_FIELDS.sub(_range, t)
     t = UNIT_KEY.sub(lambda m: f"{m.group(1).replace('_', ' ')} {m.group(3)} {UNIT_OF_KEY.get(m.group(2).lower(), m.group(2))}", t)
     t = SLICE_FIELD.sub(r"the \1 slice", t)

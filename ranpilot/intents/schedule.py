@@ -13,7 +13,7 @@ WINDOW_RES = (
     re.compile(rf"(?<![\w.#:]){CLOCK}\s*(?:-|to|until|till)\s*{CLOCK}(?![\w%]|:\d)", re.I),
 )
 NAMED_WINDOWS = (
-    (re.compile(r"\b(?:at night(?:[- ]?time)?|overnight|night[- ]?time|(?:during|in|over|through) the nights?|nights?\b(?: only)?|"
+    (re.compile(r"\b(?:at night(?:[- ]?time)?|overnight|nightly|night[- ]?time|(?:during|in|over|through) the nights?|nights?\b(?: only)?|"
                 r"every night)", re.I),
      ("22:00", "06:00")),
     (re.compile(r"(?<![\d:.])\b9\s*(?:-|to)\s*5\b(?![\d:.%])(?!\s*(?:ms|mbit|kw|dbm?|bit|percent|degrees?)\b)", re.I), ("09:00", "17:00")),  # 'nine to five'
