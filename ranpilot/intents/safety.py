@@ -33,7 +33,9 @@ SPEAKER = (r"<\s*/?\s*system\s*>|\[\s*system\s*\]|(?:^|[\s(.;])system\s*(?:note|
 CLAIM = (r"\b(?:as|i'?m|i am|speaking as|acting as)\s+(?:the |an |your |a )?(?:on-?call |network |system |senior |chief )*"
          r"(?:admin\w*|root|super ?user|operator in charge|developer|owner|vendor)\b|"
          r"\b(?:authori[sz]ed|approved|sanctioned|signed off|cleared) by (?:the )?(?:root|admin\w*|system|vendor|management|"
-         r"operator|noc|security)\b|\b(?:admin\w*|root|vendor|operator|super ?user) (?:override|rights|privileges?|access|mode|"
+         r"operator|noc|security)\b|\b(?:coming|comes|came|sent|issued|originat\w*|on behalf)\s+(?:from|of)\s+(?:the\s+)?"
+         r"(?:root|admin\w*|system|vendor|super ?user)(?:\s+team)?\b(?!\s+[a-z])|"  # not 'from the system monitor'
+         r"\b(?:admin\w*|root|vendor|operator|super ?user) (?:override|rights|privileges?|access|mode|"
          r"authority|permissions?)\b|"
          r"\bi (?:hereby )?(?:authori[sz]e|approve|allow|permit|grant)\b|\bapprovals? (?:is |has been |was )?(?:already )?"
          r"(?:granted|given|obtained)\b|\bno (?:checks?|approvals?|verification|validation|review) (?:is |are )?"
