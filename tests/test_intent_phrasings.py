@@ -314,3 +314,17 @@ def test_nightly_is_a_night_window():
 ])
 def test_authority_claimed_by_origin(text, want):
     assert verdict(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    # 'the same' for another scope repeats the clause before it there
+    ("Throughput above 18 Mbps on cell 9, and the same on cell 10",
+     [("AveDLRANUEThpt", "min", 18.0, [9], None, "DELIVER", False), ("AveDLRANUEThpt", "min", 18.0, [10], None, "DELIVER", False)]),
+    ("Cut energy by 5% at the airport; same for cells 19-20",
+     [("RANEnergyConsumption", "max", -5.0, AIRPORT, None, "DELIVER", False),
+      ("RANEnergyConsumption", "max", -5.0, [19, 20], None, "DELIVER", False)]),
+    # a percentage before 'coverage' is the share of users covered
+    ("We want 96% coverage or better on cells 1-2", [("WeakRSRPUEShare", "max", 4.0, [1, 2], None, "DELIVER", False)]),
+])
+def test_repeated_clauses_and_coverage_shares(text, want):
+    assert goals(text) == want

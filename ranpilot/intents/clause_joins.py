@@ -159,3 +159,19 @@ def share_after(previous: str, piece: str) -> bool:
     level they should get, as an afterthought, is the share that level is for."""
     return (SHARE_ALONE.match(piece) is not None and not ex.user_share(previous)
             and any(q.unit in ("Mbit/s", "dBm", "dB") for q in ex.quantities(previous)))
+
+
+# 'and the same on cell 2', 'do the same downtown', 'same for cells 13-14': the clause before, for another scope
+SAME_AGAIN = re.compile(r"^(?:(?:please\s+)?do\s+)?(?:the\s+|exactly\s+the\s+)?same(?:\s+thing)?\s+(?:(?:goes\s+)?(?:for|on|in|at|with|across)\s+)?"
+                        r"(?:the\s+)?(?=\S)", re.I)
+
+
+def same_again(previous: str, piece: str) -> str | None:
+    """The clause a piece repeats for its own scope ('latency under 10 ms on cell 1, and the same on
+    cell 2' -> 'latency under 10 ms on cell 2'), or None for any other piece."""
+    m = SAME_AGAIN.match(piece)
+    if m is None or not names_scope(piece[m.end():]) or KPI_WORDS.search(piece):
+        return None
+    head = PLACES.sub(" ", previous) if PLACES.search(piece) else previous
+    head = SLICES.sub(" ", head) if SLICES.search(piece) else head
+    return f"{' '.join(head.split())} {piece[m.end():]}"

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from ranpilot.intents import extraction as ex
 from ranpilot.intents.clause_joins import (completes_share, continues, dangling_share, defines_level, distribute_negation,
-                                           names_its_kpi, names_threshold, share_after, shares_past, ungapped, value_first)
+                                           names_its_kpi, names_threshold, same_again, share_after, shares_past, ungapped,
+                                           value_first)
 from ranpilot.intents.clause_words import (APPOSITION, BETWEEN_AND, BREAKS, COMPARATOR, COMPARATOR_START,
                                            DEFINES, HEADING, HOLDING_HEADING, KPI_WORDS, LEADING, LEADING_SCOPE,
                                            LIST_NUMBER, NETWORK_WIDE, POINTS_BACK, REASON, SCOPE_BACK, SUBJECTLESS,
@@ -50,7 +51,7 @@ def split(text: str) -> tuple[list[str], list[str]]:
                         or names_threshold(piece) or completes_share(clauses[-1], piece) or shares_past(clauses[-1], piece)
                         or names_its_kpi(clauses[-1], piece) or share_after(clauses[-1], piece)):
             clauses[-1] = f"{clauses[-1]}, {piece}"
-        elif clauses and (gapped := value_first(clauses[-1], piece)):
+        elif clauses and (gapped := value_first(clauses[-1], piece) or same_again(clauses[-1], piece)):
             clauses.append(gapped)
         elif states_something(piece):
             if pending == "trailing":  # '..., at the stadium, and ...': the scope ends the clause before

@@ -38,6 +38,7 @@ COVERAGE_SHARE = re.compile(r"(?<!weak[ -])(?<!poor[ -])(?<!bad[ -])(?<!low[ -])
                             r"\bcoverage\s+(?!holes?|gaps?|loss|problems?|issues?)(?:\w+\s+){0,5}?"
                             r"(?:above|over|at least|of|at|to|>=?|reach\w*|be|is|are)\s*" + NUMBER + r"\s*%", re.I)
 SHARE_LOW = re.compile(r"(?:\b(?:below|under|beneath|less than|lower than|worse than)|<)\s*-?[\d.]+\s*(?:mbit/s|dbm|db)\b", re.I)
+SHARE_COVERAGE = re.compile(NUMBER + r"\s*%\s+(?:(?!weak|poor|bad|low|no\b)\w+\s+)?coverage\b(?!\s+(?:holes?|gaps?|loss|problems?))", re.I)
 SHARE_WORST = re.compile(r"(?:bottom|worst|lowest|weakest|poorest|slowest)\s+$", re.I)
 SLICE_NAMES = {"urllc": "URLLC", "embb": "eMBB", "mmtc": "mMTC", "miot": "mMTC"}
 PLACE_WORDS = ("stadium", "station", "airport", "downtown", "mall", "campus", "arena", "harbour", "harbor", "centre", "center",
@@ -122,8 +123,9 @@ def user_share(text: str) -> tuple[float, bool] | None:
 
 
 def _coverage_share(text: str) -> tuple[float, bool] | None:
-    """'keep coverage above 95%' -> (95, True): coverage said as a percentage is the share of users covered."""
-    m = COVERAGE_SHARE.search(text)
+    """'keep coverage above 95%', '97% coverage or more' -> (95, True): coverage said as a percentage is
+    the share of users covered."""
+    m = COVERAGE_SHARE.search(text) or SHARE_COVERAGE.search(text)
     return (float(m.group(1)), True) if m else None
 
 
