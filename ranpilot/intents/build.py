@@ -8,6 +8,7 @@ import re
 from ranpilot.intents import extraction as ex
 from ranpilot.intents.goals import Goal
 from ranpilot.intents.inventory import Problem
+from ranpilot.intents.shares import user_share
 from ranpilot.policies.pack import PolicyPack
 from ranpilot.targets import TARGETS, THROUGHPUT_TARGETS, Condition, Target, spec
 
@@ -115,7 +116,7 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
     target, (cells, slices) = Target(target), scope
     relative = ex.BY_PERCENT_RE.search(clause)
     qs = [q for q in ex.quantities(clause) if not (relative and relative.start() <= q.start < relative.end())]
-    share = ex.user_share(clause)
+    share = user_share(clause)
     if share and not 0 <= share[0] <= 100:
         return "rejected", "invalid_value", f"{share[0]:g}% of users is not a share: it must lie within 0-100%"
     if share and target in THROUGHPUT_TARGETS and any(q.unit == "Mbit/s" for q in qs):

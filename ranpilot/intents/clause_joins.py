@@ -10,6 +10,7 @@ from ranpilot.intents import extraction as ex
 from ranpilot.intents.build import NAMES_SHARE
 from ranpilot.intents.clause_words import (CONDITION_START, CONTINUES, GAPPED, GERUND, KPI_WORDS, NEGATIVE_HEAD, SUBJECTLESS,
                                            THRESHOLD, names_scope)
+from ranpilot.intents.shares import user_share
 
 
 def distribute_negation(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
@@ -67,7 +68,7 @@ def defines_level(previous: str, piece: str) -> bool:
     if levels[0].unit == "Mbit/s":
         return (NAMES_SHARE.search(previous) is not None and not ex.quantities(previous)
                 and not KPI_WORDS.search(ex.UNIT_RE.sub("", piece)))
-    return ex.user_share(previous) is not None and all(q.unit == "%" for q in ex.quantities(previous))
+    return user_share(previous) is not None and all(q.unit == "%" for q in ex.quantities(previous))
 
 
 def ungapped(previous: str, piece: str) -> str:
@@ -157,7 +158,7 @@ SHARE_ALONE = re.compile(r"^(?:for\s+|to\s+)?(?:at least\s+|about\s+|around\s+)?
 def share_after(previous: str, piece: str) -> bool:
     """'Users at the stadium should see at least 10 Mbps, 95% of them': a share of users said after the
     level they should get, as an afterthought, is the share that level is for."""
-    return (SHARE_ALONE.match(piece) is not None and not ex.user_share(previous)
+    return (SHARE_ALONE.match(piece) is not None and not user_share(previous)
             and any(q.unit in ("Mbit/s", "dBm", "dB") for q in ex.quantities(previous)))
 
 
