@@ -328,3 +328,8 @@ def test_authority_claimed_by_origin(text, want):
 ])
 def test_repeated_clauses_and_coverage_shares(text, want):
     assert goals(text) == want
+
+
+def test_a_place_in_a_reason_beside_a_known_area_is_no_scope():
+    assert goals("Load jumped at the airport since the new hotel opened. Keep PRB load under 75% there.") == [
+        ("AveDLPrbLoad", "max", 75.0, AIRPORT, None, "ENSURE", False)]

@@ -216,13 +216,13 @@ def areas(text: str, known: dict[str, list[int]]) -> tuple[list[str], list[str]]
     prefix = r"\b(?:at|in|near|around|for|across|on|by|inside|throughout)\s+(?:the\s+|our\s+|this\s+|that\s+)?(?:[\w-]+\s+){0,2}?"
     unknown = [w for w in PLACE_WORDS if any(
         not NOT_A_PLACE.search(t[:m.start()]) and not DESCRIBES_CELLS.match(t[m.end():]) and not DESCRIBED_CELLS.search(t[:m.start(1)])
-        and not (scoped and _aside(t, m.start(1))) for m in re.finditer(rf"{prefix if scoped else ''}\b({w})\b", t))]
+        and not ((scoped or found) and _aside(t, m.start(1))) for m in re.finditer(rf"{prefix if scoped else ''}\b({w})\b", t))]
     return found, unknown
 
 
 def _aside(t: str, at: int) -> bool:
-    """Whether a place word at `at`, in a request that names its cells, only says why or what the
-    place is like: a purpose ('... to 44 dBm for better reach on the motorway') or a statement of
+    """Whether a place word at `at`, in a request that names its cells or a known area, only says why or
+    what the place is like ('Traffic doubled downtown since the new mall opened'): a purpose ('... to 44 dBm for better reach on the motorway') or a statement of
     its own without cells ('Switch off cell 11 overnight? Nobody is in that business park then')."""
     start = max(t.rfind(mark, 0, at) for mark in ".?!;") + 1
     ends = [i for i in (t.find(mark, at) for mark in ".?!;") if i >= 0]
