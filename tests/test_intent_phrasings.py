@@ -333,3 +333,12 @@ def test_repeated_clauses_and_coverage_shares(text, want):
 def test_a_place_in_a_reason_beside_a_known_area_is_no_scope():
     assert goals("Load jumped at the airport since the new hotel opened. Keep PRB load under 75% there.") == [
         ("AveDLPrbLoad", "max", 75.0, AIRPORT, None, "ENSURE", False)]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Cut energy in the business district downtown by 5%", ("parsed", None)),
+    ("Improve coverage of the food court in the airport", ("parsed", None)),
+    ("For the concert hall next to the stadium, raise throughput to 40 Mbps", ("clarify", "unknown_area")),
+])
+def test_a_place_inside_a_known_area(text, want):
+    assert verdict(text) == want

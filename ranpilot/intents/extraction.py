@@ -194,6 +194,8 @@ def bad_cell_ids(text: str) -> list[str]:
 # ('from the regional office', 'our SLA with the city'), a distribution ('per zone', 'in each zone')
 NOT_A_PLACE = re.compile(r"(?:@\s+(?:[\w-]+\s+)?|\b(?:from|with|per|each|every|any)\s+(?:the\s+|our\s+|this\s+|each\s+|every\s+)?"
                          r"(?:[\w-]+\s+)?)$")
+# a place inside a known area, said before it: 'the business district downtown', 'the food court in the @'
+IN_AREA = re.compile(r"\s+(?:(?:of|in|at|inside|within)\s+)?(?:the\s+)?@")
 # named cells that a place word describes: 'the warehouse cells 18 to 20', 'cells 9-10 (near the hospital)'
 DESCRIBES_CELLS = re.compile(r"\s+(?:area\s+|zone\s+|district\s+|site\s+)?(?:(?:on|at|in|near|by|of|around|served by|covered by)\s+)?"
                              r"cells?#")
@@ -215,7 +217,7 @@ def areas(text: str, known: dict[str, list[int]]) -> tuple[list[str], list[str]]
     scoped = CELLS_RE.search(text) is not None  # beside named cells, a place counts only as a scope ('at the mall')
     prefix = r"\b(?:at|in|near|around|for|across|on|by|inside|throughout)\s+(?:the\s+|our\s+|this\s+|that\s+)?(?:[\w-]+\s+){0,2}?"
     unknown = [w for w in PLACE_WORDS if any(
-        not NOT_A_PLACE.search(t[:m.start()]) and not DESCRIBES_CELLS.match(t[m.end():]) and not DESCRIBED_CELLS.search(t[:m.start(1)])
+        not NOT_A_PLACE.search(t[:m.start()]) and not DESCRIBES_CELLS.match(t[m.end():]) and not IN_AREA.match(t[m.end():]) and not DESCRIBED_CELLS.search(t[:m.start(1)])
         and not ((scoped or found) and _aside(t, m.start(1))) for m in re.finditer(rf"{prefix if scoped else ''}\b({w})\b", t))]
     return found, unknown
 
