@@ -273,11 +273,13 @@ class RefusingVerifier(Verifier):
         return verdict.model_copy(update={"status": "rejected", "violations": [refusal]})
 
 
-@pytest.mark.parametrize(("pick", "refuse_pick"), [("c2", False), ("c3", True)])
+@pytest.mark.parametrize(("pick", "refuse_pick"), [("c5", False), ("c3", True), ("c2", False)])
 def test_run_applies_the_models_pick_only_when_verified(llm_server, tmp_path, pick, refuse_pick):
-    """Approved, the model's pick is applied (the twin's best is not even tried). Refused, the
-    verifier goes on in the twin's ranking to the first candidate it approves: here c1 (cells
-    asleep at noon, stopped by the pack's maintenance window), then c2 (a power cut)."""
+    """Approved, the model's pick is applied (the twin's best is not even tried): c5, the energy
+    minimiser's power cut. Refused (by the test's verifier) or stopped by the pack (c2 puts cell 3
+    to sleep at noon, inside the maintenance window: it needs approval and is no better than the
+    twin's best), the verifier goes on in the twin's ranking to the first candidate it approves:
+    c1, a power cut on every cell in scope."""
     verifier = RefusingVerifier()
 
     def answer(body):
@@ -290,15 +292,14 @@ def test_run_applies_the_models_pick_only_when_verified(llm_server, tmp_path, pi
     runner.verifier = verifier
     result = runner.run("cut energy by 5%", Network(NetworkConfig(num_ues=210), seed=1), scope_cells=[3, 4, 5, 6])
     pick_request = next(b for b in llm_server.requests if request_kind(b) == "pick")
-    picked, best, second = (shortlisted(pick_request, c) for c in (pick, "c1", "c2"))
+    picked, best = (shortlisted(pick_request, c) for c in (pick, "c1"))
     first_round = [r for r in result.rounds if r.round == 1]
     assert first_round[0].choice.reason.startswith(f"picked by the llm planner as {pick}: a smaller change")
     applied = {a.proposal_id for a in result.applied if a.status == "applied"}
     verdicts = [(r.choice.strategy, r.verdict_status, r.proposal_id in applied) for r in first_round]
-    if not refuse_pick:
-        assert verdicts == [(picked, "approved", True)]
+    if pick == "c5":
+        assert picked.startswith("energy_min_power") and verdicts == [(picked, "approved", True)]
         return
-    assert verdicts[0] == (picked, "rejected", False) and verdicts[2] == (second, "approved", True)
-    assert verdicts[1][0] == best and verdicts[1][1] in ("rejected", "needs_approval") and not verdicts[1][2]
-    assert first_round[0].violations[0].rule_id == "test.refuse"
-    assert "sleep.maintenance_window" in {v.rule_id for v in first_round[1].violations}  # the pack's own rule
+    assert verdicts == [(picked, "rejected" if refuse_pick else "needs_approval", False), (best, "approved", True)]
+    rules = {v.rule_id for v in first_round[0].violations}
+    assert rules == {"test.refuse"} if refuse_pick else "sleep.maintenance_window" in rules  # the pack's own rule
