@@ -17,8 +17,9 @@ SCENARIOS = shipped_scenarios()
 # agent gets there (then remove it).
 NOT_YET = {
     "conflicting_intents": "both intents end as the scenario asks (the cell-edge intent, priority 80, overrides the "
-                           "energy intent's power cut with a priority approval), but at the end the network-wide "
-                           "LowDLThptUEShare is 2 UEs (+0.95 pp, +5.4%) above the static network's",
+                           "energy intent's power cut with a priority approval), but at the end the network-wide shares "
+                           "are a few UEs above the static network's: LowDLThptUEShare and LowSINRUEShare +2 UEs "
+                           "(+0.95 pp), WeakRSRPUEShare +1 UE, beyond the 5% tolerance",
 }
 
 
