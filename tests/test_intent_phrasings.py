@@ -342,3 +342,21 @@ def test_a_place_in_a_reason_beside_a_known_area_is_no_scope():
 ])
 def test_a_place_inside_a_known_area(text, want):
     assert verdict(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    # a share stated beside a relative change asked of it ('which we want halved') is today's
+    ("15% of users downtown are below 3 Mbps, which we want halved.",
+     [("LowDLThptUEShare", "max", -50.0, DOWNTOWN, None, "DELIVER", False)]),
+    # 'today' / 'currently' anywhere in the sentence of a share that asks nothing
+    ("About 12% of the airport cells run hot today - bring this figure to 4%.",
+     [("HighDLPrbLoadRatio", "max", 4.0, AIRPORT, None, "DELIVER", False)]),
+    # a value with 'now' after it is today's; the value asked follows
+    ("Latency on cell 6: 22 ms now, want 12 ms.", [("DlLatency", "max", 12.0, [6], None, "DELIVER", False)]),
+    ("Reduce latency on cell 6 to 12 ms now", [("DlLatency", "max", 12.0, [6], None, "DELIVER", False)]),
+    # a share of users stated with an indicative verb, then the value asked pointing back
+    ("Some 18% of subscribers on cell 9 get under 3 Mbps. Cut that share to 6%.",
+     [("LowDLThptUEShare", "max", 6.0, [9], None, "DELIVER", False)]),
+])
+def test_todays_values_beside_what_is_asked(text, want):
+    assert goals(text) == want

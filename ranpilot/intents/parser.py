@@ -27,6 +27,7 @@ from ranpilot.intents.inventory import Inventory, Problem, change_problem, goal_
 from ranpilot.intents.judgement import contradiction, first, out_of_domain, scope_problems, vague
 from ranpilot.intents.normalize import canonical
 from ranpilot.intents.safety import UNSUPPORTED, safety_override, safety_problem, unsafe_changes
+from ranpilot.intents.shares import user_share
 from ranpilot.policies.pack import PolicyPack, load_pack
 
 MAX_TEXT_CHARS = 2000
@@ -40,6 +41,9 @@ RAN_WORDS = re.compile(r"\b(cells?|network|throughput|latency|delay|coverage|ene
                        r"interference|signal|speed|mbps|mbit|tilt|handover|traffic|congest\w*|urllc|embb|mmtc)\b", re.I)
 REPORTED = re.compile(r"\b(?:say|says|said|report(?:s|ed)?|complain(?:s|ed)?|tell us|told us|claim(?:s|ed)?|mention(?:s|ed)?)\b",
                       re.I)
+REQUEST = re.compile(r"\b(?:please|pls|should|must|shall|needs?|want\w*|like|has to|have to|let's|target|goal|aim|"
+                     r"expect\w*|require\w*|i'd|we'd|can you|could you|would you)\b", re.I)
+IMPERATIVE = re.compile(r"^\W*(?:get|make|bring|set|give|put|push|drive|limit|cap|target|hold|keep|take|lift|move)\b", re.I)
 WHICH_KPI = ("which KPI should change, and to what value? "
              "For example: 'keep average user throughput above 30 Mbps in cells 3-5'.")
 
@@ -155,9 +159,11 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
 
 
 def _states_only(clause: str) -> bool:
-    """Whether a clause states a value without asking anything of it: no verb of request or of
-    holding, no move, no comparison ('low SINR is hitting about a third of the users on cell 2')."""
-    return not (DELIVER_WORDS.search(clause) or ENSURE_WORDS.search(clause) or direction_verb(clause) or comparison(clause))
+    """Whether a clause states a value without asking anything of it: no word of request or of holding,
+    no move, not an imperative ('low SINR is hitting about a third of the users on cell 2', 'some 20% of
+    subscribers get under 2 Mbps': a comparison in a share of users only says which users are counted)."""
+    return not (REQUEST.search(clause) or ENSURE_WORDS.search(clause) or direction_verb(clause) or IMPERATIVE.match(clause)
+                or (comparison(clause) and user_share(clause) is None))
 
 
 def _restates(stated: Goal, asked: Goal) -> bool:
