@@ -360,3 +360,12 @@ def test_a_place_inside_a_known_area(text, want):
 ])
 def test_todays_values_beside_what_is_asked(text, want):
     assert goals(text) == want
+
+
+def test_both_bounds_said_lower_first_are_a_band():
+    assert goals("No less than 25% and no more than 65% PRB load on cell 8") == [
+        ("AveDLPrbLoad", "range", (25.0, 65.0), [8], None, "DELIVER", False)]
+
+
+def test_bounds_that_cannot_both_hold_with_the_scope_said_last():
+    assert verdict("PRB load at least 85% and at most 55% on cell 2") == ("clarify", "contradiction")

@@ -36,6 +36,11 @@ RANGES = (
     re.compile(N + RANGE_UNIT + r"?\s*-\s*" + N + RANGE_UNIT, re.I),
     re.compile(N + r"()\s+to\s+" + N + RANGE_UNIT, re.I),
 )
+# 'no less than 30% and no more than 70%': both bounds said, the lower first, joined by 'and' (a 'but' or a lower
+# bound above the upper one is left for the contradiction check)
+BOUND_PAIR = re.compile(r"\b(?:no less than|at least|not (?:less|lower) than|minimum(?: of)?|min\.?)\s+" + N + RANGE_UNIT +
+                        r"?\s*,?\s+and\s+(?:no more than|at most|not (?:more|higher) than|maximum(?: of)?|max\.?)\s+" + N + RANGE_UNIT,
+                        re.I)
 
 
 # 'Kind regards, Energy Office', 'Thanks - NOC team': who signs a request is not what it asks
@@ -197,10 +202,10 @@ def ranges(t: str) -> str:
         low_unit, high_unit = (m.group(2) or "").strip().lower(), m.group(4).strip().lower()
         if m.group(0).lower().startswith("from") and MOVED.search(t[max(0, m.start() - 60):m.start()]):
             return f"to {m.group(3)}{m.group(4)}"  # 'increase efficiency from 1 to 1.5 Mbit/J': where it ends
-        if low_unit and low_unit != high_unit:
+        if (low_unit and low_unit != high_unit) or (m.re is BOUND_PAIR and float(m.group(1)) > float(m.group(3))):
             return m.group(0)  # '10% to 5 kW' is two quantities, not a range
         return f"between {m.group(1)}{m.group(2) or m.group(4)} and {m.group(3)}{m.group(4)}"
 
-    for pattern in RANGES:
+    for pattern in (BOUND_PAIR, *RANGES):
         t = pattern.sub(between, t)
     return t
