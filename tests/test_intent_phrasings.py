@@ -369,3 +369,11 @@ def test_both_bounds_said_lower_first_are_a_band():
 
 def test_bounds_that_cannot_both_hold_with_the_scope_said_last():
     assert verdict("PRB load at least 85% and at most 55% on cell 2") == ("clarify", "contradiction")
+
+
+@pytest.mark.parametrize("text,want", [
+    ("network energy must drop 12% this winter", [("RANEnergyConsumption", "max", -12.0, None, None, "DELIVER", False)]),
+    ("throughput should grow 10% at the stadium", [("AveDLRANUEThpt", "min", 10.0, [3, 4, 5], None, "DELIVER", False)]),
+])
+def test_a_change_verb_right_before_its_percentage(text, want):
+    assert goals(text) == want

@@ -106,7 +106,7 @@ def relative(t: str) -> str:
     def by(m: re.Match) -> str:
         return m.group(0) if NOT_A_CHANGE.search(m.group(2)) else f"{m.group(1)} {m.group(2)}by {m.group(3)}"
 
-    t = re.sub(rf"\b({CHANGE_VERB})\s+((?:[\w'#-]+\s+){{1,4}}?)({N}\s*%)(?!\s*(?:of|or)\b)", by, t, flags=re.I)
+    t = re.sub(rf"\b({CHANGE_VERB})\s+((?:[\w'#-]+\s+){{0,4}}?)({N}\s*%)(?!\s*(?:of|or)\b)", by, t, flags=re.I)
     t = re.sub(r"\bin half\b", "by half", t, flags=re.I)
     t = MULTIPLE.sub(lambda m: f"by +{(float(m.group(2) or MULTIPLES[m.group(1).lower()]) - 1) * 100:g}%", t)
     for verb, canon in VERB_CHANGES:
