@@ -377,3 +377,12 @@ def test_bounds_that_cannot_both_hold_with_the_scope_said_last():
 ])
 def test_a_change_verb_right_before_its_percentage(text, want):
     assert goals(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Reduce congestion at the airport during rush hour", [("AveDLPrbLoad", "max", 0.0, AIRPORT, None, "DELIVER", True)]),
+    ("Better signal on cells 3 and 4 please", [("WeakRSRPUEShare", "max", 0.0, [3, 4], None, "DELIVER", True)]),
+    ("Make downtown greener", [("RANEnergyConsumption", "max", 0.0, DOWNTOWN, None, "DELIVER", True)]),
+])
+def test_everyday_words_for_kpis(text, want):
+    assert goals(text) == want

@@ -31,7 +31,7 @@ KPI_WORDS = re.compile(r"\b(slow\w*|downloads?|thr?o?u?g?h?put|thruput|t-?put|th
                        r"energy|power|electricity|kwh|kw|watts?|coverage|covered|rsrp|signal|sinr|interference|"
                        r"loads?|prbs?|resources?|util\w*|congest\w*|overload\w*|hot|efficien\w*|edge|slow|sleep|asleep|awake|wake|"
                        r"\w*activat\w*|back on|power\w* (?:down|up)|(?:switch|turn)\w* (?:\S+ ){0,3}?(?:off|on|up|down)\b|"
-                       r"(?:up|down)?-?tilt\w*|cio|p[- ]?max|offset|bits per joule|bills?|" + KEEP_ON + "|"
+                       r"(?:up|down)?-?tilt\w*|cio|p[- ]?max|offset|bits per joule|bills?|greener|" + KEEP_ON + "|"
                        + "|".join(t.value for t in Target) + r")\b", re.I)  # the standard's own names: 'lowSinrUeShare: ...'
 STATES = re.compile(r"\bby\s+[+-]?\d|(?:\b(?:above|below|under|over|at least|at most|to|between)|[<>]=?)\s*-?\d|\d\s*(?:%|mbit/s|ms\b|kw\b|bit/j|dbm?\b)|\b(?:better|improve\w*|optimi[sz]\w*|"
                     r"enhance\w*|maximi[sz]\w*|minimi[sz]\w*)\b", re.I)
