@@ -39,10 +39,14 @@ def test_parallel_float_encoding_gives_sentence_transformers_vectors(passages, r
 def test_int8_vectors_stay_close_to_the_float_model_on_real_passages(passages, reference):
     int8 = embed(passages, variant=ONNX_INT8)
     cosine = (int8 * reference).sum(axis=1)
-    assert cosine.min() > 0.97 and cosine.mean() > 0.99
-    # each passage's nearest other passage is mostly the same one
-    same = ((int8 @ int8.T - 2 * np.eye(48)).argmax(1) == (reference @ reference.T - 2 * np.eye(48)).argmax(1))
-    assert same.mean() >= 0.9
+    assert cosine.min() > 0.98 and cosine.mean() > 0.99
+    float_sims, int8_sims = reference @ reference.T, int8 @ int8.T
+    assert np.abs(float_sims - int8_sims).max() < 0.06
+    # each passage's nearest other passage under the float model is among its 5 nearest under int8
+    int8_sims -= 2 * np.eye(len(passages))
+    nearest = (float_sims - 2 * np.eye(len(passages))).argmax(axis=1)
+    closer = (int8_sims > int8_sims[np.arange(len(passages)), nearest][:, None]).sum(axis=1)
+    assert closer.max() < 5
 
 
 def test_a_failed_add_stops_the_ingest_before_the_file_counts_as_done(tmp_path, monkeypatch):

@@ -47,7 +47,7 @@ def test_cached_model_is_reused_and_a_corrupt_one_rebuilt(built, tmp_path, capsy
     assert rebuilt.stat().st_size == model.stat().st_size
     manifest = json.loads((cache_dir(copy) / "manifest.json").read_text())
     assert manifest["variant"] == ONNX_INT8 and manifest["max_tokens"] == 256
-    assert manifest["weights"] == int8_weights() and manifest["build"] == 3
+    assert manifest["weights"] == int8_weights() and manifest["build"] == 4
 
 
 def test_an_int8_model_quantized_for_another_cpu_is_not_used(built, monkeypatch):
