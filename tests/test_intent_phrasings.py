@@ -386,3 +386,13 @@ def test_a_change_verb_right_before_its_percentage(text, want):
 ])
 def test_everyday_words_for_kpis(text, want):
     assert goals(text) == want
+
+
+def test_a_table_with_a_header_row_is_a_list_of_records():
+    assert goals("kpi,bound,value,cells\nlatency,max,9,4;5") == [("DlLatency", "max", 9.0, [4, 5], None, "DELIVER", False)]
+
+
+def test_a_limit_field_after_a_share_field_gives_its_value():
+    u = understand("metric: share of users below 2 Mbps; limit: 4%; area: stadium", INVENTORY)
+    assert [(g.target.value, g.bound, g.value, g.threshold, g.cells) for g in u.goals] == [
+        ("LowDLThptUEShare", "max", 4.0, 2.0, [3, 4, 5])]

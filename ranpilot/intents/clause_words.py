@@ -25,7 +25,8 @@ BETWEEN_AND = re.compile(r"(\bbetween\s+-?[\d.]+(?:\s*[^\s\d]+)?)\s+and\s+(?=-?\
 COMPARATOR_START = re.compile(r"^(?:above|below|under|over|at least|at most|(?:min|max)(?:imum)?:?\s*(?:of\s+)?(?=-?\d)|less|more|"
                               r"no more|no less|to (?=-?\d)|between (?=-?\d)|not (?:above|below|over|under|more|less)|never|>|<|≥|≤)", re.I)
 # 'Target: one in fifty', 'the goal is 4 ms': a value named as the target of the KPI before it
-TARGET_START = re.compile(r"^(?:the\s+|our\s+|my\s+|new\s+)?(?:target|goal|aim|objective|ask)\s+(?:is\s+|would be\s+|of\s+)?"
+TARGET_START = re.compile(r"^(?:the\s+|our\s+|my\s+|new\s+)?(?:target|goal|aim|objective|ask|limit|cap|value|level|bound)\s+"
+                          r"(?:is\s+|would be\s+|of\s+)?"
                           r"(?:[<>]=?\s*|at (?:most|least)\s+|under\s+|below\s+|above\s+)?-?\d", re.I)
 KPI_WORDS = re.compile(r"\b(slow\w*|downloads?|thr?o?u?g?h?put|thruput|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|delays?|"
                        r"energy|power|electricity|kwh|kw|watts?|coverage|covered|rsrp|signal|sinr|interference|"

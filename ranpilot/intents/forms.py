@@ -25,6 +25,8 @@ UNIT_KEY = re.compile(r"\b([a-z]+(?:_[a-z]+)*?)_(us|ms|s|mbps|kbps|gbps|kw|w|db|
 UNIT_OF_KEY = {"pct": "%", "share": "%", "percent": "%"}
 SLICE_FIELD = re.compile(r"\bslice\s*(?:=\s*|:\s*(?=\S+\s*(?:[,;|]|$)))['\"]?([a-z][\w-]*)['\"]?", re.I)
 SLEEP_FIELD = re.compile(r"\b(?:asleep|sleep)\s*[=:]\s*(0|1|true|false|on|off|yes|no)\b", re.I)
+TABLE_KEYS = (r"kpi|metric|target|bound|op|value|min|max|lo|hi|cells?|scope|area|slice|threshold|thr|window|when|priority|"
+              r"param(?:eter)?|delta|unit")
 FIELD = re.compile(r"\b[a-z_]+\s*[=:]\s*\S", re.I)
 # 'cells=3,4', 'scope: stadium', 'cells: 16|17|18' as one field of a record
 SCOPE_FIELD = re.compile(r"(?:^|(?<=[|;,]))\s*\b(?:cells?|scope|area|where|sites?)\s*[=:]\s*(\d+(?:\s*(?:[|/,&]|\.\.|-|to|and)\s*\d+)*|"
@@ -36,7 +38,7 @@ OP_FIELD = re.compile(r"\b(?:op|action|operation|cmd|command)\s*[=:]\s*['\"]?(sl
 
 def prose(text: str) -> str:
     """The text with its records and fields in words."""
-    t = JSON_OBJECT.sub(_json_fields, text)
+    t = JSON_OBJECT.sub(_json_fields, table_rows(text))
     t = re.sub(r"\b(cells?)\s*[(\[]\s*(\d+(?:\s*[,;|/]\s*\d+)*)\s*[)\]]", r"\1 \2", t, flags=re.I)  # 'cells(1,2).asleep'
     t = re.sub(r"(?<=\d)\.(?=[a-z_])", " ", t, flags=re.I)  # 'cell7.tx_power = 43 dBm': an attribute of the cell
     t = RANGE_FIELDS.sub(_range, t)
@@ -47,8 +49,26 @@ def prose(text: str) -> str:
     t = GUARD_FIELD.sub(", while keeping ", scope_first(t))
     t = re.sub(r"\bdelta\s*[=:]?\s*(?=[+-]?\d)", "by ", t, flags=re.I)  # 'delta=-1.5dB', 'delta -3 dB'
     t = re.sub(r"\btx_?pwr\b", "tx power", t, flags=re.I)
+    t = re.sub(r"\b(value|val)\s*[=:]\s*(?=[+-]?\d)", "value of ", t, flags=re.I)  # 'value=6': in the target's own unit
     t = re.sub(r"\b(cells?)\s*[=:]\s*(?=\d)", r"\1 ", t, flags=re.I)  # 'cells: 16|17|18', 'cell=7'
     return re.sub(r"@\s*(?=cells?\b|c\d)", "on ", t, flags=re.I)  # 'ue_p_max -> 20 dBm @ cell 10'
+
+
+def table_rows(text: str) -> str:
+    """'target,bound,value,cells' over 'DlLatency,max,6,12;13': a header of field names and rows of as many
+    values are records ('target=DlLatency, bound=max, value=6, cells=12|13'); other text stays."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if len(lines) < 2:
+        return text
+    sep = next((s for s in (",", "|", "\t", ";") if s in lines[0]), None)
+    header = [h.strip().lower() for h in lines[0].split(sep)] if sep else []
+    if len(header) < 2 or not all(re.fullmatch(TABLE_KEYS, h) for h in header):
+        return text
+    rows = [[v.strip() for v in line.split(sep)] for line in lines[1:]]
+    if any(len(row) != len(header) for row in rows):
+        return text
+    return "; ".join(", ".join(f"{k}={re.sub(r'[;,]', '|', v) if k.startswith('cell') else v}" for k, v in zip(header, row))
+                     for row in rows)
 
 
 def scope_first(t: str) -> str:
