@@ -396,3 +396,17 @@ def test_a_limit_field_after_a_share_field_gives_its_value():
     u = understand("metric: share of users below 2 Mbps; limit: 4%; area: stadium", INVENTORY)
     assert [(g.target.value, g.bound, g.value, g.threshold, g.cells) for g in u.goals] == [
         ("LowDLThptUEShare", "max", 4.0, 2.0, [3, 4, 5])]
+
+
+def all_but(*left_out: int) -> list[int]:
+    return [c for c in range(21) if c not in left_out]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("All cells except 9 and 10: cut energy by 5%", [("RANEnergyConsumption", "max", -5.0, all_but(9, 10), None, "DELIVER", False)]),
+    ("Network-wide apart from the stadium, raise throughput by 10%",
+     [("AveDLRANUEThpt", "min", 10.0, all_but(3, 4, 5), None, "DELIVER", False)]),
+    ("Keep coverage on cells 0 through 5 minus cell 2", [("WeakRSRPUEShare", "max", 5.0, [0, 1, 3, 4, 5], None, "ENSURE", False)]),
+])
+def test_cells_and_areas_left_out_of_the_network(text, want):
+    assert goals(text) == want

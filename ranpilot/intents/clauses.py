@@ -89,16 +89,22 @@ def pieces(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def scope_of(text: str, areas: dict[str, list[int]]) -> tuple[Cells, bool, list[str]]:
-    """(cells, whether the text names a scope of cells, slices) of one piece of text."""
+def scope_of(text: str, areas: dict[str, list[int]], num_cells: int = 21) -> tuple[Cells, bool, list[str]]:
+    """(cells, whether the text names a scope of cells, slices) of one piece of text. Cells and areas
+    left out ('the stadium - except cell 4 -', 'all cells except 4 and 5', 'everywhere but downtown') are
+    taken from the area or the network named."""
+    left_out = ex.excepted(text) | {c for name in ex.excepted_areas(text, areas) for c in areas[name]}
     ids = set(ex.cells(text))
-    for name in ex.areas(text, areas)[0]:
-        ids = (ids | set(areas[name])) - ex.excepted(text)  # 'the stadium - except cell 4 -': an area, less a cell
+    for name in set(ex.areas(text, areas)[0]) - set(ex.excepted_areas(text, areas)):
+        ids |= set(areas[name])
+    if left_out and NETWORK_WIDE.search(text):
+        ids = set(range(num_cells))
+    ids = ids - left_out or ids
     named = bool(ids) or bool(NETWORK_WIDE.search(text))
     return (sorted(ids) or None), named, ex.slices(text)
 
 
-def clauses_of(text: str, areas: dict[str, list[int]]) -> list[Clause]:
+def clauses_of(text: str, areas: dict[str, list[int]], num_cells: int = 21) -> list[Clause]:
     """The clauses of a (canonical) request, each with the scope it applies to. A heading
     ('Downtown: ...', 'URLLC @ airport: ...; eMBB @ airport: ...', 'improve the cell edge in
     downtown: ...') scopes what follows it, up to the next heading, and is not a clause itself."""
@@ -107,11 +113,12 @@ def clauses_of(text: str, areas: dict[str, list[int]]) -> list[Clause]:
         parts, request = split(body)
         if heading is None and parts and (lead := LEADING_SCOPE.match(parts[0])):
             request.append(lead.group(1))  # 'On cells 9-11 get ... without ...': said for the whole request
-        request_cells, _, request_slices = scope_of(" ".join(request if heading is None else [heading, *request]), areas)
+        request_cells, _, request_slices = scope_of(" ".join(request if heading is None else [heading, *request]), areas,
+                                                    num_cells)
         if heading is not None and EVERY_ONE.match(heading):  # 'Cell 13: ... Cell 14: ... Both: keep coverage'
             request_cells = sorted({c for clause in out for c in clause.cells or ()}) or None
         for part in parts:
-            clause = _clause(part, areas, out[-1] if out else None, request_cells, request_slices)
+            clause = _clause(part, (areas, num_cells), out[-1] if out else None, request_cells, request_slices)
             if clause.points_back and clause.named and out and not out[-1].named:
                 out[-1].cells, out[-1].named = clause.cells, True  # 'tput above 30 and below 20 on cell 3': one scope
             out.append(clause)
@@ -148,9 +155,9 @@ def _is_heading(head: str, rest: str) -> bool:
     return bool(ex.quantities(rest) or ex.BY_PERCENT_RE.search(rest))
 
 
-def _clause(part: str, areas: dict[str, list[int]], previous: Clause | None, request_cells: Cells,
+def _clause(part: str, network: tuple[dict[str, list[int]], int], previous: Clause | None, request_cells: Cells,
             request_slices: list[str]) -> Clause:
-    cells, named, slices = scope_of(REASON.sub("", part), areas)
+    cells, named, slices = scope_of(REASON.sub("", part), *network)
     own_kpi = KPI_WORDS.search(re.sub(r"\b(?:sleep|asleep|awake|wake)\b", "", ex.UNIT_RE.sub("", part), flags=re.I))  # not '6 kW'
     back = previous is not None and not slices and not own_kpi and (
         COMPARATOR_START.match(part) is not None or TARGET_START.match(part) is not None or POINTS_BACK.search(part) is not None or SUBJECTLESS.match(part) is not None

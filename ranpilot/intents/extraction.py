@@ -146,8 +146,15 @@ def tokenize_cells(text: str) -> str:
     return CELL_LIST.sub(token, text)
 
 
-EXCLUDED = re.compile(r"\b(?:except|excluding|but not|apart from|other than|save for|leaving out|not|not touch|leave|spare)\s+"
+LEAVING_OUT = r"except(?:\s+for)?|excluding|but not|apart from|other than|save for|leaving out|minus|besides"
+EXCLUDED = re.compile(rf"\b(?:{LEAVING_OUT}|not|not touch|leave|spare)\s+"
                       r"(?:for\s+|on\s+)?cells?#([\d_]+)|\bcells?#([\d_]+)\s+(?:doesn't|does not|don't|do not)\s+need", re.I)
+
+
+def excepted_areas(text: str, known: dict[str, list[int]]) -> list[str]:
+    """The known areas a text leaves out ('everywhere except downtown', 'apart from the airport')."""
+    return [name for name in known if re.search(rf"\b(?:{LEAVING_OUT})\s+(?:in\s+|at\s+|on\s+)?(?:the\s+)?{re.escape(name)}\b",
+                                                 text, re.I)]
 
 
 def cells(text: str) -> list[int]:

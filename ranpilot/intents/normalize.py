@@ -141,15 +141,17 @@ def symbols(text: str) -> str:
 KPI_VALUE_COLON = re.compile(r"\b(latency|delay|speeds?|energy|power|load|usage|throughput|efficiency|coverage|consumption|"
                              r"utili[sz]ation)\s*:\s+(?=(?:[<>]=?\s*)?[+-]?\d+(?:\.\d+)?\s*(?:%|ms\b|mbit/s|kw\b|bit/j|dbm?\b))", re.I)
 # 'on 16,17', 'for 4 and 5': a list of bare numbers after a preposition, no unit or time after it
-BARE_CELLS = re.compile(r"\b(on|for|at|in|across)\s+(\d{1,2}(?:\s*(?:,|&|and)\s*\d{1,2})+)\b(?![.:]\d)(?!\s*(?:%|[a-z]+/|mbit|ms\b|kw|dbm?\b|"
+BARE_CELLS = re.compile(r"\b(?:(on|for|at|in|across)\s+(\d{1,2}(?:\s*(?:,|&|and)\s*\d{1,2})+)|"
+                        r"(?<=\bcells )(except|excluding|minus|apart from|other than)\s+(\d{1,2}(?:\s*(?:,|&|and)\s*\d{1,2})*))\b(?![.:]\d)(?!\s*(?:%|[a-z]+/|mbit|ms\b|kw|dbm?\b|"
                         r"am\b|pm\b|[ap]\.m|h\b|hrs?\b|hours?|days?|weeks?|months?|minutes?|mins?|seconds?|o'clock|times|x\b|"
                         r"percent|deg|°|cells?|sites?|users?|ues?))", re.I)
 
 
 def bare_cell_lists(t: str) -> str:
     """'bring prb util on 16,17 up to 30%' -> 'on cells 16,17': numbers listed after a preposition
-    without a unit are cells (a single bare number is too ambiguous to read so)."""
-    return BARE_CELLS.sub(r"\1 cells \2", t)
+    without a unit are cells (a single bare number is too ambiguous to read so, except right after
+    'all cells except')."""
+    return BARE_CELLS.sub(lambda m: f"{m.group(1) or m.group(3)} cells {m.group(2) or m.group(4)}", t)
 
 
 LIST_MARK = re.compile(r"(?:^|(?<=\s))\(?(\d)[.)](?=\s)")

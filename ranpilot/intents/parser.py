@@ -62,7 +62,7 @@ def understand(text: str, inventory: Inventory | None = None, pack: PolicyPack |
         return _no(text, override)
     window, canon = schedule.time_window(whole := canonical(text))
     priority, canon = schedule.priority(canon)
-    clauses = clauses_of(canon, inventory.areas)
+    clauses = clauses_of(canon, inventory.areas, inventory.num_cells)
     problems = [safety_problem(canon, pack), out_of_domain(whole), *scope_problems(canon, inventory)]
     changes = _changes(clauses)
     if changes:
