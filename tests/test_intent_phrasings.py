@@ -410,3 +410,12 @@ def all_but(*left_out: int) -> list[int]:
 ])
 def test_cells_and_areas_left_out_of_the_network(text, want):
     assert goals(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    ("From half past eleven at night to six in the morning, put cell 18 to sleep", ("23:30", "06:00")),
+    ("Between 0030 and 0430 reduce energy by 10%", ("00:30", "04:30")),
+    ("From a quarter to ten in the evening until 5 am, cut energy by 5%", ("21:45", "05:00")),
+])
+def test_clock_times_said_in_words_or_military(text, want):
+    assert understand(text, INVENTORY).window == want

@@ -19,7 +19,7 @@ from functools import lru_cache
 from text_to_num import alpha2digit
 
 from ranpilot.intents import extraction as ex
-from ranpilot.intents import forms
+from ranpilot.intents import forms, schedule
 from ranpilot.intents.relative import CHANGE_VERB, pronoun_shares, relative, relative_shares, signed_moves
 from ranpilot.intents.units import FRACTION_WORDS, N, UNIT_WORDS, fraction_value, unit_fractions, units
 
@@ -51,7 +51,7 @@ SIGN_OFF = re.compile(r"(?:^|[.!,]\s*|\s)(?i:(?:(?:kind|best|warm|many)\s+)?(?:r
 def canonical(text: str) -> str:
     """The text with numbers, shares, relative changes, ranges and units in canonical form."""
     t = symbols(re.sub(r"\bhalf[- ]?time\b", "the break", SIGN_OFF.sub("", forms.prose(text)), flags=re.I))
-    t = alpha2digit(unit_fractions(t), "en", threshold=0)  # before 'a second' can become an ordinal
+    t = schedule.clock_words(alpha2digit(unit_fractions(t), "en", threshold=0))  # before 'a second' can become an ordinal
     t = re.sub(r"\b(\d+)\s+point\s+(\d+)\b", r"\1.\2", t, flags=re.I)  # dictated decimals
     t = re.sub(r"(?<![\d.])\bpoint\s+(\d+)\b", r"0.\1", t, flags=re.I)
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)

@@ -20,6 +20,23 @@ NAMED_WINDOWS = (
     (re.compile(r"\b(?:during the day|daytime|day[- ]?time|business hours|working hours|office hours)\b", re.I),
      ("08:00", "20:00")),
 )
+MILITARY = re.compile(r"\b(between|from)\s+([01]\d|2[0-3])([0-5]\d)\s*(?:h|hrs?)?\s+(and|to|until|till|-)\s+([01]\d|2[0-3])([0-5]\d)\b",
+                      re.I)
+PAST_HOUR = re.compile(r"\b(half|quarter)\s+past\s+(\d{1,2})\b|\bquarter\s+to\s+(\d{1,2})\b", re.I)
+
+
+def clock_words(text: str) -> str:
+    """'half past 10' -> '10:30', 'quarter past 6' -> '6:15', 'quarter to 7' -> '6:45' (read before
+    'half' and 'a quarter' become percentages)."""
+    return PAST_HOUR.sub(_past_hour, text)
+
+
+def _past_hour(m: re.Match) -> str:
+    if m.group(3):
+        return f"{(int(m.group(3)) - 1) % 12 or 12}:45"
+    return f"{m.group(2)}:{'30' if m.group(1).lower() == 'half' else '15'}"
+
+
 AS_PRIORITY = r"(?:\b(?:treat|mark|flag|handle|consider|run|give)\s+(?:it|this|them)\s+(?:as\s+|at\s+)?|\bwith\s+|\bat\s+)?(?:a\s+)?"
 PRIORITY_RE = re.compile(AS_PRIORITY + r"\bpriority\s*(?:level\s*|of\s*|:\s*|=\s*)?(\d{1,3})\b|" + AS_PRIORITY +
                          r"\b(urgent|critical|top priority|high[- ]priority|low[- ]priority)\b|"
@@ -53,7 +70,9 @@ def _clock(token: str, other: str) -> tuple[int, int, bool]:
 
 def time_window(text: str) -> tuple[tuple[str, str] | None, str]:
     """(window, text without it): a pair of clock times needs a time marker (':', am/pm, h,
-    midnight, noon, 'in the morning') on one side at least, so 'between 50 and 60%' is no window."""
+    midnight, noon, 'in the morning') on one side at least, so 'between 50 and 60%' is no window.
+    Military times ('between 0100 and 0500') are clock times too."""
+    text = MILITARY.sub(lambda m: f"{m.group(1)} {m.group(2)}:{m.group(3)} {m.group(4)} {m.group(5)}:{m.group(6)}", text)
     for pattern in WINDOW_RES:
         for m in pattern.finditer(text):
             start, end = _clock(m.group(1), m.group(2)), _clock(m.group(2), m.group(1))
