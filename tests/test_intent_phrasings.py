@@ -419,3 +419,13 @@ def test_cells_and_areas_left_out_of_the_network(text, want):
 ])
 def test_clock_times_said_in_words_or_military(text, want):
     assert understand(text, INVENTORY).window == want
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Drop the tilt on cell 14 by a degree", [("tilt_deg", 14, None, -1.0)]),
+    ("Give cell 3 two more degrees of downtilt", [("tilt_deg", 3, None, 2.0)]),
+    ("Disable cell 8 for the night", [("asleep", 8, 1.0, None)]),
+    ("Take cell 4 offline tonight", [("asleep", 4, 1.0, None)]),
+])
+def test_more_configuration_phrasings(text, want):
+    assert changes(text) == want

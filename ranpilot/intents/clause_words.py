@@ -30,7 +30,7 @@ TARGET_START = re.compile(r"^(?:the\s+|our\s+|my\s+|new\s+)?(?:target|goal|aim|o
                           r"(?:[<>]=?\s*|at (?:most|least)\s+|under\s+|below\s+|above\s+)?-?\d", re.I)
 KPI_WORDS = re.compile(r"\b(slow\w*|downloads?|thr?o?u?g?h?put|thruput|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|delays?|"
                        r"energy|power|electricity|kwh|kw|watts?|coverage|covered|rsrp|signal|sinr|interference|"
-                       r"loads?|prbs?|resources?|util\w*|congest\w*|overload\w*|hot|efficien\w*|edge|slow|sleep|asleep|awake|wake|"
+                       r"loads?|prbs?|resources?|util\w*|congest\w*|overload\w*|hot|efficien\w*|edge|slow|sleep|asleep|awake|wake|offline|disabl\w*|"
                        r"\w*activat\w*|back on|power\w* (?:down|up)|(?:switch|turn)\w* (?:\S+ ){0,3}?(?:off|on|up|down)\b|"
                        r"(?:up|down)?-?tilt\w*|cio|p[- ]?max|offset|bits per joule|bills?|greener|" + KEEP_ON + "|"
                        + "|".join(t.value for t in Target) + r")\b", re.I)  # the standard's own names: 'lowSinrUeShare: ...'

@@ -12,13 +12,14 @@ from ranpilot.intents.goals import ConfigChange
 NUM = ex.NUMBER
 DOWN = r"lower(?:ed|s|ing)?|reduc\w*|decreas\w*|cut(?:s|ting)?|dropp?(?:ed|s|ing)?|down|turn\w* down|bring down|dial\w* down|back\w* off"
 UP = r"rais(?:e|ed|es|ing)|increas\w*|boost\w*|lift\w*|turn\w* up|bring up|push\w* up|bump\w*|crank\w* up|up"
-SLEEP = re.compile(r"\b(?:to sleep|asleep|into sleep|sleep mode|off|down|deactivat\w*|offline)\b|\bsleep\b", re.I)
+SLEEP = re.compile(r"\b(?:to sleep|asleep|into sleep|sleep mode|off|down|deactivat\w*|disabl\w*|offline|out of service)\b|\bsleep\b",
+                   re.I)
 # 'keep cell 6 serving users', 'keep them on': a cell to stay in service is awake
 KEEP_ON = (r"\bkeep\w*\s+(?:cells?#[\d_]+|it|them|the cells?|th(?:ese|ose|at|is) cells?)\s+"
            r"(?:on|serving|active|awake|running|in service|on ?air|up|switched on|powered on|alive)\b")
 WAKE = re.compile(r"\b(?:wake\w*(?: up)?|awake|switch(?:ed)? (?:\w+ )?on|turn(?:ed)? (?:\w+ )?on|re-?activat\w*|activate|"
                   r"bring (?:\w+ )?back|out of sleep|power(?:ed)? (?:\w+ )?up|back on)\b|" + KEEP_ON, re.I)
-SLEEP_VERB = re.compile(r"\b(?:put|send|switch|turn|shut|power|sleep|deactivate|take|let|keep)(?:s|ed|ing|ting)?\b", re.I)
+SLEEP_VERB = re.compile(r"\b(?:put|send|switch|turn|shut|power|sleep|deactivate|disable|take|let|keep)(?:s|ed|ing|ting)?\b", re.I)
 # 'the stadium cells were put to sleep after the match': what was done, not what to do
 PAST_REPORT = re.compile(r"\b(?:was|were|has been|have been|had been|got)\s+(?:\w+\s+){0,2}?(?:put|switched|turned|sent|powered|shut|"
                          r"set|changed|raised|lowered|increased|reduced|tilted|woken|moved)\b", re.I)
@@ -111,7 +112,7 @@ def _tilt(t: str, x: float, by: bool) -> tuple[str, float]:
     antenna', 'increase the downtilt'), - points it up ('uptilt', 'reduce the downtilt');
     '4° downtilt', 'downtilt 8 degrees', 'tilt to 6°' set the angle itself."""
     amount = r"(?:the\s+|its\s+|[\d.]+\s*(?:deg\w*|°)\s+(?:of\s+|more\s+|less\s+)?(?:extra\s+)?)?"
-    if re.search(rf"\b(?:reduc|lower|decreas|cut|less|remov|take)\w*\s+{amount}{TILT_NOUN}", t):
+    if re.search(rf"\b(?:reduc|lower|decreas|cut|less|remov|take|drop)\w*\s+{amount}{TILT_NOUN}", t):
         return "delta", -abs(x)
     if re.search(rf"\b(?:increas|rais|add|more|extra)\w*\s+{amount}{TILT_NOUN}", t):
         return "delta", abs(x)

@@ -53,6 +53,8 @@ def canonical(text: str) -> str:
     t = symbols(re.sub(r"\bhalf[- ]?time\b", "the break", SIGN_OFF.sub("", forms.prose(text)), flags=re.I))
     t = schedule.clock_words(alpha2digit(unit_fractions(t), "en", threshold=0))  # before 'a second' can become an ordinal
     t = re.sub(r"\b(\d+)\s+point\s+(\d+)\b", r"\1.\2", t, flags=re.I)  # dictated decimals
+    t = re.sub(r"\b(?:an?|one)\s+(?=(?:degree|db|dbm)\b)", "1 ", t, flags=re.I)  # 'by a degree'
+    t = re.sub(r"\b(\d+(?:\.\d+)?)\s+(?:more|extra|additional)\s+(degrees?|db)\b", r"\1 \2 extra", t, flags=re.I)  # '1 more degree'
     t = re.sub(r"(?<![\d.])\bpoint\s+(\d+)\b", r"0.\1", t, flags=re.I)
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
     t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
