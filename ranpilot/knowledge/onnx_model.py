@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sys
 import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -166,10 +168,25 @@ def _quantize(float_path: Path, int8_path: Path) -> Path:
 
     _fuse(float_path)
     weights = QuantType.QInt8 if int8_weights() == "s8" else QuantType.QUInt8
-    quantize_dynamic(str(float_path), str(int8_path), weight_type=weights, per_channel=True,
-                     op_types_to_quantize=["MatMul", "Attention"],  # not EmbedLayerNormalization
-                     extra_options={"DefaultTensorType": 1})  # FLOAT, for the fused ops' outputs
+    with _root_logging_silenced():  # its advice to pre-process would otherwise configure root logging
+        quantize_dynamic(str(float_path), str(int8_path), weight_type=weights, per_channel=True,
+                         op_types_to_quantize=["MatMul", "Attention"],  # not EmbedLayerNormalization
+                         extra_options={"DefaultTensorType": 1})  # FLOAT, for the fused ops' outputs
     return int8_path
+
+
+@contextmanager
+def _root_logging_silenced():
+    """The quantizer logs through `logging.warning`, which installs a root handler when there is
+    none (after which every library's debug records print too): hold a silent one meanwhile."""
+    root, quiet = logging.getLogger(), logging.NullHandler()
+    root.addHandler(quiet)
+    logging.disable(logging.WARNING)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
+        root.removeHandler(quiet)
 
 
 @lru_cache(maxsize=1)
