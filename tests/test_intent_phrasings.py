@@ -429,3 +429,33 @@ def test_clock_times_said_in_words_or_military(text, want):
 ])
 def test_more_configuration_phrasings(text, want):
     assert changes(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    ("keep latency under 7,5 ms on cell 4", [("DlLatency", "max", 7.5, [4], None, "ENSURE", False)]),
+    ("power draw of cells 9 and 10 at most 0,02 MW", [("RANEnergyConsumption", "max", 20.0, [9, 10], None, "DELIVER", False)]),
+    ("raise throughput on cells 1,2 to 1,500 kbps", [("AveDLRANUEThpt", "min", 1.5, [1, 2], None, "DELIVER", False)]),
+])
+def test_decimal_commas_apart_from_thousands_and_cell_lists(text, want):
+    assert goals(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    ("prb load <= 60% c7-c9", [("AveDLPrbLoad", "max", 60.0, [7, 8, 9], None, "DELIVER", False)]),
+    ("c15..c17 latency < 20ms", [("DlLatency", "max", 20.0, [15, 16, 17], None, "DELIVER", False)]),
+])
+def test_short_cell_names_at_both_ends_of_a_range(text, want):
+    assert goals(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    ("On cell 6 please lower the power draw of 12 percent", [("RANEnergyConsumption", "max", -12.0, [6], None, "DELIVER", False)]),
+    ("We must improve the throughput of the stadium in a 15 percent",
+     [("AveDLRANUEThpt", "min", 15.0, [3, 4, 5], None, "DELIVER", False)]),
+])
+def test_of_or_in_a_for_by_before_a_relative_change(text, want):
+    assert goals(text) == want
+
+
+def test_hrs_is_hours():
+    assert understand("raise throughput on the airport cells in working hrs", INVENTORY).window == ("08:00", "20:00")

@@ -69,7 +69,7 @@ def canonical(text: str) -> str:
 ABBREVIATIONS = {r"t-?put|thruput|thp|thrpt": "throughput", r"engy": "energy", r"util": "utilisation", r"thpt|tpt": "throughput",
                  r"eff": "efficiency", r"ee": "energy efficiency", r"avg": "average", r"lat": "latency", r"efficen\w*": "efficiency",
                  r"latancy|latensy": "latency", r"pwr": "power", r"w/o": "without", r"w/": "with", r"prio": "priority",
-                 r"ppl": "people", r"thresh|thld|thr": "threshold"}
+                 r"ppl": "people", r"hrs": "hours", r"thresh|thld|thr": "threshold"}
 # misspellings of these ('interfrence', 'thoughput', 'covrage') are read as them: see `spelled`
 DOMAIN_WORDS = ("interference", "throughput", "latency", "coverage", "energy", "efficiency", "congestion", "utilisation",
                 "utilization", "consumption", "bandwidth", "capacity")
@@ -103,6 +103,7 @@ def symbols(text: str) -> str:
     for short, word in ABBREVIATIONS.items():
         t = re.sub(rf"(?<![\w/])(?:{short})(?![\w/])", word, t, flags=re.I)
     t = re.sub(r"\b(more|less|fewer|higher|lower|greater|better|worse|rather)\s+then\b", r"\1 than", t, flags=re.I)
+    t = DECIMAL_COMMA.sub(lambda m: f"{m.group(1)}.{m.group(2)}", t)
     t = re.sub(r"(?<![\d,.])(\d{1,3})((?:,\d{3})+)(?![\d,])", lambda m: m.group(1) + m.group(2).replace(",", ""), t)
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
     t = re.sub(r"\bat\s+(?:the\s+)?(?:very|absolute|bare)\s+(least|most)\b(?!\s*,)", r"at \1", t, flags=re.I)  # 'at the very least'
@@ -119,6 +120,7 @@ def symbols(text: str) -> str:
                lambda m: f"{m.group(1)}{_pct(100.0 * int(m.group(2)) / int(m.group(3)))}", t, flags=re.I)  # 'cut by 1/4'
     t = re.sub(r"(?<![\w/.#])([1-9])\s*/\s*([2-9]|10)\s+of\b", lambda m: f"{_pct(100.0 * int(m.group(1)) / int(m.group(2)))} of", t)
     t = re.sub(r"(?<=\d)\s*[/|]\s*(?=\d)", ", ", t)  # 'cells 3/4/5', 'cells: 16|17|18'
+    t = re.sub(r"\bc(\d{1,3})\s*(?:-|\.\.\.?|to)\s*c(\d{1,3})\b", r"cells \1-\2", t)  # 'c3-c5', 'c9..c11'
     t = re.sub(r"\bc(\d{1,3})\b", r"cell \1", t)  # 'c20': cell 20
     t = re.sub(r"\b(cio|tilt|power)\s+(on|of|for|at)\s+(\d{1,3})\b(?!\s*(?:%|db|deg|°|m|w\b|k))", r"\1 \2 cell \3", t, flags=re.I)
     t = re.sub(r"\bdecibels?\b", "dB", t, flags=re.I)
@@ -139,6 +141,10 @@ def symbols(text: str) -> str:
     return re.sub(r"\bby\s+(?:a\s+)?(?:factor of\s+)?(two|2)\b(?!\s*[%\w°])", "by 100%", t)
 
 
+# '4,5 ms', '0,012 MW', '2,5%': a decimal comma, told from a thousands separator ('1,500 kbps') by the digits after it
+# (not three) or a zero before it, and from a list of cells ('cells 1,2') by the unit that follows
+DECIMAL_COMMA = re.compile(rf"(?<![\d,.])(0|\d+(?=,(?:\d{{1,2}}|\d{{4,}})(?!\d))),(\d+)(?![\d,])(?=\s*(?:%|(?:{UNIT_WORDS}|dbm?|degrees?|°)"
+                           r"(?![\w])))", re.I)
 # 'eMBB throughput: 20 Mbit/s min': a colon between a KPI and a value is no heading, the value is the KPI's
 KPI_VALUE_COLON = re.compile(r"\b(latency|delay|speeds?|energy|power|load|usage|throughput|efficiency|coverage|consumption|"
                              r"utili[sz]ation)\s*:\s+(?=(?:[<>]=?\s*)?[+-]?\d+(?:\.\d+)?\s*(?:%|ms\b|mbit/s|kw\b|bit/j|dbm?\b))", re.I)

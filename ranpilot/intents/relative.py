@@ -87,6 +87,16 @@ def pronoun_shares(t: str) -> str:
     return re.sub(r"(\d\s*%\s+of\s+)(?:them|those|these)\b", named, t, flags=re.I)
 
 
+# 'cut the energy of 15%', 'reduce consumption in a 20%': 'of' / 'in (a)' for 'by' after a change verb (not a share of
+# users or cells: 'raise throughput for 10% of users')
+CHANGE_OF = re.compile(rf"\b({CHANGE_VERB})\b([^.;,:<>=%]{{0,80}}?)\s(?:of|in\s+an?|in)\s+({N}\s*%)(?!\s*(?:of|or)\b)", re.I)
+NOT_AN_AMOUNT = re.compile(r"\b(?:to|below|under|above|over|than|within|from|between|by|at|than)\b", re.I)
+
+
+def _change_of(m: re.Match) -> str:
+    return m.group(0) if NOT_AN_AMOUNT.search(m.group(2)) else f"{m.group(1)}{m.group(2)} by {m.group(3)}"
+
+
 def relative(t: str) -> str:
     """Relative changes as 'by N%': halve, double, triple, 'in half', '2 times today's', 'cut energy
     25%', '↑20%'. A value stated as today's ('currently ~25', '~85% rn') is context, not a goal."""
@@ -107,6 +117,7 @@ def relative(t: str) -> str:
         return m.group(0) if NOT_A_CHANGE.search(m.group(2)) else f"{m.group(1)} {m.group(2)}by {m.group(3)}"
 
     t = re.sub(rf"\b({CHANGE_VERB})\s+((?:[\w'#-]+\s+){{0,4}}?)({N}\s*%)(?!\s*(?:of|or)\b)", by, t, flags=re.I)
+    t = CHANGE_OF.sub(_change_of, t)
     t = re.sub(r"\bin half\b", "by half", t, flags=re.I)
     t = MULTIPLE.sub(lambda m: f"by +{(float(m.group(2) or MULTIPLES[m.group(1).lower()]) - 1) * 100:g}%", t)
     for verb, canon in VERB_CHANGES:
