@@ -459,3 +459,12 @@ def test_of_or_in_a_for_by_before_a_relative_change(text, want):
 
 def test_hrs_is_hours():
     assert understand("raise throughput on the airport cells in working hrs", INVENTORY).window == ("08:00", "20:00")
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Target: URLLC latency 3 ms max. Please maintain it across the stadium.", [("DlLatency", "max", 3.0, [3, 4, 5], "URLLC", "ENSURE", False)]),
+    ("Cell 9 throughput >= 15 Mbps, cell 10 latency <= 12 ms. Both of them should be maintained.",
+     [("AveDLRANUEThpt", "min", 15.0, [9], None, "ENSURE", False), ("DlLatency", "max", 12.0, [10], None, "ENSURE", False)]),
+])
+def test_a_sentence_that_holds_what_was_said_before_it(text, want):
+    assert goals(text) == want

@@ -47,6 +47,13 @@ POINTS_BACK = re.compile(r"\b(?:it|them|that|this|its|their)\b", re.I)
 SCOPE_BACK = re.compile(r"\b(?:there|those cells|these cells|(?:the )?same(?: cells| area| ones)?|in those|in these)\b", re.I)
 # '..., please hold it there', '...; keep it that way': the clause before, to be held where it is said to be
 HOLDS_IT = r"(?:please\s+)?(?:hold|keep|maintain|leave)\s+(?:it|them|that|things)\s+(?:there|that way|so|as (?:it|they) (?:is|are)|like that)\b"
+# 'Hold it on the stadium cells', 'All three must hold network-wide': a sentence without a KPI or a value of its own
+# that asks to keep what was said before it: the last clause ('it'), or every one ('all', 'both', 'them')
+_HOLD_VERB = r"(?:hold|keep|maintain|sustain|guarantee|ensure|enforce)"
+HELD_BACK = re.compile(rf"^(?:please\s+)?(?:{_HOLD_VERB}\s+(?P<one>it|that|this)|{_HOLD_VERB}\s+(?:them|these|those|both|all(?: of them)?)|"
+                       r"(?:all(?:\s+\d+|\s+of\s+(?:them|these|those))?|both(?:\s+of\s+them)?|they|these|each(?:\s+of\s+them)?)\s+"
+                       r"(?:must|should|shall|need to|needs to|have to|has to)\s+(?:hold|be\s+(?:held|kept|maintained|met|guaranteed|"
+                       r"sustained|enforced)))\b", re.I)
 CONTINUES = re.compile(rf"^(?:{HOLDS_IT}|by\s+[+-]?[\d.]+\s*%$|which|i\.e\.?|ie|e\.g\.?|meaning|that is|measured|expressed|counted|counting|defined|where (?:a|the)|"
                        r"where\s+['\"]?[\w-]+['\"]?\s+(?:means|is defined as|counts as|=)|"
                        r"with \w+ meaning|(?:with |using )?(?:an? |the )?(?:[\w-]+ ){0,2}thresholds?\b|"

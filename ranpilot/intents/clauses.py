@@ -22,7 +22,7 @@ from ranpilot.intents.clause_joins import (completes_share, continues, dangling_
                                            names_its_kpi, names_threshold, same_again, share_after, shares_past, ungapped,
                                            value_first)
 from ranpilot.intents.clause_words import (APPOSITION, BETWEEN_AND, BREAKS, COMPARATOR, COMPARATOR_START,
-                                           DEFINES, HEADING, HOLDING_HEADING, KPI_WORDS, LEADING, LEADING_SCOPE,
+                                           DEFINES, HEADING, HELD_BACK, HOLDING_HEADING, KPI_WORDS, LEADING, LEADING_SCOPE,
                                            LIST_NUMBER, NETWORK_WIDE, POINTS_BACK, REASON, SCOPE_BACK, SUBJECTLESS,
                                            CONDITION_START, EVERY_ONE, TARGET_START, names_cells, names_scope, states_something)
 
@@ -51,6 +51,11 @@ def split(text: str) -> tuple[list[str], list[str]]:
                         or names_threshold(piece) or completes_share(clauses[-1], piece) or shares_past(clauses[-1], piece)
                         or names_its_kpi(clauses[-1], piece) or share_after(clauses[-1], piece)):
             clauses[-1] = f"{clauses[-1]}, {piece}"
+        elif clauses and (held := holds_back(piece)):
+            first_held = len(clauses) - 1 if held.group("one") else 0
+            clauses[first_held:] = [f"{c}, held" for c in clauses[first_held:]]
+            if names_scope(piece):
+                request.append(piece)  # 'Hold it on the stadium cells': where, for the whole request
         elif clauses and (gapped := value_first(clauses[-1], piece) or same_again(clauses[-1], piece)):
             clauses.append(gapped)
         elif states_something(piece):
@@ -74,6 +79,15 @@ def split(text: str) -> tuple[list[str], list[str]]:
         if DEFINES.search(clauses[i]):
             clauses[i:i + 2] = [f"{clauses[i]}, {clauses[i + 1]}"]
     return clauses, request
+
+
+def holds_back(piece: str) -> re.Match | None:
+    """'Hold it on the stadium cells', 'All 3 must hold network-wide': a piece asking to keep what was
+    said before it, with no KPI or value of its own (a value makes it a clause: 'keep it above 40')."""
+    held = HELD_BACK.match(piece)
+    if held is None or KPI_WORDS.search(piece) or re.search(r"\d", re.sub(r"\bcells?#[\d_]+|^all\s+\d+", "", piece, flags=re.I)):
+        return None
+    return held
 
 
 def pieces(text: str) -> list[tuple[str, bool]]:
