@@ -468,3 +468,17 @@ def test_hrs_is_hours():
 ])
 def test_a_sentence_that_holds_what_was_said_before_it(text, want):
     assert goals(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    ("okay so um could you push the latency on cells ten eleven and twelve below 9 milliseconds",
+     [("DlLatency", "max", 9.0, [10, 11, 12], None, "DELIVER", False)]),
+    ("so we need throughput above 20 Mbps on cell 4 so that users can stream", [("AveDLRANUEThpt", "min", 20.0, [4], None, "DELIVER", False)]),
+])
+def test_spoken_fillers_before_so_are_no_reason(text, want):
+    assert goals(text) == want
+
+
+def test_a_fraction_with_one_after_a_cell_is_no_range_of_cells():
+    u = understand("Set the URLLC PRB share of cell 2 to one quarter", INVENTORY)
+    assert [(c.parameter, c.cell, c.slice, c.value) for c in u.changes] == [("min_prb_ratio", 2, "URLLC", 0.25)]

@@ -22,7 +22,7 @@ from ranpilot.intents.clause_joins import (completes_share, continues, dangling_
                                            names_its_kpi, names_threshold, same_again, share_after, shares_past, ungapped,
                                            value_first)
 from ranpilot.intents.clause_words import (APPOSITION, BETWEEN_AND, BREAKS, COMPARATOR, COMPARATOR_START,
-                                           DEFINES, HEADING, HELD_BACK, HOLDING_HEADING, KPI_WORDS, LEADING, LEADING_SCOPE,
+                                           DEFINES, FILLER, HEADING, HELD_BACK, HOLDING_HEADING, KPI_WORDS, LEADING, LEADING_SCOPE,
                                            LIST_NUMBER, NETWORK_WIDE, POINTS_BACK, REASON, SCOPE_BACK, SUBJECTLESS,
                                            CONDITION_START, EVERY_ONE, TARGET_START, names_cells, names_scope, states_something)
 
@@ -171,7 +171,8 @@ def _is_heading(head: str, rest: str) -> bool:
 
 def _clause(part: str, network: tuple[dict[str, list[int]], int], previous: Clause | None, request_cells: Cells,
             request_slices: list[str]) -> Clause:
-    cells, named, slices = scope_of(REASON.sub("", part), *network)
+    spoken = re.match(FILLER, part, re.I).end()  # 'okay so uh can you get ...': a filler, no reason ('so that ...')
+    cells, named, slices = scope_of(part[:spoken] + REASON.sub("", part[spoken:]), *network)
     own_kpi = KPI_WORDS.search(re.sub(r"\b(?:sleep|asleep|awake|wake)\b", "", ex.UNIT_RE.sub("", part), flags=re.I))  # not '6 kW'
     back = previous is not None and not slices and not own_kpi and (
         COMPARATOR_START.match(part) is not None or TARGET_START.match(part) is not None or POINTS_BACK.search(part) is not None or SUBJECTLESS.match(part) is not None

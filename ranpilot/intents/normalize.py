@@ -58,6 +58,7 @@ def canonical(text: str) -> str:
     t = re.sub(r"(?<![\d.])\bpoint\s+(\d+)\b", r"0.\1", t, flags=re.I)
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
     t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
+    t = FRACTION.sub(_fraction, t)  # 'cell 0 to one half': before '0 to 1' can read as a range of cells
     t = ex.tokenize_cells(bare_cell_lists(units(enumerated(t))))  # '17 and 18 to 12 ms': a quantity ends a cell list
     t = KPI_VALUE_COLON.sub(r"\1 ", t)
     t = relative(pronoun_shares(fractions(t)))
@@ -188,8 +189,12 @@ def _pct(x: float) -> str:
 def fractions(t: str) -> str:
     """'a quarter' -> 25%, '2 thirds' -> 66.67%, 'one in 20' -> 5% (before relative
     changes are read: 'a third fewer overloaded cells'; 'half' is read after them, since 'in half' is one)."""
-    t = FRACTION.sub(lambda m: _pct(100.0 * fraction_value(m.group(1), m.group(2), m.group(3))), t)
+    t = FRACTION.sub(_fraction, t)
     return ONE_IN.sub(_one_in, t)
+
+
+def _fraction(m: re.Match) -> str:
+    return _pct(100.0 * fraction_value(m.group(1), m.group(2), m.group(3)))
 
 
 def _one_in(m: re.Match) -> str:
