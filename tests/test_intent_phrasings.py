@@ -482,3 +482,15 @@ def test_spoken_fillers_before_so_are_no_reason(text, want):
 def test_a_fraction_with_one_after_a_cell_is_no_range_of_cells():
     u = understand("Set the URLLC PRB share of cell 2 to one quarter", INVENTORY)
     assert [(c.parameter, c.cell, c.slice, c.value) for c in u.changes] == [("min_prb_ratio", 2, "URLLC", 0.25)]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Set the CIO of cell 7 to 2 dB and of cell 8 to -1 dB", [("cio_db", 7, 2.0, None), ("cio_db", 8, -1.0, None)]),
+])
+def test_a_second_setting_gapped_after_of(text, want):
+    assert changes(text) == want
+
+
+def test_a_second_target_gapped_after_of():
+    assert goals("bring the latency of cell 4 under 15 ms and of cell 9 under 25 ms") == [
+        ("DlLatency", "max", 15.0, [4], None, "DELIVER", False), ("DlLatency", "max", 25.0, [9], None, "DELIVER", False)]

@@ -79,6 +79,7 @@ def ungapped(previous: str, piece: str) -> str:
             or ex.direction_verb(piece) or not (ex.quantities(piece) or ex.BY_PERCENT_RE.search(piece))):
         return piece
     head = ex.CELLS_RE.sub("", re.split(r"\s+(?:for|on|in|at|across|by|to)\b|\s+[\d<>]", previous, maxsplit=1)[0])
+    head = re.sub(r"\s+of\s*$", "", head)  # 'the tilt of cell 0 to 6 degrees and of cell 1 to 4': 'of' opens the piece
     return f"{head} {piece}" if KPI_WORDS.search(head) else piece
 
 

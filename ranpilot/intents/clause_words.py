@@ -68,7 +68,7 @@ CONDITION_START = re.compile(rf"(?:while|whilst)\b|{GUARD_CLAUSE.pattern}", re.I
 APPOSITION = re.compile(r"^(?:i\.?e\.?|that is|namely|so|about|around|roughly|approx\w*)?\s*-?\d+(?:\.\d+)?\s*"
                         r"(?:%|mbit/s|ms|dbm|db|kw|bit/j|deg\w*|°)?$", re.I)
 # '..., using -105 dBm as the threshold', '..., taking 3 Mbps as the limit': the level that decides what counts
-GAPPED = re.compile(r"^(?:(?:for|on|in|at(?!\s+(?:most|least)\b)|across)\s+|cells?#)", re.I)  # a piece that opens with its scope
+GAPPED = re.compile(r"^(?:(?:for|on|in|of|at(?!\s+(?:most|least)\b)|across)\s+|cells?#)", re.I)  # a piece that opens with its scope
 THRESHOLD = re.compile(r"\b(?:thresholds?|cut-?offs?)\b|\bas\s+(?:the|a|our)\s+(?:limit|boundary|bar|line|criterion)\b", re.I)
 # 'We consider a cell hot when its PRB load is above 75%. Bring the share of hot cells under 10%': the
 # definition is read with the clause after it
