@@ -494,3 +494,8 @@ def test_a_second_setting_gapped_after_of(text, want):
 def test_a_second_target_gapped_after_of():
     assert goals("bring the latency of cell 4 under 15 ms and of cell 9 under 25 ms") == [
         ("DlLatency", "max", 15.0, [4], None, "DELIVER", False), ("DlLatency", "max", 25.0, [9], None, "DELIVER", False)]
+
+
+def test_a_colon_announcing_a_list_scopes_every_item():
+    assert goals("The venue asks for a few things on cells 3 to 5: at most 4% of users under 2 Mbps, and latency of at most 30 ms") == [
+        ("LowDLThptUEShare", "max", 4.0, [3, 4, 5], None, "DELIVER", False), ("DlLatency", "max", 30.0, [3, 4, 5], None, "DELIVER", False)]

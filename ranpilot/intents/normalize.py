@@ -113,7 +113,7 @@ def symbols(text: str) -> str:
     t = re.sub(r"(?<=[a-z])_(?=[a-z])", " ", t, flags=re.I)  # 'low_sinr_users'
     t = re.sub(r"\s*(?:->|→)\s*(?=[+-]?\d)", " to ", t)
     t = re.sub(r"\s*(?:->|→)\s*", ": ", t)  # 'Cells 0-2 → (1) ...': a heading
-    t = re.sub(r":\s+(?=(?:at most|at least|max|min|under|below|above|over|no more|no less|fewer|less|more)\b|[<>≤≥])", " ", t,
+    t = re.sub(r":\s+(?=(?:at most|at least|max|min|under|below|above|over|no more|no less|fewer|less|more)\b|[<>≤≥])", _kpi_colon, t,
                flags=re.I)  # 'share of cells under 4 Mbps: at most 15%': one clause
     t = re.sub(rf"\b([a-z_]+\s*=|(?:{FIELD_KEYS})\s*:)\s*(?=[\w<>+-])", lambda m: m.group(1)[:-1].strip().replace("_", " ") + " ", t,
                flags=re.I)  # 'kpi=latency', 'metric: throughput'
@@ -146,6 +146,16 @@ def symbols(text: str) -> str:
 # (not three) or a zero before it, and from a list of cells ('cells 1,2') by the unit that follows
 DECIMAL_COMMA = re.compile(rf"(?<![\d,.])(0|\d+(?=,(?:\d{{1,2}}|\d{{4,}})(?!\d))),(\d+)(?![\d,])(?=\s*(?:%|(?:{UNIT_WORDS}|dbm?|degrees?|°)"
                            r"(?![\w])))", re.I)
+# 'two things on cells 0 to 2: ...', 'the following at the airport: ...': a colon that announces a list, not a value
+ANNOUNCES = re.compile(r"\b(?:\d+|two|three|four|several|a few|some|these|the following|following)\s+(?:\w+\s+)?(?:things|goals|targets|"
+                       r"requirements|objectives|items|asks|points|kpis|conditions|constraints|slos)\b[^.;:]*$|\bthe following\b[^.;:]*$", re.I)
+
+
+def _kpi_colon(m: re.Match) -> str:
+    """' ' for a colon between a KPI and its bound; the colon kept after a sentence that announces a list."""
+    return m.group(0) if ANNOUNCES.search(m.string[:m.start()]) else " "
+
+
 # 'eMBB throughput: 20 Mbit/s min': a colon between a KPI and a value is no heading, the value is the KPI's
 KPI_VALUE_COLON = re.compile(r"\b(latency|delay|speeds?|energy|power|load|usage|throughput|efficiency|coverage|consumption|"
                              r"utili[sz]ation)\s*:\s+(?=(?:[<>]=?\s*)?[+-]?\d+(?:\.\d+)?\s*(?:%|ms\b|mbit/s|kw\b|bit/j|dbm?\b))", re.I)
