@@ -499,3 +499,9 @@ def test_a_second_target_gapped_after_of():
 def test_a_colon_announcing_a_list_scopes_every_item():
     assert goals("The venue asks for a few things on cells 3 to 5: at most 4% of users under 2 Mbps, and latency of at most 30 ms") == [
         ("LowDLThptUEShare", "max", 4.0, [3, 4, 5], None, "DELIVER", False), ("DlLatency", "max", 30.0, [3, 4, 5], None, "DELIVER", False)]
+
+
+def test_a_request_said_as_a_pseudo_cleft_is_no_question():
+    assert goals("Our event team called; what they really need, if we can manage it, is URLLC latency under 6 ms at the stadium") == [
+        ("DlLatency", "max", 6.0, [3, 4, 5], "URLLC", "DELIVER", False)]
+    assert verdict("What is the weather like at the airport today?") == ("rejected", "out_of_domain")

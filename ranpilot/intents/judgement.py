@@ -21,11 +21,14 @@ OTHER_REQUEST = re.compile(
     r"^\W*(?:(?:please|pls|kindly|hey|hi|hello|ok|now|also|and)\W+)*(?:(?:could|can|would|will) (?:you|u)\s+(?:please\s+)?|"
     r"i (?:want|need|would like) (?:you )?to\s+)?(?:write|draft|compose|book|order|arrange|organi[sz]e|print|call|cancel|pay|schedule|forecast|predict|buy|send|e-?mail|reset|translate|tell|"
     r"summari[sz]e|remind|find|play|sing|recommend|explain|give me|get me)\b", re.I)
+# 'what they would like is ...', 'what we need, ideally, is ...': the request said as a pseudo-cleft, no question
+PSEUDO_CLEFT = (r"\s+(?:[\w']+\s+){1,3}?(?:wants?|would (?:really )?(?:like|love|want)|'d like|needs?|asks? for|expects?|"
+                r"(?:is|are) (?:after|asking for|hoping for))\b")
 # a question asking for information ('what ...', 'anyone know when ...'): only where it opens a sentence;
 # inside one, 'when the meters receive updates' says when the request holds
 QUESTION = re.compile(r"^\W*(?:(?:hey|hi|hello|ok|so)\W+)*(?:(?:does|do)\s+)?(?:(?:any|some) ?(?:one|body)|you)\s+know\b|"
-                      r"^\W*(?:(?:hey|hi|hello|ok|so)\W+)*(?:what|who|where|when|how(?:'s| is| are| was)|how much|how many|how do)\b",
-                      re.I)
+                      r"^\W*(?:(?:hey|hi|hello|ok|so)\W+)*(?:what(?!" + PSEUDO_CLEFT + r")|who|where|when|how(?:'s| is| are| was)|how much|"
+                      r"how many|how do)\b", re.I)
 
 
 def first(problems: list[Problem | None]) -> Problem | None:
