@@ -505,3 +505,8 @@ def test_a_request_said_as_a_pseudo_cleft_is_no_question():
     assert goals("Our event team called; what they really need, if we can manage it, is URLLC latency under 6 ms at the stadium") == [
         ("DlLatency", "max", 6.0, [3, 4, 5], "URLLC", "DELIVER", False)]
     assert verdict("What is the weather like at the airport today?") == ("rejected", "out_of_domain")
+
+
+def test_a_place_named_as_whose_is_no_scope_beside_a_known_area():
+    assert goals("The mall's landlord wants throughput above 20 Mbps downtown") == [
+        ("AveDLRANUEThpt", "min", 20.0, DOWNTOWN, None, "DELIVER", False)]

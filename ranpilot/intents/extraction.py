@@ -225,7 +225,7 @@ def areas(text: str, known: dict[str, list[int]]) -> tuple[list[str], list[str]]
     prefix = r"\b(?:at|in|near|around|for|across|on|by|inside|throughout)\s+(?:the\s+|our\s+|this\s+|that\s+)?(?:[\w-]+\s+){0,2}?"
     unknown = [w for w in PLACE_WORDS if any(
         not NOT_A_PLACE.search(t[:m.start()]) and not DESCRIBES_CELLS.match(t[m.end():]) and not IN_AREA.match(t[m.end():]) and not DESCRIBED_CELLS.search(t[:m.start(1)])
-        and not ((scoped or found) and _aside(t, m.start(1))) for m in re.finditer(rf"{prefix if scoped else ''}\b({w})\b", t))]
+        and not ((scoped or found) and (_aside(t, m.start(1)) or t.startswith("'s", m.end()))) for m in re.finditer(rf"{prefix if scoped else ''}\b({w})\b", t))]
     return found, unknown
 
 
