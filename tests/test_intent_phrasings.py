@@ -510,3 +510,8 @@ def test_a_request_said_as_a_pseudo_cleft_is_no_question():
 def test_a_place_named_as_whose_is_no_scope_beside_a_known_area():
     assert goals("The mall's landlord wants throughput above 20 Mbps downtown") == [
         ("AveDLRANUEThpt", "min", 20.0, DOWNTOWN, None, "DELIVER", False)]
+
+
+def test_a_verb_whose_object_is_only_a_value_takes_the_kpi_before_it():
+    assert goals("URLLC latency on cell 13 has drifted to 9 ms. Restore 4 ms there.") == [
+        ("DlLatency", "max", 4.0, [13], "URLLC", "DELIVER", False)]

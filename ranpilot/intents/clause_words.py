@@ -28,6 +28,10 @@ COMPARATOR_START = re.compile(r"^(?:above|below|under|over|at least|at most|(?:m
 TARGET_START = re.compile(r"^(?:the\s+|our\s+|my\s+|new\s+)?(?:target|goal|aim|objective|ask|limit|cap|value|level|bound)\s+"
                           r"(?:is\s+|would be\s+|of\s+)?"
                           r"(?:[<>]=?\s*|at (?:most|least)\s+|under\s+|below\s+|above\s+)?-?\d", re.I)
+# 'Restore >= 30 Mbps there', 'reach 5 ms': a verb whose object is only a value, of the KPI before it
+VERB_VALUE = re.compile(r"^(?:please\s+)?(?:restore|reach|hit|achieve|deliver|return to|get (?:back )?to|bring it (?:back )?to|"
+                        r"go (?:back )?to|aim for|target)\s+(?:[<>]=?\s*|at (?:most|least)\s+|under\s+|below\s+|above\s+|over\s+)?-?\d",
+                        re.I)
 KPI_WORDS = re.compile(r"\b(slow\w*|downloads?|thr?o?u?g?h?put|thruput|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|delays?|"
                        r"energy|power|electricity|kwh|kw|watts?|coverage|covered|rsrp|signal|sinr|interference|"
                        r"loads?|prbs?|resources?|util\w*|congest\w*|overload\w*|hot|efficien\w*|edge|slow|sleep|asleep|awake|wake|offline|disabl\w*|"

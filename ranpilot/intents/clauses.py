@@ -24,7 +24,7 @@ from ranpilot.intents.clause_joins import (completes_share, continues, dangling_
 from ranpilot.intents.clause_words import (APPOSITION, BETWEEN_AND, BREAKS, COMPARATOR, COMPARATOR_START,
                                            DEFINES, FILLER, HEADING, HELD_BACK, HOLDING_HEADING, KPI_WORDS, LEADING, LEADING_SCOPE,
                                            LIST_NUMBER, NETWORK_WIDE, POINTS_BACK, REASON, SCOPE_BACK, SUBJECTLESS,
-                                           CONDITION_START, EVERY_ONE, TARGET_START, names_cells, names_scope, states_something)
+                                           CONDITION_START, EVERY_ONE, TARGET_START, VERB_VALUE, names_cells, names_scope, states_something)
 
 Cells = list[int] | None
 
@@ -175,7 +175,8 @@ def _clause(part: str, network: tuple[dict[str, list[int]], int], previous: Clau
     cells, named, slices = scope_of(part[:spoken] + REASON.sub("", part[spoken:]), *network)
     own_kpi = KPI_WORDS.search(re.sub(r"\b(?:sleep|asleep|awake|wake)\b", "", ex.UNIT_RE.sub("", part), flags=re.I))  # not '6 kW'
     back = previous is not None and not slices and not own_kpi and (
-        COMPARATOR_START.match(part) is not None or TARGET_START.match(part) is not None or POINTS_BACK.search(part) is not None or SUBJECTLESS.match(part) is not None
+        COMPARATOR_START.match(part) is not None or TARGET_START.match(part) is not None or VERB_VALUE.match(part) is not None
+        or POINTS_BACK.search(part) is not None or SUBJECTLESS.match(part) is not None
         or ex.BY_PERCENT_RE.search(part) is not None  # '... A 20% cut would be ideal': the previous clause's KPI
         or (COMPARATOR.search(part) is not None and all(q.unit == "%" for q in ex.quantities(part))))
     if back or (previous is not None and POINTS_BACK.search(part)):  # '... for eMBB users, and make sure their ...'
