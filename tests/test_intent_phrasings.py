@@ -515,3 +515,8 @@ def test_a_place_named_as_whose_is_no_scope_beside_a_known_area():
 def test_a_verb_whose_object_is_only_a_value_takes_the_kpi_before_it():
     assert goals("URLLC latency on cell 13 has drifted to 9 ms. Restore 4 ms there.") == [
         ("DlLatency", "max", 4.0, [13], "URLLC", "DELIVER", False)]
+
+
+def test_too_many_users_below_a_level_is_the_share_a_later_clause_sizes():
+    u = understand("On cell 17 too many customers are getting under 4 Mbps; we need them below 8%", INVENTORY)
+    assert [(g.target.value, g.bound, g.value, g.threshold, g.cells) for g in u.goals] == [("LowDLThptUEShare", "max", 8.0, 4.0, [17])]

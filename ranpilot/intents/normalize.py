@@ -20,7 +20,7 @@ from text_to_num import alpha2digit
 
 from ranpilot.intents import extraction as ex
 from ranpilot.intents import forms, schedule
-from ranpilot.intents.relative import CHANGE_VERB, pronoun_shares, relative, relative_shares, signed_moves
+from ranpilot.intents.relative import CHANGE_VERB, complaint_shares, pronoun_shares, relative, relative_shares, signed_moves
 from ranpilot.intents.units import FRACTION_WORDS, N, UNIT_WORDS, fraction_value, unit_fractions, units
 
 FRACTION = re.compile(rf"\b(a|an|one|\d+)\s+({FRACTION_WORDS})\b", re.I)
@@ -61,7 +61,7 @@ def canonical(text: str) -> str:
     t = FRACTION.sub(_fraction, t)  # 'cell 0 to one half': before '0 to 1' can read as a range of cells
     t = ex.tokenize_cells(bare_cell_lists(units(enumerated(t))))  # '17 and 18 to 12 ms': a quantity ends a cell list
     t = KPI_VALUE_COLON.sub(r"\1 ", t)
-    t = relative(pronoun_shares(fractions(t)))
+    t = relative(pronoun_shares(complaint_shares(fractions(t))))
     t = signed_moves(re.sub(r"\bhalf\b", "50%", t, flags=re.I))
     t = relative_shares(t)
     return ranges(t)

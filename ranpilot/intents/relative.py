@@ -97,6 +97,17 @@ def _change_of(m: re.Match) -> str:
     return m.group(0) if NOT_AN_AMOUNT.search(m.group(2)) else f"{m.group(1)}{m.group(2)} by {m.group(3)}"
 
 
+# 'too many users have throughput under 2 Mbps; we want them under 10%': a complaint about a group of users is the share
+# of them, for the clause that gives its value
+TOO_MANY = re.compile(rf"\b(?:too many|so many|lots of|a lot of|plenty of|many of (?:our|the))\s+({ex.USER_NOUNS})\s+"
+                      r"(?:have|get|see|experience|are (?:getting|seeing|stuck (?:at|on|with))|sit|are)\b", re.I)
+
+
+def complaint_shares(t: str) -> str:
+    """'too many users have throughput under 2 Mbps' -> 'the share of users with throughput under 2 Mbps'."""
+    return TOO_MANY.sub(lambda m: f"the share of {m.group(1)} with", t)
+
+
 def relative(t: str) -> str:
     """Relative changes as 'by N%': halve, double, triple, 'in half', '2 times today's', 'cut energy
     25%', '↑20%'. A value stated as today's ('currently ~25', '~85% rn') is context, not a goal."""
