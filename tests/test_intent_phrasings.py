@@ -520,3 +520,8 @@ def test_a_verb_whose_object_is_only_a_value_takes_the_kpi_before_it():
 def test_too_many_users_below_a_level_is_the_share_a_later_clause_sizes():
     u = understand("On cell 17 too many customers are getting under 4 Mbps; we need them below 8%", INVENTORY)
     assert [(g.target.value, g.bound, g.value, g.threshold, g.cells) for g in u.goals] == [("LowDLThptUEShare", "max", 8.0, 4.0, [17])]
+
+
+def test_coverage_kept_for_a_share_of_users_counts_the_rest():
+    assert goals("I want coverage guaranteed for at least 94% of users on cell 6") == [
+        ("WeakRSRPUEShare", "max", 6.0, [6], None, "ENSURE", False)]

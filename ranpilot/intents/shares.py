@@ -17,7 +17,9 @@ SERVED_LEVEL = re.compile(r"(?:\b(?:above|over|at least|more than|better than)|>
 SHARE_SERVED = re.compile(r"^\W*(?:\S+\s+){0,5}?(above|over|at least|more than|covered|get|gets|receive|see|sees|enjoy|good|"
                           r"or more|stay above|free (?:of|from)|(?:are |is |be )?(?:not|never) (?:be )?(?:subject|affected|"
                           r"suffer\w*|experienc\w*|in|under|stuck|facing|hit))\b", re.I)
-SHARE_SERVED_BEFORE = re.compile(r"(?<!weak )(?<!poor )(?<!bad )(?<!low )(?<!no )(?:coverage|covered|good \w+|service)\s+(?:(?:\w+\s+){0,2}?(?:reach\w*|serv\w*)|for|to|of)\s+"
+SHARE_SERVED_BEFORE = re.compile(r"(?<!weak )(?<!poor )(?<!bad )(?<!low )(?<!no )(?:coverage|covered|good \w+|service)\s+"
+                                 r"(?:(?:\w+\s+){0,2}?(?:reach\w*|serv\w*)|(?:(?:is |are |be )?(?:kept|maintained|guaranteed|ensured|held|preserved|provided|"
+                                 r"available|assured|delivered)\s+)?(?:for|to|of))\s+"
                                  r"(?:at least\s+)?$", re.I)  # 'coverage for 98% of users', 'coverage should reach 99% of ...'
 COVERAGE_SHARE = re.compile(r"(?<!weak[ -])(?<!poor[ -])(?<!bad[ -])(?<!low[ -])(?<!without )(?<!no )(?<!lack of )(?<!out of )"
                             r"\bcoverage\s+(?!holes?|gaps?|loss|problems?|issues?)(?:\w+\s+){0,5}?"
