@@ -450,7 +450,8 @@ def test_short_cell_names_at_both_ends_of_a_range(text, want):
 
 @pytest.mark.parametrize("text,want", [
     ("On cell 6 please lower the power draw of 12 percent", [("RANEnergyConsumption", "max", -12.0, [6], None, "DELIVER", False)]),
-    ("We must improve the throughput of the stadium in a 15 percent",
+    ("Is needed to reduce the delay on cell 2 in a 30 percent", [("DlLatency", "max", -30.0, [2], None, "DELIVER", False)]),
+    ("We must improve the throughput at the stadium of a 15 percent",
      [("AveDLRANUEThpt", "min", 15.0, [3, 4, 5], None, "DELIVER", False)]),
 ])
 def test_of_or_in_a_for_by_before_a_relative_change(text, want):

@@ -25,8 +25,8 @@ from ranpilot.intents.units import FRACTION_WORDS, N, UNIT_WORDS, fraction_value
 
 FRACTION = re.compile(rf"\b(a|an|one|\d+)\s+({FRACTION_WORDS})\b", re.I)
 # 'one in twenty', '3 out of 20 cells', 'one cell in ten': the counted noun may sit inside
-ONE_IN = re.compile(r"\b(1|one|a|\d+)\s+(?:(cells?|users?|ues?|sites?|subscribers?|devices?)\s+)?(?:in|out of)\s+"
-                    r"(?:every\s+|a\s+)?(\d+)\b(\s+of\b)?", re.I)
+ONE_IN = re.compile(r"(?<!#)\b(1|one|a|\d+)\s+(?:(cells?|users?|ues?|sites?|subscribers?|devices?)\s+)?(?:in|out of)\s+"
+                    r"(?:every\s+|a\s+)?(\d+)\b(?!\s*(?:%|percent))(\s+of\b)?", re.I)
 RANGE_UNIT = r"(\s*(?:%|(?:" + UNIT_WORDS + r")(?![\w/])))"
 RANGES = (
     re.compile(r"\b(?:in|within|inside)\s+(?:a|the)\s+" + N + RANGE_UNIT + r"?\s*(?:-|to)\s*" + N + RANGE_UNIT +

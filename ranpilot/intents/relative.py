@@ -87,10 +87,10 @@ def pronoun_shares(t: str) -> str:
     return re.sub(r"(\d\s*%\s+of\s+)(?:them|those|these)\b", named, t, flags=re.I)
 
 
-# 'cut the energy of 15%', 'reduce consumption in a 20%': 'of' / 'in (a)' for 'by' after a change verb (not a share of
+# 'cut the energy of 15%', 'reduce consumption in a 20%', 'raise it of a 10%': 'of' / 'in (a)' for 'by' after a change verb (not a share of
 # users or cells: 'raise throughput for 10% of users')
-CHANGE_OF = re.compile(rf"\b({CHANGE_VERB})\b([^.;,:<>=%]{{0,80}}?)\s(?:of|in\s+an?|in)\s+({N}\s*%)(?!\s*(?:of|or)\b)", re.I)
-NOT_AN_AMOUNT = re.compile(r"\b(?:to|below|under|above|over|than|within|from|between|by|at|than)\b", re.I)
+CHANGE_OF = re.compile(rf"\b({CHANGE_VERB})\b([^.;,:<>=%]{{0,80}}?)\s(?:of|in)(?:\s+an?)?\s+({N}\s*%)(?!\s*(?:of|or)\b)", re.I)
+NOT_AN_AMOUNT = re.compile(r"\b(?:to|below|under|above|over|than|within|from|between|by|at (?:most|least))\b", re.I)
 
 
 def _change_of(m: re.Match) -> str:
