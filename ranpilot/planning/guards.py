@@ -20,7 +20,7 @@ from ranpilot.targets import Condition, Target, spec
 
 EXPORTABLE = (Target.AVE_DL_RAN_UE_THPT, Target.LOW_DL_THPT_UE_SHARE, Target.WEAK_RSRP_UE_SHARE,
               Target.LOW_SINR_UE_SHARE)
-NOISE_SPREADS = 2.0  # a guard tolerates this many standard deviations of its value on the twin
+NOISE_SPREADS = 2.0  # a value's noise on the twin: this many standard deviations of it (guards, margins)
 THROUGHPUT_FLOOR = 0.02  # and at least this share of a throughput
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from ranpilot.network import Action, ActionError
 from ranpilot.network.view import NetworkView
-from ranpilot.planning.guards import export_guards, settle
+from ranpilot.planning.guards import NOISE_SPREADS, export_guards, settle
 from ranpilot.policies import TargetCheck
 from ranpilot.targets import Condition, Target, condition_holds, shortfall, spec
 
@@ -40,7 +40,6 @@ SIBLING = {
     Target.LOW_DL_RAN_UE_THPT_RATIO: Target.LOW_DL_THPT_UE_SHARE, Target.HIGH_DL_PRB_LOAD_RATIO: Target.AVE_DL_PRB_LOAD,
 }
 MISSING = 1.0  # normalized shortfall of a target with no value (no UE in its scope)
-NOISE_SPREADS = 2.0  # a met goal's margin counts up to this many standard deviations of its value
 MAX_MARGIN = 0.1  # and at most this share of its scale (more: extra levers for little gain)
 AVERAGED_STEPS = 5  # the last steps of a prediction's horizon whose check values are averaged
 
@@ -196,10 +195,9 @@ class TwinBench:
         self.baseline = score(reference, self.checks, means, self.margin_caps)
         self.evaluations = 0
 
-    def _sample(self, twin: NetworkView, checks: list[TargetCheck] | None = None) -> tuple[list[float | None], list[float]]:
+    def _sample(self, twin: NetworkView, checks: list[TargetCheck]) -> tuple[list[float | None], list[float]]:
         """Step `twin` over the horizon; each check's mean and standard deviation over the
         horizon's last steps (the steps where a check has no value are left out)."""
-        checks = self.checks if checks is None else checks
         averaged = max(1, min(AVERAGED_STEPS, self.steps))
         twin.step(self.steps - averaged)
         samples = []
@@ -221,5 +219,5 @@ class TwinBench:
         except ActionError:
             return None
         self.evaluations += 1
-        means, _ = self._sample(twin)
+        means, _ = self._sample(twin, self.checks)
         return score(twin, self.checks, means, self.margin_caps)
