@@ -37,7 +37,9 @@ LEVEL_UNITS = ("Mbit/s", "dBm", "dB")  # the units of the levels that decide whi
 SHARE_SUBJECT = re.compile(r"\b(?:share|ratio|proportion|fraction|percentage|number)\s+of\s+(?:the\s+|all\s+|our\s+)?(?:\w+\s+)?"
                            rf"(?:cells|{ex.USER_NOUNS})\b", re.I)  # a share named as a noun: what it counts follows
 NAMES_SHARE = re.compile(r"\b(?:share|ratio|proportion|fraction|percentage|number|count)\b", re.I)  # a share named as such
-CELL_SHARE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+|our\s+)?(?:[\w']+\s+)?cells\b|\bcells?\s+(?:with|whose|that|where)\b|"
+# '20% of cells', 'the share of the cells' count cells; 'the throughput of the stadium cells' is about those cells
+CELL_SHARE = re.compile(r"(?:%|\b(?:share|ratio|proportion|fraction|percentage|number|count|half|most|none|any|majority|many|"
+                        r"few|some))\s+(?:of|among)\s+(?:the\s+|all\s+|our\s+)?(?:[\w']+\s+)?cells\b|\bcells?\s+(?:with|whose|that|where)\b|"
                         r"\b(?:low[- ]?\w+|weak(?:ly)?[- ]cover\w*|poor(?:ly)?[- ]cover\w*|bad[- ]coverage|low[- ]sinr|"
                         r"overloaded|hot)\s+cells?\b|\bcells?\s+(?:ratio|share)\b|\b(?:mean|average)\s+(?:rsrp|sinr)\b", re.I)
 UE_SHARE_OF = {Target.LOW_DL_RAN_UE_THPT_RATIO: Target.LOW_DL_THPT_UE_SHARE, Target.WEAK_RSRP_RATIO: Target.WEAK_RSRP_UE_SHARE,

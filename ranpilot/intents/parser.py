@@ -26,6 +26,7 @@ from ranpilot.intents.goals import ConfigChange, Goal, Understanding
 from ranpilot.intents.inventory import Inventory, Problem, change_problem, goal_problem
 from ranpilot.intents.judgement import contradiction, first, out_of_domain, scope_problems, vague
 from ranpilot.intents.normalize import canonical
+from ranpilot.intents.relative import absolute_change
 from ranpilot.intents.safety import UNSUPPORTED, safety_override, safety_problem, unsafe_changes
 from ranpilot.intents.shares import user_share
 from ranpilot.policies.pack import PolicyPack, load_pack
@@ -44,6 +45,8 @@ REPORTED = re.compile(r"\b(?:say|says|said|report(?:s|ed)?|complain(?:s|ed)?|tel
 REQUEST = re.compile(r"\b(?:please|pls|should|must|shall|needs?|want\w*|like|has to|have to|let's|target|goal|aim|"
                      r"expect\w*|require\w*|i'd|we'd|can you|could you|would you)\b", re.I)
 IMPERATIVE = re.compile(r"^\W*(?:get|make|bring|set|give|put|push|drive|limit|cap|target|hold|keep|take|lift|move)\b", re.I)
+ABSOLUTE_QUESTION = ("to what value should it move, or by what percentage? A change by an absolute amount needs "
+                     "today's value, which may not be what you see")
 WHICH_KPI = ("which KPI should change, and to what value? "
              "For example: 'keep average user throughput above 30 Mbps in cells 3-5'.")
 
@@ -83,14 +86,14 @@ def _no(text: str, problem: Problem) -> Understanding:
 
 
 def _changes(clauses: list[Clause]) -> list[ConfigChange]:
-    """Every clause's changes; a clause naming only a slice and a share continues a PRB-share list
-    ('reserve 40% of the PRBs for URLLC and 10% for mMTC')."""
+    """Every clause's changes, each once ('c0 back on pls, switch it on' says one change twice); a clause
+    naming only a slice and a share continues a PRB-share list ('reserve 40% of the PRBs for URLLC and 10% for mMTC')."""
     out: list[ConfigChange] = []
     for clause in clauses:
         found = config_changes(clause.text, clause.cells, clause.slices)
         if not found and out and out[-1].parameter == "min_prb_ratio" and clause.slices:
             found = config_changes(f"PRB share {clause.text}", clause.cells, clause.slices)
-        out += found
+        out += [change for change in found if change not in out]
     return out
 
 
@@ -122,6 +125,9 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
             problems.append(("clarify", "vague", WHICH_KPI))
             continue
         if target is None:
+            continue
+        if absolute_change(clause.text):
+            problems.append(("clarify", "missing_value", ABSOLUTE_QUESTION))
             continue
         completes = clause.points_back and bool(context)  # it gives the value the clause before it lacked
         text, context = (f"{context} {clause.text}" if completes else clause.text), ""

@@ -143,3 +143,24 @@ def relative_shares(t: str) -> str:
         return f"by {float(m.group(1)) - 100:+g}%"
 
     return re.sub(r"\b(?:down\s+|up\s+)?to\s+" + N + r"%\s+of\s+" + TODAY, share, t, flags=re.I)
+
+
+AMOUNT = rf"{N}\s*(?:mbit/s|ms|kw|bit/j)\b"  # a quantity in a target's own unit (canonical form)
+EXTRA = r"(?:another|(?:an?\s+)?(?:extra|additional|further))"
+CHANGE_NOUN = r"savings?|reductions?|decreases?|cuts?|drops?|increases?|gains?|boosts?|improvements?|uplifts?|rises?"
+ABSOLUTE_CHANGE = re.compile(
+    rf"\bby\s+(?:an?\s+|{EXTRA}\s+)?{AMOUNT}|"
+    rf"{AMOUNT}\s+(?:more|less|lower|higher|faster|quicker|slower|extra|fewer|off|(?:[a-z-]+\s+)?(?:{CHANGE_NOUN}))\b|"
+    rf"\b{EXTRA}\s+{AMOUNT}|\b(?:{CHANGE_NOUN})\s+of\s+(?:about\s+|around\s+|some\s+)?{AMOUNT}|"
+    rf"\b(?:sav(?:e|es|ing)|shav(?:e|es|ing)|trim\w*|add(?:s|ing)?|gain\w*|free(?:s|ing)? up|knock\w*)\s+"
+    rf"(?:(?:{EXTRA}|around|about|roughly|some|at least)\s+)?{AMOUNT}", re.I)
+ABSOLUTE_TARGET = re.compile(rf"\b(?:to|below|under|above|over|at (?:most|least))\s+(?:about\s+|around\s+)?{AMOUNT}|[<>]=?\s*{AMOUNT}",
+                             re.I)
+
+
+def absolute_change(clause: str) -> bool:
+    """Whether a clause moves a KPI by an absolute amount ('raise throughput by 5 Mbps', 'cut latency by 2 ms',
+    'save 3 kW', 'an extra 10 Mbps', '2 ms lower') without saying where it should end: the contract asks
+    for the target value or a percentage, since today's value is not the operator's to assume."""
+    return ABSOLUTE_CHANGE.search(clause) is not None and ABSOLUTE_TARGET.search(clause) is None
+

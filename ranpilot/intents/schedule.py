@@ -14,7 +14,7 @@ WINDOW_RES = (
 )
 NAMED_WINDOWS = (
     (re.compile(r"\b(?:at night(?:[- ]?time)?|overnight|nightly|night[- ]?time|(?:during|in|over|through) the nights?|nights?\b(?: only)?|"
-                r"every night)", re.I),
+                r"every night|(?:for |just |only )*tonight(?:'s)?\b)", re.I),  # 'tonight' with no times: the night window
      ("22:00", "06:00")),
     (re.compile(r"(?<![\d:.])\b9\s*(?:-|to)\s*5\b(?![\d:.%])(?!\s*(?:ms|mbit|kw|dbm?|bit|percent|degrees?)\b)", re.I), ("09:00", "17:00")),  # 'nine to five'
     (re.compile(r"\b(?:during the day|daytime|day[- ]?time|business hours|working hours|office hours)\b", re.I),

@@ -1,0 +1,72 @@
+"""The embedded parser's judgement of what kind of request a text is (goals, a change, a question, a
+refusal) and of the KPI it is about, each rule checked on sentences written for this test: an
+absolute change asks for a value, 'tonight' is the night window, a change said twice is one change,
+the KPI of named cells is about those cells."""
+
+import pytest
+
+from ranpilot.intents.inventory import Inventory
+from ranpilot.intents.parser import understand
+
+INVENTORY = Inventory(areas={"stadium": [3, 4, 5], "downtown": [0, 1, 2, 6, 7, 8], "airport": [12, 13, 14]})
+STADIUM, AIRPORT = [3, 4, 5], [12, 13, 14]
+
+
+def verdict(text: str) -> tuple[str, str | None]:
+    u = understand(text, INVENTORY)
+    return u.status, u.reason
+
+
+def goals(text: str) -> list[tuple]:
+    """(target, bound, value or change, cells, strict) of each goal; the text must parse."""
+    u = understand(text, INVENTORY)
+    assert u.status == "parsed", (u.reason, u.message)
+    return [(g.target.value, g.bound, g.value if g.value is not None else g.change_pct, g.cells, g.strict) for g in u.goals]
+
+
+@pytest.mark.parametrize("text", [
+    "Raise average throughput on cell 8 by 5 Mbps.",
+    "cut URLLC latency in the stadium by 2 ms",
+    "We should save about 3 kW across cells 15-20.",
+    "Give the airport users an extra 10 Mbps of throughput.",
+    "I'd like 4 Mbps more per user on cell 10, please.",
+    "Energy at cells 0-2 should drop by 1500 W.",
+])
+def test_an_absolute_change_of_a_kpi_asks_for_its_target(text):
+    assert verdict(text) == ("clarify", "missing_value")
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Raise average throughput on cell 8 by 5%.", [("AveDLRANUEThpt", "min", 5.0, [8], False)]),
+    ("Raise average throughput on cell 8 to 25 Mbps.", [("AveDLRANUEThpt", "min", 25.0, [8], False)]),
+    ("Bring the low-throughput users on cell 2 down to 3%, taking 6 Mbps as the limit",
+     [("LowDLThptUEShare", "max", 3.0, [2], False)]),
+])
+def test_a_relative_change_or_a_target_value_is_no_absolute_change(text, want):
+    assert goals(text) == want
+
+
+def test_tonight_is_the_night_window_unless_times_are_given():
+    assert understand("Put cells 15 and 16 to sleep tonight.", INVENTORY).window == ("22:00", "06:00")
+    assert understand("tonight from 19:30 to 23:30 keep latency under 5 ms", INVENTORY).window == ("19:30", "23:30")
+
+
+@pytest.mark.parametrize("text,cells", [
+    ("c0 back on pls, switch it on", [0]),
+    ("Cell 7 to sleep please - yes, switch cell 7 off.", [7]),
+    ("Turn cells 5 and 6 back on, i.e. wake cells 5 and 6.", [5, 6]),
+])
+def test_a_change_said_twice_is_one_change(text, cells):
+    u = understand(text, INVENTORY)
+    assert u.status == "config"
+    assert [c.cell for c in u.changes] == cells
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Raise the throughput of the stadium cells by 15%.", [("AveDLRANUEThpt", "min", 15.0, STADIUM, False)]),
+    ("Improve the throughput of cells 9 and 10 by 10 percent.", [("AveDLRANUEThpt", "min", 10.0, [9, 10], False)]),
+    ("Bring 20% of the airport cells under 6 Mbps average user throughput.",
+     [("LowDLRANUEThptRatio", "max", 20.0, AIRPORT, False)]),
+])
+def test_the_kpi_of_named_cells_is_about_those_cells_not_a_share_of_cells(text, want):
+    assert goals(text) == want
