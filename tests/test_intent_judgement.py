@@ -70,3 +70,30 @@ def test_a_change_said_twice_is_one_change(text, cells):
 ])
 def test_the_kpi_of_named_cells_is_about_those_cells_not_a_share_of_cells(text, want):
     assert goals(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    ("c3 latency awful, improve pls", [("DlLatency", "max", 0.0, [3], True)]),
+    ("Interference on cells 12 and 13 is bad. Sort out.", [("LowSINRUEShare", "max", 0.0, [12, 13], True)]),
+    ("c18 thru weak, boost please", [("AveDLRANUEThpt", "min", 0.0, [18], True)]),
+])
+def test_a_verb_alone_after_a_kpi_complaint_improves_that_kpi(text, want):
+    assert goals(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Improve coverage at the airport a bit. No exact figure needed, just better than today.",
+     [("WeakRSRPUEShare", "max", 0.0, AIRPORT, True)]),
+    ("Lower latency on cell 4. Whatever you can manage.", [("DlLatency", "max", 0.0, [4], True)]),
+])
+def test_an_aside_on_the_amount_is_no_request_of_its_own(text, want):
+    assert goals(text) == want
+
+
+@pytest.mark.parametrize("text", [
+    "Improve coverage at the airport, and generally make things better everywhere.",
+    "Set a latency target for the stadium; make things better overall",
+    "just better than now",
+])
+def test_asking_for_things_to_be_better_in_general_is_vague(text):
+    assert verdict(text) == ("clarify", "vague")

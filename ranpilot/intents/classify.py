@@ -31,7 +31,7 @@ KEYWORD_HINTS = [
      Target.HIGH_DL_PRB_LOAD_RATIO, 0.35),
     (re.compile(r"\b(?:weak(?:ly)?|poor(?:ly)?|badly) cover(?:ed|age)\b", re.I), Target.WEAK_RSRP_UE_SHARE, 0.3),
     (re.compile(r"\b(average|mean)\b[^.]{0,30}\b(throughput|speed|data rate)\b", re.I), Target.AVE_DL_RAN_UE_THPT, 0.2),
-    (re.compile(r"\b(throughput|downloads?|data rates?)\b", re.I), Target.AVE_DL_RAN_UE_THPT, 0.1),
+    (re.compile(r"\b(throughput|thruput|thru|t-?put|downloads?|data rates?)\b", re.I), Target.AVE_DL_RAN_UE_THPT, 0.1),
     (re.compile(r"\boverload\w*[- ]cells?\b|\bhot[- ]cells?\b", re.I), Target.HIGH_DL_PRB_LOAD_RATIO, 0.3),
     (re.compile(r"\bcell[- ]edge|\bedge (users|throughput|rates?|speeds?)\b|\bworst users|\bevery user|\ball users\b", re.I), Target.LOW_DL_THPT_UE_SHARE, 0.2),
     (re.compile(r"\befficien", re.I), Target.RAN_ENERGY_EFFICIENCY, 0.25),

@@ -32,7 +32,7 @@ TARGET_START = re.compile(r"^(?:the\s+|our\s+|my\s+|new\s+)?(?:target|goal|aim|o
 VERB_VALUE = re.compile(r"^(?:please\s+)?(?:restore|reach|hit|achieve|deliver|return to|get (?:back )?to|bring it (?:back )?to|"
                         r"go (?:back )?to|aim for|target)\s+(?:[<>]=?\s*|at (?:most|least)\s+|under\s+|below\s+|above\s+|over\s+)?-?\d",
                         re.I)
-KPI_WORDS = re.compile(r"\b(slow\w*|downloads?|thr?o?u?g?h?put|thruput|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|delays?|"
+KPI_WORDS = re.compile(r"\b(slow\w*|downloads?|thr?o?u?g?h?put|thruput|thru(?!\s*(?:-?\d|cells?#))|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|delays?|"
                        r"energy|power|electricity|kwh|kw|watts?|coverage|covered|rsrp|signal|sinr|interference|"
                        r"loads?|prbs?|resources?|util\w*|congest\w*|overload\w*|hot|efficien\w*|edge|slow|sleep|asleep|awake|wake|offline|disabl\w*|"
                        r"\w*activat\w*|back on|power\w* (?:down|up)|(?:switch|turn)\w* (?:\S+ ){0,3}?(?:off|on|up|down)\b|"
@@ -44,9 +44,11 @@ COMPARATOR = re.compile(r"\b(?:above|below|under|over|at least|at most|less than
 # '... must stay above 80% and must never exceed 60%': a clause that starts at its verb shares the subject before it
 SUBJECTLESS = re.compile(r"^(?:must|should|shall|has to|have to|needs? to|may|can(?:not|'t)?|will|won't|is|are|stays?|remains?|"
                          r"goes|doesn't|does not)\b", re.I)
-# '... and cap it at 30 Mbps so URLLC has room': a reason with a subject of its own names no scope
-REASON = re.compile(r"\s+\b(?:so that|so|because|since)\s+(?:\S+\s+){1,2}?(?:has|have|gets?|can|could|will|would|is|are|"
-                    r"needs?|keeps?|stays?)\b.*$", re.I)
+# '... so URLLC has room', '... so that the downtown video campaign works', '... because gamers at the stadium complain':
+# a reason or a purpose names no scope
+REASON = re.compile(r"\s+\b(?:so that|because|since|given that|in order for)\b.*$|"
+                    r"\s+\bso\s+(?:\S+\s+){1,4}?(?:has|have|gets?|can|could|will|would|is|are|needs?|keeps?|stays?|remains?|"
+                    r"works?|runs?|sees?|feels?|does(?:n't)?|don't|won't)\b.*$", re.I)
 POINTS_BACK = re.compile(r"\b(?:it|them|that|this|its|their)\b", re.I)
 SCOPE_BACK = re.compile(r"\b(?:there|those cells|these cells|(?:the )?same(?: cells| area| ones)?|in those|in these)\b", re.I)
 # '..., please hold it there', '...; keep it that way': the clause before, to be held where it is said to be
@@ -90,8 +92,11 @@ LEADING_SCOPE = re.compile(rf"^{FILLER}((?:(?:on|in|at|for|across|within)\s+(?:t
 # a heading that takes every cell the request named before it
 EVERY_ONE = re.compile(r"^\W*(?:for\s+)?(?:both|each|all|every one)(?:\s+(?:of\s+)?(?:them|these|those|the|[2-9]|three|four|five|two))?"
                        r"(?:\s+(?:cells|sites|areas))?\W*$", re.I)
-NETWORK_WIDE = re.compile(r"\b(?:network[- ]wide|(?:the |our )?(?:whole|entire) network|across the network|all (?:the )?cells|"
+NETWORK_WIDE = re.compile(r"\b(?:network[- ]wide|(?:the |our )?(?:whole|entire)[- ]network|across the network|all (?:the )?cells|"
                           r"every(?:where| cell)|all sites|of the network|the network's cells)\b", re.I)
+
+# 'under 75% in every cell', 'make sure every cell keeps ...', 'per cell': each cell of the scope said, not the whole network, when a scope is said
+EACH_CELL = re.compile(r"\b(?:every|each)\s+(?:single\s+|one\s+of\s+the\s+)?cells?\b|\bper[- ]cell\b", re.I)
 
 
 def states_something(piece: str) -> bool:

@@ -54,6 +54,24 @@ def vague(clause: str) -> bool:
     return not KPI_WORDS.search(clause) and not ex.quantities(clause) and not ex.BY_PERCENT_RE.search(clause)
 
 
+# what a request to make things better without a KPI is about: the network, things, the experience...
+GENERAL_OBJECT = re.compile(r"\b(?:network|net|things|everything|everywhere|stuff|service|performance|quality|experience|overall|"
+                            r"general(?:ly)?|it all|situation|customers?|users|people|ppl|site|area)\b", re.I)
+FIX_VERB = re.compile(r"\b(?:sort\w*|deal with|tackle|resolve|remedy|do something|see to)\b", re.I)
+
+
+def vague_role(clause: str, named: bool, after_unsized: bool, kpi_elsewhere: bool) -> str:
+    """What a clause without a KPI does in its request: 'completes' the valueless KPI clause before it
+    ('c16 throughput poor, improve pls': improve that KPI); 'asks' for something no KPI pins down
+    ('..., and make things better overall': vague); or is an 'aside' on the amount of a goal said
+    elsewhere ('improve efficiency a little? No specific number, just better than now')."""
+    if GENERAL_OBJECT.search(clause):
+        return "asks"
+    if after_unsized and (ex.direction_verb(clause) or FIX_VERB.search(clause)):
+        return "completes"
+    return "asks" if named or not kpi_elsewhere else "aside"
+
+
 def scope_problems(text: str, inventory: Inventory) -> list[Problem]:
     """Cells, slices and areas the text names that the network does not have."""
     problems: list[Problem] = []

@@ -24,7 +24,7 @@ from ranpilot.intents.config_requests import config_changes, named_parameter
 from ranpilot.intents.extraction import comparison, direction_verb
 from ranpilot.intents.goals import ConfigChange, Goal, Understanding
 from ranpilot.intents.inventory import Inventory, Problem, change_problem, goal_problem
-from ranpilot.intents.judgement import contradiction, first, out_of_domain, scope_problems, vague
+from ranpilot.intents.judgement import contradiction, first, out_of_domain, scope_problems, vague, vague_role
 from ranpilot.intents.normalize import canonical
 from ranpilot.intents.relative import absolute_change
 from ranpilot.intents.safety import UNSUPPORTED, safety_override, safety_problem, unsafe_changes
@@ -117,25 +117,28 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     request, previous, lead = text, "", ""  # the last goal's clause, and the clause whose verb it took
     unpinned: list[tuple[tuple, Problem, bool]] = []
     reported: list[Goal] = []  # goals said as someone's report: the request only when it asks nothing else
-    context = ""  # a clause without a value that the next one points back to ('share of ... -> get it under 10%')
+    context, unsized_target = "", None  # a clause without a value that the next one points back to ('share of ... -> get it under 10%')
     where = None  # the cells such a clause named ('interference is too much in airport, reduce ...')
     stated = False  # whether the last goal's clause only stated a value ('low SINR is hitting a third of the users')
-    for clause, target in zip(clauses, targets):
-        if vague(clause.text) and not clause.points_back:
+    kpis = [bool(target) and not vague(clause.text) for clause, target in zip(clauses, targets)]
+    for i, (clause, target) in enumerate(zip(clauses, targets)):
+        role = "" if clause.points_back or not vague(clause.text) else vague_role(
+            clause.text, clause.named, bool(context), any(kpis[:i] + kpis[i + 1:]))
+        if role == "asks":
             problems.append(("clarify", "vague", WHICH_KPI))
+        if role in ("asks", "aside") or target is None:
             continue
-        if target is None:
-            continue
+        target = unsized_target if role == "completes" else target
         if absolute_change(clause.text):
             problems.append(("clarify", "missing_value", ABSOLUTE_QUESTION))
             continue
-        completes = clause.points_back and bool(context)  # it gives the value the clause before it lacked
+        completes = (clause.points_back or role == "completes") and bool(context)  # it sizes the clause before it
         text, context = (f"{context} {clause.text}" if completes else clause.text), ""
         cells = clause.cells if clause.named or where is None else where
         built = build_goal(target, text, (cells, clause.slices), pack)
         if isinstance(built, tuple) and built[1] == "missing_value":
             unpinned.append(((target, tuple(clause.cells or ())), built, ASKS_FOR_VALUE.search(text) is not None))
-            context, where = text, (clause.cells if clause.named else where)
+            context, where, unsized_target = text, (clause.cells if clause.named else where), target
             if clause.points_back and goals and ENSURE_WORDS.search(clause.text):  # '..., please hold it there'
                 goals[-1] = goals[-1].model_copy(update={"verb": "ENSURE"})
         elif isinstance(built, tuple):
