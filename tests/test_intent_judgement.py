@@ -97,3 +97,16 @@ def test_an_aside_on_the_amount_is_no_request_of_its_own(text, want):
 ])
 def test_asking_for_things_to_be_better_in_general_is_vague(text):
     assert verdict(text) == ("clarify", "vague")
+
+
+@pytest.mark.parametrize("text,want", [
+    ("c14 dl thru stuck <8mbps, get it up to 12 mbps", [("AveDLRANUEThpt", "min", 12.0, [14], False)]),
+    ("airport energy use hovering over 12 kW, cut it to 9 kW please", [("RANEnergyConsumption", "max", 9.0, AIRPORT, False)]),
+    ("c7 latency is over 40 ms. Bring c7 latency down to 20 ms.", [("DlLatency", "max", 20.0, [7], False)]),
+])
+def test_a_described_state_is_todays_value_not_a_second_target(text, want):
+    assert goals(text) == want
+
+
+def test_two_asked_values_that_cannot_both_hold_still_ask_which():
+    assert verdict("Keep latency on cell 4 above 30 ms and bring it under 15 ms.") == ("clarify", "contradiction")

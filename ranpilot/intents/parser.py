@@ -44,6 +44,9 @@ REPORTED = re.compile(r"\b(?:say|says|said|report(?:s|ed)?|complain(?:s|ed)?|tel
                       re.I)
 REQUEST = re.compile(r"\b(?:please|pls|should|must|shall|needs?|want\w*|like|has to|have to|let's|target|goal|aim|"
                      r"expect\w*|require\w*|i'd|we'd|can you|could you|would you)\b", re.I)
+# a verb of being or a word of time: the clause describes how things are ('stuck <8 Mbps', 'hovering above 20 ms lately')
+DESCRIBES = re.compile(r"\b(?:stuck|sits|sitting|hover\w*|languish\w*|crawl\w*|is|are|was|were|been|barely|currently|lately|"
+                       r"these days|averag(?:es|ing|ed)|peak(?:s|ing|ed))\b", re.I)
 IMPERATIVE = re.compile(r"^\W*(?:get|make|bring|set|give|put|push|drive|limit|cap|target|hold|keep|take|lift|move)\b", re.I)
 ABSOLUTE_QUESTION = ("to what value should it move, or by what percentage? A change by an absolute amount needs "
                      "today's value, which may not be what you see")
@@ -148,7 +151,7 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
         else:
             if completes and unpinned:
                 unpinned.pop()
-            if clause.points_back and stated and goals and _restates(goals[-1], built):
+            if stated and goals and _restates(goals[-1], built):
                 built = built.model_copy(update={"threshold": built.threshold or goals.pop().threshold})
             if goals and goals[-1].verb == "ENSURE" and shares_verb(request, previous, clause.text, lead):
                 built = built.model_copy(update={"verb": "ENSURE"})  # 'make sure A, and that B'
@@ -170,9 +173,10 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
 def _states_only(clause: str) -> bool:
     """Whether a clause states a value without asking anything of it: no word of request or of holding,
     no move, not an imperative ('low SINR is hitting about a third of the users on cell 2', 'some 20% of
-    subscribers get under 2 Mbps': a comparison in a share of users only says which users are counted)."""
+    subscribers get under 2 Mbps': a comparison in a share of users only says which users are counted; 'c14 thru stuck
+    <8 Mbps': a comparison after a verb of being describes today)."""
     return not (REQUEST.search(clause) or ENSURE_WORDS.search(clause) or direction_verb(clause) or IMPERATIVE.match(clause)
-                or (comparison(clause) and user_share(clause) is None))
+                or (comparison(clause) and user_share(clause) is None and not DESCRIBES.search(clause)))
 
 
 def _restates(stated: Goal, asked: Goal) -> bool:
