@@ -97,7 +97,7 @@ def test_the_default_guards_and_a_request_before_its_conditions():
     assert goals("cut energy 10% and don't cause interference") == [
         ("RANEnergyConsumption", "max", -10.0, None, None, "DELIVER"), ("LowSINRUEShare", "max", 25.0, None, None, "ENSURE")]
     assert goals("Raise throughput at the airport gently: while keeping latency under 9 ms") == [
-        ("AveDLRANUEThpt", "min", 0.0, None, AIRPORT, "DELIVER"), ("DlLatency", "max", 9.0, None, None, "ENSURE")]
+        ("AveDLRANUEThpt", "min", 0.0, None, AIRPORT, "DELIVER"), ("DlLatency", "max", 9.0, None, AIRPORT, "ENSURE")]
 
 
 @pytest.mark.parametrize("text", [

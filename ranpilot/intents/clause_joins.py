@@ -7,10 +7,39 @@ from __future__ import annotations
 import re
 
 from ranpilot.intents import extraction as ex
-from ranpilot.intents.build import NAMES_SHARE
+from ranpilot.intents.build import NAMES_SHARE, has_verb
 from ranpilot.intents.clause_words import (CONDITION_START, CONTINUES, GAPPED, GERUND, KPI_WORDS, NEGATIVE_HEAD, SUBJECTLESS,
-                                           THRESHOLD, names_scope)
+                                           THRESHOLD, names_scope, states_something)
 from ranpilot.intents.shares import user_share
+
+
+def verb_first(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """A verb said alone before its object, with a scope or an aside between them, heads the first piece
+    that states something ('Guarantee, for the URLLC slice in the stadium cells, a latency of at most 1 ms':
+    one clause, ENSURE, with that scope; 'Reduce, in downtown, the energy consumption by 12%'). Without
+    such a piece in the same sentence, the pieces stay as they were."""
+    out: list[tuple[str, bool]] = []
+    held: list[tuple[str, bool]] = []
+    for piece, opens in pieces:
+        if held and (opens or states_something(piece)):
+            out += [(" ".join([*(p for p, _ in held), piece]), held[0][1])] if not opens else [*held, (piece, opens)]
+            held = []
+        elif held:
+            held.append((piece, opens))
+        elif _verb_alone(piece):
+            held = [(piece, opens)]
+        else:
+            out.append((piece, opens))
+    return out + held
+
+
+def _verb_alone(piece: str) -> bool:
+    """'Guarantee', 'Please make sure', 'Reduce': an imperative without an object, a value or a scope (not
+    'reduce it please', whose object is the clause before; not 'to save money', a purpose)."""
+    words = re.sub(r"^(?:please|kindly|pls)\s+", "", piece, flags=re.I).lower().split()
+    imperative = bool(words) and (has_verb(words[0]) or words[:2] == ["make", "sure"])
+    return imperative and len(piece.split()) <= 4 and not (
+        states_something(piece) or names_scope(piece) or NEGATIVE_HEAD.match(piece) or re.search(r"\b(?:it|them|this|that|to)\b", piece, re.I))
 
 
 def distribute_negation(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:

@@ -7,7 +7,8 @@ the last is said for the whole request; any other piece joins the clause before 
 that names cells, an area, the whole network or a slice has that scope, for itself only; one
 that names none gets the request's scope, and a clause that points back ("keep *it* under
 25 Mbps", "... and below 10 Mbps", "... and must never exceed 60%") takes the previous clause's
-target and scope. A scope piece that opens a sentence ("...; downtown, keep ...") scopes the clause
+target and scope; a guard ("..., without causing interference", "while keeping ...") takes the cells
+of the clause it qualifies. A scope piece that opens a sentence ("...; downtown, keep ...") scopes the clause
 after it, and a negation said once ("without A or B", "never let A exceed x or B drop below y")
 governs every predicate joined to it.
 """
@@ -19,11 +20,11 @@ from dataclasses import dataclass, field
 
 from ranpilot.intents import extraction as ex
 from ranpilot.intents.clause_joins import (completes_share, continues, dangling_share, defines_level, distribute_negation,
-                                           names_its_kpi, names_threshold, same_again, share_after, shares_past, ungapped,
+                                           names_its_kpi, names_threshold, same_again, share_after, shares_past, ungapped, verb_first,
                                            value_first)
 from ranpilot.intents.clause_words import (APPOSITION, BETWEEN_AND, BREAKS, COMPARATOR, COMPARATOR_START,
-                                           DEFINES, FILLER, HEADING, HELD_BACK, HOLDING_HEADING, KPI_WORDS, LEADING, LEADING_SCOPE,
-                                           LIST_NUMBER, NETWORK_WIDE, POINTS_BACK, REASON, SCOPE_BACK, SUBJECTLESS,
+                                           DEFINES, EACH_CELL, FILLER, HEADING, HELD_BACK, HOLDING_HEADING, KPI_WORDS, LEADING, LEADING_SCOPE,
+                                           LIST_NUMBER, NEGATIVE_HEAD, NETWORK_WIDE, POINTS_BACK, REASON, SCOPE_BACK, SUBJECTLESS,
                                            CONDITION_START, EVERY_ONE, TARGET_START, VERB_VALUE, names_cells, names_scope, states_something)
 
 Cells = list[int] | None
@@ -46,7 +47,7 @@ def split(text: str) -> tuple[list[str], list[str]]:
     clauses: list[str] = []
     request: list[str] = []
     pending = ""  # a scope piece between two clauses: 'trailing' the one before, or 'leading' the one after
-    for piece, opens in distribute_negation(pieces(BETWEEN_AND.sub(r"\1 <and> ", text))):
+    for piece, opens in distribute_negation(verb_first(pieces(BETWEEN_AND.sub(r"\1 <and> ", text)))):
         if clauses and (continues(clauses[-1], piece) or APPOSITION.match(piece) or defines_level(clauses[-1], piece)
                         or names_threshold(piece) or completes_share(clauses[-1], piece) or shares_past(clauses[-1], piece)
                         or names_its_kpi(clauses[-1], piece) or share_after(clauses[-1], piece)):
@@ -181,8 +182,13 @@ def _clause(part: str, network: tuple[dict[str, list[int]], int], previous: Clau
         or (COMPARATOR.search(part) is not None and all(q.unit == "%" for q in ex.quantities(part))))
     if back or (previous is not None and POINTS_BACK.search(part)):  # '... for eMBB users, and make sure their ...'
         slices = slices or previous.slices  # '... to 3 ms on cells 12-14, and to 6 ms on cell 15': same slice
-    if previous is not None and not named and (back or SCOPE_BACK.search(part) or POINTS_BACK.search(part)):
+    # 'without ...', 'while keeping ...', "but don't cause interference": a guard on the clause before (a negated limit with
+    # a value of its own is a clause of its own: 'never let latency exceed 10 ms')
+    qualifies = CONDITION_START.match(part) is not None or (NEGATIVE_HEAD.match(part) is not None and not ex.quantities(part))
+    if previous is not None and not named and (back or qualifies or SCOPE_BACK.search(part) or POINTS_BACK.search(part)):
         cells, named = previous.cells, previous.named
     elif not named:
         cells = request_cells
+    elif cells is None and request_cells and EACH_CELL.search(part):  # '... under 75% in every cell' of the area said
+        cells, named = request_cells, False
     return Clause(part, cells, named, slices or ([] if back else request_slices), back)

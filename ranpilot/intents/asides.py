@@ -1,0 +1,75 @@
+"""Asides: words an operator adds to explain or give context, that ask for nothing (LABELS.md: "a
+parenthesis, 'because ...', 'so that ...', 'since ...', a sentence about what happened add no goal,
+scope or change").
+
+A parenthesis is read by what it does, not by its words: one that states part of the request (a
+value, a threshold, cells, a scope alone, a KPI or a guard: '(threshold 70%)', '(cells 3-5)', '(the
+stadium)', '(without hurting latency)') stays, less any reason it gives ('(using a 70% threshold, since
+our rule is conservative)'); one that reports, tells what happened or how things are, or only describes
+('(subscribers say the signal drops in the car park)', '(this matters during events)', '(both border
+cells toward the airport)', '(the stadium roof issue, again)') is cut out, with every place, slice and
+time it names. A piece of a sentence is context in the same way (`is_context`): a statement that asks
+nothing, so a place it names is no scope ('the airport has been swamped since the new schedule').
+"""
+
+from __future__ import annotations
+
+import re
+
+from ranpilot.intents import extraction as ex
+from ranpilot.intents.build import ENSURE_WORDS, GUARD_CLAUSE, NEGATED_MOVE
+from ranpilot.intents.clause_words import KPI_WORDS
+
+PARENTHESIS = re.compile(r"\s*\(([^()]{2,})\)")  # not a list marker: "(a)", "(2)"
+# a reason or purpose given inside: 'since our planning rule is conservative', 'because of the event'
+REASON_TAIL = re.compile(r"\s*[,;-]?\s*\b(?:since|because|so that|given that|due to|as (?:that|this|it|we|they|our)|"
+                         r"(?:as|per) (?:agreed|discussed|requested|planned|usual|the \w+))\b.*$", re.I)
+CLOCK = re.compile(r"\d:\d\d|\d\s*(?:am|pm|h)\b", re.I)
+# what someone says or what happened: a report, or a verb in the past
+REPORT = re.compile(r"\b(?:says?|said|report(?:s|ed)?|complain(?:s|ed)?|tell|tells|told|claim(?:s|ed)?|mention(?:s|ed)?|"
+                    r"think|thinks|thought|notic(?:e|es|ed)|was|were|had|been|happened|agreed|started|began|opened|"
+                    r"last (?:week|month|year|night|time)|yesterday|again|as usual)\b", re.I)
+# a finite verb of being or having, or a verb after a subject pronoun: a statement, not an ask
+STATES = re.compile(r"\b(?:is|are|'s|'re|has|have|matters?|seems?|looks?|happens?|means?)\b|"
+                    r"\b(?:we|they|it|this|that|he|she|who|which|people|users|customers|callers|subscribers)\s+(?!\w+ing\b)[a-z]+s\b", re.I)
+# an ask: a request word, a verb of change or of holding
+ASKS = re.compile(r"\b(?:please|pls|must|should|shall|need|needs|want|has to|have to|make sure|let's)\b", re.I)
+THRESHOLD = re.compile(r"\b(?:thresholds?|cut-?offs?|level|limit|defined|counts? as|means|=)", re.I)
+# what a scope said alone is made of: '(the stadium cells)', '(cells 3-5, airport)', '(URLLC only)'
+SCOPE_FILLER = re.compile(r"\b(?:the|in|at|on|for|of|and|or|both|all|only|just|i\.?e\.?|e\.?g\.?|namely|cells?|sites?|area|areas|"
+                          r"slice|slices|network[- ]wide|whole|entire|network|everywhere)\b|[,.;&/]", re.I)
+PLACES = re.compile(rf"\b(?:{'|'.join(ex.PLACE_WORDS)})\b", re.I)
+WINDOW_WORDS = re.compile(r"\b(?:night|nights|overnight|tonight|day|daytime|business hours|working hours|morning|evening|am|pm|"
+                          r"priority|urgent|critical)\b", re.I)
+
+
+def without_asides(text: str) -> str:
+    """`text` (canonical) with every parenthesis that asks nothing cut out, and the reasons given inside
+    the others."""
+    def keep(m: re.Match) -> str:
+        inside = REASON_TAIL.sub("", m.group(1)).strip(" ,;")
+        return f" ({inside})" if inside and states_request(inside) else ""
+
+    return PARENTHESIS.sub(keep, text)
+
+
+def states_request(inside: str) -> bool:
+    """Whether the words of a parenthesis state part of the request."""
+    if REPORT.search(inside):
+        return False  # what someone says, what happened
+    if (ex.quantities(inside) or ex.CELLS_RE.search(inside) or ex.BY_PERCENT_RE.search(inside) or ex.bare_value(inside) is not None
+            or CLOCK.search(inside) or THRESHOLD.search(inside)):
+        return True  # a value, a threshold, cells, a time
+    if STATES.search(inside) and not ASKS.search(inside):
+        return False  # how things are
+    asks = (ASKS.search(inside) or ENSURE_WORDS.search(inside) or GUARD_CLAUSE.match(inside) or NEGATED_MOVE.search(inside)
+            or ex.direction_verb(inside) or WINDOW_WORDS.search(inside))
+    return bool(asks) or _scope_alone(inside) or KPI_WORDS.search(inside) is not None
+
+
+def _scope_alone(inside: str) -> bool:
+    """'the stadium cells', 'URLLC only', 'network-wide', 'the mall': nothing but a scope (a place the
+    network has no area for is a scope too, to be asked about)."""
+    rest = SCOPE_FILLER.sub(" ", PLACES.sub(" ", ex.SLICE_RE.sub(" ", ex.CELLS_RE.sub(" ", inside))))
+    return not rest.strip()
+

@@ -1,0 +1,80 @@
+"""Clause structure of the embedded parser, on sentences written for this test: asides that ask
+nothing (a parenthesis that reports or describes, a reason or purpose) add no scope, while a
+parenthesis that states part of the request counts; a guard takes the cells of the clause it
+qualifies; 'every cell' under a scope means each cell of that scope; a verb said before a scope
+heads the object that follows it."""
+
+import pytest
+
+from ranpilot.intents.asides import states_request, without_asides
+from ranpilot.intents.inventory import Inventory
+from ranpilot.intents.parser import understand
+
+INVENTORY = Inventory(areas={"stadium": [3, 4, 5], "downtown": [0, 1, 2, 6, 7, 8], "airport": [12, 13, 14]})
+STADIUM, DOWNTOWN, AIRPORT = [3, 4, 5], [0, 1, 2, 6, 7, 8], [12, 13, 14]
+
+
+def goals(text: str) -> list[tuple]:
+    """(target, value or change, threshold, cells, slice, verb) of each goal; the text must parse."""
+    u = understand(text, INVENTORY)
+    assert u.status == "parsed", (u.reason, u.message)
+    return [(g.target.value, g.value if g.value is not None else g.change_pct, g.threshold, g.cells, g.slice, g.verb)
+            for g in u.goals]
+
+
+def changed_cells(text: str) -> list[int]:
+    u = understand(text, INVENTORY)
+    assert u.status == "config", (u.reason, u.message)
+    return [c.cell for c in u.changes]
+
+
+@pytest.mark.parametrize("inside,counts", [
+    ("threshold 70%", True), ("cells#3_4", True), ("the stadium", True), ("URLLC only", True),
+    ("without hurting latency", True), ("using a 70% PRB threshold, since our planning rule is conservative", True),
+    ("subscribers say the signal drops in the car park", False), ("this matters during events", False),
+    ("both border cells toward the airport", False), ("the stadium roof reflection issue, again", False),
+    ("the 1 next to the airport car park", False), ("it was 12 ms yesterday", False),
+])
+def test_a_parenthesis_counts_only_when_it_states_part_of_the_request(inside, counts):
+    assert states_request(inside) is counts
+
+
+def test_asides_are_cut_and_reasons_inside_a_kept_parenthesis_too():
+    assert without_asides("tilt cells#3_4 down (the stadium roof again) now") == "tilt cells#3_4 down now"
+    assert without_asides("hot cells (threshold 75%, since planning says so) under 10%") == "hot cells (threshold 75%) under 10%"
+    assert without_asides("plan: (a) cut energy") == "plan: (a) cut energy"  # a list marker is no aside
+
+
+def test_an_aside_adds_no_scope_and_no_unknown_place():
+    assert changed_cells("Set the CIO of cells 9 and 10 (both border cells toward the airport) to -2 dB.") == [9, 10]
+    assert goals("Reduce energy on cells 15 to 17 by 10% (the finance team noticed the bill went up at the mall).") == [
+        ("RANEnergyConsumption", -10.0, None, [15, 16, 17], None, "DELIVER")]
+
+
+def test_a_reason_or_purpose_names_no_scope():
+    assert changed_cells("I want eMBB to get 40% of the PRBs on cells 1 and 2 so the downtown concert stream works.") == [1, 2]
+    assert goals("Lower latency on cell 4 to 10 ms because gamers at the stadium complain.") == [
+        ("DlLatency", 10.0, None, [4], None, "DELIVER")]
+
+
+def test_a_guard_takes_the_cells_of_the_clause_it_qualifies():
+    assert goals("Raise average DL throughput by 15% on cells 6-8 without causing interference.") == [
+        ("AveDLRANUEThpt", 15.0, None, [6, 7, 8], None, "DELIVER"), ("LowSINRUEShare", 25.0, None, [6, 7, 8], None, "ENSURE")]
+    assert goals("Get latency down to 6 ms for URLLC on cell 7 but don't cause interference.")[1] == (
+        "LowSINRUEShare", 25.0, None, [7], None, "ENSURE")
+    # a negated limit with its own value is a clause of its own, with its own scope
+    assert goals("Raise throughput on cell 3 to 20 Mbps and never let latency exceed 10 ms")[1][3] is None
+
+
+def test_every_cell_under_a_scope_is_each_cell_of_it():
+    assert goals("In the stadium area, keep the average PRB load under 75% in every cell.") == [
+        ("AveDLPrbLoad", 75.0, None, STADIUM, None, "ENSURE")]
+    assert goals("Cut whole-network energy by 8% and raise airport throughput to 20 Mbps.")[0][3] is None
+
+
+def test_a_verb_before_a_scope_heads_the_object_after_it():
+    assert goals("Guarantee, for the URLLC slice in the stadium cells, a latency of at most 1 ms.") == [
+        ("DlLatency", 1.0, None, STADIUM, "URLLC", "ENSURE")]
+    assert goals("Reduce, in downtown, the energy consumption by 12%.") == [
+        ("RANEnergyConsumption", -12.0, None, DOWNTOWN, None, "DELIVER")]
+    assert goals("Energy of the network is too big. Reduce it please, but the coverage must stay good.")[0][0] == "RANEnergyConsumption"
