@@ -110,3 +110,18 @@ def test_a_described_state_is_todays_value_not_a_second_target(text, want):
 
 def test_two_asked_values_that_cannot_both_hold_still_ask_which():
     assert verdict("Keep latency on cell 4 above 30 ms and bring it under 15 ms.") == ("clarify", "contradiction")
+
+
+@pytest.mark.parametrize("text", [
+    "A subscriber wants a refund on their last bill; please process it.",
+    "Reduce the latency of our payroll database queries to under 200 ms.",
+    "Lower the energy consumption of the data-centre cooling system by 10%.",
+    "Cells 3 to 5 in the capacity spreadsheet have wrong totals, please correct them.",
+])
+def test_a_kpi_of_something_other_than_the_network_is_out_of_domain(text):
+    assert verdict(text) == ("rejected", "out_of_domain")
+
+
+def test_the_networks_own_kpi_beside_such_words_is_a_request():
+    text = "Our servers at the airport are fine; it is the radio side: get URLLC latency on cells 12-14 under 5 ms."
+    assert verdict(text) == ("parsed", None)

@@ -31,6 +31,18 @@ QUESTION = re.compile(r"^\W*(?:(?:hey|hi|hello|ok|so)\W+)*(?:(?:does|do)\s+)?(?:
                       r"how many|how do)\b", re.I)
 
 
+# things that have a latency, an energy use or a 'cell' of their own but are not the radio network: IT systems,
+# building services, money matters
+OFF_NETWORK = (r"databases?|servers?|quer(?:y|ies)|websites?|web ?pages?|spreadsheets?|formulas?|inbox|e-?mails?|laptops?|printers?|"
+               r"vpn|intranet|crm|erp|cooling(?: system)?|hvac|air[- ]?con\w*|chillers?|boilers?|heating|lighting|elevators?|"
+               r"data[- ]?cent(?:er|re)s?|datacent\w+|payroll|refunds?|invoices?|salar(?:y|ies)|expenses?|reimburse\w*")
+OFF_NETWORK_RE = re.compile(rf"\b(?:{OFF_NETWORK})\b", re.I)
+# what only the radio network has; a 'cell' of a spreadsheet is not one ('Cell 4 of the budget spreadsheet')
+NETWORK_MARK = re.compile(r"\b(?:ran|radio|network|base ?stations?|antennas?|sites?|urllc|embb|mmtc|miot|slices?|prbs?|tilt|cio|"
+                          r"sinr|rsrp|coverage|interference|handovers?|downlink|dl)\b|\bcells?#[\d_]+(?![\d_])(?!\s+(?:of|in|on)\s+(?:the\s+|our\s+|"
+                          rf"this\s+|that\s+)?(?:[\w-]+\s+){{0,2}}(?:{OFF_NETWORK})\b)", re.I)
+
+
 def first(problems: list[Problem | None]) -> Problem | None:
     """The problem the contract reports first, or None."""
     found = [p for p in problems if p]
@@ -40,7 +52,11 @@ def first(problems: list[Problem | None]) -> Problem | None:
 def out_of_domain(text: str) -> Problem | None:
     """A piece that asks for something other than the network ('write me a haiku', 'book me a
     taxi to the office', "what's the weather"). Courtesy and context around a network request
-    ('for the sake of our visitors', 'thank you very much') are not requests of their own."""
+    ('for the sake of our visitors', 'thank you very much') are not requests of their own. A KPI of
+    something other than the network ('the latency of our payroll database queries', 'the energy of the
+    data-centre cooling') with nothing only the network has is not about the network either."""
+    if OFF_NETWORK_RE.search(text) and not NETWORK_MARK.search(text):
+        return "rejected", "out_of_domain", f"out of domain: {OFF_NETWORK_RE.search(text).group(0)!r} is not part of the radio network"
     for piece, opens in pieces(text):
         words = re.findall(r"[a-z']+", piece.lower())
         if len(words) >= 2 and (OTHER_REQUEST.match(piece) or (opens and QUESTION.match(piece))) and not (
