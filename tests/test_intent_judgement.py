@@ -125,3 +125,17 @@ def test_a_kpi_of_something_other_than_the_network_is_out_of_domain(text):
 def test_the_networks_own_kpi_beside_such_words_is_a_request():
     text = "Our servers at the airport are fine; it is the radio side: get URLLC latency on cells 12-14 under 5 ms."
     assert verdict(text) == ("parsed", None)
+
+
+@pytest.mark.parametrize("text", [
+    "Could we give the 'premium' slice 20% of the PRBs on cell 3, please?",
+    "V2X throughput at least 15 Mbps at the airport",
+    "bronze-tier latency below 40 ms at the stadium",
+])
+def test_a_slice_in_quotes_or_a_class_of_service_where_a_slice_goes_is_unknown(text):
+    assert verdict(text) == ("clarify", "unknown_slice")
+
+
+def test_a_kind_of_customer_or_a_known_slice_in_quotes_is_no_unknown_slice():
+    assert verdict("Our premium customers at the airport complain; raise throughput there by 10%.") == ("parsed", None)
+    assert verdict("Give the 'eMBB' slice 40% of the PRBs on cell 2.") == ("config", None)

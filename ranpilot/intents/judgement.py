@@ -88,6 +88,12 @@ def vague_role(clause: str, named: bool, after_unsized: bool, kpi_elsewhere: boo
     return "asks" if named or not kpi_elsewhere else "aside"
 
 
+QUOTED = re.compile(r"['\"‘’“”]([a-z][\w-]*)['\"‘’“”]", re.I)  # "the 'premium' slice": a name in quotes is the name
+# a class of service written where a slice goes ('V2X throughput', 'gold-tier latency'): a slice this network does not have
+SERVICE_CLASS = re.compile(r"\b(c-v2x|v2x|xr|vr|fwa|nb-iot|lte-m|vonr|cloud gaming|gaming|gold|silver|bronze|platinum|premium|vip|"
+                           r"public[- ]safety)(?:[- ]tier)?\s+(?:throughput|thru|speeds?|latency|delay|traffic|prbs?|qos)\b", re.I)
+
+
 def scope_problems(text: str, inventory: Inventory) -> list[Problem]:
     """Cells, slices and areas the text names that the network does not have."""
     problems: list[Problem] = []
@@ -95,7 +101,7 @@ def scope_problems(text: str, inventory: Inventory) -> list[Problem]:
     if bad:
         problems.append(("clarify", "unknown_cell", f"cell {bad[0]} does not exist: {inventory.describe_cells()}. "
                          "Which cells did you mean?"))
-    strange = ex.unknown_slices(text)
+    strange = ex.unknown_slices(QUOTED.sub(r"\1", text)) + [m.group(1) for m in SERVICE_CLASS.finditer(text)]
     if strange:
         problems.append(("clarify", "unknown_slice", f"there is no slice {strange[0]!r}; the slices are "
                          f"{', '.join(inventory.slices)}. Which one did you mean?"))
