@@ -78,3 +78,18 @@ def test_a_verb_before_a_scope_heads_the_object_after_it():
     assert goals("Reduce, in downtown, the energy consumption by 12%.") == [
         ("RANEnergyConsumption", -12.0, None, DOWNTOWN, None, "DELIVER")]
     assert goals("Energy of the network is too big. Reduce it please, but the coverage must stay good.")[0][0] == "RANEnergyConsumption"
+
+
+@pytest.mark.parametrize("text,cells", [
+    ("Raise throughput on #4 and #5 to 22 Mbps.", [4, 5]), ("cut energy on c15, c16 and c18 by 10%", [15, 16, 18]),
+    ("cell 2, cell 6 and cell 9: keep latency below 15 ms", [2, 6, 9]), ("cels 10 and 11: PRB load under 70%", [10, 11]),
+])
+def test_cells_jotted_down_are_cells(text, cells):
+    assert goals(text)[0][3] == cells
+
+
+def test_a_value_with_its_bound_and_a_scope_repeats_the_kpi_before_it():
+    assert goals("Latency: 0.8 ms max for URLLC, 20 ms max for eMBB.") == [
+        ("DlLatency", 0.8, None, None, "URLLC", "DELIVER"), ("DlLatency", 20.0, None, None, "eMBB", "DELIVER")]
+    assert goals("#12: latency max 8 ms. #13: max 10 ms.") == [
+        ("DlLatency", 8.0, None, [12], None, "DELIVER"), ("DlLatency", 10.0, None, [13], None, "DELIVER")]

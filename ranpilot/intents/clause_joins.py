@@ -149,8 +149,9 @@ def shares_past(previous: str, piece: str) -> bool:
             and all(q.unit == "%" for q in shares) and not KPI_WORDS.search(piece) and not ex.BY_PERCENT_RE.search(piece))
 
 
-# '0.5 for eMBB', '0.6 on cells#7': a value, then the scope it is for, and nothing else
-VALUE_FIRST = re.compile(r"^-?\d+(?:\.\d+)?\s*(?:%|db|dbm|deg\w*|°|ms|mbit/s|kw)?\s+(?:for|on|in|at|to)\s+(?:the\s+)?[\w#-]+$", re.I)
+# '0.5 for eMBB', '0.6 on cells#7', '20 ms max for eMBB': a value, then the scope it is for, and nothing else
+VALUE_FIRST = re.compile(r"^-?\d+(?:\.\d+)?\s*(?:%|db|dbm|deg\w*|°|ms|mbit/s|kw)?\s+(?:(?:max|min)(?:imum)?\s+|tops\s+|or (?:less|more)\s+)?"
+                         r"(?:for|on|in|at|to)\s+(?:the\s+)?[\w#-]+$", re.I)  # '20 ms max for eMBB': its bound may follow the value
 PLACES = re.compile(r"(?:\b(?:for|on|in|at|across)\s+(?:the\s+)?)?(?:\bcells?#[\d_]+|\b(?:" + "|".join(ex.PLACE_WORDS) + r")\b)",
                     re.I)
 SLICES = re.compile(r"(?:\b(?:for|on|in|at|across)\s+(?:the\s+)?)?\b(?:urllc|embb|mmtc|miot)\b", re.I)

@@ -60,7 +60,7 @@ def canonical(text: str) -> str:
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
     t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
     t = FRACTION.sub(_fraction, t)  # 'cell 0 to one half': before '0 to 1' can read as a range of cells
-    t = ex.tokenize_cells(bare_cell_lists(units(enumerated(t))))  # '17 and 18 to 12 ms': a quantity ends a cell list
+    t = ex.tokenize_cells(one_cell_list(bare_cell_lists(units(enumerated(t)))))  # '17 and 18 to 12 ms': a quantity ends a cell list
     t = KPI_VALUE_COLON.sub(r"\1 ", t)
     t = relative(pronoun_shares(complaint_shares(fractions(t))))
     t = signed_moves(re.sub(r"\bhalf\b", "50%", t, flags=re.I))
@@ -74,7 +74,7 @@ ABBREVIATIONS = {r"t-?put|thruput|thp|thrpt": "throughput", r"engy": "energy", r
                  r"ppl": "people", r"hrs": "hours", r"thresh|thld|thr": "threshold"}
 # misspellings of these ('interfrence', 'thoughput', 'covrage') are read as them: see `spelled`
 DOMAIN_WORDS = ("interference", "throughput", "latency", "coverage", "energy", "efficiency", "congestion", "utilisation",
-                "utilization", "consumption", "bandwidth", "capacity")
+                "utilization", "consumption", "bandwidth", "capacity", "maintain", "guarantee")
 
 
 FIELD_KEYS = (r"kpi|metric|slice|scope|target|action|objective|guard|constraint|min|max|value|param|parameter|when|window|"
@@ -84,8 +84,8 @@ FIELD_KEYS = (r"kpi|metric|slice|scope|target|action|objective|guard|constraint|
 @lru_cache(maxsize=4096)
 def _spelling(word: str) -> str:
     low = word.lower()
-    if low in DOMAIN_WORDS:
-        return word
+    if any(low.startswith(w) for w in DOMAIN_WORDS):
+        return word  # the word or an inflection of it ('guaranteed', 'maintains')
     candidates = [w for w in DOMAIN_WORDS if w[0] == low[0]]
     match = [w for w in candidates if sorted(w) == sorted(low)] or difflib.get_close_matches(low, candidates, 1, 0.9)
     return match[0] if match else word
@@ -122,8 +122,7 @@ def symbols(text: str) -> str:
                lambda m: f"{m.group(1)}{_pct(100.0 * int(m.group(2)) / int(m.group(3)))}", t, flags=re.I)  # 'cut by 1/4'
     t = re.sub(r"(?<![\w/.#])([1-9])\s*/\s*([2-9]|10)\s+of\b", lambda m: f"{_pct(100.0 * int(m.group(1)) / int(m.group(2)))} of", t)
     t = re.sub(r"(?<=\d)\s*[/|]\s*(?=\d)", ", ", t)  # 'cells 3/4/5', 'cells: 16|17|18'
-    t = re.sub(r"\bc(\d{1,3})\s*(?:-|\.\.\.?|to)\s*c(\d{1,3})\b", r"cells \1-\2", t)  # 'c3-c5', 'c9..c11'
-    t = re.sub(r"\bc(\d{1,3})\b", r"cell \1", t)  # 'c20': cell 20
+    t = cell_shorthand(t)
     t = re.sub(r"\b(cio|tilt|power)\s+(on|of|for|at)\s+(\d{1,3})\b(?!\s*(?:%|db|deg|°|m|w\b|k))", r"\1 \2 cell \3", t, flags=re.I)
     t = re.sub(r"\bdecibels?\b", "dB", t, flags=re.I)
     t = re.sub(r"(\brsrp\b[^\d;,.]{0,20}?-\d+(?:\.\d+)?)(?![\d.]|\s*(?:%|dbm?\b))", r"\1 dBm", t, flags=re.I)  # RSRP is in dBm
@@ -141,6 +140,27 @@ def symbols(text: str) -> str:
     t = re.sub(r"\bover(?=\s+(?:the\s+|all\s+|our\s+)?(?:whole|entire|network|cells?\b|\w+\s+(?:cells|area)\b))", "across", t,
                flags=re.I)  # 'over the whole network' is a scope, not a comparison
     return re.sub(r"\bby\s+(?:a\s+)?(?:factor of\s+)?(two|2)\b(?!\s*[%\w°])", "by 100%", t)
+
+
+def cell_shorthand(t: str) -> str:
+    """Cells as operators jot them: 'c3-c5' -> 'cells 3-5', 'c20' -> 'cell 20', '#7' and 'cell #7' -> 'cell 7'
+    (not '#1 priority'), 'cels' -> 'cells'."""
+    t = re.sub(r"\bc(\d{1,3})\s*(?:-|\.\.\.?|to)\s*c(\d{1,3})\b", r"cells \1-\2", t)  # 'c3-c5', 'c9..c11'
+    t = re.sub(r"\bc(\d{1,3})\b", r"cell \1", t)
+    t = re.sub(r"\bcel(s?)\b", r"cell\1", t, flags=re.I)
+    t = re.sub(r"\b(cells?|sites?)\s*#\s*(?=\d)", r"\1 ", t, flags=re.I)
+    return re.sub(r"(?<![\w#])(?<!priority )(?<!prio )#\s?(\d{1,3})\b(?!\s*(?:priority|prio)\b)", r"cell \1", t, flags=re.I)
+
+
+# 'cell 11, cell 12', 'cell 3 and cell 4': cells named one by one are one list
+ONE_BY_ONE = re.compile(r"(\bcells?\s+\d+(?:\s*(?:,\s*and|,|and|&|or)\s*\d+)*)(\s*(?:,\s*and|,|and|&|or)\s*)cells?\s+(?=\d)", re.I)
+
+
+def one_cell_list(t: str) -> str:
+    """'cell 11, cell 12 and cell 14' -> 'cell 11, 12 and 14', to be read as one list."""
+    while (merged := ONE_BY_ONE.sub(r"\1\2", t)) != t:
+        t = merged
+    return t
 
 
 # '4,5 ms', '0,012 MW', '2,5%': a decimal comma, told from a thousands separator ('1,500 kbps') by the digits after it
