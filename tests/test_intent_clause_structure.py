@@ -93,3 +93,17 @@ def test_a_value_with_its_bound_and_a_scope_repeats_the_kpi_before_it():
         ("DlLatency", 0.8, None, None, "URLLC", "DELIVER"), ("DlLatency", 20.0, None, None, "eMBB", "DELIVER")]
     assert goals("#12: latency max 8 ms. #13: max 10 ms.") == [
         ("DlLatency", 8.0, None, [12], None, "DELIVER"), ("DlLatency", 10.0, None, [13], None, "DELIVER")]
+
+
+def test_a_value_after_a_break_completes_the_kpi_before_it():
+    assert goals("bring the share of overloaded cells, threshold 70%, down to 5%") == [
+        ("HighDLPrbLoadRatio", 5.0, 70.0, None, None, "DELIVER")]
+    assert goals("cells 3-5 - URLLC latency - 2 ms max") == [("DlLatency", 2.0, None, STADIUM, "URLLC", "DELIVER")]
+    # a piece with a verb of its own is a clause of its own
+    assert len(goals("At the stadium, make energy efficiency as high as possible but keep 95% of users above 4 Mbps.")) == 2
+
+
+def test_a_threshold_named_as_such_and_a_spaced_dash():
+    assert goals("cut the share of hot cells (threshold 75%) to at most 10%") == [
+        ("HighDLPrbLoadRatio", 10.0, 75.0, None, None, "DELIVER")]
+    assert goals("Share of users under 5 Mbps - 8% at most on cell 3") == [("LowDLThptUEShare", 8.0, 5.0, [3], None, "DELIVER")]

@@ -55,8 +55,9 @@ COUNTS_CELLS = re.compile(r"\b(?:hot|overload\w*|congest\w*|busy)\b|\b(?:share|n
 # 'the stadium cells must never go above 70% load' bounds their load
 CELLS_ABOVE = re.compile(r"\bcells?\b[^.;]{0,25}\b(?:above|over|beyond|exceed\w*)\s+[\d.]+\s*%", re.I)
 LOAD_LEVEL = re.compile(r"\s*(?:(?:evoba|revo|dnoyeb|gnideecxe)\b|=?>)")  # reversed: a load level follows 'above', 'over'...
-# '(PRB load over 85%)', 'cells above 80% utilisation': the load that makes a cell count as overloaded
+# '(PRB load over 85%)', 'cells above 80% utilisation', '(threshold 75%)': the load that makes a cell count as overloaded
 NAMED_LOAD_LEVEL = re.compile(r"\b(?:load(?:ed)?|utili[sz](?:ation|ed)|prbs?)\s+(?:is\s+|of\s+)?(?:above|over|beyond|exceeding|>=?)\s*$|"
+                              r"\bthreshold\s*(?:of\s+|at\s+|=\s*|:\s*|is\s+)?$|"
                               r"^\s*%\s+(?:prb\s+)?(?:load|utili[sz]ation|prbs?)\b", re.I)
 
 Scope = tuple[list[int] | None, list[str]]  # cells (None = all), slices

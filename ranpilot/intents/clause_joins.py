@@ -123,6 +123,17 @@ def completes_share(previous: str, piece: str) -> bool:
             and not any(q.unit == "%" for q in ex.quantities(previous)) and any(q.unit == "%" for q in ex.quantities(piece)))
 
 
+def completes_value(previous: str, piece: str) -> bool:
+    """'bring the share of overloaded cells, threshold 70%, down to 5%', 'URLLC latency - 2 ms max': a clause
+    that names a KPI without a value (a threshold aside), and a piece after a break that gives only the value,
+    without a KPI, a verb or a scope of its own: one clause."""
+    named = re.sub(r"\b(?:thresholds?|cut-?offs?)\b\W*(?:of\s+|at\s+|is\s+)?-?\d+(?:\.\d+)?\s*\S*", " ", previous, flags=re.I)
+    return (KPI_WORDS.search(named) is not None and not ex.quantities(named) and ex.bare_value(named) is None
+            and not ex.BY_PERCENT_RE.search(named) and bool(ex.quantities(piece) or ex.BY_PERCENT_RE.search(piece))
+            and not KPI_WORDS.search(ex.UNIT_RE.sub("", piece)) and not has_verb(piece) and not names_scope(piece)
+            and not CONDITION_START.match(piece) and not NEGATIVE_HEAD.match(piece))
+
+
 def names_threshold(piece: str) -> bool:
     """'..., using -105 dBm as the threshold': a piece that gives the threshold of the clause before
     it (one level, no change of its own)."""

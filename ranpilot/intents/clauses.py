@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from ranpilot.intents import extraction as ex
-from ranpilot.intents.clause_joins import (completes_share, continues, dangling_share, defines_level, distribute_negation,
+from ranpilot.intents.clause_joins import (completes_share, completes_value, continues, dangling_share, defines_level, distribute_negation,
                                            names_its_kpi, names_threshold, same_again, share_after, shares_past, ungapped, verb_first,
                                            value_first)
 from ranpilot.intents.clause_words import (APPOSITION, BETWEEN_AND, BREAKS, COMPARATOR, COMPARATOR_START,
@@ -50,7 +50,8 @@ def split(text: str) -> tuple[list[str], list[str]]:
     for piece, opens in distribute_negation(verb_first(pieces(BETWEEN_AND.sub(r"\1 <and> ", text)))):
         if clauses and (continues(clauses[-1], piece) or APPOSITION.match(piece) or defines_level(clauses[-1], piece)
                         or names_threshold(piece) or completes_share(clauses[-1], piece) or shares_past(clauses[-1], piece)
-                        or names_its_kpi(clauses[-1], piece) or share_after(clauses[-1], piece)):
+                        or names_its_kpi(clauses[-1], piece) or share_after(clauses[-1], piece)
+                        or (not opens and completes_value(clauses[-1], piece))):
             clauses[-1] = f"{clauses[-1]}, {piece}"
         elif clauses and (held := holds_back(piece)):
             first_held = len(clauses) - 1 if held.group("one") else 0

@@ -134,7 +134,8 @@ def relative(t: str) -> str:
     for verb, canon in VERB_CHANGES:
         t = re.sub(rf"\b{verb}[sd]?\b(?!-)", canon, t, flags=re.I)
     t = signed_moves(t)
-    return re.sub(r"(?<!\bby )(?<![\w.])\s*([+-])\s*" + N + r"\s*%", r" by \1\2%", t)
+    # '+20%', '-10%', '+ 5%'; a dash between spaces is a break, not a sign ('below 3 Mbps - 10% at most')
+    return re.sub(r"(?<!\bby )(?<![\w.])\s*(\+|-(?!\s))\s*" + N + r"\s*%", r" by \1\2%", t)
 
 
 def relative_shares(t: str) -> str:
