@@ -139,3 +139,33 @@ def test_a_slice_in_quotes_or_a_class_of_service_where_a_slice_goes_is_unknown(t
 def test_a_kind_of_customer_or_a_known_slice_in_quotes_is_no_unknown_slice():
     assert verdict("Our premium customers at the airport complain; raise throughput there by 10%.") == ("parsed", None)
     assert verdict("Give the 'eMBB' slice 40% of the PRBs on cell 2.") == ("config", None)
+
+
+@pytest.mark.parametrize("text,want", [
+    ("tilt c0 down 2 and c1 down 1", [("tilt_deg", 0, 2.0), ("tilt_deg", 1, 1.0)]),
+    ("uptilt c5 by 2, c6 by 1 and c7 by 3", [("tilt_deg", 5, -2.0), ("tilt_deg", 6, -1.0), ("tilt_deg", 7, -3.0)]),
+    ("Raise tx power on cell 3 by 2 dB and on cell 4 by 1 dB.", [("tx_power_dbm", 3, 2.0), ("tx_power_dbm", 4, 1.0)]),
+])
+def test_each_cell_takes_the_amount_said_after_it(text, want):
+    u = understand(text, INVENTORY)
+    assert u.status == "config", (u.reason, u.message)
+    assert [(c.parameter, c.cell, c.delta) for c in u.changes] == want
+
+
+@pytest.mark.parametrize("text,want", [
+    ("c13: tx 41 dBm (antenna swapped last week)", ("tx_power_dbm", 13, 41.0)),
+    ("bring cell 19 back online pls", ("asleep", 19, 0.0)),
+    ("return c9 to service", ("asleep", 9, 0.0)),
+])
+def test_a_setting_is_read_by_its_unit_and_back_online_is_awake(text, want):
+    u = understand(text, INVENTORY)
+    assert u.status == "config", (u.reason, u.message)
+    assert [(c.parameter, c.cell, c.value) for c in u.changes] == [want]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("latency max 10 on cell 3", [("DlLatency", "max", 10.0, [3], False)]),
+    ("avg throughput min 20 on c5", [("AveDLRANUEThpt", "min", 20.0, [5], False)]),
+])
+def test_max_or_min_before_a_bare_number_bounds_the_kpi_in_its_unit(text, want):
+    assert goals(text) == want

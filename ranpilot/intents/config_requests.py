@@ -18,7 +18,9 @@ SLEEP = re.compile(r"\b(?:to sleep|asleep|into sleep|sleep mode|off|down|deactiv
 KEEP_ON = (r"\bkeep\w*\s+(?:cells?#[\d_]+|it|them|the cells?|th(?:ese|ose|at|is) cells?)\s+"
            r"(?:on|serving|active|awake|running|in service|on ?air|up|switched on|powered on|alive)\b")
 WAKE = re.compile(r"\b(?:wake\w*(?: up)?|awake|switch(?:ed)? (?:\w+ )?on|turn(?:ed)? (?:\w+ )?on|re-?activat\w*|activate|"
-                  r"bring (?:\w+ )?back|out of sleep|power(?:ed)? (?:\w+ )?up|back on)\b|" + KEEP_ON, re.I)
+                  r"bring (?:\w+ )?back|out of sleep|power(?:ed)? (?:\w+ )?up|back on|re-?enabl\w*|"
+                  r"back (?:online|on ?air|in(?:to)? service)|(?:put|bring|get|take)\w* (?:\S+ ){0,3}?(?:online|on ?air|in(?:to)? service)|"
+                  r"return\w* (?:\S+ ){0,3}?to service)\b|" + KEEP_ON, re.I)  # 'bring cell 19 back online'
 SLEEP_VERB = re.compile(r"\b(?:put|send|switch|turn|shut|power|sleep|deactivate|disable|take|let|keep)(?:s|ed|ing|ting)?\b", re.I)
 # 'the stadium cells were put to sleep after the match': what was done, not what to do
 PAST_REPORT = re.compile(r"\b(?:was|were|has been|have been|had been|got)\s+(?:\w+\s+){0,2}?(?:put|switched|turned|sent|powered|shut|"
@@ -30,7 +32,7 @@ PARAMETERS = (
                                 re.I), "dBm"),  # 'the phones' maximum power', 'the maximum transmit power for phones'
     ("cio_db", re.compile(r"\bcio\b|\bcell individual offset\b|\bhandover offset\b", re.I), "dB"),
     ("tilt_deg", re.compile(r"\b(?:down|up)?-?tilt\w*\b|\bantenna\b", re.I), "deg"),
-    ("tx_power_dbm", re.compile(r"\b(?:tx|transmit\w*|transmission|output|cell|dl|downlink)? ?power\b|\btransmit\b|"
+    ("tx_power_dbm", re.compile(r"\b(?:tx|transmit\w*|transmission|output|cell|dl|downlink)? ?power\b|\btransmit\b|\btx\b|"
                                 r"\b(?:turn|crank|dial)\w*\s+(?:\S+\s+){0,3}?(?:up|down)\b", re.I), "dB"),  # 'turn cell 0 up to 46 dBm'
 )
 PRB_WORDS = re.compile(r"\b(?:prbs?|resource blocks?|(?:radio )?resources?|capacity|bandwidth)\b", re.I)
@@ -44,6 +46,27 @@ def config_changes(clause: str, cells: list[int] | None, slices: list[str] = ())
     it asks for none."""
     if not cells or PAST_REPORT.search(clause):
         return []
+    each = _per_cell(clause)
+    if each and set(cells) == {c for part_cells, _ in each for c in part_cells}:
+        return [change for part_cells, part in each for change in _cell_changes(part, part_cells, slices)]
+    return _cell_changes(clause, cells, slices)
+
+
+def _per_cell(clause: str) -> list[tuple[list[int], str]] | None:
+    """'tilt c0 down 2 and c1 down 1': cells each followed by an amount of their own, as (cells, the
+    clause's head with that cell's part) pairs; None when the cells share one amount."""
+    marks = list(ex.CELLS_RE.finditer(clause))
+    if len(marks) < 2:
+        return None
+    parts = [clause[m.start():end] for m, end in zip(marks, [m.start() for m in marks[1:]] + [len(clause)])]
+    if not all(re.search(r"\d", part[len(m.group(0)):]) for m, part in zip(marks, parts)):
+        return None
+    joint = re.compile(r"(?:[\s,;]+(?:and|or|then|plus|&)?)+$", re.I)  # the word that joins it to the next cell's part
+    return [(ex.cells(m.group(0)), clause[:marks[0].start()] + joint.sub("", part)) for m, part in zip(marks, parts)]
+
+
+def _cell_changes(clause: str, cells: list[int], slices: list[str]) -> list[ConfigChange]:
+    """The changes one clause (or one cell's part of it) asks for on `cells`."""
     share = _prb_share(clause, list(slices))
     if share is not None:
         slice_, kind, number = share
@@ -131,10 +154,16 @@ def _tilt(t: str, x: float, by: bool) -> tuple[str, float]:
     return ("delta", x) if by else ("value", x)
 
 
+# the units a parameter's value is written in: '43 dBm' is no tilt, even beside 'antenna'
+UNIT_WORDS = {"tilt_deg": r"deg\w*|°", "cio_db": r"db\b", "tx_power_dbm": r"dbm|db\b", "ue_p_max_dbm": r"dbm|db\b"}
+
+
 def _move(clause: str, parameter: str, unit: str) -> tuple[str, float] | None:
     """('value', x) for 'set ... to x', ('delta', +-x) for 'raise/lower ... by x', in the parameter's unit."""
     t = clause.lower()
-    number = re.search(NUM + r"\s*(?:dbm|db|deg\w*|°)", t)
+    number = re.search(NUM + rf"\s*(?:{UNIT_WORDS[parameter]})", t)
+    if number is None and parameter == "tilt_deg":  # 'tilt c0 down 2': a tilt is in degrees without saying so
+        number = re.search(r"\b(?:down|up|by|to)\s+(?:by\s+)?" + NUM + r"(?![\d.]|\s*(?:%|[a-z]+/|mbit|ms\b|kw\b|dbm?\b|x\b|times\b|cells?\b|h\b|hours?\b|am\b|pm\b))", t)
     if number is None:
         return None
     x = float(number.group(1))

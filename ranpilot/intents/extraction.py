@@ -76,7 +76,8 @@ def quantities(text: str) -> list[Quantity]:
     return out
 
 
-BARE_VALUE = re.compile(r"(?:\b(?:above|below|under|over|at least|at most|to|than|of|beyond)|[<>]=?|=)\s*" + NUMBER +
+BARE_VALUE = re.compile(r"(?:\b(?:above|below|under|over|at least|at most|to|than|of|beyond|max(?:imum)?|min(?:imum)?)\.?|[<>]=?|[=≤≥])\s*"
+                        + NUMBER +
                         r"(?![\d.]|\s*(?:%|[a-z]+/|mbit|ms\b|kw\b|dbm?\b|deg|°|x\b|times|cells?\b|users?\b|ues?\b))", re.I)
 
 

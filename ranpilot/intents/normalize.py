@@ -139,6 +139,8 @@ def symbols(text: str) -> str:
     t = re.sub(r"\s*\b(?:per ?cent|pct)\b", "%", t, flags=re.I)
     t = re.sub(r"\bover(?=\s+(?:the\s+|all\s+|our\s+)?(?:whole|entire|network|cells?\b|\w+\s+(?:cells|area)\b))", "across", t,
                flags=re.I)  # 'over the whole network' is a scope, not a comparison
+    if re.search(r"\b(?:\w*tilt\w*|cio|(?:tx|transmit\w*) power|antennas?)\b", t, re.I):
+        return t  # 'uptilt c5 by 2': a setting moves by its own unit
     return re.sub(r"\bby\s+(?:a\s+)?(?:factor of\s+)?(two|2)\b(?!\s*[%\w°])", "by 100%", t)
 
 

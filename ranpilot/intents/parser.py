@@ -21,7 +21,7 @@ from ranpilot.intents.build import DELIVER_WORDS, ENSURE_WORDS, build_goal, shar
 from ranpilot.intents.classify import classify
 from ranpilot.intents.clauses import Clause, clauses_of, names_scope
 from ranpilot.intents.config_requests import config_changes, named_parameter
-from ranpilot.intents.extraction import comparison, direction_verb
+from ranpilot.intents.extraction import CELLS_RE, comparison, direction_verb
 from ranpilot.intents.goals import ConfigChange, Goal, Understanding
 from ranpilot.intents.inventory import Inventory, Problem, change_problem, goal_problem
 from ranpilot.intents.judgement import contradiction, first, out_of_domain, scope_problems, vague, vague_role
@@ -47,6 +47,7 @@ REQUEST = re.compile(r"\b(?:please|pls|should|must|shall|needs?|want\w*|like|has
 # a verb of being or a word of time: the clause describes how things are ('stuck <8 Mbps', 'hovering above 20 ms lately')
 DESCRIBES = re.compile(r"\b(?:stuck|sits|sitting|hover\w*|languish\w*|crawl\w*|is|are|was|were|been|barely|currently|lately|"
                        r"these days|averag(?:es|ing|ed)|peak(?:s|ing|ed))\b", re.I)
+GAPPED_CHANGE = re.compile(r"^\W*cells?#[\d_]+\W+(?:\w+\s+){0,2}?[+-]?\d", re.I)  # 'c6 by 1', 'c7 to 40 dBm', 'c8 down 2'
 IMPERATIVE = re.compile(r"^\W*(?:get|make|bring|set|give|put|push|drive|limit|cap|target|hold|keep|take|lift|move)\b", re.I)
 ABSOLUTE_QUESTION = ("to what value should it move, or by what percentage? A change by an absolute amount needs "
                      "today's value, which may not be what you see")
@@ -90,12 +91,18 @@ def _no(text: str, problem: Problem) -> Understanding:
 
 def _changes(clauses: list[Clause]) -> list[ConfigChange]:
     """Every clause's changes, each once ('c0 back on pls, switch it on' says one change twice); a clause
-    naming only a slice and a share continues a PRB-share list ('reserve 40% of the PRBs for URLLC and 10% for mMTC')."""
+    naming only a slice and a share continues a PRB-share list ('reserve 40% of the PRBs for URLLC and 10% for mMTC'), one
+    opening with its cells and an amount continues the change before it ('uptilt c5 by 2, c6 by 1': the verb before c5)."""
     out: list[ConfigChange] = []
+    head = ""  # the words before the cells of the last clause that asked for a change
     for clause in clauses:
         found = config_changes(clause.text, clause.cells, clause.slices)
         if not found and out and out[-1].parameter == "min_prb_ratio" and clause.slices:
             found = config_changes(f"PRB share {clause.text}", clause.cells, clause.slices)
+        if not found and out and head and GAPPED_CHANGE.match(clause.text):
+            found = config_changes(f"{head} {clause.text}", clause.cells, clause.slices)
+        elif found and (cell := CELLS_RE.search(clause.text)):
+            head = clause.text[:cell.start()]
         out += [change for change in found if change not in out]
     return out
 
