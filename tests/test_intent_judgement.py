@@ -169,3 +169,12 @@ def test_a_setting_is_read_by_its_unit_and_back_online_is_awake(text, want):
 ])
 def test_max_or_min_before_a_bare_number_bounds_the_kpi_in_its_unit(text, want):
     assert goals(text) == want
+
+
+@pytest.mark.parametrize("text,priority", [
+    ("p70 cut energy on cells 15-20 by 10%", 70),
+    ("Raise throughput on c3 to 20 Mbps, p85.", 85),
+    ("keep p95 latency under 10 ms on cell 4", None),  # a percentile, not a priority
+])
+def test_p_and_a_number_is_a_priority_unless_it_names_a_percentile(text, priority):
+    assert understand(text, INVENTORY).priority == priority

@@ -40,7 +40,9 @@ def _past_hour(m: re.Match) -> str:
 AS_PRIORITY = r"(?:\b(?:treat|mark|flag|handle|consider|run|give)\s+(?:it|this|them)\s+(?:as\s+|at\s+)?|\bwith\s+|\bat\s+)?(?:a\s+)?"
 PRIORITY_RE = re.compile(AS_PRIORITY + r"\bpriority\s*(?:level\s*|of\s*|:\s*|=\s*)?(\d{1,3})\b|" + AS_PRIORITY +
                          r"\b(urgent|critical|top priority|high[- ]priority|low[- ]priority)\b|"
-                         r"\bprio(?:rity)?\s*(?:level\s*)?(?:is\s+|:\s*|=\s*|-\s*)(high|low|top|urgent|critical)\b", re.I)  # 'Priority: high'
+                         r"\bprio(?:rity)?\s*(?:level\s*)?(?:is\s+|:\s*|=\s*|-\s*)(high|low|top|urgent|critical)\b|"  # 'Priority: high'
+                         r"(?<![\w.-])p(\d{1,3})\b(?!\s*(?:latency|delay|throughput|thpt|tput|speed|rsrp|sinr|of\b|percentile|"
+                         r"users?\b|ues?\b|%))", re.I)  # 'p70', not the percentile 'p95 latency'
 NAMED_PRIORITY = {"urgent": 90, "critical": 90, "top priority": 90, "high priority": 80, "low priority": 20,
                   "top": 90, "high": 80, "low": 20}
 
@@ -93,6 +95,6 @@ def priority(text: str) -> tuple[int | None, str]:
     if m is None:
         return None, text
     rest = f"{text[:m.start()]} {text[m.end():]}"
-    if m.group(1):
-        return max(1, min(100, int(m.group(1)))), rest
+    if m.group(1) or m.group(4):
+        return max(1, min(100, int(m.group(1) or m.group(4)))), rest
     return NAMED_PRIORITY[(m.group(2) or m.group(3)).lower().replace("-", " ")], rest
