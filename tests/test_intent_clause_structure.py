@@ -107,3 +107,17 @@ def test_a_threshold_named_as_such_and_a_spaced_dash():
     assert goals("cut the share of hot cells (threshold 75%) to at most 10%") == [
         ("HighDLPrbLoadRatio", 10.0, 75.0, None, None, "DELIVER")]
     assert goals("Share of users under 5 Mbps - 8% at most on cell 3") == [("LowDLThptUEShare", 8.0, 5.0, [3], None, "DELIVER")]
+
+
+def test_a_guard_on_a_kpi_of_its_own_takes_no_slice_it_does_not_name():
+    assert goals("Cut URLLC latency at the airport to 3 ms while keeping throughput as it is.")[1] == (
+        "AveDLRANUEThpt", 0.0, None, AIRPORT, None, "ENSURE")
+    assert goals("For eMBB, raise throughput to 40 Mbps downtown without causing interference.")[1] == (
+        "LowSINRUEShare", 25.0, None, DOWNTOWN, None, "ENSURE")
+    assert goals("Boost eMBB throughput at the stadium by 20%, while keeping URLLC latency below 2 ms.")[1] == (
+        "DlLatency", 2.0, None, STADIUM, "URLLC", "ENSURE")
+
+
+def test_a_parenthesis_telling_how_things_are_is_an_aside_even_with_cells():
+    assert changed_cells("Set the CIO of cell 2 to 4 dB (cell 1 handles too much traffic).") == [2]
+    assert states_request("PRB load is above 80%") and not states_request("it is 12 ms today")

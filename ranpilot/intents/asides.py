@@ -24,6 +24,8 @@ PARENTHESIS = re.compile(r"\s*\(([^()]{2,})\)")  # not a list marker: "(a)", "(2
 # a reason or purpose given inside: 'since our planning rule is conservative', 'because of the event'
 REASON_TAIL = re.compile(r"\s*[,;-]?\s*\b(?:since|because|so that|given that|due to|as (?:that|this|it|we|they|our)|"
                          r"(?:as|per) (?:agreed|discussed|requested|planned|usual|the \w+))\b.*$", re.I)
+NOW = re.compile(r"\b(?:currently|now|today|at the moment|lately|these days|usually|often|always|every (?:day|evening|night|morning))\b",
+                 re.I)
 CLOCK = re.compile(r"\d:\d\d|\d\s*(?:am|pm|h)\b", re.I)
 # what someone says or what happened: a report, or a verb in the past
 REPORT = re.compile(r"\b(?:says?|said|report(?:s|ed)?|complain(?:s|ed)?|tell|tells|told|claim(?:s|ed)?|mention(?:s|ed)?|"
@@ -31,7 +33,8 @@ REPORT = re.compile(r"\b(?:says?|said|report(?:s|ed)?|complain(?:s|ed)?|tell|tel
                     r"last (?:week|month|year|night|time)|yesterday|again|as usual)\b", re.I)
 # a finite verb of being or having, or a verb after a subject pronoun: a statement, not an ask
 STATES = re.compile(r"\b(?:is|are|'s|'re|has|have|matters?|seems?|looks?|happens?|means?)\b|"
-                    r"\b(?:we|they|it|this|that|he|she|who|which|people|users|customers|callers|subscribers)\s+(?!\w+ing\b)[a-z]+s\b", re.I)
+                    r"\b(?:we|they|it|this|that|he|she|who|which|people|users|customers|callers|subscribers|cells?#[\d_]+)\s+"
+                    r"(?!\w+ing\b|and\b|or\b|as\b|is\b)[a-z]+s\b", re.I)  # '(cell 1 handles too much traffic)' 
 # an ask: a request word, a verb of change or of holding
 ASKS = re.compile(r"\b(?:please|pls|must|should|shall|need|needs|want|has to|have to|make sure|let's)\b", re.I)
 THRESHOLD = re.compile(r"\b(?:thresholds?|cut-?offs?|level|limit|defined|counts? as|means|=)", re.I)
@@ -55,13 +58,12 @@ def without_asides(text: str) -> str:
 
 def states_request(inside: str) -> bool:
     """Whether the words of a parenthesis state part of the request."""
-    if REPORT.search(inside):
-        return False  # what someone says, what happened
-    if (ex.quantities(inside) or ex.CELLS_RE.search(inside) or ex.BY_PERCENT_RE.search(inside) or ex.bare_value(inside) is not None
-            or CLOCK.search(inside) or THRESHOLD.search(inside)):
+    valued = bool(ex.quantities(inside) or ex.BY_PERCENT_RE.search(inside) or ex.bare_value(inside) is not None)
+    if REPORT.search(inside) or (STATES.search(inside) and not (ASKS.search(inside) or THRESHOLD.search(inside))
+                                 and (not valued or NOW.search(inside))):
+        return False  # what someone says, what happened, how things are ('(it is 12 ms today)'; not '(PRB load is above 80%)')
+    if valued or ex.CELLS_RE.search(inside) or CLOCK.search(inside) or THRESHOLD.search(inside):
         return True  # a value, a threshold, cells, a time
-    if STATES.search(inside) and not ASKS.search(inside):
-        return False  # how things are
     asks = (ASKS.search(inside) or ENSURE_WORDS.search(inside) or GUARD_CLAUSE.match(inside) or NEGATED_MOVE.search(inside)
             or ex.direction_verb(inside) or WINDOW_WORDS.search(inside))
     return bool(asks) or _scope_alone(inside) or KPI_WORDS.search(inside) is not None

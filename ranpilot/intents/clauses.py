@@ -181,11 +181,14 @@ def _clause(part: str, network: tuple[dict[str, list[int]], int], previous: Clau
         or POINTS_BACK.search(part) is not None or SUBJECTLESS.match(part) is not None
         or ex.BY_PERCENT_RE.search(part) is not None  # '... A 20% cut would be ideal': the previous clause's KPI
         or (COMPARATOR.search(part) is not None and all(q.unit == "%" for q in ex.quantities(part))))
-    if back or (previous is not None and POINTS_BACK.search(part)):  # '... for eMBB users, and make sure their ...'
-        slices = slices or previous.slices  # '... to 3 ms on cells 12-14, and to 6 ms on cell 15': same slice
     # 'without ...', 'while keeping ...', "but don't cause interference": a guard on the clause before (a negated limit with
-    # a value of its own is a clause of its own: 'never let latency exceed 10 ms')
+    # a value of its own is a clause of its own: 'never let latency exceed 10 ms'); on a KPI of its own it takes no slice
+    # it does not name ('..., while keeping throughput as it is', 'For eMBB, raise ... without causing interference')
     qualifies = CONDITION_START.match(part) is not None or (NEGATIVE_HEAD.match(part) is not None and not ex.quantities(part))
+    if qualifies and own_kpi:
+        request_slices = []
+    elif back or (previous is not None and POINTS_BACK.search(part)):  # '... for eMBB users, and make sure their ...'
+        slices = slices or previous.slices  # '... to 3 ms on cells 12-14, and to 6 ms on cell 15': same slice
     if previous is not None and not named and (back or qualifies or SCOPE_BACK.search(part) or POINTS_BACK.search(part)):
         cells, named = previous.cells, previous.named
     elif not named:
