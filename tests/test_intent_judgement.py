@@ -178,3 +178,16 @@ def test_max_or_min_before_a_bare_number_bounds_the_kpi_in_its_unit(text, want):
 ])
 def test_p_and_a_number_is_a_priority_unless_it_names_a_percentile(text, priority):
     assert understand(text, INVENTORY).priority == priority
+
+
+@pytest.mark.parametrize("text", [
+    "Translate the cell 5 outage report into German.",
+    "Draft an email to the stadium manager about the cell 4 tilt change.",
+])
+def test_a_piece_of_writing_about_the_network_is_out_of_domain(text):
+    assert verdict(text) == ("rejected", "out_of_domain")
+
+
+def test_a_report_that_only_gives_context_is_no_task():
+    text = "Our quarterly report flags slow cells downtown; raise downtown throughput to 20 Mbps."
+    assert verdict(text) == ("parsed", None)

@@ -35,7 +35,14 @@ QUESTION = re.compile(r"^\W*(?:(?:hey|hi|hello|ok|so)\W+)*(?:(?:does|do)\s+)?(?:
 # building services, money matters
 OFF_NETWORK = (r"databases?|servers?|quer(?:y|ies)|websites?|web ?pages?|spreadsheets?|formulas?|inbox|e-?mails?|laptops?|printers?|"
                r"vpn|intranet|crm|erp|cooling(?: system)?|hvac|air[- ]?con\w*|chillers?|boilers?|heating|lighting|elevators?|"
-               r"data[- ]?cent(?:er|re)s?|datacent\w+|payroll|refunds?|invoices?|salar(?:y|ies)|expenses?|reimburse\w*")
+               r"data[- ]?cent(?:er|re)s?|datacent\w+|payroll|refunds?|invoices?|salar(?:y|ies)|expenses?|reimburse\w*|"
+               r"coffee(?: machines?)?|vending machines?|kitchen|canteen")
+# a piece of writing asked for ('translate the cell 5 outage report', 'draft an email about the stadium cells'): office
+# work about the network, not a change to it
+DOCUMENT_TASK = re.compile(r"\b(?:write|draft|compose|translate|summari[sz]e|print|e-?mail|proofread|prepare|format)\s+(?:me\s+|us\s+)?"
+                           r"(?:[\w'#-]+\s+){0,5}?(?:reports?|summar(?:y|ies)|e-?mails?|memos?|slides?|decks?|documents?|docs?|"
+                           r"presentations?|minutes|letters?|notes?|posts?|articles?|poems?|haikus?|stor(?:y|ies)|tweets?|"
+                           r"press releases?)\b", re.I)
 OFF_NETWORK_RE = re.compile(rf"\b(?:{OFF_NETWORK})\b", re.I)
 # what only the radio network has; a 'cell' of a spreadsheet is not one ('Cell 4 of the budget spreadsheet')
 NETWORK_MARK = re.compile(r"\b(?:ran|radio|network|base ?stations?|antennas?|sites?|urllc|embb|mmtc|miot|slices?|prbs?|tilt|cio|"
@@ -54,9 +61,12 @@ def out_of_domain(text: str) -> Problem | None:
     taxi to the office', "what's the weather"). Courtesy and context around a network request
     ('for the sake of our visitors', 'thank you very much') are not requests of their own. A KPI of
     something other than the network ('the latency of our payroll database queries', 'the energy of the
-    data-centre cooling') with nothing only the network has is not about the network either."""
+    data-centre cooling') with nothing only the network has, or a piece of writing about it ('translate the
+    cell 5 outage report'), is not a request to the network either."""
     if OFF_NETWORK_RE.search(text) and not NETWORK_MARK.search(text):
         return "rejected", "out_of_domain", f"out of domain: {OFF_NETWORK_RE.search(text).group(0)!r} is not part of the radio network"
+    if DOCUMENT_TASK.search(text):
+        return "rejected", "out_of_domain", f"out of domain: {DOCUMENT_TASK.search(text).group(0)!r} is writing, not a network change"
     for piece, opens in pieces(text):
         words = re.findall(r"[a-z']+", piece.lower())
         if len(words) >= 2 and (OTHER_REQUEST.match(piece) or (opens and QUESTION.match(piece))) and not (
