@@ -121,3 +121,10 @@ def test_a_guard_on_a_kpi_of_its_own_takes_no_slice_it_does_not_name():
 def test_a_parenthesis_telling_how_things_are_is_an_aside_even_with_cells():
     assert changed_cells("Set the CIO of cell 2 to 4 dB (cell 1 handles too much traffic).") == [2]
     assert states_request("PRB load is above 80%") and not states_request("it is 12 ms today")
+
+
+def test_a_report_beside_a_request_names_no_place_and_asks_nothing():
+    assert goals("Please improve coverage on cell 16, customers at the mall keep complaining.") == [
+        ("WeakRSRPUEShare", 0.0, None, [16], None, "DELIVER")]
+    assert goals("Lower latency on cells 6 and 7 to 12 ms, gamers near the arena say it lags.") == [
+        ("DlLatency", 12.0, None, [6, 7], None, "DELIVER")]

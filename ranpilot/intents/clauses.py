@@ -70,6 +70,8 @@ def split(text: str) -> tuple[list[str], list[str]]:
                 clauses[-1] = f"{clauses[-1]}, {piece}"
             else:
                 clauses.append(ungapped(clauses[-1], piece) if clauses else piece)
+        elif clauses and names_cells(clauses[-1]) and ex.REPORTS.search(piece):
+            continue  # '..., customers at the mall keep complaining': a report after a request that names its cells
         elif clauses and not opens and names_scope(piece) and names_cells(clauses[-1]):
             clauses[-1] = f"{clauses[-1]} and {piece}"  # 'at the stadium and on cell 20': one scope, extended
         elif not clauses or names_scope(piece):

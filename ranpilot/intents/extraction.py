@@ -215,6 +215,8 @@ DESCRIBED_CELLS = re.compile(r"cells?#[\d_]+\s*[(,]?\s*(?:(?:at|in|near|by|aroun
 PURPOSE = re.compile(r"\b(?:for\s+(?:a\s+)?(?:better|more|improved|stronger|faster|wider|extra|greater)|to\s+(?:reach|serve|cover)|"
                      r"because|since|so that)\b")
 STATEMENT = re.compile(r"\b(?:is|are|was|were|nobody|no one|everyone|everybody)\b")
+# '..., customers at the mall keep complaining', 'fans near the arena say ...': what someone reports names no scope
+REPORTS = re.compile(r"\b(?:complain\w*|say|says|said|report(?:s|ed)?|told|tell|claim\w*|mention\w*|moan\w*|grumbl\w*)\b", re.I)
 
 
 def areas(text: str, known: dict[str, list[int]]) -> tuple[list[str], list[str]]:
@@ -234,8 +236,12 @@ def areas(text: str, known: dict[str, list[int]]) -> tuple[list[str], list[str]]
 def _aside(t: str, at: int) -> bool:
     """Whether a place word at `at`, in a request that names its cells or a known area, only says why or
     what the place is like ('Traffic doubled downtown since the new mall opened'): a purpose ('... to 44 dBm for better reach on the motorway') or a statement of
-    its own without cells ('Switch off cell 11 overnight? Nobody is in that business park then')."""
+    its own without cells ('Switch off cell 11 overnight? Nobody is in that business park then'), or a report beside the
+    request ('Improve coverage on cell 16, customers at the mall keep complaining')."""
     start = max(t.rfind(mark, 0, at) for mark in ".?!;") + 1
     ends = [i for i in (t.find(mark, at) for mark in ".?!;") if i >= 0]
     sentence = t[start:min(ends) if ends else len(t)]
-    return PURPOSE.search(t[start:at]) is not None or (CELLS_RE.search(sentence) is None and STATEMENT.search(sentence) is not None)
+    piece_ends = [i for i in (t.find(mark, at) for mark in ".?!;,") if i >= 0]
+    piece = t[max(t.rfind(mark, 0, at) for mark in ".?!;,") + 1:min(piece_ends) if piece_ends else len(t)]
+    return (PURPOSE.search(t[start:at]) is not None or (CELLS_RE.search(sentence) is None and STATEMENT.search(sentence) is not None)
+            or (CELLS_RE.search(piece) is None and REPORTS.search(piece) is not None))
