@@ -191,3 +191,16 @@ def test_a_piece_of_writing_about_the_network_is_out_of_domain(text):
 def test_a_report_that_only_gives_context_is_no_task():
     text = "Our quarterly report flags slow cells downtown; raise downtown throughput to 20 Mbps."
     assert verdict(text) == ("parsed", None)
+
+
+@pytest.mark.parametrize("text,want", [
+    ("make the downloads snappier on cell 6", [("AveDLRANUEThpt", "min", 0.0, [6], True)]),
+    ("Users at the airport keep losing signal; fix coverage there.", [("WeakRSRPUEShare", "max", 0.0, AIRPORT, True)]),
+    ("Latency on cell 9 keeps creeping up. Bring it under 12 ms.", [("DlLatency", "max", 12.0, [9], False)]),
+])
+def test_a_comparative_of_quality_improves_and_keep_doing_holds_nothing(text, want):
+    assert goals(text) == want
+
+
+def test_dropped_connections_are_unmanaged():
+    assert verdict("too many dropped connections on c4") == ("rejected", "unsupported_kpi")

@@ -13,12 +13,14 @@ from ranpilot.policies.pack import PolicyPack
 from ranpilot.targets import TARGETS, THROUGHPUT_TARGETS, Condition, Target, spec
 
 CONDITION = r"without|as long as|so long as|provided(?: that)?|on condition that|on the condition that"
-GUARD_WORDS = rf"keep\w*|maintain\w*|preserv\w*|protect\w*|{CONDITION}"
+# 'keep losing signal', 'keeps dropping': keep + a verb in -ing says something goes on, it holds nothing
+KEEP = r"keep\w*(?!\s+(?:on\s+)?(?!existing|remaining|incoming|outgoing|ongoing|serving|working)[a-z]{2,}ing\b)"
+GUARD_WORDS = rf"{KEEP}|maintain\w*|preserv\w*|protect\w*|{CONDITION}"
 # a clause that starts like this is a guard ('while keeping ...', 'provided that no more interference ...')
 GUARD_CLAUSE = re.compile(rf"(keeping|maintaining|preserving|protecting|{CONDITION})\b", re.I)
 NO_LOSS = r"no\s+(?:\w+\s+){0,2}?(?:loss|drop|degradation|hit|impact|increase|worsening)|no hit on"
 HOLD_WORDS = (rf"{GUARD_WORDS}|kept|held|ensur\w*|guarantee\w*|hold\w*|stay\w*|remain\w*|{NO_LOSS}|"
-              r"unchanged|as[- ]is|untouched|(?:flat|steady|stable)$")  # 'latency: unchanged', 'energy flat'
+              r"unchanged|as[- ]is|untouched|(?<!more )(?<!less )(?:flat|steady|stable)$")  # 'latency: unchanged', 'energy flat'
 # ENSURE: the operator asks to keep something (the contract's verb); a guard: keep it no worse than today
 ENSURE_WORDS = re.compile(rf"\b({HOLD_WORDS}|make sure|assur\w*|never|must not|mustn't|should not|shouldn't|do not|don't|"
                           r"doesn't|does not|under no circumstances|in no case|at no (?:time|point)|"
