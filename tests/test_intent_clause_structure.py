@@ -128,3 +128,10 @@ def test_a_report_beside_a_request_names_no_place_and_asks_nothing():
         ("WeakRSRPUEShare", 0.0, None, [16], None, "DELIVER")]
     assert goals("Lower latency on cells 6 and 7 to 12 ms, gamers near the arena say it lags.") == [
         ("DlLatency", 12.0, None, [6, 7], None, "DELIVER")]
+
+
+def test_a_scope_after_and_comma_leads_the_next_clause_and_two_places_joined_are_one_scope():
+    assert goals("In downtown, cut energy by 10% and, on cell 20, raise throughput to 15 Mbps.") == [
+        ("RANEnergyConsumption", -10.0, None, DOWNTOWN, None, "DELIVER"), ("AveDLRANUEThpt", 15.0, None, [20], None, "DELIVER")]
+    assert goals("Both the airport and downtown need throughput of at least 22 Mbps.")[0][3] == sorted(AIRPORT + DOWNTOWN)
+    assert goals("Cut energy by 20% at night on cells 15-20, but only if latency stays under 15 ms.")[1][3] == [15, 16, 17, 18, 19, 20]

@@ -21,6 +21,9 @@ BREAKS = re.compile(r"\s*[;•·▪◦]\s*|" + ABBREVIATION_BEFORE + r"\.\s+(?=\
                     r",?\s+(?=(?:without|as long as|so long as|provided|on (?:the )?condition that)\b)|\s*,\s*|\s+\band\b\s+|\s+[&+]\s+|\s+-\s+", re.I)
 LEADING = re.compile(r"^(?:(?:and|but|while|whilst|also|then|yet|so|plus|or)\b[\s,]*)+", re.I)
 LIST_NUMBER = re.compile(r"(?:^|(?<=[\s;,:]))(?:\(?\d\)|\[\d\]|\(?[a-e]\)|\d\.(?=\s))\s*")
+# 'the airport and downtown need ...', 'cells#3_4 and the stadium': one scope of two places, not two clauses
+_PLACE = r"(?:cells?#[\d_]+|(?:" + "|".join(ex.PLACE_WORDS) + r")(?:\s+(?:area|cells|district|zone))?)"
+SCOPE_AND = re.compile(rf"(\b{_PLACE})\s+and\s+(?=(?:the\s+|all\s+)?{_PLACE}\b)", re.I)
 BETWEEN_AND = re.compile(r"(\bbetween\s+-?[\d.]+(?:\s*[^\s\d]+)?)\s+and\s+(?=-?\d)", re.I)
 COMPARATOR_START = re.compile(r"^(?:above|below|under|over|at least|at most|(?:min|max)(?:imum)?:?\s*(?:of\s+)?(?=-?\d)|less|more|"
                               r"no more|no less|to (?=-?\d)|between (?=-?\d)|not (?:above|below|over|under|more|less)|never|>|<|≥|≤)", re.I)

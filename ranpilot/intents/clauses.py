@@ -24,7 +24,7 @@ from ranpilot.intents.clause_joins import (completes_share, completes_value, con
                                            value_first)
 from ranpilot.intents.clause_words import (APPOSITION, BETWEEN_AND, BREAKS, COMPARATOR, COMPARATOR_START,
                                            DEFINES, EACH_CELL, FILLER, HEADING, HELD_BACK, HOLDING_HEADING, KPI_WORDS, LEADING, LEADING_SCOPE,
-                                           LIST_NUMBER, NEGATIVE_HEAD, NETWORK_WIDE, POINTS_BACK, REASON, SCOPE_BACK, SUBJECTLESS,
+                                           LIST_NUMBER, NEGATIVE_HEAD, NETWORK_WIDE, POINTS_BACK, REASON, SCOPE_AND, SCOPE_BACK, SUBJECTLESS,
                                            CONDITION_START, EVERY_ONE, TARGET_START, VERB_VALUE, names_cells, names_scope, states_something)
 
 Cells = list[int] | None
@@ -47,7 +47,7 @@ def split(text: str) -> tuple[list[str], list[str]]:
     clauses: list[str] = []
     request: list[str] = []
     pending = ""  # a scope piece between two clauses: 'trailing' the one before, or 'leading' the one after
-    for piece, opens in distribute_negation(verb_first(pieces(BETWEEN_AND.sub(r"\1 <and> ", text)))):
+    for piece, opens in distribute_negation(verb_first(pieces(SCOPE_AND.sub(r"\1 <and> ", BETWEEN_AND.sub(r"\1 <and> ", text))))):
         if clauses and (continues(clauses[-1], piece) or APPOSITION.match(piece) or defines_level(clauses[-1], piece)
                         or names_threshold(piece) or completes_share(clauses[-1], piece) or shares_past(clauses[-1], piece)
                         or names_its_kpi(clauses[-1], piece) or share_after(clauses[-1], piece)
@@ -94,16 +94,21 @@ def holds_back(piece: str) -> re.Match | None:
     return held
 
 
+TRAILING_JOIN = re.compile(r"\s+\b(?:and|but|or|then|and then)$", re.I)
+
+
 def pieces(text: str) -> list[tuple[str, bool]]:
     """The text cut at every break, each piece with whether it opens a sentence (it starts the
-    text or follows a full stop, a semicolon, a bullet or a new line)."""
+    text, follows a full stop, a semicolon, a bullet or a new line, or a conjunction before a comma: 'and, on cell 20, ...')."""
     out, start, opens = [], 0, True
     for m in [*BREAKS.finditer(text), None]:
         piece = LEADING.sub("", text[start:m.start() if m else len(text)].strip(" ,.!?")).replace("<and>", "and")
+        joined = TRAILING_JOIN.search(piece)  # '... by 10% and, on cell 20, raise ...': what follows opens a clause
+        piece = piece[:joined.start()] if joined else piece
         if piece:
             out.append((piece, opens))
         if m:
-            start, opens = m.end(), bool(re.search(r"[.;\n•·▪◦]", m.group(0))) or (opens and not piece)
+            start, opens = m.end(), bool(re.search(r"[.;\n•·▪◦]", m.group(0)) or joined) or (opens and not piece)
     return out
 
 
@@ -183,10 +188,11 @@ def _clause(part: str, network: tuple[dict[str, list[int]], int], previous: Clau
         or POINTS_BACK.search(part) is not None or SUBJECTLESS.match(part) is not None
         or ex.BY_PERCENT_RE.search(part) is not None  # '... A 20% cut would be ideal': the previous clause's KPI
         or (COMPARATOR.search(part) is not None and all(q.unit == "%" for q in ex.quantities(part))))
-    # 'without ...', 'while keeping ...', "but don't cause interference": a guard on the clause before (a negated limit with
+    # 'without ...', 'while keeping ...', "but don't cause interference", 'only if ...': a guard on the clause before (a negated limit with
     # a value of its own is a clause of its own: 'never let latency exceed 10 ms'); on a KPI of its own it takes no slice
     # it does not name ('..., while keeping throughput as it is', 'For eMBB, raise ... without causing interference')
-    qualifies = CONDITION_START.match(part) is not None or (NEGATIVE_HEAD.match(part) is not None and not ex.quantities(part))
+    qualifies = (CONDITION_START.match(part) is not None or re.match(r"(?:only\s+)?if\b", part, re.I) is not None
+                 or (NEGATIVE_HEAD.match(part) is not None and not ex.quantities(part)))
     if qualifies and own_kpi:
         request_slices = []
     elif back or (previous is not None and POINTS_BACK.search(part)):  # '... for eMBB users, and make sure their ...'
