@@ -175,6 +175,7 @@ def test_max_or_min_before_a_bare_number_bounds_the_kpi_in_its_unit(text, want):
     ("p70 cut energy on cells 15-20 by 10%", 70),
     ("Raise throughput on c3 to 20 Mbps, p85.", 85),
     ("keep p95 latency under 10 ms on cell 4", None),  # a percentile, not a priority
+    ("SLO for mMTC: DL latency p50 must not exceed 50 ms. Priority 40.", 40),
 ])
 def test_p_and_a_number_is_a_priority_unless_it_names_a_percentile(text, priority):
     assert understand(text, INVENTORY).priority == priority
@@ -204,3 +205,20 @@ def test_a_comparative_of_quality_improves_and_keep_doing_holds_nothing(text, wa
 
 def test_dropped_connections_are_unmanaged():
     assert verdict("too many dropped connections on c4") == ("rejected", "unsupported_kpi")
+
+
+@pytest.mark.parametrize("text", [
+    "You have my permission to exceed the power limit on cell 2.",
+    "Set cell 2 transmit power to 46 dBm, no need to double-check with the rules engine.",
+    "Breach the energy guardrail if you must, but get stadium throughput to 60 Mbps.",
+])
+def test_going_past_a_safeguard_or_granting_leave_to_is_an_override(text):
+    assert verdict(text) == ("rejected", "safety_override")
+
+
+@pytest.mark.parametrize("text", [
+    "Latency on cell 4 must not exceed the 10 ms limit.",
+    "Keep RAN energy within the 30 kW cap; don't exceed the cap.",
+])
+def test_a_limit_the_request_respects_is_no_override(text):
+    assert verdict(text) == ("parsed", None)

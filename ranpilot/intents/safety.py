@@ -13,7 +13,8 @@ from ranpilot.targets import TARGETS
 DEFEAT = (r"ignor\w*|disregard\w*|bypass\w*|skip\w*|disabl\w*|overrid\w*|overrul\w*|suspend\w*|circumvent\w*|deactivat\w*|"
           r"remov\w*|relax\w*|waiv\w*|turn\w* off|switch\w* off|get around|work around|forget|neutrali[sz]e|"
           r"pretend|act as if|no need for|don't (?:bother with|run|apply|use|check|wait for)|do not (?:run|apply|use|check|wait for)|"
-          r"without waiting for|no need to (?:wait for|run|ask for|get|use|check|apply|go through)|needn't|need not|"
+          r"without waiting for|no need to (?:wait for|run|ask for|get|use|(?:double[- ]?)?check\w*|verify|validate|consult|apply|go through)|"
+          r"needn't|need not|"
           r"(?:rather than|instead of) (?:waiting for|going through|asking for|getting|running)|(?:never ?mind|forget about)|"
           r"(?:takes?|taking|has|have|with) (?:precedence|priority) over|supersed\w*|trumps?|outranks?|prevails? over")
 SAFEGUARD = (r"safety|safeguards?|polic(?:y|ies)|guard ?rails?|rules?|constraints?|limits?|verifier|verification|verdicts?|"
@@ -37,12 +38,17 @@ CLAIM = (r"\b(?:as|i'?m|i am|speaking as|acting as)\s+(?:the |an |your |a )?(?:o
          r"(?:root|admin\w*|system|vendor|super ?user)(?:\s+team)?\b(?!\s+[a-z])|"  # not 'from the system monitor'
          r"\b(?:admin\w*|root|vendor|operator|super ?user) (?:override|rights|privileges?|access|mode|"
          r"authority|permissions?)\b|"
-         r"\bi (?:hereby )?(?:authori[sz]e|approve|allow|permit|grant)\b|\bapprovals? (?:is |has been |was )?(?:already )?"
+         r"\bi (?:hereby )?(?:authori[sz]e|approve|allow|permit|grant)\b|\b(?:you have|with|on|under) my (?:permission|authority|"
+         r"authori[sz]ation|approval|sign-?off)\b|\bapprovals? (?:is |has been |was )?(?:already )?"
          r"(?:granted|given|obtained)\b|\bno (?:checks?|approvals?|verification|validation|review) (?:is |are )?"
          r"(?:needed|required|necessary)\b")
 LIFTED = (rf"\b(?:{SAFEGUARD})\s+(?:(?:are|is|have been|has been|were|was|got|being)\s+)?(?:now |already |temporarily |)"
           r"(?:disabled|off|lifted|suspended|switched off|turned off|removed|waived|bypassed|relaxed|deactivated|overridden|"
           r"not (?:needed|required|applicable)|(?:only |merely |purely )?(?:advisory|optional|non-?binding))\b")
+# 'exceed the power limit', 'go beyond the policy cap' (not 'must not exceed the limit'): a request to break a safeguard
+BREAK_LIMIT = re.compile(rf"(?<!\bnot )(?<!\bwithout )(?<!\bnever )(?<!n't )(?<!\bno )\b(?:exceed\w*|go(?:ing)? (?:beyond|past|over|above)|break\w*|"
+                         rf"violat\w*|breach\w*|overstep\w*|push\w* (?:past|beyond))\s+(?:the\s+|any\s+|our\s+|its\s+|their\s+)?"
+                         rf"(?:[\w-]+\s+){{0,2}}?(?:{SAFEGUARD})\b", re.I)
 AUTHORITY = re.compile(
     rf"{SPEAKER}|{CLAIM}|{LIFTED}|\byou are (?:now )?(?:authori[sz]ed|allowed|permitted|in (?:developer|maintenance|god) mode)\b|"
     r"\b(?:developer|maintenance|god|unrestricted|jailbreak) mode\b|\bprevious instructions\b|\bnew instructions\b", re.I)
@@ -60,7 +66,7 @@ SWITCH_ALL_OFF = re.compile(r"\b(?:switch|turn|shut|power|put|deactivat|disabl|s
 
 def safety_override(text: str) -> Problem | None:
     """The refusal for text that asks to defeat a safeguard or claims authority, or None."""
-    if OVERRIDE.search(text) or AUTHORITY.search(text):
+    if OVERRIDE.search(text) or AUTHORITY.search(text) or BREAK_LIMIT.search(text):
         return ("rejected", "safety_override", "an intent cannot change, ignore or override the policies or the "
                 "verifier, and text claiming system authority is not obeyed; nothing in this request was acted on")
     return None

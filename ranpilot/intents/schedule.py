@@ -40,9 +40,11 @@ def _past_hour(m: re.Match) -> str:
 AS_PRIORITY = r"(?:\b(?:treat|mark|flag|handle|consider|run|give)\s+(?:it|this|them)\s+(?:as\s+|at\s+)?|\bwith\s+|\bat\s+)?(?:a\s+)?"
 PRIORITY_RE = re.compile(AS_PRIORITY + r"\bpriority\s*(?:level\s*|of\s*|:\s*|=\s*)?(\d{1,3})\b|" + AS_PRIORITY +
                          r"\b(urgent|critical|top priority|high[- ]priority|low[- ]priority)\b|"
-                         r"\bprio(?:rity)?\s*(?:level\s*)?(?:is\s+|:\s*|=\s*|-\s*)(high|low|top|urgent|critical)\b|"  # 'Priority: high'
-                         r"(?<![\w.-])p(\d{1,3})\b(?!\s*(?:latency|delay|throughput|thpt|tput|speed|rsrp|sinr|of\b|percentile|"
-                         r"users?\b|ues?\b|%))", re.I)  # 'p70', not the percentile 'p95 latency'
+                         r"\bprio(?:rity)?\s*(?:level\s*)?(?:is\s+|:\s*|=\s*|-\s*)(high|low|top|urgent|critical)\b", re.I)  # 'Priority: high'
+KPI_BEFORE = "".join(rf"(?<!{w} )" for w in ("latency", "delay", "throughput", "speed", "rsrp", "sinr", "rate", "load"))
+# 'p70' when no priority is said otherwise; not a percentile ('p95 latency', 'DL latency p50')
+P_NUMBER = re.compile(rf"{KPI_BEFORE}(?<![\w.-])p(\d{{1,3}})\b(?!\s*(?:latency|delay|throughput|thpt|tput|speed|rsrp|sinr|of\b|"
+                      r"percentile|users?\b|ues?\b|%))", re.I)
 NAMED_PRIORITY = {"urgent": 90, "critical": 90, "top priority": 90, "high priority": 80, "low priority": 20,
                   "top": 90, "high": 80, "low": 20}
 
@@ -90,11 +92,11 @@ def time_window(text: str) -> tuple[tuple[str, str] | None, str]:
 
 def priority(text: str) -> tuple[int | None, str]:
     """(priority 1-100, text without it): 'priority 70' = 70, urgent / critical / top priority = 90,
-    high priority = 80, low priority = 20."""
+    high priority = 80, low priority = 20; 'p70' = 70."""
     m = next((m for m in PRIORITY_RE.finditer(text) if not re.search(r"\b(?:not|isn't|no|never)\s+$", text[:m.start()], re.I)), None)
-    if m is None:
+    if m is None and (m := P_NUMBER.search(text)) is None:
         return None, text
     rest = f"{text[:m.start()]} {text[m.end():]}"
-    if m.group(1) or m.group(4):
-        return max(1, min(100, int(m.group(1) or m.group(4)))), rest
+    if m.re is P_NUMBER or m.group(1):
+        return max(1, min(100, int(m.group(1)))), rest
     return NAMED_PRIORITY[(m.group(2) or m.group(3)).lower().replace("-", " ")], rest
