@@ -135,3 +135,17 @@ def test_a_scope_after_and_comma_leads_the_next_clause_and_two_places_joined_are
         ("RANEnergyConsumption", -10.0, None, DOWNTOWN, None, "DELIVER"), ("AveDLRANUEThpt", 15.0, None, [20], None, "DELIVER")]
     assert goals("Both the airport and downtown need throughput of at least 22 Mbps.")[0][3] == sorted(AIRPORT + DOWNTOWN)
     assert goals("Cut energy by 20% at night on cells 15-20, but only if latency stays under 15 ms.")[1][3] == [15, 16, 17, 18, 19, 20]
+
+
+def test_what_someone_did_is_no_goal_but_its_cells_can_be_meant_later():
+    assert goals("We tried raising power last week and it did not help. Now cut energy on cells 10 and 11 by 8%.") == [
+        ("RANEnergyConsumption", -8.0, None, [10, 11], None, "DELIVER")]
+    assert goals("We already cut power at the stadium; now bring throughput there back to 30 Mbps.") == [
+        ("AveDLRANUEThpt", 30.0, None, STADIUM, None, "DELIVER")]
+    assert changed_cells("They switched off cell 17 for maintenance yesterday, so turn it back on.") == [17]
+
+
+def test_an_alternative_not_asked_for_is_no_goal():
+    assert goals("The stadium needs better coverage, not more throughput.") == [("WeakRSRPUEShare", 0.0, None, STADIUM, None, "DELIVER")]
+    # a negated verb is a guard, not an alternative
+    assert len(goals("For the downtown area, reduce energy consumption by 15 percent, while not degrading coverage.")) == 2

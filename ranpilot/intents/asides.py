@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from ranpilot.intents import extraction as ex
-from ranpilot.intents.build import ENSURE_WORDS, GUARD_CLAUSE, NEGATED_MOVE
+from ranpilot.intents.build import DELIVER_WORDS, ENSURE_WORDS, GUARD_CLAUSE, NEGATED_MOVE
 from ranpilot.intents.clause_words import KPI_WORDS
 
 PARENTHESIS = re.compile(r"\s*\(([^()]{2,})\)")  # not a list marker: "(a)", "(2)"
@@ -75,3 +75,28 @@ def _scope_alone(inside: str) -> bool:
     rest = SCOPE_FILLER.sub(" ", PLACES.sub(" ", ex.SLICE_RE.sub(" ", ex.CELLS_RE.sub(" ", inside))))
     return not rest.strip()
 
+
+
+# 'we tried raising power last week', 'we already cut power': what someone did, not what is asked
+NARRATIVE = re.compile(r"^(?:(?:yesterday|last \w+|earlier(?: today)?|this morning|so far)\s*,?\s+)?(?:we|i|they|he|she|someone|somebody|"
+                       r"ops|engineering|the (?:\w+ )?(?:team|crew|vendor|engineers?))\s+(?:(?:already|just|recently)\s+[a-z]+|(?:also\s+)?"
+                       r"(?!(?:want|need|hope|lik|ask|request|expect|prefer|wish|intend|plan)ed\b)(?:tried|did|had|was|were|\w+ed))\b", re.I)
+# '..., not more throughput', '..., rather than lower latency': the alternative the operator does not ask for
+CONTRAST = re.compile(r"^(?:not|rather than|instead of)\s+(?:more|less|higher|lower|better|faster|the|a|an|its|their)?\s*"
+                      r"(?:[\w-]+\s*){1,3}$", re.I)
+
+
+def aside_piece(piece: str) -> str | None:
+    """What is left of a piece of a sentence (`clauses.pieces`) that asks nothing: of one naming an alternative not
+    asked for ('..., not more throughput'), nothing (''); of one telling what someone did ('we tried raising power
+    last week'), only the cells and places it names, which a later 'it' or 'there' may mean ('They switched off cell
+    17 yesterday, so turn it back on'). None for a piece that is no aside."""
+    if ex.quantities(piece) or ex.BY_PERCENT_RE.search(piece) or ASKS.search(piece):
+        return None
+    if CONTRAST.match(piece) and KPI_WORDS.search(piece) and not (
+            ENSURE_WORDS.search(piece) or DELIVER_WORDS.search(piece) or re.search(r"\b\w+ing\b", piece)):  # 'not degrading ...' guards
+        return ""
+    if NARRATIVE.match(piece) is None:
+        return None
+    places = [m.group(0) for m in re.finditer(rf"{ex.CELLS_RE.pattern}|{PLACES.pattern}", piece, re.I)]
+    return f"on {' and '.join(places)}" if places else ""

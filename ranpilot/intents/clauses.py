@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from ranpilot.intents import extraction as ex
+from ranpilot.intents.asides import aside_piece
 from ranpilot.intents.clause_joins import (completes_share, completes_value, continues, dangling_share, defines_level, distribute_negation,
                                            names_its_kpi, names_threshold, same_again, share_after, shares_past, ungapped, verb_first,
                                            value_first)
@@ -47,7 +48,9 @@ def split(text: str) -> tuple[list[str], list[str]]:
     clauses: list[str] = []
     request: list[str] = []
     pending = ""  # a scope piece between two clauses: 'trailing' the one before, or 'leading' the one after
-    for piece, opens in distribute_negation(verb_first(pieces(SCOPE_AND.sub(r"\1 <and> ", BETWEEN_AND.sub(r"\1 <and> ", text))))):
+    said = [(piece if aside is None else aside, opens) for piece, opens in pieces(SCOPE_AND.sub(r"\1 <and> ", BETWEEN_AND.sub(
+        r"\1 <and> ", text))) if (aside := aside_piece(piece)) != ""]
+    for piece, opens in distribute_negation(verb_first(said)):
         if clauses and (continues(clauses[-1], piece) or APPOSITION.match(piece) or defines_level(clauses[-1], piece)
                         or names_threshold(piece) or completes_share(clauses[-1], piece) or shares_past(clauses[-1], piece)
                         or names_its_kpi(clauses[-1], piece) or share_after(clauses[-1], piece)
