@@ -222,3 +222,18 @@ def test_going_past_a_safeguard_or_granting_leave_to_is_an_override(text):
 ])
 def test_a_limit_the_request_respects_is_no_override(text):
     assert verdict(text) == ("parsed", None)
+
+
+@pytest.mark.parametrize("text,cells", [
+    ("improve throughput at the mall, cells 9 and 10", [9, 10]),
+    ("Cut energy at the business park (cells 18-20) by 15%.", [18, 19, 20]),
+])
+def test_a_place_naming_the_cells_beside_it_is_no_unknown_area(text, cells):
+    u = understand(text, INVENTORY)
+    assert u.status == "parsed", (u.reason, u.message)
+    assert [g.cells for g in u.goals] == [cells]
+
+
+def test_outside_business_hours_is_the_rest_of_the_day():
+    assert understand("Outside business hours, reduce energy on cells 15-20.", INVENTORY).window == ("20:00", "08:00")
+    assert understand("During business hours, reduce energy on cells 15-20.", INVENTORY).window == ("08:00", "20:00")

@@ -207,8 +207,8 @@ NOT_A_PLACE = re.compile(r"(?:@\s+(?:[\w-]+\s+)?|\b(?:from|with|per|each|every|a
 # a place inside a known area, said before it: 'the business district downtown', 'the food court in the @'
 IN_AREA = re.compile(r"\s+(?:(?:of|in|at|inside|within)\s+)?(?:the\s+)?@")
 # named cells that a place word describes: 'the warehouse cells 18 to 20', 'cells 9-10 (near the hospital)'
-DESCRIBES_CELLS = re.compile(r"\s+(?:area\s+|zone\s+|district\s+|site\s+)?(?:(?:on|at|in|near|by|of|around|served by|covered by)\s+)?"
-                             r"cells?#")
+DESCRIBES_CELLS = re.compile(r"\s*[,:(–-]?\s*(?:area\s+|zone\s+|district\s+|site\s+)?(?:(?:on|at|in|near|by|of|around|served by|"
+                             r"covered by|i\.e\.?|that is|namely)\s+)?(?:the\s+)?cells?#")  # 'at the mall, cells 9 and 10'
 DESCRIBED_CELLS = re.compile(r"cells?#[\d_]+\s*[(,]?\s*(?:(?:at|in|near|by|around|next to|of|serving|covering)\s+)?"
                              r"(?:the\s+|our\s+)?(?:[\w-]+\s+)?$")
 

@@ -17,6 +17,8 @@ NAMED_WINDOWS = (
                 r"every night|(?:for |just |only )*tonight(?:'s)?\b)", re.I),  # 'tonight' with no times: the night window
      ("22:00", "06:00")),
     (re.compile(r"(?<![\d:.])\b9\s*(?:-|to)\s*5\b(?![\d:.%])(?!\s*(?:ms|mbit|kw|dbm?|bit|percent|degrees?)\b)", re.I), ("09:00", "17:00")),  # 'nine to five'
+    (re.compile(r"\b(?:outside(?: of)?|out of|beyond|after) (?:the )?(?:business|working|office) hours\b|\bout of hours\b|"
+                r"\bafter[- ]hours\b", re.I), ("20:00", "08:00")),  # the rest of the day: the day window's complement
     (re.compile(r"\b(?:during the day|daytime|day[- ]?time|business hours|working hours|office hours)\b", re.I),
      ("08:00", "20:00")),
 )
