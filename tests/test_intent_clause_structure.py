@@ -149,3 +149,9 @@ def test_an_alternative_not_asked_for_is_no_goal():
     assert goals("The stadium needs better coverage, not more throughput.") == [("WeakRSRPUEShare", 0.0, None, STADIUM, None, "DELIVER")]
     # a negated verb is a guard, not an alternative
     assert len(goals("For the downtown area, reduce energy consumption by 15 percent, while not degrading coverage.")) == 2
+
+
+def test_a_scope_heading_after_a_comma_and_every_item_of_a_holding_heading():
+    assert goals("stadium → throughput ≥ 30 Mbps, airport → latency ≤ 6 ms") == [
+        ("AveDLRANUEThpt", 30.0, None, STADIUM, None, "DELIVER"), ("DlLatency", 6.0, None, AIRPORT, None, "DELIVER")]
+    assert [g[5] for g in goals("Ensure the following for cell 4: latency under 5 ms; throughput over 30 Mbps.")] == ["ENSURE", "ENSURE"]

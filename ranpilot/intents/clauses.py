@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from ranpilot.intents import extraction as ex
 from ranpilot.intents.asides import aside_piece
+from ranpilot.intents.build import has_verb
 from ranpilot.intents.clause_joins import (completes_share, completes_value, continues, dangling_share, defines_level, distribute_negation,
                                            names_its_kpi, names_threshold, same_again, share_after, shares_past, ungapped, verb_first,
                                            value_first)
@@ -151,10 +152,16 @@ def clauses_of(text: str, areas: dict[str, list[int]], num_cells: int = 21) -> l
     return out
 
 
+# 'stadium: throughput >= 30 Mbps, airport: latency <= 6 ms': a scope heading after a comma heads the items after it
+SCOPE_HEADING = re.compile(r"(?<=,)\s*([^.;:,\n]{1,40}?)\s*:\s+(?=\S)")
+
+
 def headed(text: str) -> list[tuple[str | None, str]]:
     """(heading or None, the text it heads)."""
     text = LIST_NUMBER.sub("; ", text)
-    marks = [m for m in HEADING.finditer(text) if _is_heading(m.group(1), text[m.end():])]
+    marks = sorted([m for m in HEADING.finditer(text) if _is_heading(m.group(1), text[m.end():])]
+                   + [m for m in SCOPE_HEADING.finditer(text) if names_scope(m.group(1)) and not states_something(m.group(1))],
+                   key=lambda m: m.start())
     if not marks:
         return [(None, text)]
     pieces = [(None, text[:marks[0].start()])] if text[:marks[0].start()].strip(" .;") else []
@@ -163,8 +170,8 @@ def headed(text: str) -> list[tuple[str | None, str]]:
         first = split(body)[0]
         if KPI_WORDS.search(m.group(1)) and not KPI_WORDS.search(first[0] if first else body):
             body = f"{m.group(1)} {body}"  # 'Energy efficiency on cells 0-2: raise it by 15%': the heading names the KPI
-        if HOLDING_HEADING.match(m.group(1)):
-            body = f"ensure {body}"  # 'Keep the network humming: load between 50 and 75%'
+        if HOLDING_HEADING.match(m.group(1)):  # 'Keep the network humming: load between 50 and 75%', every item of it
+            body = "; ".join(f"ensure {item}" if i == 0 or not has_verb(item) else item for i, item in enumerate(body.split(";")))
         pieces.append((m.group(1), body))
     return pieces
 
