@@ -237,3 +237,13 @@ def test_a_place_naming_the_cells_beside_it_is_no_unknown_area(text, cells):
 def test_outside_business_hours_is_the_rest_of_the_day():
     assert understand("Outside business hours, reduce energy on cells 15-20.", INVENTORY).window == ("20:00", "08:00")
     assert understand("During business hours, reduce energy on cells 15-20.", INVENTORY).window == ("08:00", "20:00")
+
+
+@pytest.mark.parametrize("text,want", [
+    ("The number of busy cells downtown must drop.", [("HighDLPrbLoadRatio", "max", 0.0, [0, 1, 2, 6, 7, 8], True)]),
+    ("Network responsiveness at the stadium must improve.", [("DlLatency", "max", 0.0, STADIUM, True)]),
+    ("ping times on cell 8 are too long, shorten them", [("DlLatency", "max", 0.0, [8], True)]),
+    ("Reception at the airport is poor; improve it.", [("WeakRSRPUEShare", "max", 0.0, AIRPORT, True)]),
+])
+def test_everyday_words_name_their_kpi(text, want):
+    assert goals(text) == want

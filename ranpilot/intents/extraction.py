@@ -44,7 +44,7 @@ BETTER_VERBS = (r"improv\w*|enhanc\w*|better|fix|optimi[sz]\w*|greener|"
                 r"sort\w* (?:\w+ )?out|deal with|do something about|tackle|resolve|remedy|smooth\w* (?:\w+ )?out|"
                 r"snappier|speedier|zippier|quicker|smoother|stronger|more (?:responsive|reliable|stable)")  # 'c9 interference bad, sort it out'
 CUT_VERBS = (r"cut|cuts|cutting|reduc\w*|lower|lowers|lowering|decreas\w*|sav(?:e|es|ing)|drop\w*|shrink\w*|trim\w*|bring down|"
-             r"shav\w*|slash\w*|shed\w*|fall\w*|fell|declin\w*|go down|come down|"
+             r"shav\w*|slash\w*|shed\w*|fall\w*|fell|declin\w*|go down|come down|shorten\w*|"
              r"eas(?:e|es|ing)|reliev\w*|lighten\w*|alleviat\w*|offload\w*|"
              r"minimi[sz]\w*|less(?!\s+than)|fewer(?!\s+than)|"  # 'less energy used', 'fewer overloaded cells'
              r"as (?:low|little|short) as (?:possible|you can|we can)")
