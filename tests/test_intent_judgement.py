@@ -247,3 +247,17 @@ def test_outside_business_hours_is_the_rest_of_the_day():
 ])
 def test_everyday_words_name_their_kpi(text, want):
     assert goals(text) == want
+
+
+@pytest.mark.parametrize("text,want", [
+    ("cell 4 power -2 dB", ("tx_power_dbm", 4, None, -2.0)),
+    ("cell 3 back to 43 dBm", ("tx_power_dbm", 3, 43.0, None)),
+])
+def test_a_power_in_db_moves_and_a_cells_dbm_value_is_its_power(text, want):
+    u = understand(text, INVENTORY)
+    assert u.status == "config", (u.reason, u.message)
+    assert [(c.parameter, c.cell, c.value, c.delta) for c in u.changes] == [want]
+
+
+def test_a_signal_level_in_dbm_is_no_power_setting():
+    assert verdict("Keep RSRP above -105 dBm on cell 4.") == ("parsed", None)

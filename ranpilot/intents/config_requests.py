@@ -29,11 +29,11 @@ DEVICES = r"(?:ue|device|handset|terminal|phone|user)s?\b"
 PARAMETERS = (
     ("ue_p_max_dbm", re.compile(rf"\bp[- ]?max\b|\b{DEVICES}'?\s+(?:max(?:imum)?\s+)?(?:uplink\s+|transmit\s+|tx\s+)?power\b|"
                                 rf"\bmax(?:imum)?\s+(?:uplink\s+|transmit\s+|tx\s+)?power\s+(?:of|for)\s+(?:the\s+|all\s+)?{DEVICES}",
-                                re.I), "dBm"),  # 'the phones' maximum power', 'the maximum transmit power for phones'
-    ("cio_db", re.compile(r"\bcio\b|\bcell individual offset\b|\bhandover offset\b", re.I), "dB"),
-    ("tilt_deg", re.compile(r"\b(?:down|up)?-?tilt\w*\b|\bantenna\b", re.I), "deg"),
+                                re.I)),  # 'the phones' maximum power', 'the maximum transmit power for phones'
+    ("cio_db", re.compile(r"\bcio\b|\bcell individual offset\b|\bhandover offset\b", re.I)),
+    ("tilt_deg", re.compile(r"\b(?:down|up)?-?tilt\w*\b|\bantenna\b", re.I)),
     ("tx_power_dbm", re.compile(r"\b(?:tx|transmit\w*|transmission|output|cell|dl|downlink)? ?power\b|\btransmit\b|\btx\b|"
-                                r"\b(?:turn|crank|dial)\w*\s+(?:\S+\s+){0,3}?(?:up|down)\b", re.I), "dB"),  # 'turn cell 0 up to 46 dBm'
+                                r"\b(?:turn|crank|dial)\w*\s+(?:\S+\s+){0,3}?(?:up|down)\b", re.I)),  # 'turn cell 0 up to 46 dBm'
 )
 PRB_WORDS = re.compile(r"\b(?:prbs?|resource blocks?|(?:radio )?resources?|capacity|bandwidth)\b", re.I)
 PRB_SETTING = re.compile(r"\b(?:min(?:imum)?\.?|reserve\w*|give|gets?|receives?|ha(?:ve|s)|guarantee\w*|set|shares?|ratios?|allocat\w*|dedicate\w*|"
@@ -74,18 +74,19 @@ def _cell_changes(clause: str, cells: list[int], slices: list[str]) -> list[Conf
     sleep = _sleep(clause)
     if sleep is not None:
         return [ConfigChange(parameter="asleep", cell=c, value=sleep) for c in cells]
-    for parameter, words, unit in PARAMETERS:
-        if words.search(clause):
-            move = _move(clause, parameter, unit)
-            if move is not None:
-                kind, number = move
-                return [ConfigChange(parameter=parameter, cell=c, **{kind: number}) for c in cells]
+    named = [parameter for parameter, words in PARAMETERS if words.search(clause)]
+    # 'cell 3 back to 43 dBm', 'cell 5 at 6°': without a parameter word, the unit names it
+    for parameter in named or [p for p, unit in UNIT_NAMES if re.search(rf"{CELL_VALUE}{NUM}\s*(?:{unit})", clause, re.I)]:
+        move = _move(clause, parameter)
+        if move is not None:
+            kind, number = move
+            return [ConfigChange(parameter=parameter, cell=c, **{kind: number}) for c in cells]
     return []
 
 
 def named_parameter(clause: str) -> str | None:
     """The parameter a clause names ('adjust the tilt on cell 4'), whether or not it gives a value."""
-    return next((parameter for parameter, words, _ in PARAMETERS if words.search(clause)), None)
+    return next((parameter for parameter, words in PARAMETERS if words.search(clause)), None)
 
 
 def _prb_share(clause: str, scope_slices: list[str]) -> tuple[str, str, float] | None:
@@ -114,7 +115,7 @@ def _prb_share(clause: str, scope_slices: list[str]) -> tuple[str, str, float] |
 
 def _sleep(clause: str) -> float | None:
     """1 for 'put cell 7 to sleep' / 'switch cell 7 off', 0 for 'wake cell 7 up', else None."""
-    if any(words.search(clause) for _, words, _ in PARAMETERS) and re.search(r"\d\s*(?:dbm?|deg|degrees?|°)", clause, re.I):
+    if any(words.search(clause) for _, words in PARAMETERS) and re.search(r"\d\s*(?:dbm?|deg|degrees?|°)", clause, re.I):
         return None
     if re.search(r"\b(?:activat|enabl|engag|turn\w* on|switch\w* on)\w*\s+(?:the\s+)?(?:deep\s+|micro\s+)?sleep", clause, re.I):
         return 1.0  # 'activate sleep mode on cell 19'
@@ -156,9 +157,11 @@ def _tilt(t: str, x: float, by: bool) -> tuple[str, float]:
 
 # the units a parameter's value is written in: '43 dBm' is no tilt, even beside 'antenna'
 UNIT_WORDS = {"tilt_deg": r"deg\w*|°", "cio_db": r"db\b", "tx_power_dbm": r"dbm|db\b", "ue_p_max_dbm": r"dbm|db\b"}
+CELL_VALUE = r"cells?#[\d_]+'?s?\W+(?:(?:back|again|now|then|to|at|set|up|down)\W+){0,3}"  # 'cell 3 back to ...', 'c5: ...'
+UNIT_NAMES = (("tx_power_dbm", r"dbm\b"), ("tilt_deg", r"°|deg(?:ree)?s?\b"))  # the parameter a cell's value is in, by its unit
 
 
-def _move(clause: str, parameter: str, unit: str) -> tuple[str, float] | None:
+def _move(clause: str, parameter: str) -> tuple[str, float] | None:
     """('value', x) for 'set ... to x', ('delta', +-x) for 'raise/lower ... by x', in the parameter's unit."""
     t = clause.lower()
     number = re.search(NUM + rf"\s*(?:{UNIT_WORDS[parameter]})", t)
@@ -178,4 +181,6 @@ def _move(clause: str, parameter: str, unit: str) -> tuple[str, float] | None:
         return "delta", abs(x)
     if re.search(r"(?:^|\s)\+\s*" + NUM.replace("-?", ""), t) or re.search(r"\bby\s+" + NUM, t):
         return "delta", x  # 'tx power +2 dB', 'cio by -1.5 dB': a signed move
+    if parameter == "tx_power_dbm" and not number.group(0).endswith("dbm"):
+        return "delta", x  # 'cell 4 power -2 dB': a power in dB (not dBm) is a move
     return "value", x
