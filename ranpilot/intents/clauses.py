@@ -159,9 +159,9 @@ SCOPE_HEADING = re.compile(r"(?<=,)\s*([^.;:,\n]{1,40}?)\s*:\s+(?=\S)")
 def headed(text: str) -> list[tuple[str | None, str]]:
     """(heading or None, the text it heads)."""
     text = LIST_NUMBER.sub("; ", text)
-    marks = sorted([m for m in HEADING.finditer(text) if _is_heading(m.group(1), text[m.end():])]
-                   + [m for m in SCOPE_HEADING.finditer(text) if names_scope(m.group(1)) and not states_something(m.group(1))],
-                   key=lambda m: m.start())
+    marks = [m for m in HEADING.finditer(text) if _is_heading(m.group(1), text[m.end():])]
+    marks = sorted(marks + [m for m in SCOPE_HEADING.finditer(text) if names_scope(m.group(1)) and not states_something(m.group(1))
+                            and not any(h.start() <= m.start() < h.end() for h in marks)], key=lambda m: m.start())
     if not marks:
         return [(None, text)]
     pieces = [(None, text[:marks[0].start()])] if text[:marks[0].start()].strip(" .;") else []
