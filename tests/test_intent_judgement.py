@@ -31,6 +31,8 @@ def goals(text: str) -> list[tuple]:
     "Give the airport users an extra 10 Mbps of throughput.",
     "I'd like 4 Mbps more per user on cell 10, please.",
     "Energy at cells 0-2 should drop by 1500 W.",
+    "increase throughput 5 Mbps on cell 2",
+    "take energy down 2 kW at the stadium",
 ])
 def test_an_absolute_change_of_a_kpi_asks_for_its_target(text):
     assert verdict(text) == ("clarify", "missing_value")
@@ -261,3 +263,8 @@ def test_a_power_in_db_moves_and_a_cells_dbm_value_is_its_power(text, want):
 
 def test_a_signal_level_in_dbm_is_no_power_setting():
     assert verdict("Keep RSRP above -105 dBm on cell 4.") == ("parsed", None)
+
+
+def test_shutting_a_cell_down_puts_it_to_sleep():
+    u = understand("shut cell 4 down", INVENTORY)
+    assert (u.status, [(c.parameter, c.cell, c.value) for c in u.changes]) == ("config", [("asleep", 4, 1.0)])

@@ -18,7 +18,7 @@ ABBREVIATION_BEFORE = r"(?<!\bi\.e)(?<!\be\.g)(?<!\betc)(?<!\bvs)"  # 'i.e. cell
 BREAKS = re.compile(r"\s*[;•·▪◦]\s*|" + ABBREVIATION_BEFORE + r"\.\s+(?=\S)|\s*\n\s*|:\s+|"
                     r",?\s+\b(?:but(?: also)?|while|whilst|and also|as well as|plus|whereas|meanwhile|and then|given that)\b\s+|"
                     + AUXILIARY_BEFORE + r",?\s+\b(?:also|yet|then)\b\s+|"
-                    r",?\s+(?=(?:without|as long as|so long as|provided|on (?:the )?condition that)\b)|\s*,\s*|\s+\band\b\s+|\s+[&+]\s+|\s+-\s+", re.I)
+                    r",?\s+(?=(?:without|as long as|so long as|provided|on (?:the )?condition that|with no (?:extra|additional|further))\b)|\s*,\s*|\s+\band\b\s+|\s+[&+]\s+|\s+-\s+", re.I)
 LEADING = re.compile(r"^(?:(?:and|but|while|whilst|also|then|yet|so|plus|or)\b[\s,]*)+", re.I)
 LIST_NUMBER = re.compile(r"(?:^|(?<=[\s;,:]))(?:\(?\d\)|\[\d\]|\(?[a-e]\)|\d\.(?=\s))\s*")
 # 'the airport and downtown need ...', 'cells#3_4 and the stadium': one scope of two places, not two clauses
@@ -39,7 +39,7 @@ KPI_WORDS = re.compile(r"\b(slow\w*|downloads?|thr?o?u?g?h?put|thruput|thru(?!\s
                        r"energy|power|electricity|kwh|kw|watts?|coverage|covered|rsrp|signal|reception|sinr|interference|busy|"
                        r"responsive\w*|ping|lag|lags|laggy|lagging|rtt|round[- ]trip|"
                        r"loads?|prbs?|resources?|util\w*|congest\w*|overload\w*|hot|efficien\w*|edge|slow|sleep|asleep|awake|wake|offline|online|on[- ]?air|(?:back in|to) service|disabl\w*|"
-                       r"\w*activat\w*|back on|power\w* (?:down|up)|(?:switch|turn)\w* (?:\S+ ){0,3}?(?:off|on|up|down)\b|"
+                       r"\w*activat\w*|back on|power\w* (?:down|up)|(?:switch|turn|shut)\w* (?:\S+ ){0,3}?(?:off|on|up|down)\b|"
                        r"(?:up|down)?-?tilt\w*|cio|p[- ]?max|offset|bits per joule|bills?|greener|" + KEEP_ON + "|"
                        + "|".join(t.value for t in Target) + r")\b", re.I)  # the standard's own names: 'lowSinrUeShare: ...'
 STATES = re.compile(r"\bby\s+[+-]?\d|(?:\b(?:above|below|under|over|at least|at most|to|between)|[<>]=?)\s*-?\d|\d\s*(?:%|mbit/s|ms\b|kw\b|bit/j|dbm?\b)|\b(?:better|improve\w*|optimi[sz]\w*|"

@@ -12,7 +12,7 @@ from ranpilot.intents.goals import ConfigChange
 NUM = ex.NUMBER
 DOWN = r"lower(?:ed|s|ing)?|reduc\w*|decreas\w*|cut(?:s|ting)?|dropp?(?:ed|s|ing)?|down|turn\w* down|bring down|dial\w* down|back\w* off"
 UP = r"rais(?:e|ed|es|ing)|increas\w*|boost\w*|lift\w*|turn\w* up|bring up|push\w* up|bump\w*|crank\w* up|up"
-SLEEP = re.compile(r"\b(?:to sleep|asleep|into sleep|sleep mode|off|down|deactivat\w*|disabl\w*|offline|out of service)\b|\bsleep\b",
+SLEEP = re.compile(r"\b(?:to sleep|asleep|into sleep|sleep mode|off|down(?!\s+(?:by\s+)?-?\d)|deactivat\w*|disabl\w*|offline|out of service)\b|\bsleep\b",
                    re.I)
 # 'keep cell 6 serving users', 'keep them on': a cell to stay in service is awake
 KEEP_ON = (r"\bkeep\w*\s+(?:cells?#[\d_]+|it|them|the cells?|th(?:ese|ose|at|is) cells?)\s+"

@@ -152,9 +152,12 @@ CHANGE_NOUN = r"savings?|reductions?|decreases?|cuts?|drops?|increases?|gains?|b
 ABSOLUTE_CHANGE = re.compile(
     rf"\bby\s+(?:an?\s+|{EXTRA}\s+)?{AMOUNT}|"
     rf"{AMOUNT}\s+(?:more|less|lower|higher|faster|quicker|slower|extra|fewer|off|(?:[a-z-]+\s+)?(?:{CHANGE_NOUN}))\b|"
-    rf"\b{EXTRA}\s+{AMOUNT}|\b(?:{CHANGE_NOUN})\s+of\s+(?:about\s+|around\s+|some\s+)?{AMOUNT}|"
-    rf"\b(?:sav(?:e|es|ing)|shav(?:e|es|ing)|trim\w*|add(?:s|ing)?|gain\w*|free(?:s|ing)? up|knock\w*)\s+"
-    rf"(?:(?:{EXTRA}|around|about|roughly|some|at least)\s+)?{AMOUNT}", re.I)
+    rf"\b{EXTRA}\s+{AMOUNT}|\b(?:up|down)\s+{AMOUNT}|\b(?:{CHANGE_NOUN})\s+of\s+(?:about\s+|around\s+|some\s+)?{AMOUNT}|"
+    rf"\b(?:add(?:s|ing)?|gain\w*|free(?:s|ing)? up|knock\w*)\s+(?:(?:{EXTRA}|around|about|roughly|some|at least)\s+)?{AMOUNT}", re.I)
+# 'save 2 kW', 'increase throughput 5 Mbps', 'cut 1.5 kW from ...': a change verb and an amount with no word of a bound
+# between them, as 'cut energy 25%' is 'by 25%'
+DIRECT_CHANGE = re.compile(rf"\b(?:{CHANGE_VERB})\s+((?:[\w'#-]+\s+){{0,4}}?){AMOUNT}(?!\s*(?:or\s+(?:more|less|above|below|better|"
+                           r"higher|lower)|min\w*|max\w*|floor|ceiling|at (?:least|most)))", re.I)
 ABSOLUTE_TARGET = re.compile(rf"\b(?:to|below|under|above|over|at (?:most|least))\s+(?:about\s+|around\s+)?{AMOUNT}|[<>]=?\s*{AMOUNT}",
                              re.I)
 
@@ -163,5 +166,6 @@ def absolute_change(clause: str) -> bool:
     """Whether a clause moves a KPI by an absolute amount ('raise throughput by 5 Mbps', 'cut latency by 2 ms',
     'save 3 kW', 'an extra 10 Mbps', '2 ms lower') without saying where it should end: the contract asks
     for the target value or a percentage, since today's value is not the operator's to assume."""
-    return ABSOLUTE_CHANGE.search(clause) is not None and ABSOLUTE_TARGET.search(clause) is None
+    direct = any(not NOT_A_CHANGE.search(m.group(1)) for m in DIRECT_CHANGE.finditer(clause))
+    return (direct or ABSOLUTE_CHANGE.search(clause) is not None) and ABSOLUTE_TARGET.search(clause) is None
 
