@@ -155,3 +155,10 @@ def test_a_scope_heading_after_a_comma_and_every_item_of_a_holding_heading():
     assert goals("stadium → throughput ≥ 30 Mbps, airport → latency ≤ 6 ms") == [
         ("AveDLRANUEThpt", 30.0, None, STADIUM, None, "DELIVER"), ("DlLatency", 6.0, None, AIRPORT, None, "DELIVER")]
     assert [g[5] for g in goals("Ensure the following for cell 4: latency under 5 ms; throughput over 30 Mbps.")] == ["ENSURE", "ENSURE"]
+
+
+def test_no_extra_kpi_is_a_guard_on_its_clause():
+    assert goals("Raise throughput on cell 12 to 24 Mbps with no additional interference.") == [
+        ("AveDLRANUEThpt", 24.0, None, [12], None, "DELIVER"), ("LowSINRUEShare", 25.0, None, [12], None, "ENSURE")]
+    assert goals("cut PRB load at the airport to 60%, no extra latency")[1] == ("DlLatency", 0.0, None, AIRPORT, None, "ENSURE")
+    assert goals("keep latency at most 10 ms, no more than that")[0][1] == 10.0  # 'no more' is no guard

@@ -25,12 +25,12 @@ HOLD_WORDS = (rf"{GUARD_WORDS}|kept|held|ensur\w*|guarantee\w*|hold\w*|stay\w*|r
 ENSURE_WORDS = re.compile(rf"\b({HOLD_WORDS}|make sure|assur\w*|never|must not|mustn't|should not|shouldn't|do not|don't|"
                           r"doesn't|does not|under no circumstances|in no case|at no (?:time|point)|"
                           r"not (?:exceed|go|drop|fall|ris|surpass|dipp|climb)\w*ing)\b", re.I)
-GUARD_VERBS = re.compile(rf"\b({HOLD_WORDS}|(?:don't|do not|not|never|no) (?:hurt|harm|degrad|worsen|affect|impact|touch|increas|"
+GUARD_VERBS = re.compile(rf"\b({HOLD_WORDS}|no (?:extra|additional|further)|(?:don't|do not|not|never|no) (?:hurt|harm|degrad|worsen|affect|impact|touch|increas|"
                          r"reduc|lower|rais|caus|creat|introduc|generat|add)\w*)\b", re.I)
-# 'must not decrease', 'without any reduction in', 'shouldn't go down': keep it no worse, whatever the verb
+# 'must not decrease', 'without any reduction in', 'shouldn't go down', 'no extra interference': keep it no worse, whatever the verb
 NEGATED_MOVE = re.compile(rf"(?:\b(?:not|never|no|without)|n't)\s+(?:(?:let|allow)\w*\s+)?(?:\w+\s+){{0,3}}?(?:{ex.CUT_VERBS}|{ex.RAISE_VERBS}|"
                           r"reductions?|increases?|ris(?:e|es|ing)|rose|climb\w*|hurt\w*|harm\w*|degrad\w*|worsen\w*|affect\w*|"
-                          r"impact\w*|slow\w*|"
+                          r"impact\w*|slow\w*|extra|additional|further|"
                           r"get worse|gets worse|deteriorat\w*|suffer\w*)\b", re.I)
 DELIVER_WORDS = re.compile(r"\b(?:cap|caps|capped|limit|limits|restor\w*|return|get|gets|make|bring|reach|achieve|want|need|needs|target|set|aim|go|push|put|give|drive|"
                            r"please|should|must|shall|has to|have to|to be|i'd like|we'd like)\b", re.I)

@@ -198,10 +198,11 @@ def _clause(part: str, network: tuple[dict[str, list[int]], int], previous: Clau
         or POINTS_BACK.search(part) is not None or SUBJECTLESS.match(part) is not None
         or ex.BY_PERCENT_RE.search(part) is not None  # '... A 20% cut would be ideal': the previous clause's KPI
         or (COMPARATOR.search(part) is not None and all(q.unit == "%" for q in ex.quantities(part))))
-    # 'without ...', 'while keeping ...', "but don't cause interference", 'only if ...': a guard on the clause before (a negated limit with
+    # 'without ...', 'while keeping ...', "but don't cause interference", 'only if ...', 'no extra latency': a guard on the clause before (a negated limit with
     # a value of its own is a clause of its own: 'never let latency exceed 10 ms'); on a KPI of its own it takes no slice
     # it does not name ('..., while keeping throughput as it is', 'For eMBB, raise ... without causing interference')
-    qualifies = (CONDITION_START.match(part) is not None or re.match(r"(?:only\s+)?if\b", part, re.I) is not None
+    qualifies = (CONDITION_START.match(part) is not None or re.match(r"(?:only\s+)?if\b|(?:with\s+)?no\s+(?:extra|additional|further)\b",
+                                                                       part, re.I) is not None
                  or (NEGATIVE_HEAD.match(part) is not None and not ex.quantities(part)))
     if qualifies and own_kpi:
         request_slices = []
