@@ -162,3 +162,8 @@ def test_no_extra_kpi_is_a_guard_on_its_clause():
         ("AveDLRANUEThpt", 24.0, None, [12], None, "DELIVER"), ("LowSINRUEShare", 25.0, None, [12], None, "ENSURE")]
     assert goals("cut PRB load at the airport to 60%, no extra latency")[1] == ("DlLatency", 0.0, None, AIRPORT, None, "ENSURE")
     assert goals("keep latency at most 10 ms, no more than that")[0][1] == 10.0  # 'no more' is no guard
+
+
+def test_a_negation_governs_its_clause_across_cell_lists():
+    assert goals("Don't let energy on cells 15-20 exceed 9 kW.") == [
+        ("RANEnergyConsumption", 9.0, None, [15, 16, 17, 18, 19, 20], None, "ENSURE")]

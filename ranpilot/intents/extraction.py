@@ -38,11 +38,11 @@ LE_WORDS = (r"at most|tops|no more than|not exceed|not to exceed|up to|maximum o
             r"(?:cap|caps|capped|capping|limit|limits|limited|limiting)\s+(?:\S+\s+){0,4}?(?:at|to)\b")
 LT_WORDS = r"below|under|less than|lower than|fewer than|beneath|<"
 NEGATION = r"(?:\b(?:not|never|no|without)\s+|n't\s+|\bnot?\s+be\s+)"
-RAISE_VERBS = (r"more (?:throughput|speed|capacity|bandwidth|data)|faster|rais\w*|increas\w*|boost\w*|lift\w*|push\w*|bring up|go(?:es|ing)? up|went up|creep\w* up|grow\w*|maximi[sz]\w*|as (?:high|much|fast) as (?:possible|you can|we can)|"
+RAISE_VERBS = (r"more (?:throughput|speed|capacity|bandwidth|data)|rais\w*|increas\w*|boost\w*|lift\w*|push\w*|bring up|go(?:es|ing)? up|went up|creep\w* up|grow\w*|maximi[sz]\w*|as (?:high|much|fast) as (?:possible|you can|we can)|"
                r"as much \w+(?: \w+)? as (?:possible|you can|we can)")
 BETTER_VERBS = (r"improv\w*|enhanc\w*|better|fix|optimi[sz]\w*|greener|"
                 r"sort\w* (?:\w+ )?out|deal with|do something about|tackle|resolve|remedy|smooth\w* (?:\w+ )?out|"
-                r"snappier|speedier|zippier|quicker|smoother|stronger|more (?:responsive|reliable|stable)")  # 'c9 interference bad, sort it out'
+                r"faster|snappier|speedier|zippier|quicker|smoother|stronger|more (?:responsive|reliable|stable)")  # 'c9 interference bad, sort it out'
 CUT_VERBS = (r"cut|cuts|cutting|reduc\w*|lower|lowers|lowering|decreas\w*|sav(?:e|es|ing)|drop\w*|shrink\w*|trim\w*|bring down|"
              r"shav\w*|slash\w*|shed\w*|fall\w*|fell|declin\w*|go down|come down|shorten\w*|"
              r"eas(?:e|es|ing)|reliev\w*|lighten\w*|alleviat\w*|offload\w*|"
@@ -99,7 +99,7 @@ def comparison(text: str) -> Condition | None:
         if re.search(rf"(?:^|\s|\b)(?:{words})(?:\b|\s|$)", t):
             return condition
     for words, condition in ((GT_WORDS, Condition.IS_EQUAL_TO_OR_LESS_THAN), (LT_WORDS, Condition.IS_EQUAL_TO_OR_GREATER_THAN)):
-        if re.search(rf"{NEGATION}(?:[\w'-]+\s+)*?(?:{words})(?:\b|\s|$)", t):  # a negation governs its whole clause
+        if re.search(rf"{NEGATION}(?:[\w'#-]+\s+)*?(?:{words})(?:\b|\s|$)", t):  # a negation governs its whole clause
             return condition
     for words, condition in ((GT_WORDS, Condition.IS_GREATER_THAN), (LT_WORDS, Condition.IS_LESS_THAN)):
         if re.search(rf"(?:^|\s|\b)(?:{words})(?:\b|\s|$)", t):
