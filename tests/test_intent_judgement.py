@@ -268,3 +268,11 @@ def test_a_signal_level_in_dbm_is_no_power_setting():
 def test_shutting_a_cell_down_puts_it_to_sleep():
     u = understand("shut cell 4 down", INVENTORY)
     assert (u.status, [(c.parameter, c.cell, c.value) for c in u.changes]) == ("config", [("asleep", 4, 1.0)])
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Any chance we can get cell 5 a bit faster?", [("AveDLRANUEThpt", "min", 0.0, [5], True)]),
+    ("make latency at the airport faster", [("DlLatency", "max", 0.0, AIRPORT, True)]),
+])
+def test_faster_is_better_for_the_kpi_it_is_said_of(text, want):
+    assert goals(text) == want

@@ -32,6 +32,7 @@ KEYWORD_HINTS = [
     (re.compile(r"\b(?:weak(?:ly)?|poor(?:ly)?|badly) cover(?:ed|age)\b", re.I), Target.WEAK_RSRP_UE_SHARE, 0.3),
     (re.compile(r"\b(average|mean)\b[^.]{0,30}\b(throughput|speed|data rate)\b", re.I), Target.AVE_DL_RAN_UE_THPT, 0.2),
     (re.compile(r"\b(throughput|thruput|thru|t-?put|downloads?|data rates?)\b", re.I), Target.AVE_DL_RAN_UE_THPT, 0.1),
+    (re.compile(r"\b(?:faster|quicker|speedier|snappier|slow(?:er)?)\b", re.I), Target.AVE_DL_RAN_UE_THPT, 0.15),  # 'get cell 5 faster'
     (re.compile(r"\boverload\w*[- ]cells?\b|\bhot[- ]cells?\b", re.I), Target.HIGH_DL_PRB_LOAD_RATIO, 0.3),
     (re.compile(r"\bcell[- ]edge|\bedge (users|throughput|rates?|speeds?)\b|\bworst users|\bevery user|\ball users\b", re.I), Target.LOW_DL_THPT_UE_SHARE, 0.2),
     (re.compile(r"\befficien", re.I), Target.RAN_ENERGY_EFFICIENCY, 0.25),
@@ -42,7 +43,7 @@ KEYWORD_HINTS = [
     (re.compile(r"\bcongest\w*", re.I), Target.AVE_DL_PRB_LOAD, 0.25),
     (re.compile(r"\b(?:greener|carbon|co2|emissions?)\b", re.I), Target.RAN_ENERGY_CONSUMPTION, 0.3),
     (re.compile(r"\b(sinr|interference)\b", re.I), Target.LOW_SINR_UE_SHARE, 0.2),
-    (re.compile(r"\b(latency|delay|ping|lag|lags|laggy|lagging|responsive\w*|rtt|round[- ]trip)\b", re.I), Target.DL_LATENCY, 0.25),
+    (re.compile(r"\b(latency|delay|ping|lag|lags|laggy|lagging|responsive\w*|response times?|rtt|round[- ]trip)\b", re.I), Target.DL_LATENCY, 0.25),
     (re.compile(r"\b(overloaded|congested) cells\b|\bcells (above|over) \d+\s*%", re.I), Target.HIGH_DL_PRB_LOAD_RATIO, 0.2),
     (re.compile(r"\b(prb|resource block|utili[sz]ation|load)\b", re.I), Target.AVE_DL_PRB_LOAD, 0.1),
 ]
