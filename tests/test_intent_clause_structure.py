@@ -167,3 +167,10 @@ def test_no_extra_kpi_is_a_guard_on_its_clause():
 def test_a_negation_governs_its_clause_across_cell_lists():
     assert goals("Don't let energy on cells 15-20 exceed 9 kW.") == [
         ("RANEnergyConsumption", 9.0, None, [15, 16, 17, 18, 19, 20], None, "ENSURE")]
+
+
+def test_a_scope_that_is_the_subject_scopes_every_object_of_its_verb():
+    assert goals("Cell 5 should get throughput of at least 20 Mbps and latency under 10 ms.") == [
+        ("AveDLRANUEThpt", 20.0, None, [5], None, "DELIVER"), ("DlLatency", 10.0, None, [5], None, "DELIVER")]
+    # a scope inside the clause, not its subject, stays in that clause
+    assert goals("Raise throughput to 30 Mbps at the airport and keep latency under 10 ms.")[1][3] is None

@@ -188,6 +188,12 @@ def _is_heading(head: str, rest: str) -> bool:
     return bool(ex.quantities(rest) or ex.BY_PERCENT_RE.search(rest))
 
 
+# 'we need that the stadium have throughput of 50 Mbps and the latency under 10 ms': a scope that is the subject of the
+# verb is the scope of every object the verb takes
+SUBJECT_SCOPE = re.compile(r"\b(?:cells?#[\d_]+|(?:" + "|".join(ex.PLACE_WORDS) + r")(?:\s+(?:area|cells|users))?)(?:'s)?\s+"
+                           r"(?:(?:must|should|shall|will|to)\s+)?(?:have|has|get|gets|need|needs|see|sees|deserve\w*|require\w*)\b", re.I)
+
+
 def _clause(part: str, network: tuple[dict[str, list[int]], int], previous: Clause | None, request_cells: Cells,
             request_slices: list[str]) -> Clause:
     spoken = re.match(FILLER, part, re.I).end()  # 'okay so uh can you get ...': a filler, no reason ('so that ...')
@@ -208,7 +214,8 @@ def _clause(part: str, network: tuple[dict[str, list[int]], int], previous: Clau
         request_slices = []
     elif back or (previous is not None and POINTS_BACK.search(part)):  # '... for eMBB users, and make sure their ...'
         slices = slices or previous.slices  # '... to 3 ms on cells 12-14, and to 6 ms on cell 15': same slice
-    if previous is not None and not named and (back or qualifies or SCOPE_BACK.search(part) or POINTS_BACK.search(part)):
+    shares = previous is not None and previous.named and SUBJECT_SCOPE.search(previous.text) is not None and not has_verb(part)
+    if previous is not None and not named and (back or qualifies or shares or SCOPE_BACK.search(part) or POINTS_BACK.search(part)):
         cells, named = previous.cells, previous.named
     elif not named:
         cells = request_cells
