@@ -276,3 +276,12 @@ def test_shutting_a_cell_down_puts_it_to_sleep():
 ])
 def test_faster_is_better_for_the_kpi_it_is_said_of(text, want):
     assert goals(text) == want
+
+
+@pytest.mark.parametrize("text", [
+    "tell me a joke about latency",
+    "remind me to check cell 4 tomorrow",
+    "Order a replacement antenna for cell 12.",
+])
+def test_a_request_that_is_never_a_network_change_is_out_of_domain_whatever_it_names(text):
+    assert verdict(text) == ("rejected", "out_of_domain")

@@ -17,10 +17,15 @@ from ranpilot.intents.safety import UNSUPPORTED
 
 ORDER = ("safety_override", "out_of_domain", "unsafe_value", "invalid_value", "unsupported_kpi", "unknown_cell",
          "unknown_slice", "unknown_area", "contradiction", "vague", "missing_value")
-OTHER_REQUEST = re.compile(
-    r"^\W*(?:(?:please|pls|kindly|hey|hi|hello|ok|now|also|and)\W+)*(?:(?:could|can|would|will) (?:you|u)\s+(?:please\s+)?|"
-    r"i (?:want|need|would like) (?:you )?to\s+)?(?:write|draft|compose|book|order|arrange|organi[sz]e|print|call|cancel|pay|schedule|forecast|predict|buy|send|e-?mail|reset|translate|tell|"
-    r"summari[sz]e|remind|find|play|sing|recommend|explain|give me|get me)\b", re.I)
+ASKED = (r"^\W*(?:(?:please|pls|kindly|hey|hi|hello|ok|now|also|and)\W+)*(?:(?:could|can|would|will) (?:you|u)\s+(?:please\s+)?|"
+         r"i (?:want|need|would like) (?:you )?to\s+)?")  # the courtesy and the modal before the verb of a request
+OTHER_REQUEST = re.compile(ASKED + r"(?:write|draft|compose|book|order|arrange|organi[sz]e|print|call|cancel|pay|schedule|forecast|"
+                           r"predict|buy|send|e-?mail|reset|translate|tell|summari[sz]e|remind|find|play|sing|recommend|explain|"
+                           r"give me|get me)\b", re.I)
+# verbs whose request is never a network change, whatever network words their object has ('tell me a joke about latency',
+# 'explain what PRB load means', 'remind me to check cell 4', 'order a replacement antenna for cell 12')
+OFFICE_REQUEST = re.compile(ASKED + r"(?:tell (?:me|us)|explain|summari[sz]e|remind|translate|write|draft|compose|sing|recommend|"
+                            r"print|buy|pay|e-?mail|(?:book|order) (?:a|an|me|us|some|new|more|another|\d+))\b", re.I)
 # 'what they would like is ...', 'what we need, ideally, is ...': the request said as a pseudo-cleft, no question
 PSEUDO_CLEFT = (r"\s+(?:[\w']+\s+){1,3}?(?:wants?|would (?:really )?(?:like|love|want)|'d like|needs?|asks? for|expects?|"
                 r"(?:is|are) (?:after|asking for|hoping for))\b")
@@ -69,8 +74,9 @@ def out_of_domain(text: str) -> Problem | None:
         return "rejected", "out_of_domain", f"out of domain: {DOCUMENT_TASK.search(text).group(0)!r} is writing, not a network change"
     for piece, opens in pieces(text):
         words = re.findall(r"[a-z']+", piece.lower())
-        if len(words) >= 2 and (OTHER_REQUEST.match(piece) or (opens and QUESTION.match(piece))) and not (
-                KPI_WORDS.search(piece) or ex.quantities(piece) or ex.CELLS_RE.search(piece) or UNSUPPORTED.search(piece)):
+        if len(words) >= 2 and OFFICE_REQUEST.match(piece) or (
+                len(words) >= 2 and (OTHER_REQUEST.match(piece) or (opens and QUESTION.match(piece))) and not (
+                KPI_WORDS.search(piece) or ex.quantities(piece) or ex.CELLS_RE.search(piece) or UNSUPPORTED.search(piece))):
             return "rejected", "out_of_domain", f"out of domain: {piece.strip()!r} is not about the radio network"
     return None
 
