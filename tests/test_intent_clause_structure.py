@@ -174,3 +174,9 @@ def test_a_scope_that_is_the_subject_scopes_every_object_of_its_verb():
         ("AveDLRANUEThpt", 20.0, None, [5], None, "DELIVER"), ("DlLatency", 10.0, None, [5], None, "DELIVER")]
     # a scope inside the clause, not its subject, stays in that clause
     assert goals("Raise throughput to 30 Mbps at the airport and keep latency under 10 ms.")[1][3] is None
+
+
+@pytest.mark.parametrize("text,cells", [("cut energy in dowtown by 10%", DOWNTOWN), ("airprot latency under 5 ms", AIRPORT),
+                                        ("Improve coverage at the staduim", STADIUM)])
+def test_a_misspelt_place_is_that_place(text, cells):
+    assert goals(text)[0][3] == cells

@@ -81,18 +81,22 @@ FIELD_KEYS = (r"kpi|metric|slice|scope|target|action|objective|guard|constraint|
               r"threshold|thr|op|lo|hi|bound|limit")
 
 
+# and of these place words ('stadum', 'airprot', 'dowtown'), long enough that no other word is one misspelt
+SPELT_WORDS = DOMAIN_WORDS + tuple(w for w in ex.PLACE_WORDS if w.isalpha() and len(w) >= 7)
+
+
 @lru_cache(maxsize=4096)
 def _spelling(word: str) -> str:
     low = word.lower()
-    if any(low.startswith(w) for w in DOMAIN_WORDS):
+    if any(low.startswith(w) for w in SPELT_WORDS):
         return word  # the word or an inflection of it ('guaranteed', 'maintains')
-    candidates = [w for w in DOMAIN_WORDS if w[0] == low[0]]
+    candidates = [w for w in SPELT_WORDS if w[0] == low[0]]
     match = [w for w in candidates if sorted(w) == sorted(low)] or difflib.get_close_matches(low, candidates, 1, 0.9)
     return match[0] if match else word
 
 
 def spelled(text: str) -> str:
-    """Misspelt domain words in their spelling: a word of five letters or more with the same first
+    """Misspelt domain and place words in their spelling: a word of five letters or more with the same first
     letter as one and either its letters in another order ('latecny') or a close match (difflib
     ratio 0.9 or more: 'interfrence', 'latncy')."""
     return re.sub(r"\b[a-z]{5,}\b", lambda m: _spelling(m.group(0)), text, flags=re.I)
