@@ -180,3 +180,9 @@ def test_a_scope_that_is_the_subject_scopes_every_object_of_its_verb():
                                         ("Improve coverage at the staduim", STADIUM)])
 def test_a_misspelt_place_is_that_place(text, cells):
     assert goals(text)[0][3] == cells
+
+
+def test_a_bare_number_left_out_of_named_cells_is_a_cell():
+    assert changed_cells("Switch off cells 18-20 overnight (except 19) to save energy.") == [18, 20]
+    assert goals("Cut energy by 10% on cells 15 to 20 but not 17.")[0][3] == [15, 16, 18, 19, 20]
+    assert goals("Keep latency on cell 3 under 10 ms, not 5 ms.")[0][3] == [3]  # a quantity is no cell

@@ -33,7 +33,7 @@ REPORT = re.compile(r"\b(?:says?|said|report(?:s|ed)?|complain(?:s|ed)?|tell|tel
                     r"last (?:week|month|year|night|time)|yesterday|again|as usual)\b", re.I)
 # a finite verb of being or having, or a verb after a subject pronoun: a statement, not an ask
 STATES = re.compile(r"\b(?:is|are|'s|'re|has|have|matters?|seems?|looks?|happens?|means?)\b|"
-                    r"\b(?:we|they|it|this|that|he|she|who|which|people|users|customers|callers|subscribers|cells?#[\d_]+)\s+"
+                    r"\b(?:we|they|it|this|that|he|she|who|which|people|users|customers|callers|subscribers|cells?#[\d_]+|urllc|embb|mmtc)\s+"
                     r"(?!\w+ing\b|and\b|or\b|as\b|is\b)[a-z]+s\b", re.I)  # '(cell 1 handles too much traffic)' 
 # an ask: a request word, a verb of change or of holding
 ASKS = re.compile(r"\b(?:please|pls|must|should|shall|need|needs|want|has to|have to|make sure|let's)\b", re.I)

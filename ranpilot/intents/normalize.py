@@ -188,16 +188,22 @@ KPI_VALUE_COLON = re.compile(r"\b(latency|delay|speeds?|energy|power|load|usage|
                              r"utili[sz]ation)\s*:\s+(?=(?:[<>]=?\s*)?[+-]?\d+(?:\.\d+)?\s*(?:%|ms\b|mbit/s|kw\b|bit/j|dbm?\b))", re.I)
 # 'on 16,17', 'for 4 and 5': a list of bare numbers after a preposition, no unit or time after it
 BARE_CELLS = re.compile(r"\b(?:(on|for|at|in|across)\s+(\d{1,2}(?:\s*(?:,|&|and)\s*\d{1,2})+)|"
-                        r"(?<=\bcells )(except|excluding|minus|apart from|other than)\s+(\d{1,2}(?:\s*(?:,|&|and)\s*\d{1,2})*))\b(?![.:]\d)(?!\s*(?:%|[a-z]+/|mbit|ms\b|kw|dbm?\b|"
+                        r"(except(?: for)?|excluding|minus|apart from|other than|but not|not)\s+(\d{1,2}(?:\s*(?:,|&|and|or)\s*\d{1,2})*))\b"
+                        r"(?![.:]\d)(?!\s*(?:%|[a-z]+/|mbit|ms\b|kw|dbm?\b|"
                         r"am\b|pm\b|[ap]\.m|h\b|hrs?\b|hours?|days?|weeks?|months?|minutes?|mins?|seconds?|o'clock|times|x\b|"
                         r"percent|deg|°|cells?|sites?|users?|ues?))", re.I)
 
 
 def bare_cell_lists(t: str) -> str:
     """'bring prb util on 16,17 up to 30%' -> 'on cells 16,17': numbers listed after a preposition
-    without a unit are cells (a single bare number is too ambiguous to read so, except right after
-    'all cells except')."""
-    return BARE_CELLS.sub(lambda m: f"{m.group(1) or m.group(3)} cells {m.group(2) or m.group(4)}", t)
+    without a unit are cells (a single bare number is too ambiguous to read so, except when it is left out
+    of cells the sentence named: 'all cells except 4', 'cells 18-20 overnight (except 19)')."""
+    def cells(m: re.Match) -> str:
+        if m.group(3) and not re.search(r"\bcells?\b[^.;!?]*$", t[:m.start()], re.I):
+            return m.group(0)
+        return f"{m.group(1) or m.group(3)} cells {m.group(2) or m.group(4)}"
+
+    return BARE_CELLS.sub(cells, t)
 
 
 LIST_MARK = re.compile(r"(?:^|(?<=\s))\(?(\d)[.)](?=\s)")
