@@ -285,3 +285,12 @@ def test_faster_is_better_for_the_kpi_it_is_said_of(text, want):
 ])
 def test_a_request_that_is_never_a_network_change_is_out_of_domain_whatever_it_names(text):
     assert verdict(text) == ("rejected", "out_of_domain")
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Weak coverage, cells 9-11: fewer than 3% of users", [("WeakRSRPUEShare", "max", 3.0, [9, 10, 11], False)]),
+    ("Fewer than 10% weak coverage cells downtown.", [("WeakRSRPRatio", "max", 10.0, [0, 1, 2, 6, 7, 8], False)]),
+    ("latency on cell 2 needs fixing", [("DlLatency", "max", 0.0, [2], True)]),
+])
+def test_a_class_of_cells_before_cell_ids_counts_none(text, want):
+    assert goals(text) == want

@@ -43,7 +43,7 @@ NAMES_SHARE = re.compile(r"\b(?:share|ratio|proportion|fraction|percentage|numbe
 CELL_SHARE = re.compile(r"(?:%|\b(?:share|ratio|proportion|fraction|percentage|number|count|half|most|none|any|majority|many|"
                         r"few|some))\s+(?:of|among)\s+(?:the\s+|all\s+|our\s+)?(?:[\w']+\s+)?cells\b|\bcells?\s+(?:with|whose|that|where)\b|"
                         r"\b(?:low[- ]?\w+|weak(?:ly)?[- ]cover\w*|poor(?:ly)?[- ]cover\w*|bad[- ]coverage|low[- ]sinr|"
-                        r"overloaded|hot)\s+cells?\b|\bcells?\s+(?:ratio|share)\b|\b(?:mean|average)\s+(?:rsrp|sinr)\b", re.I)
+                        r"overloaded|hot)\s+cells?\b(?!#)|\bcells?\s+(?:ratio|share)\b|\b(?:mean|average)\s+(?:rsrp|sinr)\b", re.I)
 UE_SHARE_OF = {Target.LOW_DL_RAN_UE_THPT_RATIO: Target.LOW_DL_THPT_UE_SHARE, Target.WEAK_RSRP_RATIO: Target.WEAK_RSRP_UE_SHARE,
                Target.LOW_SINR_RATIO: Target.LOW_SINR_UE_SHARE}
 CELL_SHARE_OF = {ue: cell for cell, ue in UE_SHARE_OF.items()}

@@ -40,7 +40,7 @@ LT_WORDS = r"below|under|less than|lower than|fewer than|beneath|<"
 NEGATION = r"(?:\b(?:not|never|no|without)\s+|n't\s+|\bnot?\s+be\s+)"
 RAISE_VERBS = (r"more (?:throughput|speed|capacity|bandwidth|data)|rais\w*|increas\w*|boost\w*|lift\w*|push\w*|bring up|go(?:es|ing)? up|went up|creep\w* up|grow\w*|maximi[sz]\w*|as (?:high|much|fast) as (?:possible|you can|we can)|"
                r"as much \w+(?: \w+)? as (?:possible|you can|we can)")
-BETTER_VERBS = (r"improv\w*|enhanc\w*|better|fix|optimi[sz]\w*|greener|"
+BETTER_VERBS = (r"improv\w*|enhanc\w*|better|fix(?:ed|es|ing)?|optimi[sz]\w*|greener|"
                 r"sort\w* (?:\w+ )?out|deal with|do something about|tackle|resolve|remedy|smooth\w* (?:\w+ )?out|"
                 r"faster|snappier|speedier|zippier|quicker|smoother|stronger|more (?:responsive|reliable|stable)")  # 'c9 interference bad, sort it out'
 CUT_VERBS = (r"cut|cuts|cutting|reduc\w*|lower|lowers|lowering|decreas\w*|sav(?:e|es|ing)|drop\w*|shrink\w*|trim\w*|bring down|"
