@@ -294,3 +294,8 @@ def test_a_request_that_is_never_a_network_change_is_out_of_domain_whatever_it_n
 ])
 def test_a_class_of_cells_before_cell_ids_counts_none(text, want):
     assert goals(text) == want
+
+
+def test_a_superlative_asked_for_improves_and_a_cell_that_went_to_sleep_is_no_change():
+    assert goals("the best possible coverage at the stadium please") == [("WeakRSRPUEShare", "max", 0.0, STADIUM, True)]
+    assert understand("cell 7 went to sleep at 2am as planned", INVENTORY).status != "config"

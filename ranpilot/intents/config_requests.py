@@ -24,7 +24,9 @@ WAKE = re.compile(r"\b(?:wake\w*(?: up)?|awake|switch(?:ed)? (?:\w+ )?on|turn(?:
 SLEEP_VERB = re.compile(r"\b(?:put|send|switch|turn|shut|power|sleep|deactivate|disable|take|let|keep)(?:s|ed|ing|ting)?\b", re.I)
 # 'the stadium cells were put to sleep after the match': what was done, not what to do
 PAST_REPORT = re.compile(r"\b(?:was|were|has been|have been|had been|got)\s+(?:\w+\s+){0,2}?(?:put|switched|turned|sent|powered|shut|"
-                         r"set|changed|raised|lowered|increased|reduced|tilted|woken|moved)\b", re.I)
+                         r"set|changed|raised|lowered|increased|reduced|tilted|woken|moved)\b|"
+                         r"\b(?:went|fell|dropped|came|has gone|have gone|had gone)\s+(?:back\s+)?(?:to sleep|asleep|offline|online|"
+                         r"down|off|dark|quiet)\b", re.I)  # 'cell 7 went to sleep at 2am as planned'
 DEVICES = r"(?:ue|device|handset|terminal|phone|user)s?\b"
 PARAMETERS = (
     ("ue_p_max_dbm", re.compile(rf"\bp[- ]?max\b|\b{DEVICES}'?\s+(?:max(?:imum)?\s+)?(?:uplink\s+|transmit\s+|tx\s+)?power\b|"

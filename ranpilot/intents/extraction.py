@@ -42,7 +42,7 @@ RAISE_VERBS = (r"more (?:throughput|speed|capacity|bandwidth|data)|rais\w*|incre
                r"as much \w+(?: \w+)? as (?:possible|you can|we can)")
 BETTER_VERBS = (r"improv\w*|enhanc\w*|better|fix(?:ed|es|ing)?|optimi[sz]\w*|greener|"
                 r"sort\w* (?:\w+ )?out|deal with|do something about|tackle|resolve|remedy|smooth\w* (?:\w+ )?out|"
-                r"faster|snappier|speedier|zippier|quicker|smoother|stronger|more (?:responsive|reliable|stable)")  # 'c9 interference bad, sort it out'
+                r"best possible|as good as possible|optimal|faster|snappier|speedier|zippier|quicker|smoother|stronger|more (?:responsive|reliable|stable)")  # 'c9 interference bad, sort it out'
 CUT_VERBS = (r"cut|cuts|cutting|reduc\w*|lower|lowers|lowering|decreas\w*|sav(?:e|es|ing)|drop\w*|shrink\w*|trim\w*|bring down|"
              r"shav\w*|slash\w*|shed\w*|fall\w*|fell|declin\w*|go down|come down|shorten\w*|"
              r"eas(?:e|es|ing)|reliev\w*|lighten\w*|alleviat\w*|offload\w*|"
