@@ -186,3 +186,8 @@ def test_a_bare_number_left_out_of_named_cells_is_a_cell():
     assert changed_cells("Switch off cells 18-20 overnight (except 19) to save energy.") == [18, 20]
     assert goals("Cut energy by 10% on cells 15 to 20 but not 17.")[0][3] == [15, 16, 18, 19, 20]
     assert goals("Keep latency on cell 3 under 10 ms, not 5 ms.")[0][3] == [3]  # a quantity is no cell
+
+
+def test_a_bare_percentage_after_a_move_sizes_it_for_a_kpi_not_in_percent():
+    assert goals("Latency cut on cell 7: 30%") == [("DlLatency", -30.0, None, [7], None, "DELIVER")]
+    assert goals("Throughput increase at the stadium: 15%") == [("AveDLRANUEThpt", 15.0, None, STADIUM, None, "DELIVER")]

@@ -134,6 +134,21 @@ def completes_value(previous: str, piece: str) -> bool:
             and not CONDITION_START.match(piece) and not NEGATIVE_HEAD.match(piece))
 
 
+# the KPIs a bare percentage can only change, not be: 'Energy saving on cells 15-20: 20%', 'Latency cut on cell 7: 30%'
+NOT_IN_PERCENT = re.compile(r"\b(?:thr?o?u?g?h?put|speeds?|laten\w*|delays?|energy|power|electricity|consumption|efficien\w*)\b", re.I)
+
+
+def moved_by(previous: str, piece: str) -> str | None:
+    """The clause before with the move its words name sized by a bare percentage said after it ('Latency cut on cell 7:
+    30%' -> '... by 30%'), for a KPI not measured in percent; None otherwise."""
+    if not re.fullmatch(r"(?:about\s+|around\s+|roughly\s+)?\d+(?:\.\d+)?\s*%", piece, re.I):
+        return None
+    if (not ex.direction_verb(previous) or ex.quantities(previous) or ex.BY_PERCENT_RE.search(previous)
+            or not NOT_IN_PERCENT.search(previous) or re.search(r"\b(?:share|users|cells(?!#)|load|coverage|sinr)\b", previous, re.I)):
+        return None
+    return f"{previous} by {piece}"
+
+
 def names_threshold(piece: str) -> bool:
     """'..., using -105 dBm as the threshold': a piece that gives the threshold of the clause before
     it (one level, no change of its own)."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ranpilot.intents import extraction as ex
 from ranpilot.intents.asides import aside_piece
 from ranpilot.intents.build import has_verb
-from ranpilot.intents.clause_joins import (completes_share, completes_value, continues, dangling_share, defines_level, distribute_negation,
+from ranpilot.intents.clause_joins import (completes_share, completes_value, continues, moved_by, dangling_share, defines_level, distribute_negation,
                                            names_its_kpi, names_threshold, same_again, share_after, shares_past, ungapped, verb_first,
                                            value_first)
 from ranpilot.intents.clause_words import (APPOSITION, BETWEEN_AND, BREAKS, COMPARATOR, COMPARATOR_START,
@@ -52,7 +52,9 @@ def split(text: str) -> tuple[list[str], list[str]]:
     said = [(piece if aside is None else aside, opens) for piece, opens in pieces(SCOPE_AND.sub(r"\1 <and> ", BETWEEN_AND.sub(
         r"\1 <and> ", text))) if (aside := aside_piece(piece)) != ""]
     for piece, opens in distribute_negation(verb_first(said)):
-        if clauses and (continues(clauses[-1], piece) or APPOSITION.match(piece) or defines_level(clauses[-1], piece)
+        if clauses and (moved := moved_by(clauses[-1], piece)):
+            clauses[-1] = moved
+        elif clauses and (continues(clauses[-1], piece) or APPOSITION.match(piece) or defines_level(clauses[-1], piece)
                         or names_threshold(piece) or completes_share(clauses[-1], piece) or shares_past(clauses[-1], piece)
                         or names_its_kpi(clauses[-1], piece) or share_after(clauses[-1], piece)
                         or (not opens and completes_value(clauses[-1], piece))):
