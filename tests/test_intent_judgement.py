@@ -299,3 +299,9 @@ def test_a_class_of_cells_before_cell_ids_counts_none(text, want):
 def test_a_superlative_asked_for_improves_and_a_cell_that_went_to_sleep_is_no_change():
     assert goals("the best possible coverage at the stadium please") == [("WeakRSRPUEShare", "max", 0.0, STADIUM, True)]
     assert understand("cell 7 went to sleep at 2am as planned", INVENTORY).status != "config"
+
+
+def test_a_kpi_that_must_not_get_worse_is_a_guard_on_the_request_before_it():
+    u = understand("Cut consumption at the airport by 15%, but coverage must not suffer.", INVENTORY)
+    assert [(g.target.value, g.value, g.change_pct, g.cells, g.verb) for g in u.goals] == [
+        ("RANEnergyConsumption", None, -15.0, AIRPORT, "DELIVER"), ("WeakRSRPUEShare", 5.0, None, AIRPORT, "ENSURE")]

@@ -202,6 +202,6 @@ def ratio_value(target: Target, clause: str, qs: list[ex.Quantity], pcts: list[f
     value = pcts[0] if pcts else ex.bare_value(clause)  # 'hot cells down to 0': in the target's own unit, %
     if value is None and target in (Target.LOW_DL_THPT_UE_SHARE, Target.LOW_DL_RAN_UE_THPT_RATIO) and thresholds:
         value = EDGE_DEFAULT_PCT
-    if value is None and (GUARD_VERBS.search(clause) or GUARD_CLAUSE.match(clause)) and not NAMES_SHARE.search(clause):
+    if value is None and (GUARD_VERBS.search(clause) or guards(clause)) and not NAMES_SHARE.search(clause):
         value = pack.kpi_max(target)  # 'keep coverage': the pack's guardrail limit; 'keep the share of ...' names the KPI
     return value, (thresholds[0] if thresholds else None)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ranpilot.intents import extraction as ex
 from ranpilot.intents.asides import aside_piece
-from ranpilot.intents.build import has_verb
+from ranpilot.intents.build import NEGATED_MOVE, has_verb
 from ranpilot.intents.clause_joins import (completes_share, completes_value, continues, moved_by, dangling_share, defines_level, distribute_negation,
                                            names_its_kpi, names_threshold, same_again, share_after, shares_past, ungapped, verb_first,
                                            value_first)
@@ -211,7 +211,8 @@ def _clause(part: str, network: tuple[dict[str, list[int]], int], previous: Clau
     # it does not name ('..., while keeping throughput as it is', 'For eMBB, raise ... without causing interference')
     qualifies = (CONDITION_START.match(part) is not None or re.match(r"(?:only\s+)?if\b|(?:with\s+)?no\s+(?:extra|additional|further)\b",
                                                                        part, re.I) is not None
-                 or (NEGATIVE_HEAD.match(part) is not None and not ex.quantities(part)))
+                 or ((NEGATIVE_HEAD.match(part) is not None or NEGATED_MOVE.search(part) is not None)  # 'coverage must not suffer'
+                     and not ex.quantities(part)))
     if qualifies and own_kpi:
         request_slices = []
     elif back or (previous is not None and POINTS_BACK.search(part)):  # '... for eMBB users, and make sure their ...'
