@@ -62,6 +62,10 @@ NAMED_LOAD_LEVEL = re.compile(r"\b(?:load(?:ed)?|utili[sz](?:ation|ed)|prbs?)\s+
                               r"\bthreshold\s*(?:of\s+|at\s+|=\s*|:\s*|is\s+)?$|"
                               r"^\s*%\s+(?:prb\s+)?(?:load|utili[sz]ation|prbs?)\b", re.I)
 
+# 'up to' a value of a higher-is-better KPI raises it there unless a cap is said
+RAISED_UP_TO = re.compile(r"\bup to\s+[\d.]", re.I)
+CAPPED = re.compile(r"\b(?:cap\w*|limit\w*|allow\w*|permit\w*|max\w*|at most|no more|tops|ceiling|restrict\w*|throttl\w*)\b", re.I)
+
 Scope = tuple[list[int] | None, list[str]]  # cells (None = all), slices
 
 
@@ -181,6 +185,8 @@ def build_goal(target: Target | str, clause: str, scope: Scope, pack: PolicyPack
         where = f" on cells {cells}" if cells else ""
         return "clarify", "missing_value", f"what value should {target.value} reach{where}? Give a number in {s.unit}."
     condition = ex.comparison(clause)
+    if s.higher_is_better and RAISED_UP_TO.search(clause) and not CAPPED.search(clause):
+        condition = Condition.IS_EQUAL_TO_OR_GREATER_THAN  # "I'd like efficiency up to 4 Mbit/J": raised to it, not capped
     if condition in (None, Condition.IS_WITHIN_RANGE) or s.is_ratio:
         bound = "min" if s.higher_is_better else "max"
     else:
