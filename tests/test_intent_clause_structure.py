@@ -191,3 +191,9 @@ def test_a_bare_number_left_out_of_named_cells_is_a_cell():
 def test_a_bare_percentage_after_a_move_sizes_it_for_a_kpi_not_in_percent():
     assert goals("Latency cut on cell 7: 30%") == [("DlLatency", -30.0, None, [7], None, "DELIVER")]
     assert goals("Throughput increase at the stadium: 15%") == [("AveDLRANUEThpt", 15.0, None, STADIUM, None, "DELIVER")]
+
+
+def test_up_to_a_value_raises_a_higher_is_better_kpi_unless_capped():
+    assert goals("We'd like throughput at the stadium up to 35 Mbps.") == [("AveDLRANUEThpt", 35.0, None, STADIUM, None, "DELIVER")]
+    u = understand("Limit throughput per user on cell 8 up to 25 Mbps.", INVENTORY)
+    assert u.goals[0].bound == "max"
