@@ -197,3 +197,8 @@ def test_up_to_a_value_raises_a_higher_is_better_kpi_unless_capped():
     assert goals("We'd like throughput at the stadium up to 35 Mbps.") == [("AveDLRANUEThpt", 35.0, None, STADIUM, None, "DELIVER")]
     u = understand("Limit throughput per user on cell 8 up to 25 Mbps.", INVENTORY)
     assert u.goals[0].bound == "max"
+
+
+def test_a_parenthesis_counts_for_a_window_or_priority_only_when_it_is_nothing_else():
+    assert states_request("at night") and states_request("low priority")
+    assert not states_request("gaming night at the arcade")

@@ -65,8 +65,15 @@ def states_request(inside: str) -> bool:
     if valued or ex.CELLS_RE.search(inside) or CLOCK.search(inside) or THRESHOLD.search(inside):
         return True  # a value, a threshold, cells, a time
     asks = (ASKS.search(inside) or ENSURE_WORDS.search(inside) or GUARD_CLAUSE.match(inside) or NEGATED_MOVE.search(inside)
-            or ex.direction_verb(inside) or WINDOW_WORDS.search(inside))
+            or ex.direction_verb(inside) or _window_alone(inside))
     return bool(asks) or _scope_alone(inside) or KPI_WORDS.search(inside) is not None
+
+
+def _window_alone(inside: str) -> bool:
+    """'at night', 'business hours only', 'low priority': nothing but when or how urgent (not 'gaming night at the arcade')."""
+    rest = SCOPE_FILLER.sub(" ", WINDOW_WORDS.sub(" ", re.sub(r"\b(?:during|over|through|every|each|from|until|to|between|low|high|top|medium|very|\d+)\b", " ", inside,
+                                                                flags=re.I)))
+    return WINDOW_WORDS.search(inside) is not None and not rest.strip()
 
 
 def _scope_alone(inside: str) -> bool:
