@@ -60,3 +60,18 @@ def test_a_signal_level_in_dbm_is_no_power_setting():
 def test_shutting_a_cell_down_puts_it_to_sleep():
     u = understand("shut cell 4 down", INVENTORY)
     assert (u.status, [(c.parameter, c.cell, c.value) for c in u.changes]) == ("config", [("asleep", 4, 1.0)])
+
+
+@pytest.mark.parametrize("text", [
+    "lower the transmit power on cell 9",
+    "Increase the CIO on cell 1, please.",
+    "Tilt cell 4 to improve coverage at the car park.",
+])
+def test_a_setting_asked_to_move_without_its_value_asks_for_it(text):
+    u = understand(text, INVENTORY)
+    assert (u.status, u.reason) == ("clarify", "missing_value")
+
+
+def test_a_setting_changed_before_is_context_for_the_request_after_it():
+    u = understand("I increased the tilt on cell 2 last week; now cut energy on cell 2 by 5%.", INVENTORY)
+    assert u.status == "parsed", (u.reason, u.message)

@@ -86,6 +86,26 @@ def _cell_changes(clause: str, cells: list[int], slices: list[str]) -> list[Conf
     return []
 
 
+SETTING_MOVE = re.compile(r"^\W*(?:(?:please|pls|kindly|could you|can you|would you|we need to|i want to)\s+)*(?:raise|lower|increase|"
+                          r"decrease|reduce|cut|boost|bump|drop|adjust|change|tweak|optimi[sz]e|tune|modify|move|re-?tilt|tilt|uptilt|"
+                          r"downtilt)\b", re.I)
+EXPLICIT_SETTING = re.compile(r"\b(?:tx|transmit\w*|transmission|output)\s+power\b|\bcio\b|\bcell individual offset\b|"
+                              r"\bhandover offset\b|\b(?:down|up)?-?tilt\w*\b|\bantennas?\b|\bp[- ]?max\b", re.I)
+# 'tilt cell 4 to improve coverage', '... so coverage improves': what the change is for adds no goal
+PURPOSE = re.compile(r"\s+(?:so(?:\s+that)?|in order to|to)\s+(?:\w+\s+)?(?:improv|boost|cut|reduc|lower|rais|increas|fix|help|get|"
+                     r"sav|eas|reliev|better|strengthen|extend|reach)\w*\b.*$", re.I)
+
+
+def unvalued_setting(clause: str, cells: list[int] | None) -> str | None:
+    """The parameter a clause asks to move on its cells without saying to what or by how much ('lower the
+    transmit power on cell 9', 'increase the CIO on cell 1', 'tilt cell 4 to improve coverage'): a
+    configuration request that needs its value, not a KPI goal."""
+    asked = PURPOSE.sub("", clause)
+    if cells and SETTING_MOVE.match(asked) and EXPLICIT_SETTING.search(asked) and not re.search(r"\d", ex.CELLS_RE.sub("", asked)):
+        return named_parameter(asked)
+    return None
+
+
 def named_parameter(clause: str) -> str | None:
     """The parameter a clause names ('adjust the tilt on cell 4'), whether or not it gives a value."""
     return next((parameter for parameter, words in PARAMETERS if words.search(clause)), None)

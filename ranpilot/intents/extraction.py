@@ -213,7 +213,8 @@ DESCRIBED_CELLS = re.compile(r"cells?#[\d_]+\s*[(,]?\s*(?:(?:at|in|near|by|aroun
                              r"(?:the\s+|our\s+)?(?:[\w-]+\s+)?$")
 
 
-PURPOSE = re.compile(r"\b(?:for\s+(?:a\s+)?(?:better|more|improved|stronger|faster|wider|extra|greater)|to\s+(?:reach|serve|cover)|"
+PURPOSE = re.compile(r"\b(?:for\s+(?:a\s+)?(?:better|more|improved|stronger|faster|wider|extra|greater)|to\s+(?:reach|serve|cover|"
+                     r"improve|boost|strengthen|extend|fix|help)|"
                      r"because|since|so that)\b")
 STATEMENT = re.compile(r"\b(?:is|are|was|were|nobody|no one|everyone|everybody)\b")
 # '..., customers at the mall keep complaining', 'fans near the arena say ...': what someone reports names no scope

@@ -20,7 +20,7 @@ from ranpilot.intents import schedule
 from ranpilot.intents.build import DELIVER_WORDS, ENSURE_WORDS, build_goal, shares_verb
 from ranpilot.intents.classify import classify
 from ranpilot.intents.clauses import Clause, clauses_of, names_scope
-from ranpilot.intents.config_requests import config_changes, named_parameter
+from ranpilot.intents.config_requests import config_changes, named_parameter, unvalued_setting
 from ranpilot.intents.extraction import CELLS_RE, comparison, direction_verb
 from ranpilot.intents.goals import ConfigChange, Goal, Understanding
 from ranpilot.intents.inventory import Inventory, Problem, change_problem, goal_problem
@@ -132,6 +132,9 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     stated = False  # whether the last goal's clause only stated a value ('low SINR is hitting a third of the users')
     kpis = [bool(target) and not vague(clause.text) for clause, target in zip(clauses, targets)]
     for i, (clause, target) in enumerate(zip(clauses, targets)):
+        if parameter := unvalued_setting(clause.text, clause.cells):
+            problems.append(("clarify", "missing_value", f"what value should {parameter} take, or by how much should it move?"))
+            continue
         role = "" if clause.points_back or not vague(clause.text) else vague_role(
             clause.text, clause.named, bool(context), any(kpis[:i] + kpis[i + 1:]))
         if role == "asks":
