@@ -84,6 +84,10 @@ def understand(text: str, inventory: Inventory | None = None, pack: PolicyPack |
     return Understanding(text=text, status="parsed", goals=goals, window=window, priority=priority)
 
 
+def _setting_question(parameter: str) -> Problem:
+    return "clarify", "missing_value", f"what value should {parameter} take, or by how much should it move?"
+
+
 def _no(text: str, problem: Problem) -> Understanding:
     status, reason, message = problem
     return Understanding(text=text, status=status, reason=reason, message=message)
@@ -116,7 +120,7 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     if all(target is None for target in targets):
         parameter = next((named_parameter(c.text) for c in clauses if c.cells and named_parameter(c.text)), None)
         if parameter:  # 'Adjust the tilt on cell 4': a setting to change, without its value
-            problems.append(("clarify", "missing_value", f"what value should {parameter} take, or by how much should it move?"))
+            problems.append(_setting_question(parameter))
             return []
         about_network = RAN_WORDS.search(text) or UNSUPPORTED.search(text) or names_scope(text) or any(
             c.named or c.slices for c in clauses)
@@ -133,7 +137,7 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     kpis = [bool(target) and not vague(clause.text) for clause, target in zip(clauses, targets)]
     for i, (clause, target) in enumerate(zip(clauses, targets)):
         if parameter := unvalued_setting(clause.text, clause.cells):
-            problems.append(("clarify", "missing_value", f"what value should {parameter} take, or by how much should it move?"))
+            problems.append(_setting_question(parameter))
             continue
         role = "" if clause.points_back or not vague(clause.text) else vague_role(
             clause.text, clause.named, bool(context), any(kpis[:i] + kpis[i + 1:]))
