@@ -202,3 +202,9 @@ def test_up_to_a_value_raises_a_higher_is_better_kpi_unless_capped():
 def test_a_parenthesis_counts_for_a_window_or_priority_only_when_it_is_nothing_else():
     assert states_request("at night") and states_request("low priority")
     assert not states_request("gaming night at the arcade")
+
+
+def test_a_parenthesis_that_adds_a_clause_is_one():
+    assert goals("Raise throughput on cell 3 to 20 Mbps (and on cell 4 to 25 Mbps).") == [
+        ("AveDLRANUEThpt", 20.0, None, [3], None, "DELIVER"), ("AveDLRANUEThpt", 25.0, None, [4], None, "DELIVER")]
+    assert changed_cells("Set cell 10's CIO to 2 dB (was 0 dB).") == [10]

@@ -26,6 +26,7 @@ REASON_TAIL = re.compile(r"\s*[,;-]?\s*\b(?:since|because|so that|given that|due
                          r"(?:as|per) (?:agreed|discussed|requested|planned|usual|the \w+))\b.*$", re.I)
 NOW = re.compile(r"\b(?:currently|now|today|at the moment|lately|these days|usually|often|always|every (?:day|evening|night|morning))\b",
                  re.I)
+ADDS = re.compile(r"(?:and|also|plus|as well as|but)\b", re.I)
 CLOCK = re.compile(r"\d:\d\d|\d\s*(?:am|pm|h)\b", re.I)
 # what someone says or what happened: a report, or a verb in the past
 REPORT = re.compile(r"\b(?:says?|said|report(?:s|ed)?|complain(?:s|ed)?|tell|tells|told|claim(?:s|ed)?|mention(?:s|ed)?|"
@@ -48,10 +49,12 @@ WINDOW_WORDS = re.compile(r"\b(?:night|nights|overnight|tonight|day|daytime|busi
 
 def without_asides(text: str) -> str:
     """`text` (canonical) with every parenthesis that asks nothing cut out, and the reasons given inside
-    the others."""
+    the others; one that adds a clause ('(and on cell 4 to 25 Mbps)') is said as one."""
     def keep(m: re.Match) -> str:
         inside = REASON_TAIL.sub("", m.group(1)).strip(" ,;")
-        return f" ({inside})" if inside and states_request(inside) else ""
+        if not inside or not states_request(inside):
+            return ""
+        return f", {inside}," if ADDS.match(inside) else f" ({inside})"  # '(and on cell 4 to 25 Mbps)': a clause of its own
 
     return PARENTHESIS.sub(keep, text)
 
