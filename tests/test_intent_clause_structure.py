@@ -208,3 +208,9 @@ def test_a_parenthesis_that_adds_a_clause_is_one():
     assert goals("Raise throughput on cell 3 to 20 Mbps (and on cell 4 to 25 Mbps).") == [
         ("AveDLRANUEThpt", 20.0, None, [3], None, "DELIVER"), ("AveDLRANUEThpt", 25.0, None, [4], None, "DELIVER")]
     assert changed_cells("Set cell 10's CIO to 2 dB (was 0 dB).") == [10]
+
+
+def test_a_place_said_as_the_part_of_an_area_that_matters_most_is_that_area():
+    assert goals("Raise throughput in the stadium - especially near the east gates - to 30 Mbps.") == [
+        ("AveDLRANUEThpt", 30.0, None, STADIUM, None, "DELIVER")]
+    assert understand("Raise throughput at the mall to 30 Mbps.", INVENTORY).reason == "unknown_area"

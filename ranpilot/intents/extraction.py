@@ -206,6 +206,9 @@ NOT_A_PLACE = re.compile(r"(?:@\s+(?:[\w-]+\s+)?|\b(?:from|with|per|each|every|a
                          r"(?:[\w-]+\s+)?)$")
 # a place inside a known area, said before it: 'the business district downtown', 'the food court in the @'
 IN_AREA = re.compile(r"\s+(?:(?:of|in|at|inside|within)\s+)?(?:the\s+)?@")
+# ... or after it, as the part that matters most: 'the @ - especially near the east gates', '@, mainly around the market'
+REFINES_AREA = re.compile(r"@[^.;!?]{0,25}?\b(?:especially|particularly|mainly|mostly|notably|in particular|above all|chiefly)\b"
+                          r"[^.;!?]{0,40}$")
 # named cells that a place word describes: 'the warehouse cells 18 to 20', 'cells 9-10 (near the hospital)'
 DESCRIBES_CELLS = re.compile(r"\s*[,:(–-]?\s*(?:area\s+|zone\s+|district\s+|site\s+)?(?:(?:on|at|in|near|by|of|around|served by|"
                              r"covered by|i\.e\.?|that is|namely)\s+)?(?:the\s+)?cells?#")  # 'at the mall, cells 9 and 10'
@@ -230,7 +233,7 @@ def areas(text: str, known: dict[str, list[int]]) -> tuple[list[str], list[str]]
     scoped = CELLS_RE.search(text) is not None  # beside named cells, a place counts only as a scope ('at the mall')
     prefix = r"\b(?:at|in|near|around|for|across|on|by|inside|throughout)\s+(?:the\s+|our\s+|this\s+|that\s+)?(?:[\w-]+\s+){0,2}?"
     unknown = [w for w in PLACE_WORDS if any(
-        not NOT_A_PLACE.search(t[:m.start()]) and not DESCRIBES_CELLS.match(t[m.end():]) and not IN_AREA.match(t[m.end():]) and not DESCRIBED_CELLS.search(t[:m.start(1)])
+        not NOT_A_PLACE.search(t[:m.start()]) and not REFINES_AREA.search(t[:m.start()]) and not DESCRIBES_CELLS.match(t[m.end():]) and not IN_AREA.match(t[m.end():]) and not DESCRIBED_CELLS.search(t[:m.start(1)])
         and not ((scoped or found) and (_aside(t, m.start(1)) or t.startswith("'s", m.end()))) for m in re.finditer(rf"{prefix if scoped else ''}\b({w})\b", t))]
     return found, unknown
 
