@@ -75,3 +75,20 @@ def test_a_setting_asked_to_move_without_its_value_asks_for_it(text):
 def test_a_setting_changed_before_is_context_for_the_request_after_it():
     u = understand("I increased the tilt on cell 2 last week; now cut energy on cell 2 by 5%.", INVENTORY)
     assert u.status == "parsed", (u.reason, u.message)
+
+
+@pytest.mark.parametrize("text,want", [
+    ("c2 cio +1", ("cio_db", 2, None, 1.0)),
+    ("c7 p-max 20", ("ue_p_max_dbm", 7, 20.0, None)),
+    ("c8 tx power up 2", ("tx_power_dbm", 8, None, 2.0)),
+    ("power up cell 8", ("asleep", 8, 0.0, None)),
+])
+def test_a_named_settings_bare_number_is_in_its_unit(text, want):
+    u = understand(text, INVENTORY)
+    assert u.status == "config", (u.reason, u.message)
+    assert [(c.parameter, c.cell, c.value, c.delta) for c in u.changes] == [want]
+
+
+def test_four_digit_clock_times_joined_by_a_dash_are_a_window():
+    assert understand("c12 sleep 0100-0500", INVENTORY).window == ("01:00", "05:00")
+    assert understand("keep RAN energy between 1000-1200 W", INVENTORY).window is None

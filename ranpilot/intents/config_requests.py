@@ -18,7 +18,7 @@ SLEEP = re.compile(r"\b(?:to sleep|asleep|into sleep|sleep mode|off|down(?!\s+(?
 KEEP_ON = (r"\bkeep\w*\s+(?:cells?#[\d_]+|it|them|the cells?|th(?:ese|ose|at|is) cells?)\s+"
            r"(?:on|serving|active|awake|running|in service|on ?air|up|switched on|powered on|alive)\b")
 WAKE = re.compile(r"\b(?:wake\w*(?: up)?|awake|switch(?:ed)? (?:\w+ )?on|turn(?:ed)? (?:\w+ )?on|re-?activat\w*|activate|"
-                  r"bring (?:\w+ )?back|out of sleep|power(?:ed)? (?:\w+ )?up|back on|re-?enabl\w*|"
+                  r"bring (?:\w+ )?back|out of sleep|power(?:ed)? (?:\w+ )?up(?!\s+(?:by\s+)?[+-]?\d)|back on|re-?enabl\w*|"
                   r"back (?:online|on ?air|in(?:to)? service)|(?:put|bring|get|take)\w* (?:\S+ ){0,3}?(?:online|on ?air|in(?:to)? service)|"
                   r"return\w* (?:\S+ ){0,3}?to service)\b|" + KEEP_ON, re.I)  # 'bring cell 19 back online'
 SLEEP_VERB = re.compile(r"\b(?:put|send|switch|turn|shut|power|sleep|deactivate|disable|take|let|keep)(?:s|ed|ing|ting)?\b", re.I)
@@ -180,6 +180,8 @@ def _tilt(t: str, x: float, by: bool) -> tuple[str, float]:
 # the units a parameter's value is written in: '43 dBm' is no tilt, even beside 'antenna'
 UNIT_WORDS = {"tilt_deg": r"deg\w*|°", "cio_db": r"db\b", "tx_power_dbm": r"dbm|db\b", "ue_p_max_dbm": r"dbm|db\b"}
 CELL_VALUE = r"cells?#[\d_]+'?s?\W+(?:(?:back|again|now|then|to|at|set|up|down)\W+){0,3}"  # 'cell 3 back to ...', 'c5: ...'
+NAMED_SETTING = r"\bcio|\bp[- ]?max|\b(?:tx|transmit|output) power|\btilt|(?<!\w)"  # a setting's name, or a bare sign: '+1'
+BARE_END = r"(?![\d.]|\s*(?:%|[a-z]+/|mbit|ms\b|kw\b|x\b|times\b|cells?\b|h\b|hours?\b|am\b|pm\b|users?\b))"
 UNIT_NAMES = (("tx_power_dbm", r"dbm\b"), ("tilt_deg", r"°|deg(?:ree)?s?\b"))  # the parameter a cell's value is in, by its unit
 
 
@@ -187,8 +189,8 @@ def _move(clause: str, parameter: str) -> tuple[str, float] | None:
     """('value', x) for 'set ... to x', ('delta', +-x) for 'raise/lower ... by x', in the parameter's unit."""
     t = clause.lower()
     number = re.search(NUM + rf"\s*(?:{UNIT_WORDS[parameter]})", t)
-    if number is None and parameter == "tilt_deg":  # 'tilt c0 down 2': a tilt is in degrees without saying so
-        number = re.search(r"\b(?:down|up|by|to)\s+(?:by\s+)?" + NUM + r"(?![\d.]|\s*(?:%|[a-z]+/|mbit|ms\b|kw\b|dbm?\b|x\b|times\b|cells?\b|h\b|hours?\b|am\b|pm\b))", t)
+    if number is None:  # 'tilt c0 down 2', 'c2 cio +1', 'c7 p-max 20': a setting's number is in its unit without saying so
+        number = re.search(rf"(?:\b(?:down|up|by|to|at)\s+(?:by\s+)?|(?:{NAMED_SETTING})\s*(?:=|:|of|to|at)?\s*)" + NUM + BARE_END, t)
     if number is None:
         return None
     x = float(number.group(1))

@@ -24,6 +24,9 @@ NAMED_WINDOWS = (
 )
 MILITARY = re.compile(r"\b(between|from)\s+([01]\d|2[0-3])([0-5]\d)\s*(?:h|hrs?)?\s+(and|to|until|till|-)\s+([01]\d|2[0-3])([0-5]\d)\b",
                       re.I)
+# 'c12 sleep 0100-0500': two four-digit clock times joined by a dash, no unit after them
+MILITARY_DASH = re.compile(r"(?<![\w.#-])([01]\d|2[0-3])([0-5]\d)\s*-\s*([01]\d|2[0-3])([0-5]\d)(?:\s*(?:h|hrs)\b)?(?![\d.]|\s*(?:%|[a-z]))",
+                           re.I)
 PAST_HOUR = re.compile(r"\b(half|quarter)\s+past\s+(\d{1,2})\b|\bquarter\s+to\s+(\d{1,2})\b", re.I)
 
 
@@ -79,6 +82,7 @@ def time_window(text: str) -> tuple[tuple[str, str] | None, str]:
     midnight, noon, 'in the morning') on one side at least, so 'between 50 and 60%' is no window.
     Military times ('between 0100 and 0500') are clock times too."""
     text = MILITARY.sub(lambda m: f"{m.group(1)} {m.group(2)}:{m.group(3)} {m.group(4)} {m.group(5)}:{m.group(6)}", text)
+    text = MILITARY_DASH.sub(lambda m: f"{m.group(1)}:{m.group(2)}-{m.group(3)}:{m.group(4)}", text)
     for pattern in WINDOW_RES:
         for m in pattern.finditer(text):
             start, end = _clock(m.group(1), m.group(2)), _clock(m.group(2), m.group(1))
