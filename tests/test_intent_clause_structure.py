@@ -214,3 +214,11 @@ def test_a_place_said_as_the_part_of_an_area_that_matters_most_is_that_area():
     assert goals("Raise throughput in the stadium - especially near the east gates - to 30 Mbps.") == [
         ("AveDLRANUEThpt", 30.0, None, STADIUM, None, "DELIVER")]
     assert understand("Raise throughput at the mall to 30 Mbps.", INVENTORY).reason == "unknown_area"
+
+
+def test_a_scope_a_dash_and_a_value_are_one_item():
+    assert goals("Throughput targets: cell 1 - 20 Mbps, cell 2 - 25 Mbps.") == [
+        ("AveDLRANUEThpt", 20.0, None, [1], None, "DELIVER"), ("AveDLRANUEThpt", 25.0, None, [2], None, "DELIVER")]
+    assert goals("Energy budget per site group: cells 15-17 - 6 kW, cells 18-20 - 4 kW.")[1] == (
+        "RANEnergyConsumption", 4.0, None, [18, 19, 20], None, "DELIVER")
+    assert goals("Energy on cells 15-20 - 20% less than today")[0][1] == -20.0

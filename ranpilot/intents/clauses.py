@@ -49,8 +49,8 @@ def split(text: str) -> tuple[list[str], list[str]]:
     clauses: list[str] = []
     request: list[str] = []
     pending = ""  # a scope piece between two clauses: 'trailing' the one before, or 'leading' the one after
-    said = [(piece if aside is None else aside, opens) for piece, opens in pieces(SCOPE_AND.sub(r"\1 <and> ", BETWEEN_AND.sub(
-        r"\1 <and> ", text))) if (aside := aside_piece(piece)) != ""]
+    text = SCOPE_AND.sub(r"\1 <and> ", BETWEEN_AND.sub(r"\1 <and> ", text))
+    said = [(piece if aside is None else aside, opens) for piece, opens in pieces(text) if (aside := aside_piece(piece)) != ""]
     for piece, opens in distribute_negation(verb_first(said)):
         if clauses and (moved := moved_by(clauses[-1], piece)):
             clauses[-1] = moved

@@ -60,7 +60,7 @@ def canonical(text: str) -> str:
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
     t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
     t = FRACTION.sub(_fraction, t)  # 'cell 0 to one half': before '0 to 1' can read as a range of cells
-    t = ex.tokenize_cells(one_cell_list(bare_cell_lists(units(enumerated(t)))))  # '17 and 18 to 12 ms': a quantity ends a cell list
+    t = ex.tokenize_cells(one_cell_list(bare_cell_lists(units(enumerated(SCOPE_DASH_VALUE.sub(r"\2 on \1", t))))))  # '17 and 18 to 12 ms': a quantity ends a cell list
     t = KPI_VALUE_COLON.sub(r"\1 ", t)
     t = relative(pronoun_shares(complaint_shares(fractions(t))))
     t = signed_moves(re.sub(r"\bhalf\b", "50%", t, flags=re.I))
@@ -158,6 +158,11 @@ def cell_shorthand(t: str) -> str:
     return re.sub(r"(?<![\w#])(?<!priority )(?<!prio )#\s?(\d{1,3})\b(?!\s*(?:priority|prio)\b)", r"cell \1", t, flags=re.I)
 
 
+# 'cell 1 - 20 Mbps, cells 15-17 - 6 kW, airport - 6 ms': a scope, a dash and its value are one item ('20 Mbps on cell 1'),
+# before a dash between numbers can be read as a range
+SCOPE_DASH_VALUE = re.compile(r"(\bcells?\s+\d+(?:\s*(?:-|to|,|and|&)\s*\d+)*|\b(?:" + "|".join(ex.PLACE_WORDS) + r"))\s+-\s+"
+                              rf"(-?\d+(?:\.\d+)?\s*(?:%|(?:{UNIT_WORDS})(?![\w/])))"
+                              r"(?!\s*(?:less|more|lower|higher|fewer|down|up|cut|reduction|increase|drop|rise|of)\b)", re.I)
 # 'cell 11, cell 12', 'cell 3 and cell 4': cells named one by one are one list
 ONE_BY_ONE = re.compile(r"(\bcells?\s+\d+(?:\s*(?:,\s*and|,|and|&|or)\s*\d+)*)(\s*(?:,\s*and|,|and|&|or)\s*)cells?\s+(?=\d)", re.I)
 
