@@ -8,9 +8,12 @@ that names cells, an area, the whole network or a slice has that scope, for itse
 that names none gets the request's scope, and a clause that points back ("keep *it* under
 25 Mbps", "... and below 10 Mbps", "... and must never exceed 60%") takes the previous clause's
 target and scope; a guard ("..., without causing interference", "while keeping ...") takes the cells
-of the clause it qualifies. A scope piece that opens a sentence ("...; downtown, keep ...") scopes the clause
-after it, and a negation said once ("without A or B", "never let A exceed x or B drop below y")
-governs every predicate joined to it.
+of the clause it qualifies and no slice it does not name, and a scope that is the subject of the verb
+("cell 5 should get A and B") scopes every object of it. A scope piece that opens a sentence ("...;
+downtown, keep ...") scopes the clause after it, a verb said before a scope heads the object after
+it ("Guarantee, for URLLC at the stadium, a latency of ..."), and a negation said once ("without A or
+B", "never let A exceed x or B drop below y") governs every predicate joined to it. Pieces that ask
+nothing (what someone did, an alternative not asked for: `asides.py`) are no clauses.
 """
 
 from __future__ import annotations
