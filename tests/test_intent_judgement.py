@@ -254,3 +254,12 @@ def test_a_kpi_that_must_not_get_worse_is_a_guard_on_the_request_before_it():
     u = understand("Cut consumption at the airport by 15%, but coverage must not suffer.", INVENTORY)
     assert [(g.target.value, g.value, g.change_pct, g.cells, g.verb) for g in u.goals] == [
         ("RANEnergyConsumption", None, -15.0, AIRPORT, "DELIVER"), ("WeakRSRPUEShare", 5.0, None, AIRPORT, "ENSURE")]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("latency is too high on cell 4", [("DlLatency", "max", 0.0, [4], True)]),
+    ("throughput on cell 3 is too low", [("AveDLRANUEThpt", "min", 0.0, [3], True)]),
+    ("The power bill is too high. Reduce energy by 10%.", [("RANEnergyConsumption", "max", -10.0, None, False)]),
+])
+def test_a_complaint_alone_asks_for_better_and_beside_a_request_is_context(text, want):
+    assert goals(text) == want

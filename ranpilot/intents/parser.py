@@ -48,6 +48,9 @@ REQUEST = re.compile(r"\b(?:please|pls|should|must|shall|needs?|want\w*|like|has
 DESCRIBES = re.compile(r"\b(?:stuck|sits|sitting|hover\w*|languish\w*|crawl\w*|is|are|was|were|been|barely|currently|lately|"
                        r"these days|averag(?:es|ing|ed)|peak(?:s|ing|ed))\b", re.I)
 GAPPED_CHANGE = re.compile(r"^\W*cells?#[\d_]+\W+(?:\w+\s+){0,2}?[+-]?\d", re.I)  # 'c6 by 1', 'c7 to 40 dBm', 'c8 down 2'
+# 'latency is too high on cell 4', 'interference at the airport is killing us': a complaint about a KPI
+TOO_BAD = re.compile(r"\btoo\s+(?:high|low|much|many|long|slow|weak|little|few|big|poor|bad)\b|\b(?:excessive|terrible|awful|horrible|"
+                     r"dreadful|rubbish|unacceptable|killing us|sluggish|laggy|not good enough)\b", re.I)
 IMPERATIVE = re.compile(r"^\W*(?:get|make|bring|set|give|put|push|drive|limit|cap|target|hold|keep|take|lift|move)\b", re.I)
 ABSOLUTE_QUESTION = ("to what value should it move, or by what percentage? A change by an absolute amount needs "
                      "today's value, which may not be what you see")
@@ -131,6 +134,7 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     request, previous, lead = text, "", ""  # the last goal's clause, and the clause whose verb it took
     unpinned: list[tuple[tuple, Problem, bool]] = []
     reported: list[Goal] = []  # goals said as someone's report: the request only when it asks nothing else
+    complaints: list[Goal] = []  # the better a valueless complaint asks for: the request only when it asks nothing else
     context, unsized_target = "", None  # a clause without a value that the next one points back to ('share of ... -> get it under 10%')
     where = None  # the cells such a clause named ('interference is too much in airport, reduce ...')
     stated = False  # whether the last goal's clause only stated a value ('low SINR is hitting a third of the users')
@@ -156,6 +160,9 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
         if isinstance(built, tuple) and built[1] == "missing_value":
             unpinned.append(((target, tuple(clause.cells or ())), built, ASKS_FOR_VALUE.search(text) is not None))
             context, where, unsized_target = text, (clause.cells if clause.named else where), target
+            if TOO_BAD.search(clause.text) and isinstance(better := build_goal(target, f"{text}, improve it", (cells, clause.slices),
+                                                                              pack), Goal):
+                complaints.append(better)
             if clause.points_back and goals and ENSURE_WORDS.search(clause.text):  # '..., please hold it there'
                 goals[-1] = goals[-1].model_copy(update={"verb": "ENSURE"})
         elif isinstance(built, tuple):
@@ -176,9 +183,9 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
             previous, stated = clause.text, _states_only(clause.text)
     # 'The power bill is too high. Reduce energy by 10%', 'we expect heavy load. Please raise ...': a
     # statement without a value beside goals is context; a request for a target without one asks.
-    if not goals:
-        goals = reported
-        problems += [goal_problem(goal, inventory) for goal in reported]
+    if not goals:  # ... and a complaint alone asks for better ('latency is too high on cell 4')
+        goals = reported or complaints
+        problems += [goal_problem(goal, inventory) for goal in goals]
     pinned = {(g.target, tuple(g.cells or ())) for g in goals}
     problems += [problem for key, problem, asks in unpinned if key not in pinned and (asks or not goals)]
     return _merge_restatements(goals)
