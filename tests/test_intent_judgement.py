@@ -263,3 +263,9 @@ def test_a_kpi_that_must_not_get_worse_is_a_guard_on_the_request_before_it():
 ])
 def test_a_complaint_alone_asks_for_better_and_beside_a_request_is_context(text, want):
     assert goals(text) == want
+
+
+@pytest.mark.parametrize("text", ["Improve cell availability downtown to 99.9%.", "reduce handover failures between cells 3 and 4",
+                                  "cut the block error rate on cell 2", "raise CQI on cell 6 to 12"])
+def test_kpis_ranpilot_does_not_manage_are_refused(text):
+    assert verdict(text) == ("rejected", "unsupported_kpi")

@@ -57,6 +57,8 @@ UNSUPPORTED = re.compile(
     r"\bdrop(?:ped|s)?\s+(?:\w+\s+)?calls?\b|\bcalls?\s+(?:\w+\s+)?drop(?:ped|s)?\b|\bhandover success\b|\bho success\b|\bbler\b|\bblock(?:ing|ed) rate\b|\bmos\b|\bvoice quality\b|\baccessibility\b|"
     r"\bretainability\b|\bpaging\b|\brrc (?:setup|connection)\b|\bcall setup\b|\bsetup success\b|"
     r"\b(?:dropped|lost) (?:connections?|sessions?)\b|\bconnection (?:drops?|loss(?:es)?)\b|\bdisconnect(?:s|ions)\b|"
+    r"\b(?:cell |site |network )?(?:availability|uptime|downtime)\b|\bhandover (?:failures?|fail\w*|drops?)\b|\bping-?pong\b|"
+    r"\bblock error rate\b|\b(?:attach|registration) (?:success|failure)\w*\b|\bcqi\b|"
     r"\bradio link failures?\b|\brlfs?\b|\bcsfb\b|\bvolte\b|\bspectr(?:al|um) efficiency\b", re.I)
 SWITCH_ALL_OFF = re.compile(r"\b(?:switch|turn|shut|power|put|deactivat|disabl|sleep|kill)\w*\s*(?:off|down)?\s+(?:all|every|"
                             r"the whole|each|the entire)\b(?:\W+\w+){0,3}?\W+(?:cells?|sites?|network)\b|"
