@@ -222,3 +222,8 @@ def test_a_scope_a_dash_and_a_value_are_one_item():
     assert goals("Energy budget per site group: cells 15-17 - 6 kW, cells 18-20 - 4 kW.")[1] == (
         "RANEnergyConsumption", 4.0, None, [18, 19, 20], None, "DELIVER")
     assert goals("Energy on cells 15-20 - 20% less than today")[0][1] == -20.0
+
+
+def test_a_new_sentence_with_its_own_scope_and_verb_is_its_own_clause():
+    assert goals("On cells 3 to 5, hold URLLC latency at 5 ms or less; on cells 12 to 14, bring it to 3 ms.") == [
+        ("DlLatency", 5.0, None, STADIUM, "URLLC", "ENSURE"), ("DlLatency", 3.0, None, AIRPORT, "URLLC", "DELIVER")]

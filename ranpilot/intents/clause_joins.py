@@ -105,7 +105,7 @@ def ungapped(previous: str, piece: str) -> str:
     cell 4 to 38 dBm': a piece that opens with its scope and gives only a value, without a KPI or a
     verb, repeats the predicate before it, less that predicate's own cells (gapping)."""
     if (not GAPPED.match(piece) or not names_scope(piece) or KPI_WORDS.search(ex.UNIT_RE.sub("", piece))
-            or ex.direction_verb(piece) or not (ex.quantities(piece) or ex.BY_PERCENT_RE.search(piece))):
+            or has_verb(re.sub(r"\b(?:please|pls)\b", "", piece, flags=re.I)) or not (ex.quantities(piece) or ex.BY_PERCENT_RE.search(piece))):
         return piece
     head = ex.CELLS_RE.sub("", re.split(r"\s+(?:for|on|in|at|across|by|to)\b|\s+[\d<>]", previous, maxsplit=1)[0])
     head = re.sub(r"\s+of\s*$", "", head)  # 'the tilt of cell 0 to 6 degrees and of cell 1 to 4': 'of' opens the piece

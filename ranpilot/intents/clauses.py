@@ -151,7 +151,7 @@ def clauses_of(text: str, areas: dict[str, list[int]], num_cells: int = 21) -> l
             request_cells = sorted({c for clause in out for c in clause.cells or ()}) or None
         for part in parts:
             clause = _clause(part, (areas, num_cells), out[-1] if out else None, request_cells, request_slices)
-            if clause.points_back and clause.named and out and not out[-1].named:
+            if clause.points_back and clause.named and out and not out[-1].named and out[-1].cells is None:
                 out[-1].cells, out[-1].named = clause.cells, True  # 'tput above 30 and below 20 on cell 3': one scope
             out.append(clause)
     return out
