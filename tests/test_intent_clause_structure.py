@@ -227,3 +227,8 @@ def test_a_scope_a_dash_and_a_value_are_one_item():
 def test_a_new_sentence_with_its_own_scope_and_verb_is_its_own_clause():
     assert goals("On cells 3 to 5, hold URLLC latency at 5 ms or less; on cells 12 to 14, bring it to 3 ms.") == [
         ("DlLatency", 5.0, None, STADIUM, "URLLC", "ENSURE"), ("DlLatency", 3.0, None, AIRPORT, "URLLC", "DELIVER")]
+
+
+def test_a_place_in_a_leading_reason_is_no_unknown_area():
+    assert goals("Due to the festival at the park, raise throughput on cells 10 and 11 to 20 Mbps.") == [
+        ("AveDLRANUEThpt", 20.0, None, [10, 11], None, "DELIVER")]

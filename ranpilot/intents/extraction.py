@@ -218,7 +218,7 @@ DESCRIBED_CELLS = re.compile(r"cells?#[\d_]+\s*[(,]?\s*(?:(?:at|in|near|by|aroun
 
 PURPOSE = re.compile(r"\b(?:for\s+(?:a\s+)?(?:better|more|improved|stronger|faster|wider|extra|greater)|to\s+(?:reach|serve|cover|"
                      r"improve|boost|strengthen|extend|fix|help)|"
-                     r"because|since|so that)\b")
+                     r"because|since|so that|due to|owing to|thanks to|given that|in view of)\b")
 STATEMENT = re.compile(r"\b(?:is|are|was|were|nobody|no one|everyone|everybody)\b")
 # '..., customers at the mall keep complaining', 'fans near the arena say ...': what someone reports names no scope
 REPORTS = re.compile(r"\b(?:complain\w*|say|says|said|report(?:s|ed)?|told|tell|claim\w*|mention\w*|moan\w*|grumbl\w*)\b", re.I)
