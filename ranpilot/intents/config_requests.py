@@ -180,7 +180,7 @@ def _tilt(t: str, x: float, by: bool) -> tuple[str, float]:
 # the units a parameter's value is written in: '43 dBm' is no tilt, even beside 'antenna'
 UNIT_WORDS = {"tilt_deg": r"deg\w*|°", "cio_db": r"db\b", "tx_power_dbm": r"dbm|db\b", "ue_p_max_dbm": r"dbm|db\b"}
 CELL_VALUE = r"cells?#[\d_]+'?s?\W+(?:(?:back|again|now|then|to|at|set|up|down)\W+){0,3}"  # 'cell 3 back to ...', 'c5: ...'
-NAMED_SETTING = r"\bcio|\bp[- ]?max|\b(?:tx|transmit|output) power|\btilt|(?<!\w)"  # a setting's name, or a bare sign: '+1'
+NAMED_SETTING = r"\bcio|\bp[- ]?max|\b(?:tx|transmit|output) power|\btilt|(?<![\w.])\+(?=\d)"  # a setting's name, or a plus: '+1'
 BARE_END = r"(?![\d.]|\s*(?:%|[a-z]+/|mbit|ms\b|kw\b|x\b|times\b|cells?\b|h\b|hours?\b|am\b|pm\b|users?\b))"
 UNIT_NAMES = (("tx_power_dbm", r"dbm\b"), ("tilt_deg", r"°|deg(?:ree)?s?\b"))  # the parameter a cell's value is in, by its unit
 

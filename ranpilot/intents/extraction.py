@@ -30,7 +30,7 @@ PLACE_WORDS = ("stadium", "station", "airport", "downtown", "mall", "campus", "a
                "museum", "zoo", "seafront", "waterfront", "docks?", "marina", "racetrack", "showground", "exhibition", "quarry",
                "gates?", "lobby", "warehouse", "highway", "motorway", "tunnel", "bridge", "office", "mine", "farm", "resort",
                "plant", "depot", "estate", "ward", "(?<!in-)house", "theat(?:re|er)", "hotel", "library", "church", "cathedral", "arcade",
-               "pier")
+               "pier", "sectors?")
 
 GE_WORDS = r"at least|no less than|not below|not fall below|never below|minimum of|min\.?|>=|≥|or more|or above"
 GT_WORDS = r"above|over|more than|greater than|exceed\w*|higher than|beyond|surpass\w*|top|>"
