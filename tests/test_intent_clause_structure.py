@@ -232,3 +232,9 @@ def test_a_new_sentence_with_its_own_scope_and_verb_is_its_own_clause():
 def test_a_place_in_a_leading_reason_is_no_unknown_area():
     assert goals("Due to the festival at the park, raise throughput on cells 10 and 11 to 20 Mbps.") == [
         ("AveDLRANUEThpt", 20.0, None, [10, 11], None, "DELIVER")]
+
+
+@pytest.mark.parametrize("text,cells", [("Raise throughput on cells #3-#5 to 20 Mbps", STADIUM), ("#12-#14 latency max 6 ms", AIRPORT),
+                                        ("c3/c4 latency < 8ms", [3, 4]), ("#9, #10: energy -5%", [9, 10])])
+def test_ranges_and_lists_of_jotted_cells(text, cells):
+    assert goals(text)[0][3] == cells

@@ -149,12 +149,14 @@ def symbols(text: str) -> str:
 
 
 def cell_shorthand(t: str) -> str:
-    """Cells as operators jot them: 'c3-c5' -> 'cells 3-5', 'c20' -> 'cell 20', '#7' and 'cell #7' -> 'cell 7'
-    (not '#1 priority'), 'cels' -> 'cells'."""
-    t = re.sub(r"\bc(\d{1,3})\s*(?:-|\.\.\.?|to)\s*c(\d{1,3})\b", r"cells \1-\2", t)  # 'c3-c5', 'c9..c11'
+    """Cells as operators jot them: 'c3-c5' and 'cells #3-#5' -> 'cells 3-5', 'c20' -> 'cell 20', '#7' and 'cell #7'
+    -> 'cell 7' (not '#1 priority'), 'cels' -> 'cells'."""
+    t = re.sub(r"\b(cells?|sites?)\s*#\s*(?=\d)", r"\1 ", t, flags=re.I)
+    range_to = r"\s*(?:-|\.\.\.?|to)\s*(?:c|#)\s?(\d{1,3})\b"
+    t = re.sub(rf"(?:\bc|(?<![\w#])#)\s?(\d{{1,3}}){range_to}", r"cells \1-\2", t)  # 'c3-c5', 'c9..c11', '#3-#5'
+    t = re.sub(rf"(\d){range_to}", r"\1-\2", t)  # 'cells 3-#5'
     t = re.sub(r"\bc(\d{1,3})\b", r"cell \1", t)
     t = re.sub(r"\bcel(s?)\b", r"cell\1", t, flags=re.I)
-    t = re.sub(r"\b(cells?|sites?)\s*#\s*(?=\d)", r"\1 ", t, flags=re.I)
     return re.sub(r"(?<![\w#])(?<!priority )(?<!prio )#\s?(\d{1,3})\b(?!\s*(?:priority|prio)\b)", r"cell \1", t, flags=re.I)
 
 
