@@ -238,3 +238,9 @@ def test_a_place_in_a_leading_reason_is_no_unknown_area():
                                         ("c3/c4 latency < 8ms", [3, 4]), ("#9, #10: energy -5%", [9, 10])])
 def test_ranges_and_lists_of_jotted_cells(text, cells):
     assert goals(text)[0][3] == cells
+
+
+def test_a_scope_the_operator_corrects_is_replaced_by_the_correction():
+    assert goals("Raise throughput at the stadium, sorry, the airport, to 30 Mbps.") == [
+        ("AveDLRANUEThpt", 30.0, None, AIRPORT, None, "DELIVER")]
+    assert changed_cells("Tilt cell 7, correction: cell 8, down by 1 degree.") == [8]

@@ -110,3 +110,16 @@ def aside_piece(piece: str) -> str | None:
         return None
     places = [m.group(0) for m in re.finditer(rf"{ex.CELLS_RE.pattern}|{PLACES.pattern}", piece, re.I)]
     return f"on {' and '.join(places)}" if places else ""
+
+
+_SCOPE = r"(?:cells?#[\d_]+|(?:the\s+)?(?:" + "|".join(ex.PLACE_WORDS) + r")(?:\s+(?:cells|area))?)"
+# 'at the stadium, sorry, the airport', 'cell 4 - I mean cell 14 -': the operator corrects the scope they said
+CORRECTED = re.compile(rf"{_SCOPE}\s*[,-]?\s*(?:sorry|i mean|no wait|no,? wait|correction|or rather|rather|make that|actually)\s*[,:-]?\s*"
+                       rf"({_SCOPE})(?:\s*-(?=\s))?", re.I)
+
+
+def corrected(text: str) -> str:
+    """`text` (canonical) with a scope the operator corrects replaced by the correction ('Raise throughput at the
+    stadium, sorry, the airport, to 30 Mbps' -> '... at the airport, to 30 Mbps')."""
+    return CORRECTED.sub(r"\1", text)
+

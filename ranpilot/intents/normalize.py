@@ -20,7 +20,7 @@ from text_to_num import alpha2digit
 
 from ranpilot.intents import extraction as ex
 from ranpilot.intents import forms, schedule
-from ranpilot.intents.asides import without_asides
+from ranpilot.intents.asides import corrected, without_asides
 from ranpilot.intents.relative import CHANGE_VERB, complaint_shares, pronoun_shares, relative, relative_shares, signed_moves
 from ranpilot.intents.units import FRACTION_WORDS, N, UNIT_WORDS, fraction_value, unit_fractions, units
 
@@ -65,7 +65,7 @@ def canonical(text: str) -> str:
     t = relative(pronoun_shares(complaint_shares(fractions(t))))
     t = signed_moves(re.sub(r"\bhalf\b", "50%", t, flags=re.I))
     t = relative_shares(t)
-    return without_asides(ranges(t))  # a parenthesis read with the values and cells in it in canonical form
+    return corrected(without_asides(ranges(t)))  # a parenthesis read with the values and cells in it in canonical form
 
 
 ABBREVIATIONS = {r"t-?put|thruput|thp|thrpt": "throughput", r"engy": "energy", r"util": "utilisation", r"thpt|tpt": "throughput",
