@@ -95,6 +95,7 @@ def test_asking_for_things_to_be_better_in_general_is_vague(text):
     ("c14 dl thru stuck <8mbps, get it up to 12 mbps", [("AveDLRANUEThpt", "min", 12.0, [14], False)]),
     ("airport energy use hovering over 12 kW, cut it to 9 kW please", [("RANEnergyConsumption", "max", 9.0, AIRPORT, False)]),
     ("c7 latency is over 40 ms. Bring c7 latency down to 20 ms.", [("DlLatency", "max", 20.0, [7], False)]),
+    ("P1 incident: latency on cell 4 above 50 ms, bring it under 20 ms", [("DlLatency", "max", 20.0, [4], False)]),
 ])
 def test_a_described_state_is_todays_value_not_a_second_target(text, want):
     assert goals(text) == want
@@ -145,6 +146,7 @@ def test_max_or_min_before_a_bare_number_bounds_the_kpi_in_its_unit(text, want):
     ("p70 cut energy on cells 15-20 by 10%", 70),
     ("Raise throughput on c3 to 20 Mbps, p85.", 85),
     ("keep p95 latency under 10 ms on cell 4", None),  # a percentile, not a priority
+    ("P1 incident: latency on cell 4 above 50 ms, bring it under 20 ms", None),  # an incident class
     ("SLO for mMTC: DL latency p50 must not exceed 50 ms. Priority 40.", 40),
 ])
 def test_p_and_a_number_is_a_priority_unless_it_names_a_percentile(text, priority):

@@ -30,6 +30,7 @@ from ranpilot.intents.relative import absolute_change
 from ranpilot.intents.safety import UNSUPPORTED, safety_override, safety_problem, unsafe_changes
 from ranpilot.intents.shares import user_share
 from ranpilot.policies.pack import PolicyPack, load_pack
+from ranpilot.targets import spec
 
 MAX_TEXT_CHARS = 2000
 ASKS_FOR_VALUE = re.compile(r"\b(?:set|define|specify|establish|configure|give|add|put in place|target|goal|tbd|tbc|to be "
@@ -51,6 +52,7 @@ GAPPED_CHANGE = re.compile(r"^\W*cells?#[\d_]+\W+(?:\w+\s+){0,2}?[+-]?\d", re.I)
 # 'latency is too high on cell 4', 'interference at the airport is killing us': a complaint about a KPI
 TOO_BAD = re.compile(r"\btoo\s+(?:high|low|much|many|long|slow|weak|little|few|big|poor|bad)\b|\b(?:excessive|terrible|awful|horrible|"
                      r"dreadful|rubbish|unacceptable|killing us|sluggish|laggy|not good enough)\b", re.I)
+IT = re.compile(r"\b(?:it|that|this|them)\b", re.I)
 IMPERATIVE = re.compile(r"^\W*(?:get|make|bring|set|give|put|push|drive|limit|cap|target|hold|keep|take|lift|move)\b", re.I)
 ABSOLUTE_QUESTION = ("to what value should it move, or by what percentage? A change by an absolute amount needs "
                      "today's value, which may not be what you see")
@@ -138,6 +140,7 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
     context, unsized_target = "", None  # a clause without a value that the next one points back to ('share of ... -> get it under 10%')
     where = None  # the cells such a clause named ('interference is too much in airport, reduce ...')
     stated = False  # whether the last goal's clause only stated a value ('low SINR is hitting a third of the users')
+    worse = False  # whether it bounded its KPI on the side no one asks for ('latency on cell 4 above 50 ms')
     kpis = [bool(target) and not vague(clause.text) for clause, target in zip(clauses, targets)]
     for i, (clause, target) in enumerate(zip(clauses, targets)):
         if parameter := unvalued_setting(clause.text, clause.cells):
@@ -172,7 +175,7 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
         else:
             if completes and unpinned:
                 unpinned.pop()
-            if stated and goals and _restates(goals[-1], built):
+            if (stated or (worse and IT.search(clause.text))) and goals and _restates(goals[-1], built):
                 built = built.model_copy(update={"threshold": built.threshold or goals.pop().threshold})
             if goals and goals[-1].verb == "ENSURE" and shares_verb(request, previous, clause.text, lead):
                 built = built.model_copy(update={"verb": "ENSURE"})  # 'make sure A, and that B'
@@ -180,7 +183,7 @@ def _goals(text: str, clauses: list[Clause], inventory: Inventory, pack: PolicyP
                 lead = clause.text
             problems.append(goal_problem(built, inventory))
             goals.append(built)
-            previous, stated = clause.text, _states_only(clause.text)
+            previous, stated, worse = clause.text, _states_only(clause.text), _worse_state(built, clause.text)
     # 'The power bill is too high. Reduce energy by 10%', 'we expect heavy load. Please raise ...': a
     # statement without a value beside goals is context; a request for a target without one asks.
     if not goals:  # ... and a complaint alone asks for better ('latency is too high on cell 4')
@@ -198,6 +201,15 @@ def _states_only(clause: str) -> bool:
     <8 Mbps': a comparison after a verb of being describes today)."""
     return not (REQUEST.search(clause) or ENSURE_WORDS.search(clause) or direction_verb(clause) or IMPERATIVE.match(clause)
                 or (comparison(clause) and user_share(clause) is None and not DESCRIBES.search(clause)))
+
+
+def _worse_state(goal: Goal, clause: str) -> bool:
+    """'P1 incident: latency on cell 4 above 50 ms, bring it under 20 ms': a bound on the side no one asks
+    for (above, for a lower-is-better KPI) without a word of request describes today, when a value asked
+    for the same KPI points back to it."""
+    better_bound = "min" if spec(goal.target).higher_is_better else "max"
+    return goal.value is not None and goal.bound != better_bound and not (
+        REQUEST.search(clause) or ENSURE_WORDS.search(clause) or direction_verb(clause) or IMPERATIVE.match(clause))
 
 
 def _restates(stated: Goal, asked: Goal) -> bool:

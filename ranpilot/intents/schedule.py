@@ -48,7 +48,7 @@ PRIORITY_RE = re.compile(AS_PRIORITY + r"\bpriority\s*(?:level\s*|of\s*|:\s*|=\s
                          r"\bprio(?:rity)?\s*(?:level\s*)?(?:is\s+|:\s*|=\s*|-\s*)(high|low|top|urgent|critical)\b", re.I)  # 'Priority: high'
 KPI_BEFORE = "".join(rf"(?<!{w} )" for w in ("latency", "delay", "throughput", "speed", "rsrp", "sinr", "rate", "load"))
 # 'p70' when no priority is said otherwise; not a percentile ('p95 latency', 'DL latency p50')
-P_NUMBER = re.compile(rf"{KPI_BEFORE}(?<![\w.-])p(\d{{1,3}})\b(?!\s*(?:latency|delay|throughput|thpt|tput|speed|rsrp|sinr|of\b|"
+P_NUMBER = re.compile(rf"{KPI_BEFORE}(?<![\w.-])p([1-9]\d|100)\b(?!\s*(?:latency|delay|throughput|thpt|tput|speed|rsrp|sinr|of\b|"
                       r"percentile|users?\b|ues?\b|%))", re.I)
 NAMED_PRIORITY = {"urgent": 90, "critical": 90, "top priority": 90, "high priority": 80, "low priority": 20,
                   "top": 90, "high": 80, "low": 20}
