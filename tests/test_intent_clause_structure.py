@@ -244,3 +244,4 @@ def test_a_scope_the_operator_corrects_is_replaced_by_the_correction():
     assert goals("Raise throughput at the stadium, sorry, the airport, to 30 Mbps.") == [
         ("AveDLRANUEThpt", 30.0, None, AIRPORT, None, "DELIVER")]
     assert changed_cells("Tilt cell 7, correction: cell 8, down by 1 degree.") == [8]
+    assert goals("Cut energy by 10%, no wait, 15%, at the airport.") == [("RANEnergyConsumption", -15.0, None, AIRPORT, None, "DELIVER")]

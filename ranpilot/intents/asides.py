@@ -114,12 +114,21 @@ def aside_piece(piece: str) -> str | None:
 
 _SCOPE = r"(?:cells?#[\d_]+|(?:the\s+)?(?:" + "|".join(ex.PLACE_WORDS) + r")(?:\s+(?:cells|area))?)"
 # 'at the stadium, sorry, the airport', 'cell 4 - I mean cell 14 -': the operator corrects the scope they said
-CORRECTED = re.compile(rf"{_SCOPE}\s*[,-]?\s*(?:sorry|i mean|no wait|no,? wait|correction|or rather|rather|make that|actually)\s*[,:-]?\s*"
-                       rf"({_SCOPE})(?:\s*-(?=\s))?", re.I)
+_VALUE = r"(?:by\s+)?-?\d+(?:\.\d+)?\s*(?:%|mbit/s|ms|kw|dbm|db|bit/j|deg\w*)"
+_CORRECTION = r"\s*[,-]?\s*(?:sorry|i mean|no wait|no,? wait|correction|or rather|rather|make that|actually)\s*[,:-]?\s*"
+# 'at the stadium, sorry, the airport', 'cell 4 - I mean cell 14 -', 'to 30 Mbps, sorry, 35 Mbps': the operator corrects
+# the scope or the value they said
+CORRECTED = re.compile(rf"{_SCOPE}{_CORRECTION}({_SCOPE})(?:\s*-(?=\s))?|(?<=\s)({_VALUE}){_CORRECTION}({_VALUE})(?:\s*-(?=\s))?", re.I)
 
 
 def corrected(text: str) -> str:
-    """`text` (canonical) with a scope the operator corrects replaced by the correction ('Raise throughput at the
-    stadium, sorry, the airport, to 30 Mbps' -> '... at the airport, to 30 Mbps')."""
-    return CORRECTED.sub(r"\1", text)
+    """`text` (canonical) with a scope or a value the operator corrects replaced by the correction ('Raise throughput at
+    the stadium, sorry, the airport, to 30 Mbps' -> '... at the airport, to 30 Mbps')."""
+    def correction(m: re.Match) -> str:
+        if m.group(1):
+            return m.group(1)
+        said, meant = m.group(2), m.group(3)  # 'by 10%, no wait, 15%': the correction keeps the 'by' of what it corrects
+        return f"by {meant}" if said.lower().startswith("by") and not meant.lower().startswith("by") else meant
+
+    return CORRECTED.sub(correction, text)
 
