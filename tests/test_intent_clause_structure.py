@@ -245,3 +245,9 @@ def test_a_scope_the_operator_corrects_is_replaced_by_the_correction():
         ("AveDLRANUEThpt", 30.0, None, AIRPORT, None, "DELIVER")]
     assert changed_cells("Tilt cell 7, correction: cell 8, down by 1 degree.") == [8]
     assert goals("Cut energy by 10%, no wait, 15%, at the airport.") == [("RANEnergyConsumption", -15.0, None, AIRPORT, None, "DELIVER")]
+
+
+def test_values_and_scopes_said_respectively_pair_up_in_order():
+    assert goals("Raise throughput on cells 1 and 2 to 20 and 25 Mbps respectively.") == [
+        ("AveDLRANUEThpt", 20.0, None, [1], None, "DELIVER"), ("AveDLRANUEThpt", 25.0, None, [2], None, "DELIVER")]
+    assert [g[3] for g in goals("Keep latency below 6 ms and 9 ms at the stadium and the airport, respectively.")] == [STADIUM, AIRPORT]

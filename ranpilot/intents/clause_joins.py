@@ -233,3 +233,32 @@ def same_again(previous: str, piece: str) -> str | None:
     head = PLACES.sub(" ", previous) if PLACES.search(piece) else previous
     head = SLICES.sub(" ", head) if SLICES.search(piece) else head
     return f"{' '.join(head.split())} {piece[m.end():]}"
+
+
+_PAIR_UNIT = r"(%|mbit/s|ms|kw|dbm|db|bit/j)"
+PAIRED_VALUES = re.compile(rf"(-?\d+(?:\.\d+)?)\s*{_PAIR_UNIT}?\s+and\s+(-?\d+(?:\.\d+)?)\s*{_PAIR_UNIT}(?![\w/])", re.I)
+_PLACE = r"(?:the\s+)?(?:" + "|".join(ex.PLACE_WORDS) + r")"
+PAIRED_SCOPES = re.compile(rf"\bcells?\s+(\d+)\s+and\s+(?:cell\s+)?(\d+)\b|({_PLACE})\s+and\s+({_PLACE})\b", re.I)
+
+
+def respectively(text: str) -> str:
+    """'Raise throughput on cells 1 and 2 to 20 and 25 Mbps respectively' -> '... on cell 1 to 20 Mbps; ... on cell 2 to 25
+    Mbps': two values and two scopes said in one sentence with 'respectively' pair up in order (before cell lists are read,
+    so that 'cells 1 and 2 to 20' is no range of cells)."""
+    def pair(sentence: str) -> str:
+        values, scopes = PAIRED_VALUES.search(sentence), PAIRED_SCOPES.search(sentence)
+        if not re.search(r"\brespectively\b", sentence, re.I) or values is None or scopes is None:
+            return sentence
+        places = (f"cell {scopes.group(1)}", f"cell {scopes.group(2)}") if scopes.group(1) else (scopes.group(3), scopes.group(4))
+        unit = values.group(4)
+        items = ((f"{values.group(1)} {values.group(2) or unit}", places[0]), (f"{values.group(3)} {unit}", places[1]))
+        spans = sorted([(values.span(), 0), (scopes.span(), 1)], reverse=True)
+        out = []
+        for value, scope in items:
+            s = sentence
+            for (start, end), kind in spans:
+                s = f"{s[:start]}{value if kind == 0 else scope}{s[end:]}"
+            out.append(re.sub(r",?\s*\brespectively\b", "", s, flags=re.I).strip(" .;"))
+        return "; ".join(out) + ("." if sentence.rstrip().endswith(".") else "")
+
+    return "".join(pair(s) for s in re.split(r"(?<=[.;!?])(?=\s)", text))

@@ -21,6 +21,7 @@ from text_to_num import alpha2digit
 from ranpilot.intents import extraction as ex
 from ranpilot.intents import forms, schedule
 from ranpilot.intents.asides import corrected, without_asides
+from ranpilot.intents.clause_joins import respectively
 from ranpilot.intents.relative import CHANGE_VERB, complaint_shares, pronoun_shares, relative, relative_shares, signed_moves
 from ranpilot.intents.units import FRACTION_WORDS, N, UNIT_WORDS, fraction_value, unit_fractions, units
 
@@ -60,7 +61,7 @@ def canonical(text: str) -> str:
     t = re.sub(r"\bminus\s+(?=\d)", "-", t, flags=re.I)
     t = re.sub(r"\b(\d+) and (a|one) (half|quarter)\b", lambda m: _plus_fraction(m), t, flags=re.I)
     t = FRACTION.sub(_fraction, t)  # 'cell 0 to one half': before '0 to 1' can read as a range of cells
-    t = ex.tokenize_cells(one_cell_list(bare_cell_lists(units(enumerated(SCOPE_DASH_VALUE.sub(r"\2 on \1", t))))))  # '17 and 18 to 12 ms': a quantity ends a cell list
+    t = ex.tokenize_cells(one_cell_list(bare_cell_lists(respectively(units(enumerated(SCOPE_DASH_VALUE.sub(r"\2 on \1", t)))))))  # '17 and 18 to 12 ms': a quantity ends a cell list
     t = KPI_VALUE_COLON.sub(r"\1 ", t)
     t = relative(pronoun_shares(complaint_shares(fractions(t))))
     t = signed_moves(re.sub(r"\bhalf\b", "50%", t, flags=re.I))
