@@ -271,3 +271,15 @@ def test_a_complaint_alone_asks_for_better_and_beside_a_request_is_context(text,
                                   "cut the block error rate on cell 2", "raise CQI on cell 6 to 12"])
 def test_kpis_ranpilot_does_not_manage_are_refused(text):
     assert verdict(text) == ("rejected", "unsupported_kpi")
+
+
+@pytest.mark.parametrize("text,want", [
+    ("make the airport 20% greener", [("RANEnergyConsumption", "max", -20.0, AIRPORT, False)]),
+    ("energy efficiency up 1.5x on cells 18-20", [("RANEnergyEfficiency", "min", 50.0, [18, 19, 20], False)]),
+])
+def test_greener_and_a_multiple_are_changes_relative_to_today(text, want):
+    assert goals(text) == want
+
+
+def test_percentage_points_of_a_share_are_an_absolute_change():
+    assert verdict("improve coverage by 5 percentage points at the stadium") == ("clarify", "missing_value")

@@ -108,6 +108,11 @@ def complaint_shares(t: str) -> str:
     return TOO_MANY.sub(lambda m: f"the share of {m.group(1)} with", t)
 
 
+# 'efficiency up 1.5x', 'raise throughput 2 times': a multiple after a move up is a change relative to today
+TIMES_UP = re.compile(rf"(\b(?:up|by|increas\w*|rais\w*|boost\w*|improv\w*|grow\w*|multipl\w*)\s+(?:[\w'#-]+\s+){{0,3}}?){N}\s*(?:x|times)\b"
+                      r"(?!\s*(?:today|the current|now|what))", re.I)
+
+
 def relative(t: str) -> str:
     """Relative changes as 'by N%': halve, double, triple, 'in half', '2 times today's', 'cut energy
     25%', '↑20%'. A value stated as today's ('currently ~25', '~85% rn') is context, not a goal."""
@@ -116,6 +121,7 @@ def relative(t: str) -> str:
     # '10% less energy', 'throughput 25% higher': a change relative to today
     t = re.sub(N + r"\s*%\s+(?:less|lower|fewer|smaller|cheaper|down|cut|reduction|decrease|drop|saving|savings)\b", r"by -\1%",
                t, flags=re.I)
+    t = re.sub(N + r"\s*%\s+(?:greener|leaner)\b", r"by -\1% in energy", t, flags=re.I)  # 'make the airport 20% greener'
     t = re.sub(N + r"\s*%\s+(?:more|higher|greater|bigger|faster|up|increase|rise|boost|gain|improvement|uplift)\b(?!\s+than)",
                r"by +\1%", t, flags=re.I)
     # 'a 15% energy cut', 'a 20% throughput boost': the KPI named between the percentage and the change noun
@@ -131,6 +137,7 @@ def relative(t: str) -> str:
     t = CHANGE_OF.sub(_change_of, t)
     t = re.sub(r"\bin half\b", "by half", t, flags=re.I)
     t = MULTIPLE.sub(lambda m: f"by +{(float(m.group(2) or MULTIPLES[m.group(1).lower()]) - 1) * 100:g}%", t)
+    t = TIMES_UP.sub(lambda m: f"{m.group(1)}by +{(float(m.group(2)) - 1) * 100:g}%", t)
     for verb, canon in VERB_CHANGES:
         t = re.sub(rf"\b{verb}[sd]?\b(?!-)", canon, t, flags=re.I)
     t = signed_moves(t)
@@ -150,7 +157,7 @@ AMOUNT = rf"{N}\s*(?:mbit/s|ms|kw|bit/j)\b"  # a quantity in a target's own unit
 EXTRA = r"(?:another|(?:an?\s+)?(?:extra|additional|further))"
 CHANGE_NOUN = r"savings?|reductions?|decreases?|cuts?|drops?|increases?|gains?|boosts?|improvements?|uplifts?|rises?"
 ABSOLUTE_CHANGE = re.compile(
-    rf"\bby\s+(?:an?\s+|{EXTRA}\s+)?{AMOUNT}|"
+    rf"\bby\s+(?:an?\s+|{EXTRA}\s+)?{AMOUNT}|\bby\s+{N}\s*(?:percentage points?|pp|points?)\b|"
     rf"{AMOUNT}\s+(?:more|less|lower|higher|faster|quicker|slower|extra|fewer|off|(?:[a-z-]+\s+)?(?:{CHANGE_NOUN}))\b|"
     rf"\b{EXTRA}\s+{AMOUNT}|\b(?:up|down)\s+{AMOUNT}|\b(?:{CHANGE_NOUN})\s+of\s+(?:about\s+|around\s+|some\s+)?{AMOUNT}|"
     rf"\b(?:add(?:s|ing)?|gain\w*|free(?:s|ing)? up|knock\w*)\s+(?:(?:{EXTRA}|around|about|roughly|some|at least)\s+)?{AMOUNT}", re.I)
