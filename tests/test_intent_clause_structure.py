@@ -251,3 +251,7 @@ def test_values_and_scopes_said_respectively_pair_up_in_order():
     assert goals("Raise throughput on cells 1 and 2 to 20 and 25 Mbps respectively.") == [
         ("AveDLRANUEThpt", 20.0, None, [1], None, "DELIVER"), ("AveDLRANUEThpt", 25.0, None, [2], None, "DELIVER")]
     assert [g[3] for g in goals("Keep latency below 6 ms and 9 ms at the stadium and the airport, respectively.")] == [STADIUM, AIRPORT]
+
+
+def test_cells_jotted_one_after_another_are_one_list():
+    assert goals("c12 c13 latency max 9 ms") == [("DlLatency", 9.0, None, [12, 13], None, "DELIVER")]

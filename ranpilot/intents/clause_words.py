@@ -32,7 +32,8 @@ TARGET_START = re.compile(r"^(?:the\s+|our\s+|my\s+|new\s+)?(?:target|goal|aim|o
                           r"(?:is\s+|would be\s+|of\s+)?"
                           r"(?:[<>]=?\s*|at (?:most|least)\s+|under\s+|below\s+|above\s+)?-?\d", re.I)
 # 'Restore >= 30 Mbps there', 'reach 5 ms': a verb whose object is only a value, of the KPI before it
-VERB_VALUE = re.compile(r"^(?:please\s+)?(?:restore|reach|hit|achieve|deliver|return to|get (?:back )?to|bring it (?:back )?to|"
+VERB_VALUE = re.compile(r"^(?:please\s+)?(?:restore|reach|hit|achieve|deliver|return to|get (?:it |them )?(?:back |down |up )?to|"
+                        r"bring (?:it |them )?(?:back |down |up )?to|push (?:it |them )?(?:down |up )?to|"
                         r"go (?:back )?to|aim for|target)\s+(?:[<>]=?\s*|at (?:most|least)\s+|under\s+|below\s+|above\s+|over\s+)?-?\d",
                         re.I)
 KPI_WORDS = re.compile(r"\b(slow\w*|faster|quicker|speedier|snappier|downloads?|thr?o?u?g?h?put|thruput|thru(?!\s*(?:-?\d|cells?#))|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|delays?|"

@@ -166,8 +166,8 @@ def cell_shorthand(t: str) -> str:
 SCOPE_DASH_VALUE = re.compile(r"(\bcells?\s+\d+(?:\s*(?:-|to|,|and|&)\s*\d+)*|\b(?:" + "|".join(ex.PLACE_WORDS) + r"))\s+-\s+"
                               rf"(-?\d+(?:\.\d+)?\s*(?:%|(?:{UNIT_WORDS})(?![\w/])))"
                               r"(?!\s*(?:less|more|lower|higher|fewer|down|up|cut|reduction|increase|drop|rise|of)\b)", re.I)
-# 'cell 11, cell 12', 'cell 3 and cell 4': cells named one by one are one list
-ONE_BY_ONE = re.compile(r"(\bcells?\s+\d+(?:\s*(?:,\s*and|,|and|&|or)\s*\d+)*)(\s*(?:,\s*and|,|and|&|or)\s*)cells?\s+(?=\d)", re.I)
+# 'cell 11, cell 12', 'cell 3 and cell 4', 'c12 c13': cells named one by one are one list
+ONE_BY_ONE = re.compile(r"(\bcells?\s+\d+(?:\s*(?:,\s*and|,|and|&|or)\s*\d+)*)(\s*(?:,\s*and|,|and|&|or)\s*|\s+)cells?\s+(?=\d)", re.I)
 
 
 def one_cell_list(t: str) -> str:
