@@ -86,6 +86,7 @@ def test_an_aside_on_the_amount_is_no_request_of_its_own(text, want):
     "Improve coverage at the airport, and generally make things better everywhere.",
     "Set a latency target for the stadium; make things better overall",
     "just better than now",
+    "Can you make everything work perfectly?",
 ])
 def test_asking_for_things_to_be_better_in_general_is_vague(text):
     assert verdict(text) == ("clarify", "vague")

@@ -38,7 +38,7 @@ ASKS_FOR_VALUE = re.compile(r"\b(?:set|define|specify|establish|configure|give|a
                             re.I)
 COMPLAINT = re.compile(r"\b(?:better|improv\w*|fix\w*|do something|optimi[sz]\w*|unhappy|complain\w*|slow|bad|issues?|"
                        r"problems?|smooth\w*|sort (?:it|this|that) out|tun(?:e|ing)|perform\w*|quality|experience|happ(?:y|ier)|"
-                       r"satisf\w*)\b", re.I)
+                       r"satisf\w*|perfect\w*|flawless\w*|(?:work|run)\w* (?:well|properly|smoothly|right))\b", re.I)
 RAN_WORDS = re.compile(r"\b(cells?|network|throughput|latency|delay|coverage|energy|power|prb|load|slice|users?|ues?|sinr|rsrp|"
                        r"interference|signal|speed|mbps|mbit|tilt|handover|traffic|congest\w*|urllc|embb|mmtc)\b", re.I)
 REPORTED = re.compile(r"\b(?:say|says|said|report(?:s|ed)?|complain(?:s|ed)?|tell us|told us|claim(?:s|ed)?|mention(?:s|ed)?)\b",
