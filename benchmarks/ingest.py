@@ -14,11 +14,12 @@ questions of ../shared/corpus/retrieval_dev.jsonl whose spec is among those inge
 them, and the held-out ones (odd positions in the file; the fusion weights were tuned on the even
 ones). With --specs all that is benchmarks/retrieval.py's held-out figure.
 
-Measured 2 Dec 2026, 3 specs (2,281 passages), idle, load 2.8-3.8 on 2 cores (other work):
-sentence-transformers 12.6 passages/s (10.4 per CPU s), torch 21.7 (1.72x; 18.4 per CPU s),
-onnx-int8 53.6 (4.25x; 39.8 per CPU s, 3.8x); a second run 12.7 and 51.4 (4.06x; per CPU s 4.3x).
---specs all, onnx-int8: held-out recall@5 0.923, the float model's (all 130 questions: 0.900
-against 0.915).
+Measured 2 Dec 2026 15:24, 3 specs (2,281 passages), nothing else running (the load average of
+1.7-2.8 is the benchmark's own): idle, sentence-transformers 24.2 passages/s (12.3 per CPU s), torch
+40.8 (1.69x), onnx-int8 117.3 (4.86x; 64.2 per CPU s); a second run 25.0 and 122.7 (4.91x); int8
+reading 256 tokens (before 2 Dec 14:00) 93.9. Busy: 12.1, 29.7 (2.46x), 83.0 (6.88x).
+--specs all, onnx-int8 (192 tokens): held-out recall@5 0.923, the float model's (all 130 questions:
+0.892 against 0.915; 160 tokens: held-out 0.908).
 
 Run: nice -n 10 .venv/bin/python benchmarks/ingest.py [--specs 38.300,38.401,37.340] [--loads idle,busy]
 """

@@ -16,12 +16,21 @@
      executives; held out until 2026-12-02 10:50: 0.929); ho-i and ho-j (240 written blind: chat-ops,
      tickets, sales engineers, students, SRE, non-native writers; voice transcripts, key: value
      forms, planners, marketing, hidden overrides, translations; held out until 2026-12-02 12:32:
-     0.892, with the parser tuned to 0.999 on the free-style files before them);
+     0.892, with the parser tuned to 0.999 on the free-style files before them); ho-k and ho-l (240
+     written blind: shift notes, managers' emails, field SMS, compliance, customer success; user
+     stories, architects, symbol-writers, call centres, trainees, executives' headlines; held out
+     until 2026-12-02 13:02: 0.933); ho-p and ho-q (240 written blind
+     for tuning: field and night-shift staff; a red team and confused users: 0.883 at first touch);
+     tu6 and tu6b (variants the session-6 tuners wrote of each phenomenon they fixed);
    - held out: requests written blind from LABELS.md alone by authors who never saw the parser
-     (holdout_*.jsonl: ho-k, shift handover notes, managers' emails, field SMS, compliance officers,
-     customer success; ho-l, user stories, architects, symbol-writers, call-centre supervisors,
-     trainees, executives' headlines; 240, hand-written), never looked at while tuning: only their
-     aggregate is printed. This is the untouched figure; target >= 0.95.
+     (holdout_*.jsonl, 600 hand-written; the authors were told a style each: ho-m, NOC chat with
+     abbreviations and typos; ho-n, managers' and customer-facing emails with context and asides;
+     ho-o, ticket forms, non-native writers, planners, context traps; ho-r, voice transcripts and
+     text messages; ho-s, 3GPP and vendor jargon, SLA clauses, change tickets, newcomers), never
+     looked at while tuning: only their aggregate is printed. This is the untouched figure; target
+     >= 0.95. m, n, o were chosen as the untouched sets before any tuning (r, s were written an hour
+     later as a second reading); measured once, 2026-12-02 15:22: m/n/o 0.964, r/s 0.983, all 0.972
+     (the parser of that morning: 0.877 on the same 600).
 2. End-to-end latency of `ranpilot run` per node on the default 21-cell network, excluding
    process start and model load (one warm-up run first). Target p50 under 2 s.
 3. Fulfilment of the demo intents: each target before and after, and whether it is met.
