@@ -40,6 +40,10 @@ def goals(text: str) -> list[tuple]:
     ("improve throughput in cell 3", ("AveDLRANUEThpt", "min", 0.0, [3], None)),
     ("Average downlink UE throughput should not drop below 50 Mbit/s", ("AveDLRANUEThpt", "min", 50.0, None, None)),
     ("energy must never exceed 4 kW", ("RANEnergyConsumption", "max", 4.0, None, None)),
+    # the cell edge is coverage's when the clause is about coverage there (issue 15: it cut power)
+    ("improve coverage at the cell edge so that fewer than 2% of users have weak RSRP",
+     ("WeakRSRPUEShare", "max", 2.0, None, None)),
+    ("improve coverage at the cell edge", ("WeakRSRPUEShare", "max", 0.0, None, None)),
 ])
 def test_single_goals(text, want):
     assert goals(text) == [want]

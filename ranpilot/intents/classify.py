@@ -34,7 +34,10 @@ KEYWORD_HINTS = [
     (re.compile(r"\b(throughput|thruput|thru|t-?put|downloads?|data rates?)\b", re.I), Target.AVE_DL_RAN_UE_THPT, 0.1),
     (re.compile(r"\b(?:faster|quicker|speedier|snappier|slow(?:er)?)\b", re.I), Target.AVE_DL_RAN_UE_THPT, 0.15),  # 'get cell 5 faster'
     (re.compile(r"\boverload\w*[- ]cells?\b|\bhot[- ]cells?\b", re.I), Target.HIGH_DL_PRB_LOAD_RATIO, 0.3),
-    (re.compile(r"\bcell[- ]edge|\bedge (users|throughput|rates?|speeds?)\b|\bworst users|\bevery user|\ball users\b", re.I), Target.LOW_DL_THPT_UE_SHARE, 0.2),
+    # the cell edge is a throughput matter unless the clause is about coverage there ('improve
+    # coverage at the cell edge so that fewer than 2% of users have weak RSRP')
+    (re.compile(r"^(?!.*\b(?:coverage|covered|rsrp)\b).*?(?:\bcell[- ]edge|\bedge (users|throughput|rates?|speeds?)\b|"
+                r"\bworst users|\bevery user|\ball users\b)", re.I | re.S), Target.LOW_DL_THPT_UE_SHARE, 0.2),
     (re.compile(r"\befficien", re.I), Target.RAN_ENERGY_EFFICIENCY, 0.25),
     (re.compile(r"\b(energy(?! efficien)|power consumption|power draw|electricity|kwh)\b", re.I), Target.RAN_ENERGY_CONSUMPTION, 0.15),
     (re.compile(r"\bconsum\w*|\bdraw\b|\bbill\b", re.I), Target.RAN_ENERGY_CONSUMPTION, 0.1),
