@@ -7,11 +7,8 @@ heads the object that follows it."""
 import pytest
 
 from ranpilot.intents.asides import states_request, without_asides
-from ranpilot.intents.inventory import Inventory
+from intent_helpers import AIRPORT, DOWNTOWN, INVENTORY, STADIUM
 from ranpilot.intents.parser import understand
-
-INVENTORY = Inventory(areas={"stadium": [3, 4, 5], "downtown": [0, 1, 2, 6, 7, 8], "airport": [12, 13, 14]})
-STADIUM, DOWNTOWN, AIRPORT = [3, 4, 5], [0, 1, 2, 6, 7, 8], [12, 13, 14]
 
 
 def goals(text: str) -> list[tuple]:

@@ -4,10 +4,8 @@ it, the unit names the parameter, back online is awake, shutting a cell down put
 
 import pytest
 
-from ranpilot.intents.inventory import Inventory
+from intent_helpers import INVENTORY
 from ranpilot.intents.parser import understand
-
-INVENTORY = Inventory(areas={"stadium": [3, 4, 5], "downtown": [0, 1, 2, 6, 7, 8], "airport": [12, 13, 14]})
 
 
 @pytest.mark.parametrize("text,cells", [

@@ -5,11 +5,8 @@ named KPIs in guards, configuration phrasings, misspellings and questions off th
 
 import pytest
 
-from ranpilot.intents.inventory import Inventory
+from intent_helpers import AIRPORT, INVENTORY, STADIUM, verdict
 from ranpilot.intents.parser import understand
-
-INVENTORY = Inventory(areas={"stadium": [3, 4, 5], "downtown": [0, 1, 2, 6, 7, 8], "airport": [12, 13, 14]})
-STADIUM, AIRPORT = [3, 4, 5], [12, 13, 14]
 
 
 def goals(text: str) -> list[tuple]:
@@ -18,11 +15,6 @@ def goals(text: str) -> list[tuple]:
     assert u.status == "parsed", (u.reason, u.message)
     return [(g.target.value, g.bound, g.value if g.value is not None else g.change_pct, g.threshold, g.cells, g.verb)
             for g in u.goals]
-
-
-def verdict(text: str) -> tuple[str, str | None]:
-    u = understand(text, INVENTORY)
-    return u.status, u.reason
 
 
 @pytest.mark.parametrize("text,want", [

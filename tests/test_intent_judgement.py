@@ -6,16 +6,8 @@ test_intent_config_judgement.py."""
 
 import pytest
 
-from ranpilot.intents.inventory import Inventory
+from intent_helpers import AIRPORT, INVENTORY, STADIUM, verdict
 from ranpilot.intents.parser import understand
-
-INVENTORY = Inventory(areas={"stadium": [3, 4, 5], "downtown": [0, 1, 2, 6, 7, 8], "airport": [12, 13, 14]})
-STADIUM, AIRPORT = [3, 4, 5], [12, 13, 14]
-
-
-def verdict(text: str) -> tuple[str, str | None]:
-    u = understand(text, INVENTORY)
-    return u.status, u.reason
 
 
 def goals(text: str) -> list[tuple]:
