@@ -32,7 +32,7 @@ KEYWORD_HINTS = [
     (re.compile(r"\b(?:weak(?:ly)?|poor(?:ly)?|badly) cover(?:ed|age)\b", re.I), Target.WEAK_RSRP_UE_SHARE, 0.3),
     (re.compile(r"\b(average|mean)\b[^.]{0,30}\b(throughput|speed|data rate)\b", re.I), Target.AVE_DL_RAN_UE_THPT, 0.2),
     (re.compile(r"\b(throughput|thruput|thru|t-?put|downloads?|data rates?)\b", re.I), Target.AVE_DL_RAN_UE_THPT, 0.1),
-    (re.compile(r"\b(?:faster|quicker|speedier|snappier|slow(?:er)?)\b", re.I), Target.AVE_DL_RAN_UE_THPT, 0.15),  # 'get cell 5 faster'
+    (re.compile(rf"\b(?:{ex.FASTER_WORDS}|slow(?:er)?)\b", re.I), Target.AVE_DL_RAN_UE_THPT, 0.15),
     (re.compile(r"\boverload\w*[- ]cells?\b|\bhot[- ]cells?\b", re.I), Target.HIGH_DL_PRB_LOAD_RATIO, 0.3),
     # the cell edge is a throughput matter unless the clause is about coverage there ('improve
     # coverage at the cell edge so that fewer than 2% of users have weak RSRP')
@@ -46,7 +46,7 @@ KEYWORD_HINTS = [
     (re.compile(r"\bcongest\w*", re.I), Target.AVE_DL_PRB_LOAD, 0.25),
     (re.compile(r"\b(?:greener|carbon|co2|emissions?)\b", re.I), Target.RAN_ENERGY_CONSUMPTION, 0.3),
     (re.compile(r"\b(sinr|interference)\b", re.I), Target.LOW_SINR_UE_SHARE, 0.2),
-    (re.compile(r"\b(latency|delay|ping|lag|lags|laggy|lagging|responsive\w*|response times?|rtt|round[- ]trip)\b", re.I), Target.DL_LATENCY, 0.25),
+    (re.compile(rf"\b(latency|delay|{ex.LAG_WORDS})\b", re.I), Target.DL_LATENCY, 0.25),
     (re.compile(r"\b(overloaded|congested) cells\b|\bcells (above|over) \d+\s*%", re.I), Target.HIGH_DL_PRB_LOAD_RATIO, 0.2),
     (re.compile(r"\b(prb|resource block|utili[sz]ation|load)\b", re.I), Target.AVE_DL_PRB_LOAD, 0.1),
 ]

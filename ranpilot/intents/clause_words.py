@@ -36,9 +36,9 @@ VERB_VALUE = re.compile(r"^(?:please\s+)?(?:restore|reach|hit|achieve|deliver|re
                         r"bring (?:it |them )?(?:back |down |up )?to|push (?:it |them )?(?:down |up )?to|"
                         r"go (?:back )?to|aim for|target)\s+(?:[<>]=?\s*|at (?:most|least)\s+|under\s+|below\s+|above\s+|over\s+)?-?\d",
                         re.I)
-KPI_WORDS = re.compile(r"\b(slow\w*|faster|quicker|speedier|snappier|downloads?|thr?o?u?g?h?put|thruput|thru(?!\s*(?:-?\d|cells?#))|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|delays?|"
+KPI_WORDS = re.compile(r"\b(slow\w*|" + ex.FASTER_WORDS + r"|downloads?|thr?o?u?g?h?put|thruput|thru(?!\s*(?:-?\d|cells?#))|t-?put|thp|speeds?|data ?rates?|bit ?rates?|bandwidth|laten\w*|delays?|"
                        r"energy|power|electricity|consum\w*|kwh|kw|watts?|coverage|covered|rsrp|signal|reception|sinr|interference|busy|"
-                       r"responsive\w*|response times?|ping|lag|lags|laggy|lagging|rtt|round[- ]trip|"
+                       + ex.LAG_WORDS + r"|"
                        r"loads?|prbs?|resources?|util\w*|congest\w*|overload\w*|hot|efficien\w*|edge|slow|sleep|asleep|awake|wake|offline|online|on[- ]?air|(?:back in|to) service|disabl\w*|"
                        r"\w*activat\w*|back on|power\w* (?:down|up)|(?:switch|turn|shut)\w* (?:\S+ ){0,3}?(?:off|on|up|down)\b|"
                        r"(?:up|down)?-?tilt\w*|cio|p[- ]?max|offset|bits per joule|bills?|greener|" + KEEP_ON + "|"

@@ -68,10 +68,10 @@ def out_of_domain(text: str) -> Problem | None:
     something other than the network ('the latency of our payroll database queries', 'the energy of the
     data-centre cooling') with nothing only the network has, or a piece of writing about it ('translate the
     cell 5 outage report'), is not a request to the network either."""
-    if OFF_NETWORK_RE.search(text) and not NETWORK_MARK.search(text):
-        return "rejected", "out_of_domain", f"out of domain: {OFF_NETWORK_RE.search(text).group(0)!r} is not part of the radio network"
-    if DOCUMENT_TASK.search(text):
-        return "rejected", "out_of_domain", f"out of domain: {DOCUMENT_TASK.search(text).group(0)!r} is writing, not a network change"
+    if (off := OFF_NETWORK_RE.search(text)) and not NETWORK_MARK.search(text):
+        return "rejected", "out_of_domain", f"out of domain: {off.group(0)!r} is not part of the radio network"
+    if writing := DOCUMENT_TASK.search(text):
+        return "rejected", "out_of_domain", f"out of domain: {writing.group(0)!r} is writing, not a network change"
     for piece, opens in pieces(text):
         words = re.findall(r"[a-z']+", piece.lower())
         if len(words) >= 2 and OFFICE_REQUEST.match(piece) or (

@@ -199,8 +199,7 @@ def _states_only(clause: str) -> bool:
     no move, not an imperative ('low SINR is hitting about a third of the users on cell 2', 'some 20% of
     subscribers get under 2 Mbps': a comparison in a share of users only says which users are counted; 'c14 thru stuck
     <8 Mbps': a comparison after a verb of being describes today)."""
-    return not (REQUEST.search(clause) or ENSURE_WORDS.search(clause) or direction_verb(clause) or IMPERATIVE.match(clause)
-                or (comparison(clause) and user_share(clause) is None and not DESCRIBES.search(clause)))
+    return not (_asks(clause) or (comparison(clause) and user_share(clause) is None and not DESCRIBES.search(clause)))
 
 
 def _worse_state(goal: Goal, clause: str) -> bool:
@@ -208,8 +207,12 @@ def _worse_state(goal: Goal, clause: str) -> bool:
     for (above, for a lower-is-better KPI) without a word of request describes today, when a value asked
     for the same KPI points back to it."""
     better_bound = "min" if spec(goal.target).higher_is_better else "max"
-    return goal.value is not None and goal.bound != better_bound and not (
-        REQUEST.search(clause) or ENSURE_WORDS.search(clause) or direction_verb(clause) or IMPERATIVE.match(clause))
+    return goal.value is not None and goal.bound != better_bound and not _asks(clause)
+
+
+def _asks(clause: str) -> bool:
+    """Whether a clause asks something: a word of request or of holding, a move, an imperative."""
+    return bool(REQUEST.search(clause) or ENSURE_WORDS.search(clause) or direction_verb(clause) or IMPERATIVE.match(clause))
 
 
 def _restates(stated: Goal, asked: Goal) -> bool:

@@ -60,9 +60,8 @@ ASKS = re.compile(r"\b(?:to|below|under|above|over|at most|at least|than|bring|g
 
 def _sentence(m: re.Match) -> tuple[str, str]:
     """(the text of m's sentence before m, the text of it after m)."""
-    start = max(m.string.rfind(mark, 0, m.start()) for mark in ".;!?") + 1
-    ends = [i for i in (m.string.find(mark, m.end()) for mark in ".;!?") if i >= 0]
-    return m.string[start:m.start()], m.string[m.end():min(ends) if ends else len(m.string)]
+    start, end = ex.enclosing(m.string, m.start(), m.end())
+    return m.string[start:m.start()], m.string[m.end():end]
 
 
 def _stated_share(m: re.Match) -> str:
