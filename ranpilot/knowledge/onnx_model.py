@@ -2,7 +2,7 @@
 dir, run with onnxruntime. Two builds: int8 (`onnx-int8`) and float (`onnx-fp32`).
 
 Why int8: ingest is embedding-bound; onnxruntime with dynamically quantized int8 weights embeds
-2.2x the passages per CPU second of the float export on the same cores. The weights of the matrix
+2.2x the passages per CPU second of the float export reading as many tokens. The weights of the matrix
 products (attention projections, feed-forward) are quantized per output channel; the word
 embeddings stay float. On CPUs with VNNI the weights are signed 8 bits, which VNNI multiplies
 exactly and which, on the 12-spec store, keep held-out recall@5 at the float model's 0.923 (the
